@@ -1,0 +1,62 @@
+/** `coreModule(options)`: the table of contents of `@tessera/core`, binding every service it offers. */
+import { ContainerModule } from 'inversify';
+import { systemClock } from './clock/clock.js';
+import { resolveCoreOptions, type CoreOptions } from './core-options.js';
+import { defaultKeyFile, loadKeyRing } from './crypto/load-key-ring.js';
+import { HttpClient } from './http/http-client.js';
+import { NetworkGuard } from './http/network-guard.js';
+import { createLogger } from './logging/create-logger.js';
+import { Redactor } from './logging/redactor.js';
+import { generalKind } from './secrets/kinds/general-kind.js';
+import { microsoftGraphKind } from './secrets/kinds/microsoft-graph-kind.js';
+import { SecretKindRegistry } from './secrets/secret-kind-registry.js';
+import { openDatabase, type SqliteDatabase } from './store/open-database.js';
+import { SqliteSecretStore } from './store/sqlite-secret-store.js';
+import { SecretTester } from './tester/secret-tester.js';
+import { TokenClient } from './tokens/token-client.js';
+import { TokenEvents } from './tokens/token-events.js';
+import { TokenProvider } from './tokens/token-provider.js';
+import { CORE } from './tokens.js';
+
+export function coreModule(options: CoreOptions = {}): ContainerModule {
+  const resolved = resolveCoreOptions(options);
+  // Keys and logger are settled now, so a misconfiguration fails at load, not at first use.
+  const redactor = new Redactor();
+  const logger = options.logger ?? createLogger(redactor, options.logging);
+  const keyRing = loadKeyRing(
+    {
+      masterKey: options.masterKey ?? process.env.TESSERA_MASTER_KEY,
+      keyRing: options.keyRing,
+      keyFile: options.keyFile ?? defaultKeyFile(resolved.database),
+      production: resolved.production,
+    },
+    logger,
+  );
+
+  return new ContainerModule(({ bind }) => {
+    bind(CORE.Options).toConstantValue(resolved);
+    bind(CORE.Clock).toConstantValue(options.clock ?? systemClock);
+    bind(CORE.Redactor).toConstantValue(redactor);
+    bind(CORE.Logger).toConstantValue(logger);
+    bind(CORE.KeyRing).toConstantValue(keyRing);
+    bind<SqliteDatabase>(CORE.Database)
+      .toDynamicValue(() => openDatabase(resolved.database))
+      .inSingletonScope()
+      .onDeactivation((db) => {
+        db.close();
+      });
+
+    // Contribution point: other packages add kinds with bind(CORE.SecretKind).
+    bind(CORE.SecretKind).toConstantValue(generalKind);
+    bind(CORE.SecretKind).toConstantValue(microsoftGraphKind);
+    bind(CORE.SecretKindRegistry).to(SecretKindRegistry).inSingletonScope();
+
+    bind(CORE.SecretStore).to(SqliteSecretStore).inSingletonScope();
+    bind(CORE.NetworkGuard).to(NetworkGuard).inSingletonScope();
+    bind(CORE.HttpClient).to(HttpClient).inSingletonScope();
+    bind(CORE.TokenEvents).toConstantValue(new TokenEvents());
+    bind(CORE.TokenClient).to(TokenClient).inSingletonScope();
+    bind(CORE.TokenProvider).to(TokenProvider).inSingletonScope();
+    bind(CORE.SecretTester).to(SecretTester).inSingletonScope();
+  });
+}

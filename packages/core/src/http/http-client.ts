@@ -1,0 +1,109 @@
+/**
+ * The outgoing HTTP client: axios over keep-alive agents whose sockets pass the SSRF guard when they
+ * connect, with a connect timeout, a total timeout, a response size cap and no redirects.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { inject, injectable } from 'inversify';
+import type { ResolvedCoreOptions } from '../core-options.js';
+import { TesseraError } from '../errors/tessera-error.js';
+import { CORE } from '../tokens.js';
+import type { NetworkGuard } from './network-guard.js';
+
+export interface HttpPostResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export class ConnectTimeoutError extends TesseraError {
+  constructor(ms: number) {
+    super('connect-timeout', `The connection was not established within ${ms} ms.`);
+  }
+}
+
+@injectable()
+export class HttpClient {
+  /** For product code and connectors: guarded, keep-alive, no redirects. */
+  readonly axios: AxiosInstance;
+  readonly #options: ResolvedCoreOptions['http'];
+  readonly #guard: NetworkGuard;
+
+  constructor(@inject(CORE.Options) options: ResolvedCoreOptions, @inject(CORE.NetworkGuard) guard: NetworkGuard) {
+    this.#options = options.http;
+    this.#guard = guard;
+    const agentOptions = { keepAlive: true, lookup: guard.lookup, maxSockets: 64 };
+    const connectTimeoutMs = options.http.connectTimeoutMs;
+    this.axios = axios.create({
+      httpAgent: withConnectTimeout(new http.Agent(agentOptions), connectTimeoutMs),
+      httpsAgent: withConnectTimeout(new https.Agent(agentOptions), connectTimeoutMs),
+      maxRedirects: 0,
+      proxy: false,
+      timeout: options.http.timeoutMs,
+      validateStatus: () => true,
+    });
+    // DNS names are checked by the agents' lookup; an IP literal never reaches lookup, so check it here.
+    this.axios.interceptors.request.use((config) => {
+      const url = new URL(config.url ?? '', config.baseURL);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host)) this.#guard.assertAllowed(host, host);
+      return config;
+    });
+  }
+
+  /**
+   * POSTs `body` and returns the raw answer as text whatever its status. Rejects with the axios
+   * error for network failures; `timeoutMs` bounds the whole exchange, `maxBytes` the answer.
+   */
+  async post(url: string, body: string, headers: Record<string, string>, limits: { maxBytes?: number; timeoutMs?: number } = {}): Promise<HttpPostResult> {
+    const timeoutMs = limits.timeoutMs ?? this.#options.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TotalTimeoutError(timeoutMs)), timeoutMs);
+    try {
+      const response: AxiosResponse<string> = await this.axios.post(url, body, {
+        headers,
+        signal: controller.signal,
+        timeout: timeoutMs,
+        responseType: 'text',
+        transformResponse: [(data: string) => data],
+        maxContentLength: limits.maxBytes ?? this.#options.maxResponseBytes,
+        maxBodyLength: 1024 * 1024,
+      });
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined && value !== null) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      }
+      return { status: response.status, headers: responseHeaders, body: typeof response.data === 'string' ? response.data : '' };
+    } catch (error) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export class TotalTimeoutError extends TesseraError {
+  constructor(ms: number) {
+    super('timeout', `No complete answer within ${ms} ms.`);
+  }
+}
+
+function withConnectTimeout<A extends http.Agent>(agent: A, ms: number): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback) as Duplex | null | undefined;
+    if (socket && 'connecting' in socket) {
+      const tcp = socket as Socket;
+      const timer = setTimeout(() => tcp.destroy(new ConnectTimeoutError(ms)), ms);
+      timer.unref();
+      tcp.once('connect', () => clearTimeout(timer));
+      tcp.once('close', () => clearTimeout(timer));
+    }
+    return socket;
+  };
+  return agent;
+}

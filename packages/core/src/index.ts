@@ -1,0 +1,49 @@
+/** The public API of `@tessera/core`: the container module, its service identifiers and the types they serve. */
+import 'reflect-metadata';
+export { coreModule } from './core-module.js';
+export { CORE } from './tokens.js';
+export type { CoreOptions, NetworkOptions, HttpOptions, TokenOptions } from './core-options.js';
+
+export type { Clock } from './clock/clock.js';
+export { systemClock } from './clock/clock.js';
+export { KeyRing, generateMasterKey, type KeyRingConfig } from './crypto/key-ring.js';
+
+export { TesseraError } from './errors/tessera-error.js';
+export { ValidationError, type FieldIssue } from './errors/validation-error.js';
+export { NotFoundError } from './errors/not-found-error.js';
+export { ConflictError } from './errors/conflict-error.js';
+export { ConfigurationError } from './errors/configuration-error.js';
+
+export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
+export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';
+export { field } from './secrets/secret-kind.js';
+export type { BodyEncoding, ScopeFormat, ResponseFields } from './secrets/token-request-options.js';
+export type { SecretKindRegistry } from './secrets/secret-kind-registry.js';
+
+export type {
+  SecretStore,
+  SecretView,
+  NewSecret,
+  SecretPatch,
+  RevealedSecret,
+  SecretChange,
+  SecretOrigin,
+  RotationProgress,
+} from './store/secret-store.js';
+export { openDatabase, type SqliteDatabase } from './store/open-database.js';
+export type { Migration } from './store/migrate.js';
+
+export type { AccessToken } from './tokens/access-token.js';
+export type { TokenProvider, TokenProviderStats } from './tokens/token-provider.js';
+export { TokenRequestError, type TokenErrorCode } from './tokens/token-request-error.js';
+export type { TokenEvents, TokenIssuedEvent, TokenFailedEvent } from './tokens/token-events.js';
+
+export { AddressRefusedError } from './http/address-refused-error.js';
+export type { HttpClient } from './http/http-client.js';
+export type { NetworkGuard } from './http/network-guard.js';
+
+export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
+export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
+
+export { Redactor, REDACTED } from './logging/redactor.js';
+export { createLogger, type LoggingOptions } from './logging/create-logger.js';

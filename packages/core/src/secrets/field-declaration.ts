@@ -1,0 +1,19 @@
+/** One field of a secret kind, declared once; schema, masking, forms and CLI flags derive from it. */
+export interface FieldDeclaration {
+  /** camelCase name in `params`. */
+  readonly name: string;
+  /** What an operator sees next to the input. */
+  readonly label: string;
+  /** `url` values must be absolute http(s) URLs; `select` values must be one of `options`. */
+  readonly type: 'text' | 'url' | 'select';
+  readonly required: boolean;
+  /** Sensitive values are encrypted at rest, masked in views and registered for log redaction. */
+  readonly sensitive: boolean;
+  readonly default?: string;
+  readonly options?: readonly string[];
+  /** One or two sentences that help an operator fill the field in. */
+  readonly help?: string;
+}
+
+/** What a view shows instead of a sensitive value. */
+export const MASK = '••••';

@@ -1,0 +1,51 @@
+/** Collects every contributed `SecretKind` and answers lookups by id, with their derived param schemas. */
+import { injectable, multiInject } from 'inversify';
+import type { z } from 'zod';
+import { ValidationError } from '../errors/validation-error.js';
+import { zodIssues } from '../errors/zod-issues.js';
+import { CORE } from '../tokens.js';
+import type { SecretKind, SecretParams } from './secret-kind.js';
+import { secretParamsSchema } from './secret-params-schema.js';
+
+@injectable()
+export class SecretKindRegistry {
+  readonly #kinds = new Map<string, { kind: SecretKind; schema: z.ZodType }>();
+
+  constructor(@multiInject(CORE.SecretKind) kinds: SecretKind[]) {
+    for (const kind of kinds) {
+      if (this.#kinds.has(kind.id)) throw new Error(`Two secret kinds are contributed with the id '${kind.id}'.`);
+      this.#kinds.set(kind.id, { kind, schema: secretParamsSchema(kind) });
+    }
+  }
+
+  list(): SecretKind[] {
+    return [...this.#kinds.values()].map((entry) => entry.kind);
+  }
+
+  get(id: string): SecretKind {
+    const entry = this.#kinds.get(id);
+    if (!entry) throw this.#unknown(id);
+    return entry.kind;
+  }
+
+  /** Validates params for a kind; unknown keys, missing required fields and bad overrides are reported field by field. */
+  parseParams(kindId: string, params: unknown, prefix = 'params'): SecretParams {
+    const entry = this.#kinds.get(kindId);
+    if (!entry) throw this.#unknown(kindId);
+    const result = entry.schema.safeParse(params ?? {});
+    if (!result.success) throw new ValidationError(`The ${entry.kind.label} secret`, zodIssues(result.error, prefix));
+    return result.data as SecretParams;
+  }
+
+  sensitiveFields(kindId: string): string[] {
+    return this.get(kindId)
+      .fields.filter((f) => f.sensitive)
+      .map((f) => f.name);
+  }
+
+  #unknown(id: string): ValidationError {
+    return new ValidationError('The secret', [
+      { field: 'kind', message: `unknown kind '${id}'; known kinds: ${[...this.#kinds.keys()].join(', ')}` },
+    ]);
+  }
+}

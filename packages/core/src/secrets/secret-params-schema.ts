@@ -1,0 +1,39 @@
+/** Derives the zod schema of a kind's params from its field declarations plus the common overrides. */
+import { z } from 'zod';
+import type { FieldDeclaration } from './field-declaration.js';
+import type { SecretKind } from './secret-kind.js';
+import { tokenRequestOptionsShape } from './token-request-options.js';
+
+export function secretParamsSchema(kind: SecretKind) {
+  const shape: Record<string, z.ZodType> = { ...tokenRequestOptionsShape };
+  for (const declaration of kind.fields) shape[declaration.name] = fieldSchema(declaration);
+  return z.object(shape).strict();
+}
+
+function fieldSchema(declaration: FieldDeclaration): z.ZodType {
+  let value: z.ZodType<string> = z.string({ error: `${declaration.label} must be text` }).trim();
+  if (declaration.type === 'url') {
+    value = z
+      .string({ error: `${declaration.label} must be text` })
+      .trim()
+      .refine(isHttpUrl, { message: `${declaration.label} must be an absolute http:// or https:// URL` });
+  }
+  if (declaration.type === 'select' && declaration.options) {
+    const options = declaration.options;
+    value = value.refine((v) => options.includes(v), { message: `${declaration.label} must be one of: ${options.join(', ')}` });
+  }
+  if (declaration.required) {
+    const required = value.refine((v) => v.length > 0, { message: `${declaration.label} is required` });
+    return declaration.default === undefined ? required : z.preprocess((v) => (v === undefined || v === '' ? declaration.default : v), required);
+  }
+  return declaration.default === undefined ? value.optional() : value.optional().default(declaration.default);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

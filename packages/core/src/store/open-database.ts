@@ -1,0 +1,19 @@
+/** Opens the SQLite database (WAL, foreign keys, busy timeout) and brings its schema up to date. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, type Migration } from './migrate.js';
+import { coreMigrations } from './core-migrations.js';
+
+export type SqliteDatabase = Database.Database;
+
+export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  migrate(db, migrations);
+  return db;
+}

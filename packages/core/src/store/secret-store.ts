@@ -1,0 +1,69 @@
+/** The contract of the secret store: secrets are created, read as masked views, updated by revision and deleted. */
+import type { SecretParams } from '../secrets/secret-kind.js';
+
+export type SecretOrigin = 'manual' | 'connector';
+
+export interface NewSecret {
+  name: string;
+  kind: string;
+  params: Record<string, unknown>;
+  description?: string;
+  /** `connector` for secrets a connector maintains; default `manual`. */
+  origin?: SecretOrigin;
+  /** Who maintains it, e.g. `salesforce:main` for a connector instance. */
+  owner?: string;
+}
+
+export interface SecretPatch {
+  name?: string;
+  description?: string;
+  /** Merged into the current params; a sensitive field left out or sent as the mask keeps its value. */
+  params?: Record<string, unknown>;
+  /** Refuse the update unless the secret is still at this revision. */
+  expectedRevision?: number;
+}
+
+/** What the store returns: never a sensitive value in clear. */
+export interface SecretView {
+  id: string;
+  name: string;
+  kind: string;
+  description: string;
+  origin: SecretOrigin;
+  owner: string | null;
+  /** Params with every sensitive field replaced by `MASK`. */
+  params: Record<string, unknown>;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The full, decrypted params: only for code that makes the token request. */
+export interface RevealedSecret {
+  id: string;
+  name: string;
+  kind: string;
+  revision: number;
+  params: SecretParams;
+}
+
+export type SecretChange = { type: 'created' | 'updated' | 'deleted'; id: string; paramsChanged: boolean };
+
+export interface RotationProgress {
+  done: number;
+  total: number;
+}
+
+export interface SecretStore {
+  create(input: NewSecret): Promise<SecretView>;
+  get(id: string): Promise<SecretView>;
+  /** Secrets ordered by name, optionally only those of one owner or origin. */
+  list(filter?: { owner?: string; origin?: SecretOrigin; kind?: string }): Promise<SecretView[]>;
+  update(id: string, patch: SecretPatch): Promise<SecretView>;
+  delete(id: string): Promise<void>;
+  reveal(id: string): Promise<RevealedSecret>;
+  /** Re-encrypts every value not under the primary key; safe to interrupt and run again. */
+  rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }>;
+  /** Called after every committed change; returns a function that unsubscribes. */
+  onChange(listener: (change: SecretChange) => void): () => void;
+}

@@ -1,0 +1,79 @@
+/** Turns one token exchange (request, answer or failure) into diagnostics an operator can act on. */
+import type { TokenExchange } from '../tokens/token-client.js';
+import { isTlsCode } from '../tokens/token-client.js';
+import { statusHint } from '../tokens/read-token-response.js';
+import type { Diagnostic } from './test-report.js';
+
+const SHORT_LIFETIME_SECONDS = 60;
+
+export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
+  const { error, token, request } = exchange;
+  const out: Diagnostic[] = [];
+  if (token) {
+    const seconds = Math.round(token.lifetimeMs / 1000);
+    out.push({ level: 'info', code: 'token-issued', message: `The endpoint issued a ${token.tokenType} token valid for ${seconds} s.` });
+    if (token.tokenType.toLowerCase() !== 'bearer') {
+      out.push({
+        level: 'warning',
+        code: 'token-type-not-bearer',
+        message: `The token type is '${token.tokenType}', not 'Bearer'; Tessera sends it as a Bearer token.`,
+        hint: 'Check that the receiving API accepts this token as a Bearer token.',
+      });
+    }
+    if (token.defaultLifetime) {
+      out.push({ level: 'info', code: 'default-lifetime', message: `The answer had no expires_in; the default lifetime of ${seconds} s applies.` });
+    } else if (seconds < SHORT_LIFETIME_SECONDS) {
+      out.push({
+        level: 'warning',
+        code: 'short-lifetime',
+        message: `The token lives only ${seconds} s, so a new one is requested very often.`,
+        hint: 'Check the endpoint’s token lifetime setting.',
+      });
+    }
+    return out;
+  }
+  if (!error) return out;
+  const status = error.status;
+  const add = (code: string, message: string, hint?: string) => out.push({ level: 'error', code, message, ...(hint !== undefined && { hint }) });
+
+  switch (error.code) {
+    case 'address-refused':
+      add('address-refused', error.message, 'Allow the address in the network settings if this endpoint is intended.');
+      break;
+    case 'timeout':
+      add('timeout', error.message, 'Check the URL, the port and that a firewall does not drop the traffic.');
+      break;
+    case 'response-too-large':
+      add('response-too-large', error.message, 'Check that the URL is the token endpoint.');
+      break;
+    case 'network':
+      if (error.networkCode === 'ENOTFOUND' || error.networkCode === 'EAI_AGAIN') add('dns-failure', error.message, 'Check the spelling of the host name in the token URL.');
+      else if (error.networkCode === 'ECONNREFUSED') add('connection-refused', error.message, 'Check the port in the token URL and that the service is running.');
+      else if (isTlsCode(error.networkCode)) add('tls-error', error.message, 'Check the host name and the certificate chain of the endpoint.');
+      else add('network-error', error.message);
+      break;
+    case 'oauth':
+      add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
+      break;
+    case 'http':
+      if (status === 401 || status === 403) add('credentials-rejected', error.message, statusHint(status));
+      else if (status === 404) add('url-not-found', error.message, statusHint(status));
+      else if ((status === 400 || status === 415) && request.encoding === 'json') {
+        add('try-form-encoding', error.message, "The endpoint rejected the JSON body: many OAuth endpoints only accept form encoding. Set encoding to 'form' and test again.");
+      } else add('http-error', error.message, status !== undefined ? statusHint(status) : undefined);
+      break;
+    case 'invalid-response': {
+      const hints: Record<string, string> = {
+        'html-response': 'Check that the URL is the token endpoint, not a web or login page.',
+        'not-json': 'Check that the URL is the token endpoint.',
+        'missing-expires-in': 'Set defaultLifetimeSeconds on the secret if the endpoint never sends expires_in.',
+      };
+      const reason = error.reason ?? 'invalid-response';
+      add(reason, error.message, hints[reason]);
+      break;
+    }
+    default:
+      add(error.code, error.message);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/** Tests a saved secret or a draft by running the real token request once, and reports what happened. */
+import { inject, injectable } from 'inversify';
+import type { Logger } from 'winston';
+import { ValidationError } from '../errors/validation-error.js';
+import { TesseraError } from '../errors/tessera-error.js';
+import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { TokenClient, TokenRequestSubject } from '../tokens/token-client.js';
+import { CORE } from '../tokens.js';
+import { diagnoseExchange } from './diagnose-exchange.js';
+import { tokenPreview, type TestReport } from './test-report.js';
+
+export interface SecretDraft {
+  kind: string;
+  params: Record<string, unknown>;
+}
+
+@injectable()
+export class SecretTester {
+  constructor(
+    @inject(CORE.SecretStore) private readonly store: SecretStore,
+    @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
+    @inject(CORE.TokenClient) private readonly client: TokenClient,
+    @inject(CORE.Logger) private readonly logger: Logger,
+  ) {}
+
+  /** Tests a saved secret by id, or a draft `{ kind, params }` that is validated first. */
+  async test(target: string | SecretDraft): Promise<TestReport> {
+    const started = performance.now();
+    let subject: TokenRequestSubject;
+    try {
+      subject = await this.#subject(target);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return {
+        ok: false,
+        durationMs: performance.now() - started,
+        diagnostics: error.issues.map((issue) => ({ level: 'error', code: 'invalid-params', message: `${issue.field}: ${issue.message}` })),
+      };
+    }
+    const exchange = await this.client.exchange(subject);
+    const report: TestReport = {
+      ok: exchange.token !== undefined,
+      durationMs: Math.round(exchange.durationMs),
+      diagnostics: diagnoseExchange(exchange),
+    };
+    if (exchange.response) report.status = exchange.response.status;
+    else if (exchange.error?.status !== undefined) report.status = exchange.error.status;
+    if (exchange.token) {
+      report.token = {
+        type: exchange.token.tokenType,
+        expiresInSeconds: Math.round(exchange.token.lifetimeMs / 1000),
+        preview: tokenPreview(exchange.token.accessToken),
+      };
+    }
+    this.logger.info('secret tested', { secretId: subject.id, kind: subject.kind, ok: report.ok, status: report.status, codes: report.diagnostics.map((d) => d.code) });
+    return report;
+  }
+
+  async #subject(target: string | SecretDraft): Promise<TokenRequestSubject> {
+    if (typeof target === 'string') {
+      const secret = await this.store.reveal(target);
+      return { id: secret.id, kind: secret.kind, params: secret.params };
+    }
+    if (target === null || typeof target !== 'object' || typeof target.kind !== 'string') {
+      throw new TesseraError('validation', 'A draft to test needs a kind and params.');
+    }
+    return { kind: target.kind, params: this.kinds.parseParams(target.kind, target.params) };
+  }
+}

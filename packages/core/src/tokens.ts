@@ -1,0 +1,40 @@
+/** Service identifiers of `@tessera/core`: the only names other packages resolve from the container. */
+import type { ServiceIdentifier } from 'inversify';
+import type { Logger } from 'winston';
+import type { Clock } from './clock/clock.js';
+import type { ResolvedCoreOptions } from './core-options.js';
+import type { KeyRing } from './crypto/key-ring.js';
+import type { HttpClient } from './http/http-client.js';
+import type { NetworkGuard } from './http/network-guard.js';
+import type { Redactor } from './logging/redactor.js';
+import type { SecretKindRegistry } from './secrets/secret-kind-registry.js';
+import type { SecretKind } from './secrets/secret-kind.js';
+import type { SqliteDatabase } from './store/open-database.js';
+import type { SecretStore } from './store/secret-store.js';
+import type { SecretTester } from './tester/secret-tester.js';
+import type { TokenClient } from './tokens/token-client.js';
+import type { TokenEvents } from './tokens/token-events.js';
+import type { TokenProvider } from './tokens/token-provider.js';
+
+function id<T>(name: string): ServiceIdentifier<T> {
+  return Symbol.for(`tessera.core.${name}`);
+}
+
+export const CORE = {
+  Options: id<ResolvedCoreOptions>('Options'),
+  Clock: id<Clock>('Clock'),
+  Logger: id<Logger>('Logger'),
+  Redactor: id<Redactor>('Redactor'),
+  KeyRing: id<KeyRing>('KeyRing'),
+  Database: id<SqliteDatabase>('Database'),
+  /** Contribution point: bind one per kind; collected with `@multiInject`. */
+  SecretKind: id<SecretKind>('SecretKind'),
+  SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),
+  SecretStore: id<SecretStore>('SecretStore'),
+  NetworkGuard: id<NetworkGuard>('NetworkGuard'),
+  HttpClient: id<HttpClient>('HttpClient'),
+  TokenClient: id<TokenClient>('TokenClient'),
+  TokenProvider: id<TokenProvider>('TokenProvider'),
+  TokenEvents: id<TokenEvents>('TokenEvents'),
+  SecretTester: id<SecretTester>('SecretTester'),
+} as const;

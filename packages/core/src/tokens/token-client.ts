@@ -1,0 +1,158 @@
+/**
+ * Makes the token request for a secret: builds it, sends it through the guarded HTTP client, reads the
+ * answer, and retries what a retry can fix (network errors, timeouts, 408, 429, 5xx) with backoff.
+ */
+import { isAxiosError } from 'axios';
+import { inject, injectable } from 'inversify';
+import type { Clock } from '../clock/clock.js';
+import type { ResolvedCoreOptions } from '../core-options.js';
+import { AddressRefusedError } from '../http/address-refused-error.js';
+import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
+import type { Redactor } from '../logging/redactor.js';
+import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
+import type { SecretParams } from '../secrets/secret-kind.js';
+import { CORE } from '../tokens.js';
+import type { IssuedToken } from './access-token.js';
+import { buildTokenRequest, type TokenHttpRequest } from './build-token-request.js';
+import { describeUrl, readTokenResponse } from './read-token-response.js';
+import { TokenRequestError } from './token-request-error.js';
+
+export interface TokenRequestSubject {
+  id?: string;
+  kind: string;
+  params: SecretParams;
+}
+
+/** One exchange with the endpoint, kept whole so the tester can diagnose it. */
+export interface TokenExchange {
+  request: TokenHttpRequest;
+  sentAt: number;
+  durationMs: number;
+  response?: HttpPostResult;
+  token?: IssuedToken;
+  error?: TokenRequestError;
+}
+
+@injectable()
+export class TokenClient {
+  constructor(
+    @inject(CORE.Options) private readonly options: ResolvedCoreOptions,
+    @inject(CORE.HttpClient) private readonly http: HttpClient,
+    @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
+    @inject(CORE.Redactor) private readonly redactor: Redactor,
+    @inject(CORE.Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Requests a token, retrying transient failures; throws the last `TokenRequestError`. */
+  async requestToken(subject: TokenRequestSubject): Promise<IssuedToken> {
+    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.options.tokens;
+    for (let attempt = 1; ; attempt++) {
+      const exchange = await this.exchange(subject);
+      if (exchange.token) return exchange.token;
+      const error = exchange.error as TokenRequestError;
+      if (!error.retryable || attempt >= maxAttempts) throw error;
+      const backoff = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await this.clock.sleep(error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, backoffMaxMs) : backoff);
+    }
+  }
+
+  /** Exactly one request, never throwing for what the endpoint did: the outcome is in the exchange. */
+  async exchange(subject: TokenRequestSubject): Promise<TokenExchange> {
+    const kind = this.kinds.get(subject.kind);
+    const request = await buildTokenRequest(kind, subject.params);
+    const scrub = this.#scrubber(subject);
+    const sentAt = this.clock.now();
+    const started = performance.now();
+    let response: HttpPostResult | undefined;
+    try {
+      response = await this.http.post(request.url, request.body, request.headers);
+      const token = readTokenResponse(response, { kind, params: subject.params, sentAt, scrub });
+      this.redactor.register(token.accessToken);
+      for (const [key, value] of Object.entries(token.metadata)) if (/token|secret/i.test(key) && typeof value === 'string') this.redactor.register(value);
+      return { request, sentAt, durationMs: performance.now() - started, response, token };
+    } catch (error) {
+      const typed = error instanceof TokenRequestError ? error : toTokenError(error, request.url);
+      if (subject.id !== undefined) typed.secretId = subject.id;
+      return { request, sentAt, durationMs: performance.now() - started, ...(response && { response }), error: typed };
+    }
+  }
+
+  #scrubber(subject: TokenRequestSubject): (text: string) => string {
+    const kind = this.kinds.get(subject.kind);
+    const values = kind.fields
+      .filter((f) => f.sensitive)
+      .map((f) => subject.params[f.name])
+      .filter((v): v is string => typeof v === 'string' && v.length > 0);
+    for (const value of values) this.redactor.register(value);
+    return (text) => values.reduce((out, value) => out.split(value).join('[REDACTED]'), text);
+  }
+}
+
+/** Maps what the HTTP layer threw to a typed token error. */
+function toTokenError(error: unknown, url: string): TokenRequestError {
+  const where = describeUrl(url);
+  if (error instanceof AddressRefusedError || (isAxiosError(error) && error.cause instanceof AddressRefusedError)) {
+    const refused = error instanceof AddressRefusedError ? error : (error.cause as AddressRefusedError);
+    return new TokenRequestError('address-refused', refused.message, { retryable: false, cause: refused });
+  }
+  if (error instanceof TotalTimeoutError || error instanceof ConnectTimeoutError || (isAxiosError(error) && error.cause instanceof ConnectTimeoutError)) {
+    const what = error instanceof TotalTimeoutError ? 'did not answer in time' : 'did not accept the connection in time';
+    return new TokenRequestError('timeout', `The token endpoint ${where} ${what} (${(error instanceof Error ? error.message : '').trim()}). Check that the URL is reachable from this server.`, {
+      retryable: true,
+      networkCode: 'ETIMEDOUT',
+      cause: error,
+    });
+  }
+  if (isAxiosError(error)) {
+    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
+      return new TokenRequestError('timeout', `The token endpoint ${where} did not answer in time. Check that the URL is reachable from this server.`, {
+        retryable: true,
+        networkCode: 'ETIMEDOUT',
+        cause: error,
+      });
+    }
+    if (/maxContentLength/.test(error.message)) {
+      return new TokenRequestError('response-too-large', `The token endpoint ${where} sent an answer larger than the limit for token responses. Check the token URL: a token response is a small JSON object.`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+    const code = systemCode(error);
+    return new TokenRequestError('network', `Could not reach the token endpoint ${where}: ${networkReason(code, error.message)}`, {
+      retryable: code !== 'ENOTFOUND' && !isTlsCode(code),
+      ...(code !== undefined && { networkCode: code }),
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new TokenRequestError('network', `The token request to ${where} failed: ${message}`, { retryable: false, cause: error });
+}
+
+function systemCode(error: { code?: string; cause?: unknown }): string | undefined {
+  const cause = error.cause as { code?: unknown } | undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return typeof error.code === 'string' && error.code.startsWith('E') && !error.code.startsWith('ERR_BAD') ? error.code : undefined;
+}
+
+export function isTlsCode(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME_MISMATCH|ERR_TLS/i.test(code);
+}
+
+function networkReason(code: string | undefined, message: string): string {
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve (DNS). Check the host in the token URL.';
+    case 'ECONNREFUSED':
+      return 'the connection was refused: nothing listens at that host and port. Check the URL and port.';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'the connection was closed by the other side. Retrying.';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the host is unreachable from this server. Check the network path and firewall.';
+    default:
+      if (isTlsCode(code)) return `TLS failed (${code}): the certificate is not trusted or does not match the host. Check the URL's host name and the endpoint's certificate.`;
+      return `${message}${code ? ` (${code})` : ''}.`;
+  }
+}
