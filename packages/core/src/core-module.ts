@@ -53,7 +53,12 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
 
     bind(CORE.SecretStore).to(SqliteSecretStore).inSingletonScope();
     bind(CORE.NetworkGuard).to(NetworkGuard).inSingletonScope();
-    bind(CORE.HttpClient).to(HttpClient).inSingletonScope();
+    bind<HttpClient>(CORE.HttpClient)
+      .to(HttpClient)
+      .inSingletonScope()
+      .onDeactivation((client) => {
+        client.close();
+      });
     bind(CORE.TokenEvents).toConstantValue(new TokenEvents());
     bind(CORE.TokenClient).to(TokenClient).inSingletonScope();
     bind(CORE.TokenProvider).to(TokenProvider).inSingletonScope();

@@ -31,15 +31,19 @@ export class HttpClient {
   readonly axios: AxiosInstance;
   readonly #options: ResolvedCoreOptions['http'];
   readonly #guard: NetworkGuard;
+  readonly #agents: http.Agent[];
 
   constructor(@inject(CORE.Options) options: ResolvedCoreOptions, @inject(CORE.NetworkGuard) guard: NetworkGuard) {
     this.#options = options.http;
     this.#guard = guard;
     const agentOptions = { keepAlive: true, lookup: guard.lookup, maxSockets: 64 };
     const connectTimeoutMs = options.http.connectTimeoutMs;
+    const httpAgent = withConnectTimeout(new http.Agent(agentOptions), connectTimeoutMs);
+    const httpsAgent = withConnectTimeout(new https.Agent(agentOptions), connectTimeoutMs);
+    this.#agents = [httpAgent, httpsAgent];
     this.axios = axios.create({
-      httpAgent: withConnectTimeout(new http.Agent(agentOptions), connectTimeoutMs),
-      httpsAgent: withConnectTimeout(new https.Agent(agentOptions), connectTimeoutMs),
+      httpAgent,
+      httpsAgent,
       maxRedirects: 0,
       proxy: false,
       timeout: options.http.timeoutMs,
@@ -83,6 +87,11 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Closes pooled keep-alive sockets (called when the container is torn down). */
+  close(): void {
+    for (const agent of this.#agents) agent.destroy();
   }
 }
 

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
 import { coreMigrations } from './core-migrations.js';
 
-export type SqliteDatabase = Database.Database;
+/** The better-sqlite3 connection every Tessera store shares. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named type, so declarations can refer to it
+export interface SqliteDatabase extends Database.Database {}
 
 export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -135,7 +135,7 @@ function systemCode(error: { code?: string; cause?: unknown }): string | undefin
 }
 
 export function isTlsCode(code: string | undefined): boolean {
-  return code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME_MISMATCH|ERR_TLS/i.test(code);
+  return code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME|EPROTO/i.test(code);
 }
 
 function networkReason(code: string | undefined, message: string): string {

@@ -1,0 +1,137 @@
+/** Retries, permanent failures, the cool-down and malformed answers: typed errors, never crashes. */
+import { describe, expect, it } from 'vitest';
+import { TokenRequestError } from '@tessera/core';
+import { FakeClock } from '../support/fake-clock.js';
+import { startTestTessera } from '../support/start-test-tessera.js';
+
+async function failure(promise: Promise<unknown>): Promise<TokenRequestError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TokenRequestError);
+  return error as TokenRequestError;
+}
+
+describe('retries', () => {
+  it('retries a 500 with backoff and succeeds', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock });
+    world.tokenServer.respond((_r, i) => (i < 2 ? { status: 500, body: 'boom' } : world.tokenServer.tokenResponse()));
+    const secret = await world.createGeneralSecret();
+    await world.tokens.getToken(secret.id);
+    expect(world.tokenServer.count).toBe(3);
+    expect(clock.sleeps).toHaveLength(2);
+    // Exponential with jitter: 250 ms then 500 ms, each between half and all of it.
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(125);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(250);
+    expect(clock.sleeps[1]).toBeGreaterThanOrEqual(250);
+    expect(clock.sleeps[1]).toBeLessThanOrEqual(500);
+  });
+
+  it('honours Retry-After on a 429, capped', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock });
+    world.tokenServer.respond((_r, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '7' }, body: {} } : i === 1 ? { status: 429, headers: { 'retry-after': '3600' }, body: {} } : world.tokenServer.tokenResponse(),
+    );
+    const secret = await world.createGeneralSecret();
+    await world.tokens.getToken(secret.id);
+    expect(clock.sleeps).toEqual([7_000, 10_000]);
+    expect(world.tokenServer.count).toBe(3);
+  });
+
+  it('gives up after the last attempt with the last error', async () => {
+    const world = await startTestTessera({ clock: new FakeClock() });
+    world.tokenServer.respond(() => ({ status: 503, body: 'unavailable' }));
+    const secret = await world.createGeneralSecret();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(world.tokenServer.count).toBe(3);
+    expect(error).toMatchObject({ code: 'http', status: 503, retryable: true, secretId: secret.id });
+    expect(error.message).toMatch(/answered HTTP 503.*retries/);
+  });
+
+  it.each(['invalid_grant', 'invalid_client'])('does not retry the OAuth error %s', async (oauthError) => {
+    const world = await startTestTessera({ clock: new FakeClock() });
+    world.tokenServer.respond(() => ({ status: 400, body: { error: oauthError, error_description: 'authentication failure' } }));
+    const secret = await world.createGeneralSecret();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(world.tokenServer.count).toBe(1);
+    expect(error).toMatchObject({ code: 'oauth', status: 400, oauthError, oauthErrorDescription: 'authentication failure', retryable: false });
+  });
+
+  it.each([400, 401, 403])('does not retry HTTP %i', async (status) => {
+    const world = await startTestTessera({ clock: new FakeClock() });
+    world.tokenServer.respond(() => ({ status, body: 'no' }));
+    const secret = await world.createGeneralSecret();
+    expect(await failure(world.tokens.getToken(secret.id))).toMatchObject({ code: 'http', status, retryable: false });
+    expect(world.tokenServer.count).toBe(1);
+  });
+});
+
+describe('cool-down', () => {
+  it('answers callers within the cool-down with the same failure and no new request', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock, tokens: { cooldownMs: 5_000 } });
+    world.tokenServer.respond(() => ({ status: 401, body: { error: 'invalid_grant' } }));
+    const secret = await world.createGeneralSecret();
+    await failure(world.tokens.getToken(secret.id));
+    const errors = await Promise.all(Array.from({ length: 50 }, () => failure(world.tokens.getToken(secret.id))));
+    expect(world.tokenServer.count).toBe(1);
+    expect(errors.every((e) => e.code === 'cooldown' && e.oauthError === 'invalid_grant' && e.status === 401)).toBe(true);
+    expect(errors[0]!.message).toMatch(/invalid_grant.*Not retried for another 5 s/);
+
+    clock.advance(5_000);
+    world.tokenServer.respond(() => world.tokenServer.tokenResponse());
+    await world.tokens.getToken(secret.id);
+    expect(world.tokenServer.count).toBe(2);
+  });
+});
+
+describe('malformed and slow answers', () => {
+  it('times out a token endpoint that never answers', async () => {
+    const world = await startTestTessera({ http: { timeoutMs: 300 }, tokens: { maxAttempts: 1 } });
+    world.tokenServer.respond(() => ({ hang: true }));
+    const secret = await world.createGeneralSecret();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(error.message).toMatch(/did not answer in time/);
+  });
+
+  it('refuses an oversize answer with a typed error', async () => {
+    const world = await startTestTessera();
+    world.tokenServer.respond(() => ({ body: { access_token: 'x'.repeat(70 * 1024), expires_in: 3600 } }));
+    const secret = await world.createGeneralSecret();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error).toMatchObject({ code: 'response-too-large', retryable: false });
+  });
+
+  it('reports garbage instead of JSON as an invalid response', async () => {
+    const world = await startTestTessera();
+    world.tokenServer.respond(() => ({ body: '{"access_token": "abc", oops' }));
+    const secret = await world.createGeneralSecret();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error).toMatchObject({ code: 'invalid-response', reason: 'not-json', status: 200, retryable: false });
+  });
+
+  it.each([
+    ['a missing access_token', { expires_in: 3600 }, 'missing-access-token'],
+    ['an empty access_token', { access_token: '', expires_in: 3600 }, 'missing-access-token'],
+    ['a non-numeric expires_in', { access_token: 'abcdefgh', expires_in: 'soon' }, 'invalid-expires-in'],
+  ])('reports %s', async (_label, body, reason) => {
+    const world = await startTestTessera();
+    world.tokenServer.respond(() => ({ body }));
+    const secret = await world.createGeneralSecret();
+    expect(await failure(world.tokens.getToken(secret.id))).toMatchObject({ code: 'invalid-response', reason });
+  });
+
+  it('never puts a credential in an error message, even when the endpoint echoes it', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    const { params } = await world.secrets.reveal(secret.id);
+    world.tokenServer.respond(() => ({ status: 400, body: { error: 'invalid_grant', error_description: `bad password ${String(params.password)}` } }));
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error.message).not.toContain(String(params.password));
+    expect(error.oauthErrorDescription).toBe('bad password [REDACTED]');
+  });
+});

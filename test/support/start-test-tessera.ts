@@ -1,0 +1,94 @@
+/**
+ * Builds a real Tessera core for one test: a container on a temp directory (real SQLite file),
+ * a loopback fake token endpoint, and a logger whose every line is captured for the leak audit.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Container } from 'inversify';
+import winston from 'winston';
+import { onTestFinished } from 'vitest';
+import { CORE, coreModule, generateMasterKey } from '@tessera/core';
+import type { CoreOptions, SecretStore, SecretTester, SecretView, TokenProvider } from '@tessera/core';
+import { FakeTokenServer } from './fake-token-server.js';
+import { recordLogLine, rememberSecret } from './leak-audit.js';
+
+export interface TestTessera {
+  container: Container;
+  secrets: SecretStore;
+  tokens: TokenProvider;
+  tester: SecretTester;
+  tokenServer: FakeTokenServer;
+  dir: string;
+  databasePath: string;
+  masterKey: string;
+  /** Parsed log lines written so far. */
+  logs: Array<Record<string, unknown>>;
+  /** Creates a `general` secret against the fake endpoint with a fresh random password. */
+  createGeneralSecret(params?: Record<string, unknown>, name?: string): Promise<SecretView>;
+  close(): Promise<void>;
+}
+
+export function randomCredential(prefix: string): string {
+  return rememberSecret(`${prefix}-${randomBytes(12).toString('hex')}`);
+}
+
+/** A winston transport that records every line for the leak audit and hands it to `sink`. */
+export function captureTransport(sink: (line: Record<string, unknown>) => void): winston.transport {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const text = chunk.toString('utf8');
+      recordLogLine(text);
+      sink(JSON.parse(text) as Record<string, unknown>);
+      callback();
+    },
+  });
+  return new winston.transports.Stream({ stream });
+}
+
+export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}): Promise<TestTessera> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
+  const databasePath = options.database ?? join(dir, 'tessera.db');
+  const masterKey = options.masterKey ?? generateMasterKey();
+  const tokenServer = await FakeTokenServer.start();
+  const logs: Array<Record<string, unknown>> = [];
+  const container = new Container();
+  container.load(
+    coreModule({
+      database: databasePath,
+      masterKey,
+      network: { allowPrivate: true },
+      logging: { level: 'debug', transports: [captureTransport((line) => logs.push(line))] },
+      ...options,
+    }),
+  );
+  const secrets = container.get<SecretStore>(CORE.SecretStore);
+  let counter = 0;
+  const world: TestTessera = {
+    container,
+    secrets,
+    tokens: container.get<TokenProvider>(CORE.TokenProvider),
+    tester: container.get<SecretTester>(CORE.SecretTester),
+    tokenServer,
+    dir,
+    databasePath,
+    masterKey,
+    logs,
+    createGeneralSecret: (params = {}, name = `secret-${++counter}`) =>
+      secrets.create({
+        name,
+        kind: 'general',
+        params: { url: tokenServer.tokenUrl, grantType: 'password', scope: 'read,write', username: 'svc-user', password: randomCredential('pw'), ...params },
+      }),
+    close: async () => {
+      await tokenServer.close();
+      await container.unbindAllAsync();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  onTestFinished(() => world.close());
+  return world;
+}
