@@ -23,6 +23,7 @@ export interface KeyRingConfig {
 export class KeyRing {
   readonly primaryId: string;
   readonly #keys: Map<string, Buffer>;
+  readonly #fingerprints = new Map<string, Buffer>();
 
   constructor(config: KeyRingConfig) {
     this.#keys = new Map();
@@ -30,7 +31,10 @@ export class KeyRing {
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
         throw new ConfigurationError('invalid-key-id', `Key id '${id}' may only contain letters, digits, '-' and '_'.`);
       }
-      this.#keys.set(id, decodeKey(encoded, `key '${id}'`));
+      const key = decodeKey(encoded, `key '${id}'`);
+      this.#keys.set(id, key);
+      // Values written under a single master key name it by fingerprint; keep them readable in a ring.
+      this.#fingerprints.set(keyIdOf(key), key);
     }
     if (!this.#keys.has(config.primary)) {
       throw new ConfigurationError(
@@ -67,7 +71,7 @@ export class KeyRing {
       throw new TesseraError('decrypt-failed', 'A stored value is not a Tessera encryption envelope; the database may be damaged.');
     }
     const [, keyId, ivText, bodyText] = parts as [string, string, string, string];
-    const key = this.#keys.get(keyId);
+    const key = this.#keys.get(keyId) ?? this.#fingerprints.get(keyId);
     if (!key) {
       throw new TesseraError(
         'key-not-found',

@@ -43,7 +43,7 @@ const nameSchema = z
   .trim()
   .min(1, 'name is required')
   .max(100, 'name must be at most 100 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@ -]*$/, "name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit");
+  .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, "name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit");
 
 const newSecretSchema = z
   .object({

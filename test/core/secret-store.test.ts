@@ -1,0 +1,166 @@
+/** The secret store of DESIGN §7: masked views, revisions, field-by-field validation, encryption at rest, key rotation. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { describe, expect, it } from 'vitest';
+import { CORE, coreModule, generateMasterKey, MASK, type SecretStore } from '@tessera/core';
+import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+
+describe('views and revisions', () => {
+  it('never returns a sensitive value in clear', async () => {
+    const world = await startTestTessera();
+    const graph = await world.secrets.create({
+      name: 'graph',
+      kind: 'microsoft-graph',
+      params: { url: world.tokenServer.tokenUrl, clientId: 'app-1', clientSecret: randomCredential('cs') },
+    });
+    expect(graph.params).toEqual({
+      url: world.tokenServer.tokenUrl,
+      grantType: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+      clientId: 'app-1',
+      clientSecret: MASK,
+    });
+    const general = await world.createGeneralSecret();
+    expect(general.params.password).toBe(MASK);
+    expect((await world.secrets.get(general.id)).params.password).toBe(MASK);
+    expect((await world.secrets.list()).map((s) => s.params.password ?? s.params.clientSecret)).toEqual([MASK, MASK]);
+  });
+
+  it('bumps the revision on update, keeps a sensitive value sent back masked, and refuses a stale revision', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    const before = await world.secrets.reveal(secret.id);
+    const updated = await world.secrets.update(secret.id, { params: { username: 'bob', password: MASK }, expectedRevision: 1 });
+    expect(updated.revision).toBe(2);
+    expect(updated.params.username).toBe('bob');
+    expect((await world.secrets.reveal(secret.id)).params.password).toBe(before.params.password);
+    await expect(world.secrets.update(secret.id, { description: 'x', expectedRevision: 1 })).rejects.toMatchObject({ code: 'revision-mismatch' });
+  });
+
+  it('rejects bad input field by field and writes nothing', async () => {
+    const world = await startTestTessera();
+    const error = await world.secrets
+      .create({ name: '', kind: 'general', params: { url: 'ftp://x', username: '', password: 42, scope: 'a', bogus: 1 } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'validation' });
+    expect((error as { issues: unknown[] }).issues).toEqual([{ field: 'name', message: 'name is required' }]);
+
+    const paramsError = await world.secrets
+      .create({ name: 'ok', kind: 'general', params: { url: 'ftp://x', username: '', password: 42, bogus: 1 } })
+      .catch((e: unknown) => e as { code: string; issues: Array<{ field: string }>; message: string });
+    expect(paramsError.code).toBe('validation');
+    expect(paramsError.issues.map((i) => i.field).sort()).toEqual(['params', 'params.password', 'params.url', 'params.username']);
+    expect(paramsError.message).toMatch(/Token URL must be an absolute http/);
+    expect(await world.secrets.list()).toEqual([]);
+
+    const secret = await world.createGeneralSecret();
+    await expect(world.secrets.update(secret.id, { params: { url: 'not a url' } })).rejects.toMatchObject({ code: 'validation' });
+    expect(await world.secrets.get(secret.id)).toEqual(secret);
+  });
+
+  it('refuses an unknown kind, listing the known ones', async () => {
+    const world = await startTestTessera();
+    await expect(world.secrets.create({ name: 'x', kind: 'nope', params: {} })).rejects.toThrow(/unknown kind 'nope'; known kinds: general, microsoft-graph/);
+  });
+
+  it('refuses a duplicate name with a conflict and a missing id with not-found', async () => {
+    const world = await startTestTessera();
+    await world.createGeneralSecret({}, 'crm-hook');
+    await expect(world.createGeneralSecret({}, 'crm-hook')).rejects.toMatchObject({ code: 'secret-name-taken' });
+    await expect(world.secrets.get('sec_missing')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(world.secrets.delete('sec_missing')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('deletes a secret and forgets its token', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    await world.tokens.getToken(secret.id);
+    await world.secrets.delete(secret.id);
+    await expect(world.tokens.getToken(secret.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('encryption at rest', () => {
+  it('holds no credential or token in plain text in the SQLite files', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret({ username: 'visible-user' });
+    const graphSecret = randomCredential('graph');
+    await world.secrets.create({ name: 'g', kind: 'microsoft-graph', params: { url: world.tokenServer.tokenUrl, clientId: 'c', clientSecret: graphSecret } });
+    const token = await world.tokens.getToken(secret.id);
+    const { params } = await world.secrets.reveal(secret.id);
+    const files = ['', '-wal', '-shm'].map((suffix) => world.databasePath + suffix).filter(existsSync);
+    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    expect(bytes.includes('visible-user')).toBe(true); // the scan does see clear text
+    for (const value of [String(params.password), graphSecret, token.accessToken]) {
+      expect(bytes.includes(value), `${value.slice(0, 3)}… found in the database files`).toBe(false);
+    }
+  });
+
+  it('re-encrypts every secret under a new primary key, and the old key is then no longer needed', async () => {
+    const world = await startTestTessera();
+    const secrets = await Promise.all([1, 2, 3].map((n) => world.createGeneralSecret({}, `s${n}`)));
+    const before = await Promise.all(secrets.map((s) => world.secrets.reveal(s.id)));
+    await world.container.unbindAllAsync();
+
+    const newKey = generateMasterKey();
+    const ring = { primary: 'k2026', keys: { old: world.masterKey, k2026: newKey } };
+    const rotated = storeOn(world.databasePath, { keyRing: ring });
+    const progress: number[] = [];
+    expect(await rotated.store.rotateKeys((p) => progress.push(p.done))).toEqual({ reencrypted: 3, total: 3 });
+    expect(progress).toEqual([0, 3]);
+    expect(await rotated.store.rotateKeys()).toEqual({ reencrypted: 0, total: 3 });
+    await rotated.container.unbindAllAsync();
+
+    const onlyNew = storeOn(world.databasePath, { keyRing: { primary: 'k2026', keys: { k2026: newKey } } });
+    const after = await Promise.all(secrets.map((s) => onlyNew.store.reveal(s.id)));
+    expect(after.map((s) => s.params.password)).toEqual(before.map((s) => s.params.password));
+    await onlyNew.container.unbindAllAsync();
+
+    const onlyOld = storeOn(world.databasePath, { masterKey: world.masterKey });
+    await expect(onlyOld.store.reveal(secrets[0]!.id)).rejects.toMatchObject({ code: 'key-not-found', message: expect.stringMatching(/encrypted with key 'k2026'/) });
+    await onlyOld.container.unbindAllAsync();
+  });
+});
+
+describe('master key', () => {
+  it('refuses to start in production without a key, saying how to provide one', () => {
+    const container = new Container();
+    const previous = process.env.TESSERA_MASTER_KEY;
+    delete process.env.TESSERA_MASTER_KEY;
+    try {
+      expect(() => container.load(coreModule({ database: ':memory:', production: true }))).toThrow(/NODE_ENV=production.*TESSERA_MASTER_KEY/);
+    } finally {
+      if (previous !== undefined) process.env.TESSERA_MASTER_KEY = previous;
+    }
+  });
+
+  it('creates a dev key file with mode 0600 once, says so, and reuses it', async () => {
+    const world = await startTestTessera();
+    const database = join(world.dir, 'dev', 'tessera.db');
+    const lines: Array<Record<string, unknown>> = [];
+    const first = storeOn(database, { logging: { transports: [captureTransport((l) => lines.push(l))] } });
+    const keyFile = join(world.dir, 'dev', 'master.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(lines.some((l) => String(l.message).includes(`created a master key file at ${keyFile}`))).toBe(true);
+    const secret = await first.store.create({ name: 'dev', kind: 'general', params: { url: 'https://auth.example.com/token', username: 'u', password: randomCredential('pw') } });
+    await first.container.unbindAllAsync();
+
+    const second = storeOn(database, {});
+    expect((await second.store.reveal(secret.id)).params.username).toBe('u');
+    await second.container.unbindAllAsync();
+  });
+});
+
+function storeOn(database: string, options: Parameters<typeof coreModule>[0]): { container: Container; store: SecretStore } {
+  const container = new Container();
+  const previous = process.env.TESSERA_MASTER_KEY;
+  delete process.env.TESSERA_MASTER_KEY;
+  try {
+    container.load(coreModule({ database, production: false, logging: { transports: [captureTransport(() => undefined)] }, ...options }));
+  } finally {
+    if (previous !== undefined) process.env.TESSERA_MASTER_KEY = previous;
+  }
+  return { container, store: container.get<SecretStore>(CORE.SecretStore) };
+}
