@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { CORE, coreModule, generateMasterKey, MASK, type SecretStore } from '@tessera/core';
+import { CORE, coreModule, generateMasterKey, MASK, type SecretStore, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 describe('views and revisions', () => {
@@ -47,9 +47,9 @@ describe('views and revisions', () => {
     expect(error).toMatchObject({ code: 'validation' });
     expect((error as { issues: unknown[] }).issues).toEqual([{ field: 'name', message: 'name is required' }]);
 
-    const paramsError = await world.secrets
+    const paramsError = (await world.secrets
       .create({ name: 'ok', kind: 'general', params: { url: 'ftp://x', username: '', password: 42, bogus: 1 } })
-      .catch((e: unknown) => e as { code: string; issues: Array<{ field: string }>; message: string });
+      .catch((e: unknown) => e)) as ValidationError;
     expect(paramsError.code).toBe('validation');
     expect(paramsError.issues.map((i) => i.field).sort()).toEqual(['params', 'params.password', 'params.url', 'params.username']);
     expect(paramsError.message).toMatch(/Token URL must be an absolute http/);

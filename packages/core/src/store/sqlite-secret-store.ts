@@ -135,14 +135,14 @@ export class SqliteSecretStore implements SecretStore {
     let paramsChanged = false;
     if (parsed.params) {
       const previous = this.#revealRow(current).params;
-      const merged: Record<string, unknown> = { ...previous };
+      const merged = new Map(Object.entries(previous));
       const sensitive = new Set(this.kinds.sensitiveFields(current.kind));
       for (const [key, value] of Object.entries(parsed.params)) {
         if (sensitive.has(key) && (value === undefined || value === MASK)) continue;
-        if (value === undefined || value === null) delete merged[key];
-        else merged[key] = value;
+        if (value === undefined || value === null) merged.delete(key);
+        else merged.set(key, value);
       }
-      const params = this.kinds.parseParams(current.kind, merged);
+      const params = this.kinds.parseParams(current.kind, Object.fromEntries(merged));
       paramsChanged = JSON.stringify(params) !== JSON.stringify(previous);
       if (paramsChanged) stored = this.#split(id, current.kind, params);
     }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need when it is missing, then builds, lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the tests use (the TLS diagnostic test makes a self-signed certificate).
+missing=()
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} for the tests (apt-get)…"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+
+[ -d node_modules ] || npm ci
+npx tsc -b
+npm run lint
+npx vitest run

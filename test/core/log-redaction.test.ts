@@ -1,0 +1,35 @@
+/** Logs never hold a credential or token: masked by field name and, once registered, by value wherever it appears. */
+import type { Logger } from 'winston';
+import { describe, expect, it } from 'vitest';
+import { CORE, REDACTED } from '@tessera/core';
+import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+
+describe('log redaction', () => {
+  it('masks a decrypted credential and an issued token wherever they would appear', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    const token = await world.tokens.getToken(secret.id);
+    const { params } = await world.secrets.reveal(secret.id);
+    const password = String(params.password);
+    const logger = world.container.get<Logger>(CORE.Logger);
+
+    logger.info(`calling the API with Bearer ${token.accessToken}`);
+    logger.info('request failed', { body: `username=svc-user&password=${encodeURIComponent(password)}`, nested: { deeper: [`x ${password} y`] } });
+    logger.error('boom', new Error(`token ${token.accessToken} was rejected`));
+    logger.warn('%s then %s', password, token.accessToken);
+
+    const text = JSON.stringify(world.logs);
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(token.accessToken);
+    expect(world.logs.filter((l) => JSON.stringify(l).includes(REDACTED))).toHaveLength(4);
+  });
+
+  it('masks sensitive field names even for values it has never seen', async () => {
+    const world = await startTestTessera();
+    const logger = world.container.get<Logger>(CORE.Logger);
+    const unseen = randomCredential('unseen');
+    logger.info('config', { clientSecret: unseen, access_token: unseen, Authorization: `Bearer ${unseen}`, password: unseen, tokenType: 'Bearer', user: 'visible' });
+    const line = world.logs.at(-1)!;
+    expect(line).toMatchObject({ clientSecret: REDACTED, access_token: REDACTED, Authorization: REDACTED, password: REDACTED, tokenType: 'Bearer', user: 'visible' });
+  });
+});
