@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { CORE, coreModule, generateMasterKey, MASK, type SecretStore, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
-describe('views and revisions', () => {
+describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)', (storage) => {
   it('never returns a sensitive value in clear', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const graph = await world.secrets.create({
       name: 'graph',
       kind: 'microsoft-graph',
@@ -29,7 +29,7 @@ describe('views and revisions', () => {
   });
 
   it('bumps the revision on update, keeps a sensitive value sent back masked, and refuses a stale revision', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const secret = await world.createGeneralSecret();
     const before = await world.secrets.reveal(secret.id);
     const updated = await world.secrets.update(secret.id, { params: { username: 'bob', password: MASK }, expectedRevision: 1 });
@@ -40,7 +40,7 @@ describe('views and revisions', () => {
   });
 
   it('rejects bad input field by field and writes nothing', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const error = await world.secrets
       .create({ name: '', kind: 'general', params: { url: 'ftp://x', username: '', password: 42, scope: 'a', bogus: 1 } })
       .catch((e: unknown) => e);
@@ -61,12 +61,12 @@ describe('views and revisions', () => {
   });
 
   it('refuses an unknown kind, listing the known ones', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     await expect(world.secrets.create({ name: 'x', kind: 'nope', params: {} })).rejects.toThrow(/unknown kind 'nope'; known kinds: general, microsoft-graph/);
   });
 
   it('refuses a duplicate name with a conflict and a missing id with not-found', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     await world.createGeneralSecret({}, 'crm-hook');
     await expect(world.createGeneralSecret({}, 'crm-hook')).rejects.toMatchObject({ code: 'secret-name-taken' });
     await expect(world.secrets.get('sec_missing')).rejects.toMatchObject({ code: 'not-found' });
@@ -74,7 +74,7 @@ describe('views and revisions', () => {
   });
 
   it('deletes a secret and forgets its token', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const secret = await world.createGeneralSecret();
     await world.tokens.getToken(secret.id);
     await world.secrets.delete(secret.id);

@@ -1,5 +1,6 @@
 /** The token lifecycle rules of DESIGN §4: reuse, early refresh, single flight, compare-and-invalidate. */
 import { describe, expect, it } from 'vitest';
+import { CORE, type TokenEvents } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestTessera } from '../support/start-test-tessera.js';
 import { waitFor } from '../support/wait-for.js';
@@ -58,6 +59,19 @@ describe('reuse and expiry', () => {
     clock.advance(2_000); // 29 s left: inside it
     await world.tokens.getToken(secret.id);
     await waitFor(() => world.tokenServer.count === 2);
+  });
+
+  it('measures expiry from when the request was sent, not when the answer arrived', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock });
+    const sentAt = clock.now();
+    world.tokenServer.respond(() => {
+      clock.advance(10_000); // a slow endpoint: the answer comes 10 s later
+      return world.tokenServer.tokenResponse({ expires_in: 3600 });
+    });
+    const secret = await world.createGeneralSecret();
+    const token = await world.tokens.getToken(secret.id);
+    expect(token.expiresAt.getTime()).toBe(sentAt + HOUR);
   });
 
   it('makes callers wait for the new token once the old one has expired', async () => {
@@ -142,6 +156,28 @@ describe('secret changes', () => {
     const fresh = await world.tokens.getToken(secret.id);
     expect(fresh.accessToken).not.toBe(old.accessToken);
     expect(JSON.parse(world.tokenServer.requests[1]!.body).username).toBe('someone-else');
+  });
+});
+
+describe('events', () => {
+  it('reports each token issued, refreshed early, and failed', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock, tokens: { maxAttempts: 1 } });
+    const events = world.container.get<TokenEvents>(CORE.TokenEvents);
+    const seen: string[] = [];
+    events.on('issued', (e) => seen.push(`issued ${e.secretId === secret.id}`));
+    events.on('refreshed', (e) => seen.push(`refreshed ${e.expiresAt.getTime() > clock.now()}`));
+    events.on('failed', (e) => seen.push(`failed ${e.code} ${e.status}`));
+    const secret = await world.createGeneralSecret();
+    await world.tokens.getToken(secret.id);
+    clock.advance(HOUR - 1_000);
+    await world.tokens.getToken(secret.id);
+    await waitFor(() => seen.length === 2);
+    clock.advance(HOUR);
+    world.tokenServer.respond(() => ({ status: 401, body: { error: 'invalid_client' } }));
+    await world.tokens.getToken(secret.id).catch(() => undefined);
+    expect(seen).toEqual(['issued true', 'refreshed true', 'failed oauth 401']);
+    expect(world.tokens.stats()).toEqual({ cacheHits: 1, requests: 3 });
   });
 });
 

@@ -11,7 +11,9 @@ import { generalKind } from './secrets/kinds/general-kind.js';
 import { microsoftGraphKind } from './secrets/kinds/microsoft-graph-kind.js';
 import { SecretKindRegistry } from './secrets/secret-kind-registry.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
-import { SqliteSecretStore } from './store/sqlite-secret-store.js';
+import { MemorySecretRecords } from './store/memory-secret-records.js';
+import { SecretStoreService } from './store/secret-store-service.js';
+import { SqliteSecretRecords } from './store/sqlite-secret-records.js';
 import { SecretTester } from './tester/secret-tester.js';
 import { TokenClient } from './tokens/token-client.js';
 import { TokenEvents } from './tokens/token-events.js';
@@ -27,7 +29,7 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     {
       masterKey: options.masterKey ?? process.env.TESSERA_MASTER_KEY,
       keyRing: options.keyRing,
-      keyFile: options.keyFile ?? defaultKeyFile(resolved.database),
+      keyFile: options.keyFile ?? (resolved.storage === 'memory' ? undefined : defaultKeyFile(resolved.database)),
       production: resolved.production,
     },
     logger,
@@ -51,7 +53,10 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     bind(CORE.SecretKind).toConstantValue(microsoftGraphKind);
     bind(CORE.SecretKindRegistry).to(SecretKindRegistry).inSingletonScope();
 
-    bind(CORE.SecretStore).to(SqliteSecretStore).inSingletonScope();
+    bind(CORE.SecretRecords)
+      .to(resolved.storage === 'memory' ? MemorySecretRecords : SqliteSecretRecords)
+      .inSingletonScope();
+    bind(CORE.SecretStore).to(SecretStoreService).inSingletonScope();
     bind(CORE.NetworkGuard).to(NetworkGuard).inSingletonScope();
     bind<HttpClient>(CORE.HttpClient)
       .to(HttpClient)

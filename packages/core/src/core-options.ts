@@ -38,6 +38,8 @@ export interface TokenOptions {
 export interface CoreOptions {
   /** SQLite file path, or `:memory:`. Default `:memory:`. */
   database?: string;
+  /** Where secrets are kept: the SQLite database (default) or process memory (gone on exit). */
+  storage?: 'sqlite' | 'memory';
   /** Base64 of 32 random bytes. Default: the TESSERA_MASTER_KEY environment variable. */
   masterKey?: string;
   /** A ring of keys for rotation; takes precedence over `masterKey`. */
@@ -57,6 +59,7 @@ export interface CoreOptions {
 
 export interface ResolvedCoreOptions {
   database: string;
+  storage: 'sqlite' | 'memory';
   production: boolean;
   network: Required<NetworkOptions>;
   http: Required<HttpOptions>;
@@ -66,6 +69,7 @@ export interface ResolvedCoreOptions {
 export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   return {
     database: options.database ?? ':memory:',
+    storage: options.storage ?? 'sqlite',
     production: options.production ?? process.env.NODE_ENV === 'production',
     network: { allowPrivate: options.network?.allowPrivate ?? false, allow: options.network?.allow ?? [] },
     http: {

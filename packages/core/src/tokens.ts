@@ -10,6 +10,7 @@ import type { Redactor } from './logging/redactor.js';
 import type { SecretKindRegistry } from './secrets/secret-kind-registry.js';
 import type { SecretKind } from './secrets/secret-kind.js';
 import type { SqliteDatabase } from './store/open-database.js';
+import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
 import type { SecretTester } from './tester/secret-tester.js';
 import type { TokenClient } from './tokens/token-client.js';
@@ -30,6 +31,7 @@ export const CORE = {
   /** Contribution point: bind one per kind; collected with `@multiInject`. */
   SecretKind: id<SecretKind>('SecretKind'),
   SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),
+  SecretRecords: id<SecretRecords>('SecretRecords'),
   SecretStore: id<SecretStore>('SecretStore'),
   NetworkGuard: id<NetworkGuard>('NetworkGuard'),
   HttpClient: id<HttpClient>('HttpClient'),

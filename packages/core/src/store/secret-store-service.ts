@@ -1,4 +1,7 @@
-/** `SecretStore` on SQLite: sensitive params sealed with the key ring, everything else in clear JSON. */
+/**
+ * The `SecretStore`: validates input against the kind's declaration, seals sensitive params with the
+ * key ring, returns masked views, bumps revisions and announces changes; rows live in `SecretRecords`.
+ */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
@@ -13,37 +16,24 @@ import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
-import type { SqliteDatabase } from './open-database.js';
+import type { SecretRecord, SecretRecords } from './secret-records.js';
 import type {
   NewSecret,
   RevealedSecret,
   RotationProgress,
   SecretChange,
+  SecretOrigin,
   SecretPatch,
   SecretStore,
   SecretView,
 } from './secret-store.js';
-
-interface SecretRow {
-  id: string;
-  name: string;
-  kind: string;
-  description: string;
-  origin: 'manual' | 'connector';
-  owner: string | null;
-  params: string;
-  sealed: string | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-}
 
 const nameSchema = z
   .string({ error: 'name must be text' })
   .trim()
   .min(1, 'name is required')
   .max(100, 'name must be at most 100 characters')
-  .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, "name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit");
+  .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, 'name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit');
 
 const newSecretSchema = z
   .object({
@@ -68,11 +58,11 @@ const patchSchema = z
 const ROTATION_BATCH = 200;
 
 @injectable()
-export class SqliteSecretStore implements SecretStore {
+export class SecretStoreService implements SecretStore {
   readonly #listeners = new Set<(change: SecretChange) => void>();
 
   constructor(
-    @inject(CORE.Database) private readonly db: SqliteDatabase,
+    @inject(CORE.SecretRecords) private readonly records: SecretRecords,
     @inject(CORE.KeyRing) private readonly keys: KeyRing,
     @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
     @inject(CORE.Redactor) private readonly redactor: Redactor,
@@ -84,47 +74,34 @@ export class SqliteSecretStore implements SecretStore {
     const params = this.kinds.parseParams(parsed.kind, parsed.params);
     const id = 'sec_' + randomBytes(10).toString('hex');
     const now = new Date(this.clock.now()).toISOString();
-    const row: SecretRow = {
+    const record: SecretRecord = {
       id,
       name: parsed.name,
       kind: parsed.kind,
       description: parsed.description ?? '',
       origin: parsed.origin ?? 'manual',
       owner: parsed.owner ?? null,
-      ...this.#split(id, parsed.kind, params),
+      ...this.#seal(id, parsed.kind, params),
       revision: 1,
-      created_at: now,
-      updated_at: now,
+      createdAt: now,
+      updatedAt: now,
     };
-    this.#writeUnique(row.name, () =>
-      this.db
-        .prepare(
-          `INSERT INTO secrets (id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
-           VALUES (@id, @name, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
-        )
-        .run(row),
-    );
+    this.records.insert(record);
     this.#emit({ type: 'created', id, paramsChanged: true });
-    return this.#view(row);
+    return this.#view(record);
   }
 
   async get(id: string): Promise<SecretView> {
-    return this.#view(this.#row(id));
+    return this.#view(this.#find(id));
   }
 
-  async list(filter: { owner?: string; origin?: string; kind?: string } = {}): Promise<SecretView[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
-         AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
-      )
-      .all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
-    return rows.map((row) => this.#view(row));
+  async list(filter: { owner?: string; origin?: SecretOrigin; kind?: string } = {}): Promise<SecretView[]> {
+    return this.records.list(filter).map((record) => this.#view(record));
   }
 
   async update(id: string, patch: SecretPatch): Promise<SecretView> {
     const parsed = parseOrThrow(patchSchema, patch, 'The change');
-    const current = this.#row(id);
+    const current = this.#find(id);
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
       throw new ConflictError(
         'revision-mismatch',
@@ -134,35 +111,20 @@ export class SqliteSecretStore implements SecretStore {
     let stored = { params: current.params, sealed: current.sealed };
     let paramsChanged = false;
     if (parsed.params) {
-      const previous = this.#revealRow(current).params;
-      const merged = new Map(Object.entries(previous));
-      const sensitive = new Set(this.kinds.sensitiveFields(current.kind));
-      for (const [key, value] of Object.entries(parsed.params)) {
-        if (sensitive.has(key) && (value === undefined || value === MASK)) continue;
-        if (value === undefined || value === null) merged.delete(key);
-        else merged.set(key, value);
-      }
-      const params = this.kinds.parseParams(current.kind, Object.fromEntries(merged));
+      const previous = this.#reveal(current).params;
+      const params = this.kinds.parseParams(current.kind, this.#merge(current.kind, previous, parsed.params));
       paramsChanged = JSON.stringify(params) !== JSON.stringify(previous);
-      if (paramsChanged) stored = this.#split(id, current.kind, params);
+      if (paramsChanged) stored = this.#seal(id, current.kind, params);
     }
-    const next: SecretRow = {
+    const next: SecretRecord = {
       ...current,
       name: parsed.name ?? current.name,
       description: parsed.description ?? current.description,
       ...stored,
       revision: current.revision + 1,
-      updated_at: new Date(this.clock.now()).toISOString(),
+      updatedAt: new Date(this.clock.now()).toISOString(),
     };
-    const result = this.#writeUnique(next.name, () =>
-      this.db
-        .prepare(
-          `UPDATE secrets SET name = @name, description = @description, params = @params, sealed = @sealed,
-           revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = ${current.revision}`,
-        )
-        .run(next),
-    );
-    if (result.changes === 0) {
+    if (!this.records.replace(next, current.revision)) {
       throw new ConflictError('revision-mismatch', `Secret '${current.name}' was changed by someone else meanwhile. Reload it and try again.`);
     }
     this.#emit({ type: 'updated', id, paramsChanged });
@@ -170,35 +132,28 @@ export class SqliteSecretStore implements SecretStore {
   }
 
   async delete(id: string): Promise<void> {
-    const result = this.db.prepare('DELETE FROM secrets WHERE id = ?').run(id);
-    if (result.changes === 0) throw new NotFoundError('secret', id);
+    if (!this.records.remove(id)) throw new NotFoundError('secret', id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
   }
 
   async reveal(id: string): Promise<RevealedSecret> {
-    return this.#revealRow(this.#row(id));
+    return this.#reveal(this.#find(id));
   }
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
-    const rows = this.db.prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Pick<SecretRow, 'id' | 'sealed'>[];
-    const stale = rows.filter((row) => this.keys.needsRotation(row.sealed as string));
-    const write = this.db.prepare('UPDATE secrets SET sealed = ? WHERE id = ? AND sealed = ?');
+    const all = this.records.sealedValues();
+    const stale = all.filter((value) => this.keys.needsRotation(value.sealed));
     let done = 0;
     onProgress?.({ done, total: stale.length });
     for (let start = 0; start < stale.length; start += ROTATION_BATCH) {
       const batch = stale.slice(start, start + ROTATION_BATCH);
-      this.db.transaction(() => {
-        for (const row of batch) {
-          const sealed = row.sealed as string;
-          write.run(this.keys.encrypt(this.keys.decrypt(sealed, row.id), row.id), row.id, sealed);
-        }
-      })();
+      this.records.reseal(batch.map(({ id, sealed }) => ({ id, from: sealed, to: this.keys.encrypt(this.keys.decrypt(sealed, id), id) })));
       done += batch.length;
       onProgress?.({ done, total: stale.length });
       // Let other work run between batches of a large rotation.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return { reencrypted: done, total: rows.length };
+    return { reencrypted: done, total: all.length };
   }
 
   onChange(listener: (change: SecretChange) => void): () => void {
@@ -206,13 +161,25 @@ export class SqliteSecretStore implements SecretStore {
     return () => this.#listeners.delete(listener);
   }
 
-  #row(id: string): SecretRow {
-    const row = this.db.prepare('SELECT * FROM secrets WHERE id = ?').get(id) as SecretRow | undefined;
-    if (!row) throw new NotFoundError('secret', id);
-    return row;
+  #find(id: string): SecretRecord {
+    const record = this.records.find(id);
+    if (!record) throw new NotFoundError('secret', id);
+    return record;
   }
 
-  #split(id: string, kind: string, params: SecretParams): { params: string; sealed: string | null } {
+  /** Applies a patch to params: a sensitive field left out or sent masked keeps its value; null clears a field. */
+  #merge(kind: string, previous: SecretParams, patch: Record<string, unknown>): Record<string, unknown> {
+    const merged = new Map(Object.entries(previous));
+    const sensitive = new Set(this.kinds.sensitiveFields(kind));
+    for (const [key, value] of Object.entries(patch)) {
+      if (sensitive.has(key) && (value === undefined || value === MASK)) continue;
+      if (value === undefined || value === null) merged.delete(key);
+      else merged.set(key, value);
+    }
+    return Object.fromEntries(merged);
+  }
+
+  #seal(id: string, kind: string, params: SecretParams): { params: string; sealed: string | null } {
     const sensitive = new Set(this.kinds.sensitiveFields(kind));
     const clear: Record<string, unknown> = {};
     const secret: Record<string, unknown> = {};
@@ -224,39 +191,28 @@ export class SqliteSecretStore implements SecretStore {
     return { params: JSON.stringify(clear), sealed };
   }
 
-  #revealRow(row: SecretRow): RevealedSecret {
-    const secret = row.sealed ? (JSON.parse(this.keys.decrypt(row.sealed, row.id)) as Record<string, unknown>) : {};
+  #reveal(record: SecretRecord): RevealedSecret {
+    const secret = record.sealed ? (JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>) : {};
     for (const value of Object.values(secret)) if (typeof value === 'string') this.redactor.register(value);
-    const params = { ...(JSON.parse(row.params) as Record<string, unknown>), ...secret };
-    return { id: row.id, name: row.name, kind: row.kind, revision: row.revision, params };
+    const params = { ...(JSON.parse(record.params) as Record<string, unknown>), ...secret };
+    return { id: record.id, name: record.name, kind: record.kind, revision: record.revision, params };
   }
 
-  #view(row: SecretRow): SecretView {
-    const params = JSON.parse(row.params) as Record<string, unknown>;
-    for (const name of this.kinds.sensitiveFields(row.kind)) params[name] = MASK;
+  #view(record: SecretRecord): SecretView {
+    const params = JSON.parse(record.params) as Record<string, unknown>;
+    for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
     return {
-      id: row.id,
-      name: row.name,
-      kind: row.kind,
-      description: row.description,
-      origin: row.origin,
-      owner: row.owner,
+      id: record.id,
+      name: record.name,
+      kind: record.kind,
+      description: record.description,
+      origin: record.origin,
+      owner: record.owner,
       params,
-      revision: row.revision,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      revision: record.revision,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
     };
-  }
-
-  #writeUnique<T>(name: string, write: () => T): T {
-    try {
-      return write();
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new ConflictError('secret-name-taken', `A secret named '${name}' already exists. Choose another name or update that secret.`);
-      }
-      throw error;
-    }
   }
 
   #emit(change: SecretChange): void {

@@ -1,0 +1,58 @@
+/** Secret rows in process memory, for embedding without a database file; lost when the process ends. */
+import { injectable } from 'inversify';
+import { ConflictError } from '../errors/conflict-error.js';
+import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+
+@injectable()
+export class MemorySecretRecords implements SecretRecords {
+  readonly #records = new Map<string, SecretRecord>();
+
+  insert(record: SecretRecord): void {
+    this.#assertNameFree(record);
+    this.#records.set(record.id, { ...record });
+  }
+
+  find(id: string): SecretRecord | undefined {
+    const record = this.#records.get(id);
+    return record && { ...record };
+  }
+
+  list(filter: SecretRecordFilter): SecretRecord[] {
+    return [...this.#records.values()]
+      .filter((r) => (filter.owner === undefined || r.owner === filter.owner) && (filter.origin === undefined || r.origin === filter.origin) && (filter.kind === undefined || r.kind === filter.kind))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((r) => ({ ...r }));
+  }
+
+  replace(record: SecretRecord, expectedRevision: number): boolean {
+    const current = this.#records.get(record.id);
+    if (current?.revision !== expectedRevision) return false;
+    this.#assertNameFree(record);
+    this.#records.set(record.id, { ...record });
+    return true;
+  }
+
+  remove(id: string): boolean {
+    return this.#records.delete(id);
+  }
+
+  sealedValues(): Array<{ id: string; sealed: string }> {
+    return [...this.#records.values()].filter((r) => r.sealed !== null).map((r) => ({ id: r.id, sealed: r.sealed as string }));
+  }
+
+  reseal(changes: Array<{ id: string; from: string; to: string }>): void {
+    for (const change of changes) {
+      const record = this.#records.get(change.id);
+      if (record?.sealed === change.from) record.sealed = change.to;
+    }
+  }
+
+  #assertNameFree(record: SecretRecord): void {
+    for (const other of this.#records.values()) {
+      if (other.name === record.name && other.id !== record.id) {
+        const taken = nameTaken(record.name);
+        throw new ConflictError(taken.code, taken.message);
+      }
+    }
+  }
+}

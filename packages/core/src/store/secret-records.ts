@@ -1,0 +1,42 @@
+/** Where secret rows are kept: the one seam between the secret store's rules and its storage (SQLite or memory). */
+import type { SecretOrigin } from './secret-store.js';
+
+/** A stored secret: non-sensitive params as JSON, sensitive ones sealed in one envelope. */
+export interface SecretRecord {
+  id: string;
+  name: string;
+  kind: string;
+  description: string;
+  origin: SecretOrigin;
+  owner: string | null;
+  params: string;
+  sealed: string | null;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SecretRecordFilter {
+  owner?: string | undefined;
+  origin?: string | undefined;
+  kind?: string | undefined;
+}
+
+export interface SecretRecords {
+  /** Throws `ConflictError` (`secret-name-taken`) when the name is in use. */
+  insert(record: SecretRecord): void;
+  find(id: string): SecretRecord | undefined;
+  /** Ordered by name. */
+  list(filter: SecretRecordFilter): SecretRecord[];
+  /** Writes `record` only if the stored revision is still `expectedRevision`; false otherwise. */
+  replace(record: SecretRecord, expectedRevision: number): boolean;
+  remove(id: string): boolean;
+  /** Every sealed envelope, for key rotation. */
+  sealedValues(): Array<{ id: string; sealed: string }>;
+  /** Replaces envelopes atomically, each only if it is still `from`. */
+  reseal(changes: Array<{ id: string; from: string; to: string }>): void;
+}
+
+export function nameTaken(name: string): { code: string; message: string } {
+  return { code: 'secret-name-taken', message: `A secret named '${name}' already exists. Choose another name or update that secret.` };
+}

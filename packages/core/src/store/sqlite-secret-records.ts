@@ -1,0 +1,100 @@
+/** Secret rows in the SQLite `secrets` table. */
+import { inject, injectable } from 'inversify';
+import { ConflictError } from '../errors/conflict-error.js';
+import { CORE } from '../tokens.js';
+import type { SqliteDatabase } from './open-database.js';
+import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+
+interface SecretRow {
+  id: string;
+  name: string;
+  kind: string;
+  description: string;
+  origin: 'manual' | 'connector';
+  owner: string | null;
+  params: string;
+  sealed: string | null;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+@injectable()
+export class SqliteSecretRecords implements SecretRecords {
+  constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
+
+  insert(record: SecretRecord): void {
+    this.#unique(record.name, () =>
+      this.db
+        .prepare(
+          `INSERT INTO secrets (id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
+           VALUES (@id, @name, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
+        )
+        .run(toRow(record)),
+    );
+  }
+
+  find(id: string): SecretRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM secrets WHERE id = ?').get(id) as SecretRow | undefined;
+    return row && fromRow(row);
+  }
+
+  list(filter: SecretRecordFilter): SecretRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
+         AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
+      )
+      .all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
+    return rows.map(fromRow);
+  }
+
+  replace(record: SecretRecord, expectedRevision: number): boolean {
+    const result = this.#unique(record.name, () =>
+      this.db
+        .prepare(
+          `UPDATE secrets SET name = @name, description = @description, params = @params, sealed = @sealed,
+           revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+        )
+        .run({ ...toRow(record), expected: expectedRevision }),
+    );
+    return result.changes === 1;
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
+  }
+
+  sealedValues(): Array<{ id: string; sealed: string }> {
+    return this.db.prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
+  }
+
+  reseal(changes: Array<{ id: string; from: string; to: string }>): void {
+    const write = this.db.prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
+    this.db.transaction(() => {
+      for (const change of changes) write.run(change);
+    })();
+  }
+
+  #unique<T>(name: string, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const taken = nameTaken(name);
+        throw new ConflictError(taken.code, taken.message);
+      }
+      throw error;
+    }
+  }
+}
+
+function toRow(record: SecretRecord): SecretRow {
+  const { createdAt, updatedAt, ...rest } = record;
+  return { ...rest, created_at: createdAt, updated_at: updatedAt };
+}
+
+function fromRow(row: SecretRow): SecretRecord {
+  const { created_at, updated_at, ...rest } = row;
+  return { ...rest, createdAt: created_at, updatedAt: updated_at };
+}
