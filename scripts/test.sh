@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests use (the TLS diagnostic test makes a self-signed certificate).
+# System packages the tests use: openssl makes a self-signed certificate for the TLS diagnostic test,
+# python3 holds a loopback port that never accepts, for the connect-timeout test.
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} for the tests (apt-get)…"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -1,8 +1,9 @@
 /** Retries, permanent failures, the cool-down and malformed answers: typed errors, never crashes. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { TokenRequestError } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestTessera } from '../support/start-test-tessera.js';
+import { startUnacceptingListener } from '../support/unaccepting-listener.js';
 
 async function failure(promise: Promise<unknown>): Promise<TokenRequestError> {
   const error = await promise.then(
@@ -96,6 +97,18 @@ describe('malformed and slow answers', () => {
     const error = await failure(world.tokens.getToken(secret.id));
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
     expect(error.message).toMatch(/did not answer in time/);
+  });
+
+  it('times out a connection that is never accepted', async () => {
+    const listener = await startUnacceptingListener();
+    onTestFinished(() => listener.close());
+    const world = await startTestTessera({ http: { connectTimeoutMs: 300, timeoutMs: 10_000 }, tokens: { maxAttempts: 1 } });
+    const secret = await world.createGeneralSecret({ url: `http://127.0.0.1:${listener.port}/oauth/token` });
+    const started = Date.now();
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(error.message).toMatch(/did not accept the connection in time/);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses an oversize answer with a typed error', async () => {

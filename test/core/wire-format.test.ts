@@ -83,6 +83,27 @@ describe('microsoft-graph kind', () => {
   });
 });
 
+describe('transport', () => {
+  it('reuses one keep-alive connection for successive token requests', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    for (let i = 0; i < 3; i++) {
+      const token = await world.tokens.getToken(secret.id);
+      world.tokens.invalidate(secret.id, token.accessToken);
+    }
+    expect(world.tokenServer.count).toBe(3);
+    expect(world.tokenServer.connections).toBe(1);
+  });
+
+  it('does not follow a redirect from the token endpoint', async () => {
+    const world = await startTestTessera({ tokens: { maxAttempts: 1 } });
+    world.tokenServer.respond((request) => (request.path === '/oauth/token' ? { status: 302, headers: { location: '/elsewhere' }, body: '' } : world.tokenServer.tokenResponse()));
+    const secret = await world.createGeneralSecret();
+    await expect(world.tokens.getToken(secret.id)).rejects.toMatchObject({ code: 'http', status: 302, message: expect.stringMatching(/Redirects are not followed/) });
+    expect(world.tokenServer.count).toBe(1);
+  });
+});
+
 describe('token response', () => {
   it('returns an access_token containing %3D verbatim, never decoded', async () => {
     const world = await startTestTessera();

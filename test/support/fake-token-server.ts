@@ -29,6 +29,8 @@ export type Responder = (request: RecordedRequest, index: number) => ScriptedRes
 export class FakeTokenServer {
   readonly requests: RecordedRequest[] = [];
   readonly issued: string[] = [];
+  /** TCP connections accepted so far (keep-alive reuses one). */
+  connections = 0;
   #responder: Responder = () => this.tokenResponse();
   #server: http.Server;
   #port = 0;
@@ -54,6 +56,7 @@ export class FakeTokenServer {
 
   static async start(): Promise<FakeTokenServer> {
     const server = new FakeTokenServer();
+    server.#server.on('connection', () => server.connections++);
     await new Promise<void>((resolve) => server.#server.listen(0, '127.0.0.1', resolve));
     server.#port = (server.#server.address() as AddressInfo).port;
     return server;

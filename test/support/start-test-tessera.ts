@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Container } from 'inversify';
+import { Container, type ContainerModule } from 'inversify';
 import winston from 'winston';
 import { onTestFinished } from 'vitest';
 import { CORE, coreModule, generateMasterKey } from '@tessera/core';
@@ -49,7 +49,7 @@ export function captureTransport(sink: (line: Record<string, unknown>) => void):
   return new winston.transports.Stream({ stream });
 }
 
-export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}): Promise<TestTessera> {
+export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}, extraModules: ContainerModule[] = []): Promise<TestTessera> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const databasePath = options.database ?? join(dir, 'tessera.db');
   const masterKey = options.masterKey ?? generateMasterKey();
@@ -64,6 +64,7 @@ export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}
       logging: { level: 'debug', transports: [captureTransport((line) => logs.push(line))] },
       ...options,
     }),
+    ...extraModules,
   );
   const secrets = container.get<SecretStore>(CORE.SecretStore);
   let counter = 0;

@@ -52,6 +52,7 @@ export class TokenProvider {
     this.#options = options.tokens;
     store.onChange((change) => {
       if (change.paramsChanged) this.drop(change.id);
+      if (change.type === 'deleted') this.#states.delete(change.id);
     });
   }
 

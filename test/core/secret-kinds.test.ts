@@ -1,0 +1,56 @@
+/** Secret kinds are contributions: a new kind is a binding, and its declaration drives validation, masking and the lifetime policy. */
+import { ContainerModule } from 'inversify';
+import { describe, expect, it } from 'vitest';
+import { CORE, field, MASK, type SecretKind, type SecretKindRegistry } from '@tessera/core';
+import { FakeClock } from '../support/fake-clock.js';
+import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+
+/** A kind like a connector would contribute: an API key, and sessions without expires_in. */
+const apiKeyKind: SecretKind = {
+  id: 'api-key-session',
+  label: 'API key session',
+  fields: [
+    { name: 'url', label: 'Session URL', type: 'url', required: true, sensitive: false },
+    { name: 'apiKey', label: 'API key', type: 'text', required: true, sensitive: true },
+    { name: 'region', label: 'Region', type: 'select', required: true, sensitive: false, default: 'eu', options: ['eu', 'us'] },
+  ],
+  defaults: { encoding: 'json', scopeFormat: 'plain' },
+  lifetime: { requireExpiresIn: false, defaultSeconds: 7_200 },
+  bodyParameters: (params) => ({ api_key: field(params, 'apiKey'), region: field(params, 'region') }),
+};
+
+const contribution = new ContainerModule(({ bind }) => {
+  bind(CORE.SecretKind).toConstantValue(apiKeyKind);
+});
+
+describe('secret kind contributions', () => {
+  it('adds a kind with one binding, next to the built-in ones', async () => {
+    const world = await startTestTessera({}, [contribution]);
+    const registry = world.container.get<SecretKindRegistry>(CORE.SecretKindRegistry);
+    expect(registry.list().map((k) => [k.id, k.label])).toEqual([
+      ['general', 'General – username and password'],
+      ['microsoft-graph', 'Microsoft Graph REST API v1.0'],
+      ['api-key-session', 'API key session'],
+    ]);
+  });
+
+  it("derives validation, defaults and masking from the kind's field declarations", async () => {
+    const world = await startTestTessera({}, [contribution]);
+    await expect(world.secrets.create({ name: 'k', kind: 'api-key-session', params: { url: world.tokenServer.tokenUrl, apiKey: 'k', region: 'mars' } })).rejects.toThrow(
+      /params.region: Region must be one of: eu, us/,
+    );
+    const secret = await world.secrets.create({ name: 'k', kind: 'api-key-session', params: { url: world.tokenServer.tokenUrl, apiKey: randomCredential('key') } });
+    expect(secret.params).toEqual({ url: world.tokenServer.tokenUrl, apiKey: MASK, region: 'eu' });
+  });
+
+  it("applies the kind's lifetime policy when the answer has no expires_in", async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock }, [contribution]);
+    world.tokenServer.respond(() => ({ body: { access_token: world.tokenServer.newToken(), instance_url: 'https://eu.example.com' } }));
+    const secret = await world.secrets.create({ name: 'k', kind: 'api-key-session', params: { url: world.tokenServer.tokenUrl, apiKey: randomCredential('key') } });
+    const token = await world.tokens.getToken(secret.id);
+    expect(token.expiresAt.getTime()).toBe(clock.now() + 7_200_000);
+    expect(token.metadata).toEqual({ instance_url: 'https://eu.example.com' });
+    expect(JSON.parse(world.tokenServer.requests[0]!.body)).toMatchObject({ region: 'eu' });
+  });
+});
