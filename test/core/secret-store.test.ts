@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import 'reflect-metadata';
-import { Container } from 'inversify';
+import { Container, ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { CORE, coreModule, generateMasterKey, MASK, type SecretStore, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
@@ -79,6 +79,23 @@ describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)',
     await world.tokens.getToken(secret.id);
     await world.secrets.delete(secret.id);
     await expect(world.tokens.getToken(secret.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('secrets in use', () => {
+  it('refuses to delete a secret that a contributed user still refers to, naming the users', async () => {
+    let users = ["webhook endpoint 'crm' (ep_1)"];
+    const usage = new ContainerModule(({ bind }) => {
+      bind(CORE.SecretUsage).toConstantValue({ usersOf: () => users });
+    });
+    const world = await startTestTessera({}, [usage]);
+    const secret = await world.createGeneralSecret({}, 'shared');
+    const error = await world.secrets.delete(secret.id).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'secret-in-use', message: "Secret 'shared' is used by webhook endpoint 'crm' (ep_1). Point them at another secret or delete them first." });
+    expect(await world.secrets.get(secret.id)).toEqual(secret);
+    users = [];
+    await world.secrets.delete(secret.id);
+    await expect(world.secrets.get(secret.id)).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 

@@ -6,6 +6,7 @@ export type { CoreOptions, NetworkOptions, HttpOptions, TokenOptions } from './c
 
 export type { Clock } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
+export type { ResolvedCoreOptions } from './core-options.js';
 export { KeyRing, generateMasterKey, type KeyRingConfig } from './crypto/key-ring.js';
 
 export { TesseraError } from './errors/tessera-error.js';
@@ -30,10 +31,12 @@ export type {
   SecretOrigin,
   RotationProgress,
 } from './store/secret-store.js';
+export type { SecretUsage } from './store/secret-usage.js';
 export { openDatabase, type SqliteDatabase } from './store/open-database.js';
-export type { Migration } from './store/migrate.js';
+export { migrate, type Migration } from './store/migrate.js';
 
 export type { AccessToken } from './tokens/access-token.js';
+export { parseRetryAfter } from './tokens/read-token-response.js';
 export type { TokenProvider, TokenProviderStats } from './tokens/token-provider.js';
 export { TokenRequestError, type TokenErrorCode } from './tokens/token-request-error.js';
 export type { TokenEvents, TokenIssuedEvent, TokenFailedEvent } from './tokens/token-events.js';

@@ -12,6 +12,7 @@ import type { SecretKind } from './secrets/secret-kind.js';
 import type { SqliteDatabase } from './store/open-database.js';
 import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
+import type { SecretUsage } from './store/secret-usage.js';
 import type { SecretTester } from './tester/secret-tester.js';
 import type { TokenClient } from './tokens/token-client.js';
 import type { TokenEvents } from './tokens/token-events.js';
@@ -33,6 +34,8 @@ export const CORE = {
   SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),
   SecretRecords: id<SecretRecords>('SecretRecords'),
   SecretStore: id<SecretStore>('SecretStore'),
+  /** Contribution point: who uses a secret; collected with `@multiInject`. */
+  SecretUsage: id<SecretUsage>('SecretUsage'),
   NetworkGuard: id<NetworkGuard>('NetworkGuard'),
   HttpClient: id<HttpClient>('HttpClient'),
   TokenClient: id<TokenClient>('TokenClient'),

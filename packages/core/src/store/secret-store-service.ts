@@ -3,7 +3,7 @@
  * key ring, returns masked views, bumps revisions and announces changes; rows live in `SecretRecords`.
  */
 import { randomBytes } from 'node:crypto';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { KeyRing } from '../crypto/key-ring.js';
@@ -17,6 +17,7 @@ import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
 import type { SecretRecord, SecretRecords } from './secret-records.js';
+import type { SecretUsage } from './secret-usage.js';
 import type {
   NewSecret,
   RevealedSecret,
@@ -67,6 +68,7 @@ export class SecretStoreService implements SecretStore {
     @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
     @inject(CORE.Redactor) private readonly redactor: Redactor,
     @inject(CORE.Clock) private readonly clock: Clock,
+    @multiInject(CORE.SecretUsage) @optional() private readonly usages: SecretUsage[] = [],
   ) {}
 
   async create(input: NewSecret): Promise<SecretView> {
@@ -131,7 +133,17 @@ export class SecretStoreService implements SecretStore {
     return this.#view(next);
   }
 
+  /** Refused with `secret-in-use` while anything (a webhook endpoint, a connector) still uses the secret. */
   async delete(id: string): Promise<void> {
+    const record = this.#find(id);
+    const users = (await Promise.all(this.usages.map((usage) => usage.usersOf(id)))).flat();
+    if (users.length > 0) {
+      throw new ConflictError(
+        'secret-in-use',
+        `Secret '${record.name}' is used by ${users.join(', ')}. Point them at another secret or delete them first.`,
+        { users },
+      );
+    }
     if (!this.records.remove(id)) throw new NotFoundError('secret', id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
   }
