@@ -12,6 +12,9 @@ describe('SSRF guard', () => {
     ['[::1]', 'loopback'],
     ['[::ffff:169.254.169.254]', 'cloud metadata'],
     ['169.254.10.10', 'link-local'],
+    ['[64:ff9b::a00:1]', 'IPv4-translating (NAT64)'],
+    ['[2002:a00:1::]', 'IPv4-tunnelling (6to4)'],
+    ['[fd00::1]', 'private'],
   ])('refuses %s (%s) by default, naming the address and how to allow it', async (host, category) => {
     const world = await startTestTessera({ network: { allowPrivate: false } });
     const secret = await world.createGeneralSecret({ url: `http://${host}/oauth/token` });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { CORE, coreModule, generateMasterKey, MASK, type SecretStore, type ValidationError } from '@tessera/core';
+import { CORE, coreModule, generateMasterKey, MASK, migrate, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)', (storage) => {
@@ -82,6 +82,34 @@ describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)',
   });
 });
 
+describe('extra parameters and exact credentials', () => {
+  it('seals and masks extra parameters whose names say they are secret, and keeps them when sent back masked', async () => {
+    const world = await startTestTessera();
+    const extraSecret = randomCredential('extra');
+    const secret = await world.createGeneralSecret({ extraParams: { client_secret: extraSecret, audience: 'crm' } });
+    expect(secret.params.extraParams).toEqual({ audience: 'crm', client_secret: MASK });
+    const bytes = Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
+    expect(bytes.includes(extraSecret)).toBe(false);
+
+    await world.secrets.update(secret.id, { params: { extraParams: { client_secret: MASK, audience: 'erp' } } });
+    await world.tokens.getToken(secret.id);
+    expect(JSON.parse(world.tokenServer.requests[0]!.body)).toMatchObject({ client_secret: extraSecret, audience: 'erp' });
+  });
+
+  it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {
+    const world = await startTestTessera();
+    const password = `  ${randomCredential('spaced')}  `;
+    const secret = await world.createGeneralSecret({ username: '  alice  ', password });
+    await world.tokens.getToken(secret.id);
+    expect(JSON.parse(world.tokenServer.requests[0]!.body)).toMatchObject({ username: 'alice', password });
+  });
+
+  it('refuses a token URL that carries credentials', async () => {
+    const world = await startTestTessera();
+    await expect(world.createGeneralSecret({ url: 'https://user:pw@auth.example.com/token' })).rejects.toThrow(/Token URL may not carry a user name or password/);
+  });
+});
+
 describe('secrets in use', () => {
   it('refuses to delete a secret that a contributed user still refers to, naming the users', async () => {
     let users = ["webhook endpoint 'crm' (ep_1)"];
@@ -96,6 +124,17 @@ describe('secrets in use', () => {
     users = [];
     await world.secrets.delete(secret.id);
     await expect(world.secrets.get(secret.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('database', () => {
+  it('runs SQLite in WAL mode with each versioned migration applied once', async () => {
+    const world = await startTestTessera();
+    const db = world.container.get<SqliteDatabase>(CORE.Database);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual(['core-001-secrets']);
+    migrate(db, [{ id: 'core-001-secrets', sql: 'this is not SQL and must not run' }, { id: 'test-002', sql: 'CREATE TABLE t (x)' }]);
+    expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(['core-001-secrets', 'test-002']);
   });
 });
 
@@ -150,6 +189,18 @@ describe('master key', () => {
       expect(() => container.load(coreModule({ database: ':memory:', production: true }))).toThrow(/NODE_ENV=production.*TESSERA_MASTER_KEY/);
     } finally {
       if (previous !== undefined) process.env.TESSERA_MASTER_KEY = previous;
+    }
+  });
+
+  it('refuses to start when NODE_ENV is production and no key is configured', () => {
+    const saved = { env: process.env.NODE_ENV, key: process.env.TESSERA_MASTER_KEY };
+    process.env.NODE_ENV = 'production';
+    delete process.env.TESSERA_MASTER_KEY;
+    try {
+      expect(() => new Container().load(coreModule({ database: ':memory:' }))).toThrow(expect.objectContaining({ code: 'master-key-missing' }));
+    } finally {
+      process.env.NODE_ENV = saved.env;
+      if (saved.key !== undefined) process.env.TESSERA_MASTER_KEY = saved.key;
     }
   });
 

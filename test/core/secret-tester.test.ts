@@ -68,6 +68,7 @@ describe('diagnostics for what goes wrong', () => {
     ['a non-JSON answer', { body: 'OK' }, 'not-json', /not a JSON object/],
     ['400 to a JSON body as a hint to try form encoding', { status: 400, body: 'bad request' }, 'try-form-encoding', /Set encoding to 'form'/],
     ['415 to a JSON body as a hint to try form encoding', { status: 415, body: '' }, 'try-form-encoding', /form encoding/],
+    ['an OAuth invalid_request to a JSON body as a hint to try form encoding', { status: 400, body: { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'grant_type'." } }, 'try-form-encoding', /AADSTS900144.*Set encoding to 'form'/],
     ['an OAuth error body', { status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } }, 'oauth-error', /invalid_grant' \(authentication failure\)/],
     ['a missing access_token', { body: { expires_in: 3600 } }, 'missing-access-token', /without a non-empty 'access_token'/],
     ['an empty access_token', { body: { access_token: '', expires_in: 3600 } }, 'missing-access-token', /access_token/],

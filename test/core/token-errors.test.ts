@@ -2,7 +2,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { TokenRequestError } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
-import { startTestTessera } from '../support/start-test-tessera.js';
+import { inspect } from 'node:util';
+import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 import { startUnacceptingListener } from '../support/unaccepting-listener.js';
 
 async function failure(promise: Promise<unknown>): Promise<TokenRequestError> {
@@ -42,6 +43,20 @@ describe('retries', () => {
     expect(world.tokenServer.count).toBe(3);
   });
 
+  it('retries a 408, a dropped connection, and a 503 with an HTTP-date Retry-After', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock, tokens: { maxAttempts: 4 } });
+    const inTwoSeconds = new Date(Date.now() + 2_000).toUTCString();
+    world.tokenServer.respond((_r, i) =>
+      i === 0 ? { status: 408, body: '' } : i === 1 ? { destroy: true } : i === 2 ? { status: 503, headers: { 'retry-after': inTwoSeconds }, body: '' } : world.tokenServer.tokenResponse(),
+    );
+    const secret = await world.createGeneralSecret();
+    await world.tokens.getToken(secret.id);
+    expect(world.tokenServer.count).toBe(4);
+    expect(clock.sleeps[2]).toBeGreaterThan(0);
+    expect(clock.sleeps[2]).toBeLessThanOrEqual(2_000);
+  });
+
   it('gives up after the last attempt with the last error', async () => {
     const world = await startTestTessera({ clock: new FakeClock() });
     world.tokenServer.respond(() => ({ status: 503, body: 'unavailable' }));
@@ -71,6 +86,21 @@ describe('retries', () => {
 });
 
 describe('cool-down', () => {
+  it('stretches the cool-down to the Retry-After the endpoint asked for', async () => {
+    const clock = new FakeClock();
+    const world = await startTestTessera({ clock, tokens: { cooldownMs: 5_000, maxAttempts: 1 } });
+    world.tokenServer.respond(() => ({ status: 429, headers: { 'retry-after': '60' }, body: {} }));
+    const secret = await world.createGeneralSecret();
+    await failure(world.tokens.getToken(secret.id));
+    clock.advance(30_000);
+    expect(await failure(world.tokens.getToken(secret.id))).toMatchObject({ code: 'cooldown', status: 429 });
+    expect(world.tokenServer.count).toBe(1);
+    clock.advance(30_000);
+    world.tokenServer.respond(() => world.tokenServer.tokenResponse());
+    await world.tokens.getToken(secret.id);
+    expect(world.tokenServer.count).toBe(2);
+  });
+
   it('answers callers within the cool-down with the same failure and no new request', async () => {
     const clock = new FakeClock();
     const world = await startTestTessera({ clock, tokens: { cooldownMs: 5_000 } });
@@ -131,11 +161,24 @@ describe('malformed and slow answers', () => {
     ['a missing access_token', { expires_in: 3600 }, 'missing-access-token'],
     ['an empty access_token', { access_token: '', expires_in: 3600 }, 'missing-access-token'],
     ['a non-numeric expires_in', { access_token: 'abcdefgh', expires_in: 'soon' }, 'invalid-expires-in'],
+    ['an absurdly long expires_in', { access_token: 'abcdefgh', expires_in: 1e13 }, 'invalid-expires-in'],
   ])('reports %s', async (_label, body, reason) => {
     const world = await startTestTessera();
     world.tokenServer.respond(() => ({ body }));
     const secret = await world.createGeneralSecret();
     expect(await failure(world.tokens.getToken(secret.id))).toMatchObject({ code: 'invalid-response', reason });
+  });
+
+  it('keeps no credential anywhere in the error object of a network failure', async () => {
+    const world = await startTestTessera({ tokens: { maxAttempts: 1 } });
+    world.tokenServer.respond(() => ({ destroy: true }));
+    const secret = await world.createGeneralSecret({ password: 'Pässwörd-"quoted"-' + randomCredential('x') });
+    const { params } = await world.secrets.reveal(secret.id);
+    const error = await failure(world.tokens.getToken(secret.id));
+    expect(error).toMatchObject({ code: 'network', networkCode: 'ECONNRESET', retryable: true });
+    const everything = inspect(error, { depth: 20, showHidden: true });
+    const password = String(params.password);
+    for (const form of [password, JSON.stringify(password).slice(1, -1), encodeURIComponent(password)]) expect(everything).not.toContain(form);
   });
 
   it('never puts a credential in an error message, even when the endpoint echoes it', async () => {

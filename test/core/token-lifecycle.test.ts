@@ -113,6 +113,30 @@ describe('single flight', () => {
     expect(fresh.accessToken).not.toBe(old.accessToken);
   });
 
+  it('makes no request for 1,000 invalidations of a token that was already replaced', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    const old = await world.tokens.getToken(secret.id);
+    world.tokens.invalidate(secret.id, old.accessToken);
+    const fresh = await world.tokens.getToken(secret.id);
+    const results = await Promise.all(
+      Array.from({ length: 1_000 }, async () => {
+        const dropped = world.tokens.invalidate(secret.id, old.accessToken);
+        return { dropped, token: await world.tokens.getToken(secret.id) };
+      }),
+    );
+    expect(results.every((r) => !r.dropped && r.token.accessToken === fresh.accessToken)).toBe(true);
+    expect(world.tokenServer.count).toBe(2);
+  });
+
+  it('hands out a frozen token, so no caller can change what others get', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    const token = await world.tokens.getToken(secret.id);
+    expect(() => Object.assign(token, { accessToken: 'tampered' })).toThrow(TypeError);
+    expect((await world.tokens.getToken(secret.id)).accessToken).not.toBe('tampered');
+  });
+
   it('ignores an invalidation for a token that was already replaced', async () => {
     const world = await startTestTessera();
     const secret = await world.createGeneralSecret();

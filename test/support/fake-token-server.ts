@@ -21,6 +21,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Never answer (to test timeouts). */
   hang?: boolean;
+  /** Drop the connection without answering (ECONNRESET on the client). */
+  destroy?: boolean;
   delayMs?: number;
 }
 
@@ -44,6 +46,7 @@ export class FakeTokenServer {
         this.requests.push(recorded);
         void Promise.resolve(this.#responder(recorded, this.requests.length - 1)).then(async (answer) => {
           if (answer.hang) return;
+          if (answer.destroy) return req.socket.destroy();
           if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
           const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
           const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json';

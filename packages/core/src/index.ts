@@ -11,6 +11,7 @@ export { KeyRing, generateMasterKey, type KeyRingConfig } from './crypto/key-rin
 
 export { TesseraError } from './errors/tessera-error.js';
 export { ValidationError, type FieldIssue } from './errors/validation-error.js';
+export { zodIssues } from './errors/zod-issues.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { ConflictError } from './errors/conflict-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';

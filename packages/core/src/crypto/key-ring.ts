@@ -79,8 +79,12 @@ export class KeyRing {
       );
     }
     const body = Buffer.from(bodyText, 'base64url');
+    const iv = Buffer.from(ivText, 'base64url');
+    if (iv.length !== IV_BYTES || body.length < TAG_BYTES) {
+      throw new TesseraError('decrypt-failed', 'A stored value has a malformed encryption envelope; the database may be damaged.');
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(additionalData, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
       return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');

@@ -29,6 +29,19 @@ const RANGES: ReadonlyArray<[category: string, cidr: string]> = [
   ['reserved', '240.0.0.0/4'],
   ['multicast', '224.0.0.0/4'],
   ['multicast', 'ff00::/8'],
+  ['reserved', '192.0.0.0/24'],
+  ['documentation', '192.0.2.0/24'],
+  ['documentation', '198.51.100.0/24'],
+  ['documentation', '203.0.113.0/24'],
+  ['documentation', '2001:db8::/32'],
+  ['broadcast', '255.255.255.255/32'],
+  // IPv6 forms that embed or tunnel to an IPv4 address, which may be a private one.
+  ['IPv4-translating (NAT64)', '64:ff9b::/96'],
+  ['IPv4-translating (NAT64)', '64:ff9b:1::/48'],
+  ['IPv4-tunnelling (6to4)', '2002::/16'],
+  ['IPv4-tunnelling (Teredo)', '2001::/32'],
+  ['IPv4-compatible', '::/96'],
+  ['site-local', 'fec0::/10'],
 ];
 
 @injectable()

@@ -1,14 +1,17 @@
 /**
  * Masks credentials and tokens wherever they would be logged: by field name (password, clientSecret,
- * access_token, authorization, …) and by value (every decrypted credential and issued token is registered).
+ * access_token, authorization, …) and by value. Credentials are registered per secret and kept while
+ * the secret exists; tokens and draft values are registered in a bounded, most-recently-used pool.
  */
 import { injectable } from 'inversify';
 
 export const REDACTED = '[REDACTED]';
 /** Shorter values would mask ordinary words; such credentials are still masked by field name. */
 const MIN_VALUE_LENGTH = 4;
-/** Registered values are bounded so a long-running process does not grow without limit. */
-const MAX_VALUES = 20_000;
+/** Tokens and draft values kept for masking; the oldest unused ones go first. */
+const MAX_TRANSIENT_VALUES = 20_000;
+/** Deeper structures are not walked; they are replaced rather than logged unchecked. */
+const MAX_DEPTH = 8;
 const SENSITIVE_NAME = /(password|passwd|secret|token|authorization|assertion|privatekey|apikey|cookie|masterkey|credentials?)$/;
 
 export function isSensitiveName(key: string): boolean {
@@ -17,33 +20,43 @@ export function isSensitiveName(key: string): boolean {
 
 @injectable()
 export class Redactor {
-  readonly #values = new Set<string>();
+  readonly #credentials = new Map<string, string[]>();
+  readonly #transient = new Set<string>();
 
-  /** From now on, `value` is masked in every log line, wherever it appears. */
+  /** The current sensitive values of one owner (a secret id); replaces what it had before. */
+  registerCredentials(ownerId: string, values: readonly string[]): void {
+    this.#credentials.set(ownerId, values.flatMap(forms));
+  }
+
+  /** Forgets an owner's values (its secret was deleted). */
+  forget(ownerId: string): void {
+    this.#credentials.delete(ownerId);
+  }
+
+  /** From now on, `value` (a token, a draft credential) is masked, until it is among the oldest of many. */
   register(value: string): void {
-    if (value.length < MIN_VALUE_LENGTH || this.#values.has(value)) return;
-    if (this.#values.size >= MAX_VALUES) {
-      const oldest = this.#values.values().next().value;
-      if (oldest !== undefined) this.#values.delete(oldest);
+    for (const form of forms(value)) {
+      this.#transient.delete(form);
+      this.#transient.add(form);
     }
-    this.#values.add(value);
-    // Some places (URLs, form bodies) carry the value encoded.
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.#values.add(encoded);
+    while (this.#transient.size > MAX_TRANSIENT_VALUES) {
+      const oldest = this.#transient.values().next().value as string;
+      this.#transient.delete(oldest);
+    }
   }
 
   redactText(text: string): string {
     let out = text;
-    for (const value of this.#values) {
-      if (out.includes(value)) out = out.split(value).join(REDACTED);
-    }
+    for (const values of this.#credentials.values()) for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED);
+    for (const value of this.#transient) if (out.includes(value)) out = out.split(value).join(REDACTED);
     return out;
   }
 
   /** A copy of `value` with sensitive fields masked and registered values replaced. */
   redact(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') return this.redactText(value);
-    if (value === null || typeof value !== 'object' || depth > 8) return value;
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return '[TOO DEEP]';
     if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
     const out: Record<string, unknown> = {};
     const source = value as Record<string, unknown>;
@@ -55,4 +68,11 @@ export class Redactor {
     }
     return out;
   }
+}
+
+/** The value as it may appear: plain, URL-encoded, and JSON-escaped. */
+function forms(value: string): string[] {
+  if (value.length < MIN_VALUE_LENGTH) return [];
+  const out = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  return [...out];
 }

@@ -11,12 +11,14 @@ export function secretParamsSchema(kind: SecretKind) {
 }
 
 function fieldSchema(declaration: FieldDeclaration): z.ZodType {
-  let value: z.ZodType<string> = z.string({ error: `${declaration.label} must be text` }).trim();
+  const text = z.string({ error: `${declaration.label} must be text` });
+  // Credentials are taken exactly as given: a leading or trailing space may be part of a password.
+  let value: z.ZodType<string> = declaration.sensitive ? text : text.trim();
   if (declaration.type === 'url') {
-    value = z
-      .string({ error: `${declaration.label} must be text` })
+    value = text
       .trim()
-      .refine(isHttpUrl, { message: `${declaration.label} must be an absolute http:// or https:// URL` });
+      .refine(isHttpUrl, { message: `${declaration.label} must be an absolute http:// or https:// URL` })
+      .refine((url) => !hasUserinfo(url), { message: `${declaration.label} may not carry a user name or password; put credentials in their own fields` });
   }
   if (declaration.type === 'select' && declaration.options) {
     const options = declaration.options;
@@ -27,6 +29,12 @@ function fieldSchema(declaration: FieldDeclaration): z.ZodType {
     return declaration.default === undefined ? required : z.preprocess((v) => (v === undefined || v === '' ? declaration.default : v), required);
   }
   return declaration.default === undefined ? value.optional() : value.optional().default(declaration.default);
+}
+
+function hasUserinfo(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.username !== '' || url.password !== '';
 }
 
 function isHttpUrl(text: string): boolean {

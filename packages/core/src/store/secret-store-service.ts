@@ -11,7 +11,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
-import type { Redactor } from '../logging/redactor.js';
+import { isSensitiveName, type Redactor } from '../logging/redactor.js';
 import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
@@ -57,6 +57,18 @@ const patchSchema = z
   .strict();
 
 const ROTATION_BATCH = 200;
+/** Key, inside the sealed envelope, of the extra parameters whose names say they are secret. */
+const SEALED_EXTRAS = '$extraParams';
+
+function splitExtras(extras: Record<string, string> | undefined): { clear?: Record<string, string>; sensitive?: Record<string, string> } {
+  if (!extras) return {};
+  const clear = Object.entries(extras).filter(([name]) => !isSensitiveName(name));
+  const sensitive = Object.entries(extras).filter(([name]) => isSensitiveName(name));
+  return {
+    ...(clear.length > 0 && { clear: Object.fromEntries(clear) }),
+    ...(sensitive.length > 0 && { sensitive: Object.fromEntries(sensitive) }),
+  };
+}
 
 @injectable()
 export class SecretStoreService implements SecretStore {
@@ -145,6 +157,7 @@ export class SecretStoreService implements SecretStore {
       );
     }
     if (!this.records.remove(id)) throw new NotFoundError('secret', id);
+    this.redactor.forget(id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
   }
 
@@ -185,12 +198,19 @@ export class SecretStoreService implements SecretStore {
     const sensitive = new Set(this.kinds.sensitiveFields(kind));
     for (const [key, value] of Object.entries(patch)) {
       if (sensitive.has(key) && (value === undefined || value === MASK)) continue;
+      if (key === 'extraParams' && value !== null && typeof value === 'object') {
+        // An extra parameter sent back masked keeps its stored value.
+        const before = (previous.extraParams ?? {}) as Record<string, unknown>;
+        merged.set(key, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === MASK ? before[k] : v])));
+        continue;
+      }
       if (value === undefined || value === null) merged.delete(key);
       else merged.set(key, value);
     }
     return Object.fromEntries(merged);
   }
 
+  /** Splits params into clear JSON and one sealed envelope: sensitive fields, and extra parameters with sensitive names. */
   #seal(id: string, kind: string, params: SecretParams): { params: string; sealed: string | null } {
     const sensitive = new Set(this.kinds.sensitiveFields(kind));
     const clear: Record<string, unknown> = {};
@@ -199,20 +219,34 @@ export class SecretStoreService implements SecretStore {
       if (sensitive.has(key)) secret[key] = value;
       else clear[key] = value;
     }
+    const extras = splitExtras(params.extraParams as Record<string, string> | undefined);
+    if (extras.sensitive) secret[SEALED_EXTRAS] = extras.sensitive;
+    if (extras.clear) clear.extraParams = extras.clear;
+    else delete clear.extraParams;
     const sealed = Object.keys(secret).length > 0 ? this.keys.encrypt(JSON.stringify(secret), id) : null;
     return { params: JSON.stringify(clear), sealed };
   }
 
   #reveal(record: SecretRecord): RevealedSecret {
-    const secret = record.sealed ? (JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>) : {};
-    for (const value of Object.values(secret)) if (typeof value === 'string') this.redactor.register(value);
-    const params = { ...(JSON.parse(record.params) as Record<string, unknown>), ...secret };
+    const sealed = record.sealed ? (JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>) : {};
+    const { [SEALED_EXTRAS]: sealedExtras, ...secret } = sealed;
+    const clear = JSON.parse(record.params) as Record<string, unknown>;
+    const params: Record<string, unknown> = { ...clear, ...secret };
+    if (sealedExtras) params.extraParams = { ...(clear.extraParams as Record<string, string> | undefined), ...(sealedExtras as Record<string, string>) };
+    const values = [...Object.values(secret), ...Object.values((sealedExtras ?? {}) as Record<string, unknown>)].filter((v): v is string => typeof v === 'string');
+    this.redactor.registerCredentials(record.id, values);
     return { id: record.id, name: record.name, kind: record.kind, revision: record.revision, params };
   }
 
   #view(record: SecretRecord): SecretView {
     const params = JSON.parse(record.params) as Record<string, unknown>;
     for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
+    if (record.sealed) {
+      // Which sealed extra parameters exist is not secret; their values are.
+      const sealed = JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>;
+      const sealedExtras = sealed[SEALED_EXTRAS] as Record<string, string> | undefined;
+      if (sealedExtras) params.extraParams = { ...(params.extraParams as Record<string, string> | undefined), ...Object.fromEntries(Object.keys(sealedExtras).map((k) => [k, MASK])) };
+    }
     return {
       id: record.id,
       name: record.name,

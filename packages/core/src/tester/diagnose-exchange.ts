@@ -5,6 +5,7 @@ import { statusHint } from '../tokens/read-token-response.js';
 import type { Diagnostic } from './test-report.js';
 
 const SHORT_LIFETIME_SECONDS = 60;
+const FORM_HINT = "The endpoint rejected the JSON body: many OAuth endpoints only accept form encoding. Set encoding to 'form' and test again.";
 
 export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
   const { error, token, request } = exchange;
@@ -53,13 +54,18 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
       else add('network-error', error.message);
       break;
     case 'oauth':
-      add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
+      if (error.oauthError === 'invalid_request' && (status === 400 || status === 415) && request.encoding === 'json') {
+        // What Microsoft's endpoint answers to a JSON body: it cannot see grant_type in it.
+        add('try-form-encoding', error.message, FORM_HINT);
+      } else {
+        add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
+      }
       break;
     case 'http':
       if (status === 401 || status === 403) add('credentials-rejected', error.message, statusHint(status));
       else if (status === 404) add('url-not-found', error.message, statusHint(status));
       else if ((status === 400 || status === 415) && request.encoding === 'json') {
-        add('try-form-encoding', error.message, "The endpoint rejected the JSON body: many OAuth endpoints only accept form encoding. Set encoding to 'form' and test again.");
+        add('try-form-encoding', error.message, FORM_HINT);
       } else add('http-error', error.message, status !== undefined ? statusHint(status) : undefined);
       break;
     case 'invalid-response': {

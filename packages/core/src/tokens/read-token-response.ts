@@ -15,6 +15,8 @@ const PERMANENT_OAUTH_ERRORS = new Set([
   'invalid_scope',
   'access_denied',
 ]);
+/** Longer lifetimes are treated as a malformed answer (they would overflow dates). */
+const MAX_LIFETIME_SECONDS = 31_536_000;
 const SECRET_RESPONSE_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
 
 export interface ReadContext {
@@ -96,10 +98,10 @@ function readLifetime(raw: unknown, name: string, context: ReadContext, where: s
     );
   }
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_LIFETIME_SECONDS) {
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where} answered HTTP ${status} with '${name}' = ${JSON.stringify(raw).slice(0, 40)}, which is not a positive number of seconds.`,
+      `The token endpoint ${where} answered HTTP ${status} with '${name}' = ${JSON.stringify(raw).slice(0, 40)}, which is not a positive number of seconds up to one year.`,
       { status, retryable: false, reason: 'invalid-expires-in' },
     );
   }

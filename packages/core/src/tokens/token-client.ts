@@ -83,7 +83,8 @@ export class TokenClient {
       .filter((f) => f.sensitive)
       .map((f) => subject.params[f.name])
       .filter((v): v is string => typeof v === 'string' && v.length > 0);
-    for (const value of values) this.redactor.register(value);
+    // Saved secrets registered theirs when revealed; a draft's values are registered here.
+    if (subject.id === undefined) for (const value of values) this.redactor.register(value);
     return (text) => values.reduce((out, value) => out.split(value).join('[REDACTED]'), text);
   }
 }
@@ -100,7 +101,7 @@ function toTokenError(error: unknown, url: string): TokenRequestError {
     return new TokenRequestError('timeout', `The token endpoint ${where} ${what} (${(error instanceof Error ? error.message : '').trim()}). Check that the URL is reachable from this server.`, {
       retryable: true,
       networkCode: 'ETIMEDOUT',
-      cause: error,
+      cause: isAxiosError(error) ? bareCause(error) : error,
     });
   }
   if (isAxiosError(error)) {
@@ -108,24 +109,38 @@ function toTokenError(error: unknown, url: string): TokenRequestError {
       return new TokenRequestError('timeout', `The token endpoint ${where} did not answer in time. Check that the URL is reachable from this server.`, {
         retryable: true,
         networkCode: 'ETIMEDOUT',
-        cause: error,
+        cause: bareCause(error),
       });
     }
     if (/maxContentLength/.test(error.message)) {
       return new TokenRequestError('response-too-large', `The token endpoint ${where} sent an answer larger than the limit for token responses. Check the token URL: a token response is a small JSON object.`, {
         retryable: false,
-        cause: error,
+        cause: bareCause(error),
       });
     }
     const code = systemCode(error);
     return new TokenRequestError('network', `Could not reach the token endpoint ${where}: ${networkReason(code, error.message)}`, {
       retryable: code !== 'ENOTFOUND' && !isTlsCode(code),
       ...(code !== undefined && { networkCode: code }),
-      cause: error,
+      cause: bareCause(error),
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new TokenRequestError('network', `The token request to ${where} failed: ${message}`, { retryable: false, cause: error });
+  return new TokenRequestError('network', `The token request to ${where} failed: ${message}`, { retryable: false, cause: bareCause(error) });
+}
+
+/**
+ * The cause kept on a token error: name, message and system code only. An axios error carries the
+ * request (its body holds the credentials), so it is never attached as it is.
+ */
+function bareCause(error: unknown): Error {
+  const source = error as { name?: string; message?: string; code?: string; cause?: { code?: string; syscall?: string } };
+  const bare = new Error(source.message ?? String(error));
+  bare.name = source.name ?? 'Error';
+  const code = source.cause?.code ?? source.code;
+  if (code !== undefined) Object.assign(bare, { code });
+  if (source.cause?.syscall !== undefined) Object.assign(bare, { syscall: source.cause.syscall });
+  return bare;
 }
 
 function systemCode(error: { code?: string; cause?: unknown }): string | undefined {

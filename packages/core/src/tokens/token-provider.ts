@@ -14,6 +14,8 @@ import type { TokenClient } from './token-client.js';
 import type { TokenEvents } from './token-events.js';
 import { TokenRequestError } from './token-request-error.js';
 
+const MAX_RETRY_AFTER_COOLDOWN_MS = 300_000;
+
 interface CachedToken {
   token: AccessToken;
   /** The same resolved promise for every hit, so the hot path allocates nothing. */
@@ -121,7 +123,13 @@ export class TokenProvider {
     this.#stats.requests++;
     const request = this.#request(secretId).then(
       (issued) => {
-        const token: AccessToken = { accessToken: issued.accessToken, tokenType: issued.tokenType, expiresAt: issued.expiresAt, metadata: issued.metadata };
+        // Frozen: every caller shares this object, and compare-and-invalidate relies on it not changing.
+        const token: AccessToken = Object.freeze({
+          accessToken: issued.accessToken,
+          tokenType: issued.tokenType,
+          expiresAt: issued.expiresAt,
+          metadata: Object.freeze({ ...issued.metadata }),
+        });
         if (state.generation === generation) {
           state.cached = { token, promise: Promise.resolve(token), ...this.#schedule(issued) };
           state.failure = undefined;
@@ -133,8 +141,10 @@ export class TokenProvider {
       },
       (error: unknown) => {
         if (state.generation === generation) {
-          if (error instanceof TokenRequestError) state.failure = { error, until: this.clock.now() + this.#options.cooldownMs };
+          if (error instanceof TokenRequestError) state.failure = { error, until: this.clock.now() + this.#cooldownMs(error) };
           if (state.inflight === request) state.inflight = undefined;
+          // An unknown or unreadable secret leaves nothing behind (no state grows per bad id).
+          if (!(error instanceof TokenRequestError) && state.cached === undefined && state.inflight === undefined) this.#states.delete(secretId);
         }
         const code = error instanceof TokenRequestError ? error.code : error instanceof Error && 'code' in error ? String(error.code) : 'unknown';
         const message = error instanceof Error ? error.message : String(error);
@@ -162,6 +172,11 @@ export class TokenProvider {
     const expiresAt = issued.expiresAt.getTime();
     const margin = Math.min(this.#options.refreshMarginMaxMs, issued.lifetimeMs * this.#options.refreshMarginRatio);
     return { refreshAt: expiresAt - margin, expiresAt };
+  }
+
+  /** The cool-down lasts at least as long as the endpoint asked with `Retry-After` (up to 5 minutes). */
+  #cooldownMs(error: TokenRequestError): number {
+    return Math.max(this.#options.cooldownMs, Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_COOLDOWN_MS));
   }
 
   #newState(secretId: string): SecretTokenState {
