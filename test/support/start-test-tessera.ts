@@ -27,6 +27,8 @@ export interface TestTessera {
   masterKey: string;
   /** Parsed log lines written so far. */
   logs: Array<Record<string, unknown>>;
+  /** Runs `hook` first when the world closes (stop workers before the database goes). */
+  onClose(hook: () => Promise<unknown> | unknown): void;
   /** Creates a `general` secret against the fake endpoint with a fresh random password. */
   createGeneralSecret(params?: Record<string, unknown>, name?: string): Promise<SecretView>;
   close(): Promise<void>;
@@ -68,6 +70,8 @@ export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}
   );
   const secrets = container.get<SecretStore>(CORE.SecretStore);
   let counter = 0;
+  let closed: Promise<void> | undefined;
+  const closeHooks: Array<() => Promise<unknown> | unknown> = [];
   const world: TestTessera = {
     container,
     secrets,
@@ -84,11 +88,14 @@ export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}
         kind: 'general',
         params: { url: tokenServer.tokenUrl, grantType: 'password', scope: 'read,write', username: 'svc-user', password: randomCredential('pw'), ...params },
       }),
-    close: async () => {
-      await tokenServer.close();
-      await container.unbindAllAsync();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    onClose: (hook) => closeHooks.push(hook),
+    close: () =>
+      (closed ??= (async () => {
+        for (const hook of closeHooks) await hook();
+        await tokenServer.close();
+        await container.unbindAllAsync();
+        rmSync(dir, { recursive: true, force: true });
+      })()),
   };
   onTestFinished(() => world.close());
   return world;

@@ -1,0 +1,75 @@
+/** The contract of webhook endpoints: where events go, which secret authorises them, and how they are signed. */
+
+export interface NewEndpoint {
+  name?: string;
+  url: string;
+  /** A token-producing secret; its bearer token authorises every request. */
+  secretId: string;
+  /** Exact types, `*`, or prefixes like `invoice.*`. Default `['*']`. */
+  events?: string[];
+  enabled?: boolean;
+  timeoutMs?: number;
+  /** Delays after failed attempts, in seconds; default the module's schedule. */
+  retrySchedule?: number[];
+  /** Extra static headers; `Authorization` is refused (it comes from the secret). */
+  headers?: Record<string, string>;
+  /** `generate` (default): a new `whsec_` secret, returned once; `none`; or one you provide. */
+  signing?: 'generate' | 'none' | { secret: string };
+}
+
+export interface EndpointPatch {
+  name?: string;
+  url?: string;
+  secretId?: string;
+  events?: string[];
+  enabled?: boolean;
+  timeoutMs?: number;
+  retrySchedule?: number[] | null;
+  headers?: Record<string, string>;
+}
+
+export interface EndpointView {
+  id: string;
+  name: string;
+  url: string;
+  secretId: string;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  timeoutMs: number;
+  retrySchedule: number[] | null;
+  headers: Record<string, string>;
+  signing: { enabled: boolean; preview: string | null; previousValidUntil: string | null };
+  failingSince: string | null;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The only time a signing secret is shown is in the answer that created it. */
+export interface EndpointWithSecret {
+  endpoint: EndpointView;
+  signingSecret?: string;
+}
+
+/** What the dispatcher needs to deliver: the view plus the signing secrets in clear. */
+export interface DeliveryTarget extends EndpointView {
+  signingSecrets: string[];
+}
+
+export interface EndpointStore {
+  create(input: NewEndpoint): Promise<EndpointWithSecret>;
+  get(id: string): Promise<EndpointView>;
+  list(): Promise<EndpointView[]>;
+  update(id: string, patch: EndpointPatch): Promise<EndpointView>;
+  delete(id: string): Promise<void>;
+  /** A new signing secret (shown once); the old one keeps being sent alongside during the grace period. */
+  rotateSigningSecret(id: string, options?: { graceMs?: number }): Promise<EndpointWithSecret>;
+  disable(id: string, reason: string): Promise<EndpointView>;
+  /** Enabled endpoints whose event filter matches `type`. */
+  matching(type: string): DeliveryTarget[];
+  /** The endpoint with its signing secrets, for the dispatcher; undefined when deleted. */
+  target(id: string): DeliveryTarget | undefined;
+  /** Records the outcome of a delivery for auto-disable: when failures started, or that they stopped. */
+  markFailing(id: string, failing: boolean): { failingSince: number | null };
+}

@@ -1,0 +1,306 @@
+/** `EndpointStore` on SQLite: signing secrets sealed with the core key ring, a small cache for the hot paths. */
+import { randomBytes } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import { z } from 'zod';
+import {
+  CORE,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  type Clock,
+  type KeyRing,
+  type SecretStore,
+  type SqliteDatabase,
+  zodIssues,
+} from '@tessera/core';
+import { WEBHOOKS } from '../tokens.js';
+import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
+import type { DeliveryTarget, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
+import { EVENT_PATTERN, matchesEvent } from './event-filter.js';
+import { SIGNING_SECRET, SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
+
+interface EndpointRow {
+  id: string;
+  name: string;
+  url: string;
+  secret_id: string;
+  events: string;
+  enabled: number;
+  disabled_reason: string | null;
+  timeout_ms: number;
+  retry_schedule: string | null;
+  headers: string;
+  signing_secret: string | null;
+  previous_signing_secret: string | null;
+  previous_signing_expires_at: number | null;
+  failing_since: number | null;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'content-length', 'host', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'transfer-encoding', 'connection']);
+
+const urlSchema = z
+  .string({ error: 'url is required' })
+  .trim()
+  .refine((text) => /^https?:\/\//i.test(text) && URL.canParse(text), { message: 'url must be an absolute http:// or https:// URL' });
+const eventsSchema = z
+  .array(z.string().regex(EVENT_PATTERN, "each event filter is an event type (invoice.paid), '*', or a prefix (invoice.*)"))
+  .min(1, 'events needs at least one filter');
+const headersSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'header names are tokens'), z.string().regex(/^[^\r\n]*$/, 'header values may not contain line breaks'))
+  .refine((headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'), {
+    message: "an Authorization header is refused: it comes from the endpoint's secret",
+  })
+  .refine((headers) => !Object.keys(headers).some((name) => RESERVED_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== 'authorization'), {
+    message: `headers may not set ${[...RESERVED_HEADERS].filter((h) => h !== 'authorization').join(', ')}`,
+  });
+const scheduleSchema = z.array(z.number().nonnegative().max(7 * 86_400)).max(50);
+
+const newEndpointSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    url: urlSchema,
+    secretId: z.string({ error: 'secretId is required' }).min(1, 'secretId is required'),
+    events: eventsSchema.optional(),
+    enabled: z.boolean().optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+    retrySchedule: scheduleSchema.optional(),
+    headers: headersSchema.optional(),
+    signing: z
+      .union([z.literal('generate'), z.literal('none'), z.object({ secret: z.string().regex(SIGNING_SECRET, 'a signing secret looks like whsec_ followed by base64') }).strict()])
+      .optional(),
+  })
+  .strict();
+
+const patchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    url: urlSchema.optional(),
+    secretId: z.string().min(1).optional(),
+    events: eventsSchema.optional(),
+    enabled: z.boolean().optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+    retrySchedule: scheduleSchema.nullable().optional(),
+    headers: headersSchema.optional(),
+  })
+  .strict();
+
+/** Endpoints are re-read at least this often, so changes made by another process are seen. */
+const CACHE_TTL_MS = 2_000;
+
+@injectable()
+export class SqliteEndpointStore implements EndpointStore {
+  #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
+
+  constructor(
+    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
+    @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
+    @inject(CORE.SecretStore) private readonly secrets: SecretStore,
+    @inject(CORE.KeyRing) private readonly keys: KeyRing,
+    @inject(CORE.Clock) private readonly clock: Clock,
+  ) {}
+
+  async create(input: NewEndpoint): Promise<EndpointWithSecret> {
+    const parsed = parse(newEndpointSchema, input, 'The webhook endpoint');
+    await this.#assertSecret(parsed.secretId);
+    const id = 'ep_' + randomBytes(10).toString('hex');
+    const signingSecret = parsed.signing === 'none' ? undefined : parsed.signing === undefined || parsed.signing === 'generate' ? generateSigningSecret() : parsed.signing.secret;
+    const now = this.clock.now();
+    const row: EndpointRow = {
+      id,
+      name: parsed.name ?? new URL(parsed.url).host,
+      url: parsed.url,
+      secret_id: parsed.secretId,
+      events: JSON.stringify(parsed.events ?? ['*']),
+      enabled: parsed.enabled === false ? 0 : 1,
+      disabled_reason: parsed.enabled === false ? 'disabled when created' : null,
+      timeout_ms: parsed.timeoutMs ?? this.options.timeoutMs,
+      retry_schedule: parsed.retrySchedule ? JSON.stringify(parsed.retrySchedule) : null,
+      headers: JSON.stringify(parsed.headers ?? {}),
+      signing_secret: signingSecret ? this.keys.encrypt(signingSecret, id) : null,
+      previous_signing_secret: null,
+      previous_signing_expires_at: null,
+      failing_since: null,
+      revision: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO webhook_endpoints (id, name, url, secret_id, events, enabled, disabled_reason, timeout_ms, retry_schedule, headers,
+           signing_secret, previous_signing_secret, previous_signing_expires_at, failing_since, revision, created_at, updated_at)
+         VALUES (@id, @name, @url, @secret_id, @events, @enabled, @disabled_reason, @timeout_ms, @retry_schedule, @headers,
+           @signing_secret, @previous_signing_secret, @previous_signing_expires_at, @failing_since, @revision, @created_at, @updated_at)`,
+      )
+      .run(row);
+    this.#cache = undefined;
+    return { endpoint: this.#view(row), ...(signingSecret !== undefined && { signingSecret }) };
+  }
+
+  async get(id: string): Promise<EndpointView> {
+    return this.#view(this.#row(id));
+  }
+
+  async list(): Promise<EndpointView[]> {
+    return (this.db.prepare('SELECT * FROM webhook_endpoints ORDER BY created_at, id').all() as EndpointRow[]).map((row) => this.#view(row));
+  }
+
+  async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
+    const parsed = parse(patchSchema, patch, 'The change to the webhook endpoint');
+    const current = this.#row(id);
+    if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
+    const next: EndpointRow = {
+      ...current,
+      name: parsed.name ?? current.name,
+      url: parsed.url ?? current.url,
+      secret_id: parsed.secretId ?? current.secret_id,
+      events: parsed.events ? JSON.stringify(parsed.events) : current.events,
+      timeout_ms: parsed.timeoutMs ?? current.timeout_ms,
+      retry_schedule: parsed.retrySchedule === undefined ? current.retry_schedule : parsed.retrySchedule === null ? null : JSON.stringify(parsed.retrySchedule),
+      headers: parsed.headers ? JSON.stringify(parsed.headers) : current.headers,
+      revision: current.revision + 1,
+      updated_at: this.clock.now(),
+    };
+    if (parsed.enabled !== undefined) {
+      next.enabled = parsed.enabled ? 1 : 0;
+      next.disabled_reason = parsed.enabled ? null : 'disabled by an operator';
+      if (parsed.enabled) next.failing_since = null;
+    }
+    this.#write(next);
+    return this.#view(next);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#row(id);
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', lease_owner = NULL WHERE endpoint_id = ? AND status IN ('pending', 'delivering')`).run(id);
+      this.db.prepare('DELETE FROM webhook_endpoints WHERE id = ?').run(id);
+    })();
+    this.#cache = undefined;
+  }
+
+  async rotateSigningSecret(id: string, options: { graceMs?: number } = {}): Promise<EndpointWithSecret> {
+    const current = this.#row(id);
+    const signingSecret = generateSigningSecret();
+    const now = this.clock.now();
+    const next: EndpointRow = {
+      ...current,
+      signing_secret: this.keys.encrypt(signingSecret, id),
+      previous_signing_secret: current.signing_secret,
+      previous_signing_expires_at: current.signing_secret ? now + (options.graceMs ?? this.options.signingGraceMs) : null,
+      revision: current.revision + 1,
+      updated_at: now,
+    };
+    this.#write(next);
+    return { endpoint: this.#view(next), signingSecret };
+  }
+
+  async disable(id: string, reason: string): Promise<EndpointView> {
+    const current = this.#row(id);
+    const next: EndpointRow = { ...current, enabled: 0, disabled_reason: reason, revision: current.revision + 1, updated_at: this.clock.now() };
+    this.#write(next);
+    return this.#view(next);
+  }
+
+  matching(type: string): DeliveryTarget[] {
+    const out: DeliveryTarget[] = [];
+    for (const target of this.#targets().values()) if (target.enabled && matchesEvent(target.events, type)) out.push(target);
+    return out;
+  }
+
+  target(id: string): DeliveryTarget | undefined {
+    return this.#targets().get(id);
+  }
+
+  markFailing(id: string, failing: boolean): { failingSince: number | null } {
+    const now = this.clock.now();
+    const row = this.db
+      .prepare(
+        failing
+          ? 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, @now) WHERE id = @id RETURNING failing_since'
+          : 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL RETURNING failing_since',
+      )
+      .get({ id, now }) as { failing_since: number | null } | undefined;
+    return { failingSince: row ? row.failing_since : null };
+  }
+
+  #targets(): Map<string, DeliveryTarget> {
+    const now = this.clock.now();
+    const wall = Date.now();
+    if (this.#cache && wall - this.#cache.at < CACHE_TTL_MS) return this.#cache.targets;
+    const targets = new Map<string, DeliveryTarget>();
+    for (const row of this.db.prepare('SELECT * FROM webhook_endpoints').all() as EndpointRow[]) {
+      const signingSecrets: string[] = [];
+      if (row.signing_secret) signingSecrets.push(this.keys.decrypt(row.signing_secret, row.id));
+      if (row.previous_signing_secret && (row.previous_signing_expires_at ?? 0) > now) signingSecrets.push(this.keys.decrypt(row.previous_signing_secret, row.id));
+      targets.set(row.id, { ...this.#view(row), signingSecrets });
+    }
+    this.#cache = { at: wall, targets };
+    return targets;
+  }
+
+  async #assertSecret(secretId: string): Promise<void> {
+    try {
+      await this.secrets.get(secretId);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new ValidationError('The webhook endpoint', [{ field: 'secretId', message: `secret '${secretId}' does not exist; create it first or pick an existing one` }]);
+      }
+      throw error;
+    }
+  }
+
+  #row(id: string): EndpointRow {
+    const row = this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id) as EndpointRow | undefined;
+    if (!row) throw new NotFoundError('webhook endpoint', id);
+    return row;
+  }
+
+  #write(next: EndpointRow): void {
+    const result = this.db
+      .prepare(
+        `UPDATE webhook_endpoints SET name = @name, url = @url, secret_id = @secret_id, events = @events, enabled = @enabled,
+           disabled_reason = @disabled_reason, timeout_ms = @timeout_ms, retry_schedule = @retry_schedule, headers = @headers,
+           signing_secret = @signing_secret, previous_signing_secret = @previous_signing_secret,
+           previous_signing_expires_at = @previous_signing_expires_at, failing_since = @failing_since,
+           revision = @revision, updated_at = @updated_at
+         WHERE id = @id AND revision = @revision - 1`,
+      )
+      .run(next);
+    if (result.changes === 0) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
+    this.#cache = undefined;
+  }
+
+  #view(row: EndpointRow): EndpointView {
+    const previousValid = row.previous_signing_secret !== null && (row.previous_signing_expires_at ?? 0) > this.clock.now();
+    return {
+      id: row.id,
+      name: row.name,
+      url: row.url,
+      secretId: row.secret_id,
+      events: JSON.parse(row.events) as string[],
+      enabled: row.enabled === 1,
+      disabledReason: row.disabled_reason,
+      timeoutMs: row.timeout_ms,
+      retrySchedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]) : null,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      signing: {
+        enabled: row.signing_secret !== null,
+        preview: row.signing_secret ? SIGNING_SECRET_MASK : null,
+        previousValidUntil: previousValid ? new Date(row.previous_signing_expires_at as number).toISOString() : null,
+      },
+      failingSince: row.failing_since === null ? null : new Date(row.failing_since).toISOString(),
+      revision: row.revision,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(what, zodIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,28 @@
+/** Service identifiers of `@tessera/webhooks`. */
+import type { ServiceIdentifier } from 'inversify';
+import type { SqliteDatabase } from '@tessera/core';
+import type { DeliveryLog } from './delivery/delivery-log.js';
+import type { DeliveryQueue } from './delivery/delivery-queue.js';
+import type { DeliverySender } from './delivery/delivery-sender.js';
+import type { Dispatcher } from './delivery/dispatcher.js';
+import type { Publisher } from './delivery/publisher.js';
+import type { WebhookEvents } from './delivery/webhook-events.js';
+import type { EndpointStore } from './endpoints/endpoint-store.js';
+import type { ResolvedWebhooksOptions } from './webhooks-options.js';
+
+function id<T>(name: string): ServiceIdentifier<T> {
+  return Symbol.for(`tessera.webhooks.${name}`);
+}
+
+export const WEBHOOKS = {
+  Options: id<ResolvedWebhooksOptions>('Options'),
+  /** The core database with the webhooks schema applied. */
+  Database: id<SqliteDatabase>('Database'),
+  EndpointStore: id<EndpointStore>('EndpointStore'),
+  Publisher: id<Publisher>('Publisher'),
+  DeliveryQueue: id<DeliveryQueue>('DeliveryQueue'),
+  DeliverySender: id<DeliverySender>('DeliverySender'),
+  Dispatcher: id<Dispatcher>('Dispatcher'),
+  DeliveryLog: id<DeliveryLog>('DeliveryLog'),
+  Events: id<WebhookEvents>('Events'),
+} as const;

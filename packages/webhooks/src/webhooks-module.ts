@@ -1,0 +1,44 @@
+/** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`. */
+import { ContainerModule } from 'inversify';
+import { CORE, migrate, type SqliteDatabase } from '@tessera/core';
+import { DeliveryLog } from './delivery/delivery-log.js';
+import { DeliveryQueue } from './delivery/delivery-queue.js';
+import { DeliverySender } from './delivery/delivery-sender.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { Publisher } from './delivery/publisher.js';
+import { WebhookEvents } from './delivery/webhook-events.js';
+import { EndpointSecretUsage } from './endpoints/endpoint-secret-usage.js';
+import { SqliteEndpointStore } from './endpoints/sqlite-endpoint-store.js';
+import { webhookMigrations } from './store/webhook-migrations.js';
+import { WEBHOOKS } from './tokens.js';
+import { resolveWebhooksOptions, type WebhooksOptions } from './webhooks-options.js';
+
+export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(WEBHOOKS.Options).toConstantValue(resolveWebhooksOptions(options));
+    bind<SqliteDatabase>(WEBHOOKS.Database)
+      .toDynamicValue((context) => {
+        const db = context.get<SqliteDatabase>(CORE.Database);
+        migrate(db, webhookMigrations);
+        return db;
+      })
+      .inSingletonScope();
+    bind(WEBHOOKS.EndpointStore).to(SqliteEndpointStore).inSingletonScope();
+    // Contribution to core: a secret used by an endpoint cannot be deleted.
+    bind(CORE.SecretUsage).to(EndpointSecretUsage).inSingletonScope();
+    bind(WEBHOOKS.Events).toConstantValue(new WebhookEvents());
+    bind(WEBHOOKS.DeliveryQueue).to(DeliveryQueue).inSingletonScope();
+    bind<DeliverySender>(WEBHOOKS.DeliverySender)
+      .to(DeliverySender)
+      .inSingletonScope()
+      .onDeactivation((sender) => sender.close());
+    bind(WEBHOOKS.Publisher).to(Publisher).inSingletonScope();
+    bind<Dispatcher>(WEBHOOKS.Dispatcher)
+      .to(Dispatcher)
+      .inSingletonScope()
+      .onDeactivation(async (dispatcher) => {
+        await dispatcher.stop();
+      });
+    bind(WEBHOOKS.DeliveryLog).to(DeliveryLog).inSingletonScope();
+  });
+}
