@@ -6,8 +6,6 @@ import { isIP } from 'node:net';
 import { inject, injectable } from 'inversify';
 import { Agent, request } from 'undici';
 import { CORE, parseRetryAfter, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
-import { WEBHOOKS } from '../tokens.js';
-import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
 import type { AttemptRecord } from './delivery-types.js';
 
 const KEPT_BYTES = 4096;
@@ -35,11 +33,11 @@ export class DeliverySender {
   constructor(
     @inject(CORE.NetworkGuard) private readonly guard: NetworkGuard,
     @inject(CORE.Options) core: ResolvedCoreOptions,
-    @inject(WEBHOOKS.Options) options: ResolvedWebhooksOptions,
   ) {
     this.#agent = new Agent({
       connect: { lookup: guard.lookup, timeout: core.http.connectTimeoutMs },
-      connections: options.perEndpointConcurrency,
+      // No per-origin cap here: two endpoints may share a host, and the dispatcher already bounds
+      // in-flight requests per endpoint and in total, so a slow endpoint cannot starve a fast one.
       keepAliveTimeout: 30_000,
       pipelining: 1,
     });

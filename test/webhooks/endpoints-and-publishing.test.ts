@@ -1,0 +1,137 @@
+/** Endpoints (validation, signing secrets, secrets in use) and publishing (one delivery per match, idempotent). */
+import { describe, expect, it } from 'vitest';
+import { startTestWebhooks } from '../support/start-test-webhooks.js';
+import { waitFor } from '../support/wait-for.js';
+
+describe('endpoints', () => {
+  it('refuses an endpoint whose secret does not exist', async () => {
+    const world = await startTestWebhooks();
+    const error = await world.endpoints.create({ url: world.receiver.url('/hook'), secretId: 'sec_nope' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'validation', issues: [{ field: 'secretId', message: "secret 'sec_nope' does not exist; create it first or pick an existing one" }] });
+  });
+
+  it('refuses an Authorization header, because it comes from the secret', async () => {
+    const world = await startTestWebhooks();
+    await expect(world.createEndpoint({ headers: { Authorization: 'Basic abc' } })).rejects.toMatchObject({
+      code: 'validation',
+      issues: [{ field: 'headers', message: "an Authorization header is refused: it comes from the endpoint's secret" }],
+    });
+    await expect(world.createEndpoint({ headers: { 'x-ok': 'line\r\nbreak' } })).rejects.toMatchObject({ code: 'validation' });
+    expect(await world.endpoints.list()).toEqual([]);
+  });
+
+  it('validates the URL, the event filters and the timeout field by field', async () => {
+    const world = await startTestWebhooks();
+    const secret = await world.createGeneralSecret();
+    const error = await world.endpoints.create({ url: 'ftp://x', secretId: secret.id, events: ['bad filter!'], timeoutMs: 5 }).catch((e: { issues: Array<{ field: string }> }) => e);
+    expect(error.issues.map((i) => i.field)).toEqual(['url', 'events.0', 'timeoutMs']);
+  });
+
+  it('shows a generated signing secret once, never again', async () => {
+    const world = await startTestWebhooks();
+    const { endpoint, signingSecret } = await world.createEndpoint();
+    expect(signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const everything = JSON.stringify([endpoint, await world.endpoints.get(endpoint.id), await world.endpoints.list()]);
+    expect(everything).not.toContain(signingSecret!.slice(6));
+    expect(endpoint.signing).toEqual({ enabled: true, preview: 'whsec_••••', previousValidUntil: null });
+  });
+
+  it('refuses to delete a secret that an endpoint uses, with a conflict naming the endpoint', async () => {
+    const world = await startTestWebhooks();
+    const { endpoint, secret } = await world.createEndpoint({ name: 'crm' });
+    await expect(world.secrets.delete(secret.id)).rejects.toMatchObject({ code: 'secret-in-use', message: expect.stringContaining(`webhook endpoint 'crm' (${endpoint.id})`) });
+    await world.endpoints.delete(endpoint.id);
+    await world.secrets.delete(secret.id);
+  });
+});
+
+describe('publishing', () => {
+  it('persists one delivery per matching endpoint: exact types, *, and prefixes', async () => {
+    const world = await startTestWebhooks();
+    const secret = await world.createGeneralSecret();
+    const all = await world.createEndpoint({ secret, events: ['*'], path: '/all' });
+    const invoices = await world.createEndpoint({ secret, events: ['invoice.*'], path: '/invoices' });
+    const paid = await world.createEndpoint({ secret, events: ['invoice.paid'], path: '/paid' });
+    await world.createEndpoint({ secret, events: ['order.created'], path: '/orders' });
+    await world.createEndpoint({ secret, events: ['*'], enabled: false, path: '/off' });
+
+    const ids = await world.publisher.publish({ type: 'invoice.paid', data: { n: 1 } });
+    const rows = await world.deliveries.list();
+    expect(rows.map((d) => d.endpointId).sort()).toEqual([all.endpoint.id, invoices.endpoint.id, paid.endpoint.id].sort());
+    expect(rows.map((d) => d.id).sort()).toEqual([...ids].sort());
+    expect(rows.every((d) => d.status === 'pending')).toBe(true);
+    expect(await world.publisher.publish({ type: 'invoice.voided', data: {} })).toHaveLength(2);
+    expect(await world.publisher.publish({ type: 'customer.created', data: {} })).toHaveLength(1);
+  });
+
+  it('creates no duplicates when the same event id is published twice', async () => {
+    const world = await startTestWebhooks();
+    await world.createEndpoint();
+    const first = await world.publisher.publish({ id: 'order-1001', type: 'order.created', data: { n: 1 } });
+    const second = await world.publisher.publish({ id: 'order-1001', type: 'order.created', data: { n: 1 } });
+    expect(second).toEqual(first);
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 1);
+    expect(world.receiver.count).toBe(1);
+  });
+
+  it('rejects a malformed event before writing anything', async () => {
+    const world = await startTestWebhooks();
+    await world.createEndpoint();
+    await expect(world.publisher.publish({ type: 'not a type', data: {} })).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'type' }] });
+    await expect(world.publisher.publish({ type: 'ok', data: undefined })).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'data' }] });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(world.publisher.publish({ type: 'ok', data: cyclic })).rejects.toMatchObject({ code: 'validation' });
+    expect(await world.deliveries.list()).toEqual([]);
+  });
+});
+
+describe('delivery log', () => {
+  it('lists and filters deliveries, and shows every attempt with status, latency, error and the start of the answer', async () => {
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [0] } });
+    world.receiver.respond((request) => (request.path === '/bad' ? { status: 500, body: 'x'.repeat(5_000) } : { status: 200, body: 'thanks' }));
+    const good = await world.createEndpoint({ path: '/good', events: ['a.*'] });
+    const bad = await world.createEndpoint({ path: '/bad', events: ['b.*'] });
+    const before = new Date().toISOString();
+    await world.publisher.publish({ type: 'a.one', data: {} });
+    const [badId] = await world.publisher.publish({ type: 'b.one', data: {} });
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.get(badId!)).status === 'failed');
+    await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 1);
+
+    expect((await world.deliveries.list({ endpointId: good.endpoint.id })).map((d) => d.eventType)).toEqual(['a.one']);
+    expect((await world.deliveries.list({ status: 'failed' })).map((d) => d.endpointId)).toEqual([bad.endpoint.id]);
+    expect(await world.deliveries.list({ eventType: 'b.one', since: before })).toHaveLength(1);
+    expect(await world.deliveries.list({ until: new Date(Date.parse(before) - 60_000) })).toEqual([]);
+
+    const detail = await world.deliveries.get(badId!);
+    expect(detail.payload).toMatchObject({ type: 'b.one', data: {} });
+    expect(detail.attemptLog).toHaveLength(2);
+    expect(detail.attemptLog[0]).toMatchObject({ status: 500, errorCode: 'http', errorMessage: 'HTTP 500' });
+    expect(detail.attemptLog[0]!.responseBody).toBe('x'.repeat(4096));
+    expect(detail.attemptLog[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('retries a failed delivery by hand with the same webhook-id, and recovers an endpoint’s failures since a time', async () => {
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [] } });
+    let up = false;
+    world.receiver.respond(() => (up ? { status: 200 } : { status: 503 }));
+    const { endpoint } = await world.createEndpoint();
+    const since = new Date().toISOString();
+    const ids = (await Promise.all([1, 2, 3].map((n) => world.publisher.publish({ type: 'ping', data: { n } })))).flat();
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.list({ status: 'failed' })).length === 3);
+    await expect(world.deliveries.retry('msg_nope')).rejects.toMatchObject({ code: 'not-found' });
+
+    up = true;
+    expect(await world.deliveries.retry(ids[0]!)).toMatchObject({ id: ids[0], status: 'pending' });
+    await waitFor(async () => (await world.deliveries.get(ids[0]!)).status === 'succeeded');
+    await expect(world.deliveries.retry(ids[0]!)).rejects.toMatchObject({ code: 'delivery-not-failed' });
+    expect(world.receiver.requests.at(-1)!.headers['webhook-id']).toBe(ids[0]);
+
+    expect(await world.deliveries.recover(endpoint.id, since)).toBe(2);
+    await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 3);
+    expect(world.receiver.requests.slice(-2).map((r) => r.headers['webhook-id']).sort()).toEqual([ids[1], ids[2]].sort());
+  });
+});
