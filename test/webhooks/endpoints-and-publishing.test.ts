@@ -1,5 +1,6 @@
 /** Endpoints (validation, signing secrets, secrets in use) and publishing (one delivery per match, idempotent). */
 import { describe, expect, it } from 'vitest';
+import type { ValidationError } from '@tessera/core';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -23,7 +24,7 @@ describe('endpoints', () => {
   it('validates the URL, the event filters and the timeout field by field', async () => {
     const world = await startTestWebhooks();
     const secret = await world.createGeneralSecret();
-    const error = await world.endpoints.create({ url: 'ftp://x', secretId: secret.id, events: ['bad filter!'], timeoutMs: 5 }).catch((e: { issues: Array<{ field: string }> }) => e);
+    const error = (await world.endpoints.create({ url: 'ftp://x', secretId: secret.id, events: ['bad filter!'], timeoutMs: 5 }).catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((i) => i.field)).toEqual(['url', 'events.0', 'timeoutMs']);
   });
 
