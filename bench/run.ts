@@ -1,13 +1,21 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
 import { runTokenBench } from './token-bench.js';
+import { runWebhookBench } from './webhook-bench.js';
 
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED');
 
 const core = await runTokenBench();
 const ratio = core.baselineOpsPerSecond / core.cachedOpsPerSecond;
-const lines = [
-  `cached getToken: ${format(core.cachedOpsPerSecond)} ops/s (target >= 1,000,000) ${core.cachedOpsPerSecond >= 1_000_000 ? 'OK' : 'MISSED'}`,
-  `baseline Map.get + Date.now(): ${format(core.baselineOpsPerSecond)} ops/s; getToken is ${ratio.toFixed(2)}x slower (target <= 5x) ${ratio <= 5 ? 'OK' : 'MISSED'}`,
-  `cold herd of 10,000 getToken callers: ${core.herdRequests} token request(s) (target 1) ${core.herdRequests === 1 ? 'OK' : 'MISSED'}, all resolved in ${core.herdMs.toFixed(1)} ms`,
-];
-for (const line of lines) console.log(line);
+console.log(`cached getToken: ${format(core.cachedOpsPerSecond)} ops/s (target >= 1,000,000) ${verdict(core.cachedOpsPerSecond >= 1_000_000)}`);
+console.log(`baseline Map.get + Date.now(): ${format(core.baselineOpsPerSecond)} ops/s; getToken is ${ratio.toFixed(2)}x slower (target <= 5x) ${verdict(ratio <= 5)}`);
+console.log(`cold herd of 10,000 getToken callers: ${core.herdRequests} token request(s) (target 1) ${verdict(core.herdRequests === 1)}, all resolved in ${core.herdMs.toFixed(1)} ms`);
+
+const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: 100_000 });
+console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hooks.undici)} req/s`);
+console.log(`plain POST loop, axios keep-alive, concurrency 32: ${format(hooks.axios)} req/s`);
+console.log(`dispatcher, 1 endpoint (queue + bearer + signing): ${format(hooks.dispatcher1)} deliveries/s = ${((hooks.dispatcher1 / hooks.undici) * 100).toFixed(0)} % of undici (target >= 50 %) ${verdict(hooks.dispatcher1 >= hooks.undici / 2)}, ${(hooks.dispatcher1 / hooks.axios).toFixed(2)}x axios`);
+console.log(`dispatcher, 50 endpoints: ${format(hooks.dispatcher50)} deliveries/s = ${((hooks.dispatcher50 / hooks.undici) * 100).toFixed(0)} % of undici ${verdict(hooks.dispatcher50 >= hooks.undici / 2)}, ${(hooks.dispatcher50 / hooks.axios).toFixed(2)}x axios`);
+console.log(`publish, 32 concurrent callers: ${format(hooks.publishPerSecond)} events/s into the queue (target >= 10,000) ${verdict(hooks.publishPerSecond >= 10_000)}`);
+console.log(`publish, one caller awaiting each event: ${format(hooks.sequentialPublishPerSecond)} events/s (one commit per event)`);
+console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.peakRssMb.toFixed(0)} MB (target < 300 MB) ${verdict(hooks.peakRssMb < 300)}`);

@@ -22,28 +22,43 @@ interface ClaimRow {
 export class DeliveryQueue {
   /** Emits `work` when new deliveries are due now, so an idle dispatcher wakes at once. */
   readonly signals = new EventEmitter<{ work: [] }>();
+  #completions: Array<{ id: string; attempts: readonly AttemptRecord[]; outcome: DeliveryOutcome; now: number }> = [];
   readonly #candidates;
+  readonly #candidatesExcluding;
   readonly #lease;
-  readonly #payload;
+  readonly #payloads;
+  readonly #depth;
   readonly #insertAttempt;
   readonly #finish;
   readonly #release;
   readonly #nextDue;
 
   constructor(@inject(WEBHOOKS.Database) private readonly db: SqliteDatabase) {
-    this.#candidates = db.prepare(
-      `SELECT d.id, d.endpoint_id FROM webhook_deliveries d
-       JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
-       WHERE ((d.status = 'pending' AND d.next_attempt_at <= @now) OR (d.status = 'delivering' AND d.lease_expires_at <= @now))
-         AND d.endpoint_id NOT IN (SELECT value FROM json_each(@saturated))
-       ORDER BY d.next_attempt_at LIMIT @scan`,
-    );
+    // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
+    // backlog; endpoints with no capacity left are excluded in SQL so their backlog cannot fill the scan.
+    const candidates = (exclude: string) =>
+      db.prepare(
+        `SELECT id, endpoint_id FROM (
+           SELECT d.id, d.endpoint_id FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
+           WHERE d.status = 'pending' AND d.next_attempt_at <= @now ${exclude}
+           ORDER BY d.next_attempt_at LIMIT @scan)
+         UNION ALL
+         SELECT id, endpoint_id FROM (
+           SELECT d.id, d.endpoint_id FROM webhook_deliveries d INDEXED BY webhook_deliveries_lease
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
+           WHERE d.status = 'delivering' AND d.lease_expires_at <= @now ${exclude}
+           LIMIT @scan)`,
+      );
+    this.#candidates = candidates('');
+    this.#candidatesExcluding = candidates('AND d.endpoint_id NOT IN (SELECT value FROM json_each(@saturated))');
+    // Only rows the candidate scan just found claimable, inside the same IMMEDIATE transaction.
     this.#lease = db.prepare(
       `UPDATE webhook_deliveries SET status = 'delivering', lease_owner = @owner, lease_expires_at = @expires, updated_at = @now
-       WHERE id = @id AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'delivering' AND lease_expires_at <= @now))
+       WHERE id IN (SELECT value FROM json_each(@ids))
        RETURNING id, event_id, endpoint_id, event_type, attempts`,
     );
-    this.#payload = db.prepare('SELECT payload FROM webhook_events WHERE id = ?').pluck();
+    this.#payloads = db.prepare('SELECT id, payload FROM webhook_events WHERE id IN (SELECT value FROM json_each(?))');
     this.#insertAttempt = db.prepare(
       `INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
        VALUES (@deliveryId, @attemptedAt, @status, @latencyMs, @errorCode, @errorMessage, @responseBody)`,
@@ -58,6 +73,7 @@ export class DeliveryQueue {
        WHERE id = @id AND lease_owner = @owner AND status = 'delivering'`,
     );
     this.#nextDue = db.prepare(`SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'`).pluck();
+    this.#depth = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status');
   }
 
   /**
@@ -69,44 +85,63 @@ export class DeliveryQueue {
     return this.db
       .transaction(() => {
         const taken = new Map<string, number>();
-        const claimed: ClaimedDelivery[] = [];
-        const rows = this.#candidates.all({ now, saturated: JSON.stringify(saturated), scan: limit * 4 }) as Array<{ id: string; endpoint_id: string }>;
+        const chosen: string[] = [];
+        const rows = (
+          saturated.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, saturated: JSON.stringify(saturated), scan: limit * 2 })
+        ) as Array<{ id: string; endpoint_id: string }>;
         for (const row of rows) {
-          if (claimed.length >= limit) break;
+          if (chosen.length >= limit) break;
           const used = taken.get(row.endpoint_id) ?? 0;
           if (used >= capacity(row.endpoint_id)) continue;
-          const leased = this.#lease.get({ id: row.id, owner, expires: now + leaseMs, now }) as Omit<ClaimRow, 'payload'> | undefined;
-          if (!leased) continue;
           taken.set(row.endpoint_id, used + 1);
-          claimed.push({
-            id: leased.id,
-            eventId: leased.event_id,
-            endpointId: leased.endpoint_id,
-            eventType: leased.event_type,
-            attempts: leased.attempts,
-            payload: this.#payload.get(leased.event_id) as string,
-          });
+          chosen.push(row.id);
         }
-        return claimed;
+        if (chosen.length === 0) return [];
+        const leased = this.#lease.all({ ids: JSON.stringify(chosen), owner, expires: now + leaseMs, now }) as Array<Omit<ClaimRow, 'payload'>>;
+        const eventIds = [...new Set(leased.map((row) => row.event_id))];
+        const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<{ id: string; payload: string }>).map((row) => [row.id, row.payload]));
+        return leased.map((row) => ({
+          id: row.id,
+          eventId: row.event_id,
+          endpointId: row.endpoint_id,
+          eventType: row.event_type,
+          attempts: row.attempts,
+          payload: payloads.get(row.event_id) as string,
+        }));
       })
       .immediate();
   }
 
-  /** Records the attempts of one try and moves the delivery on. */
+  /**
+   * Records the attempts of one try and moves the delivery on. Completions made in the same turn of the
+   * event loop are committed together; if the process dies before that commit, the delivery is sent
+   * again under the same `webhook-id` (at-least-once).
+   */
   complete(id: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number): void {
-    const last = attempts.at(-1);
+    this.#completions.push({ id, attempts, outcome, now });
+    if (this.#completions.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Commits the completions not yet written (called at once on stop). */
+  flush(): void {
+    const batch = this.#completions;
+    if (batch.length === 0) return;
+    this.#completions = [];
     this.db.transaction(() => {
-      for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
-      this.#finish.run({
-        id,
-        status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
-        next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
-        lastStatus: last?.status ?? null,
-        lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
-        now,
-      });
+      for (const { id, attempts, outcome, now } of batch) {
+        const last = attempts.at(-1);
+        for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
+        this.#finish.run({
+          id,
+          status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
+          next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
+          lastStatus: last?.status ?? null,
+          lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
+          now,
+        });
+      }
     })();
-    if (outcome.kind === 'retry' && outcome.nextAttemptAt <= now) this.signals.emit('work');
+    if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 
   /** Gives a claimed delivery back untouched (graceful stop, or its endpoint was disabled meanwhile). */
@@ -122,7 +157,7 @@ export class DeliveryQueue {
 
   /** Deliveries by status, for health and metrics. */
   depth(): Record<string, number> {
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as Array<{ status: string; n: number }>;
+    const rows = this.#depth.all() as Array<{ status: string; n: number }>;
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 

@@ -21,7 +21,6 @@ const USER_AGENT = 'Tessera-Webhooks/0.1';
 
 interface InFlight {
   endpointId: string;
-  abort: AbortController;
   done: Promise<void>;
 }
 
@@ -30,7 +29,13 @@ export class Dispatcher {
   readonly #owner = 'w_' + randomBytes(8).toString('hex');
   readonly #inFlight = new Map<string, InFlight>();
   readonly #perEndpoint = new Map<string, number>();
+  /** Claimed, not yet started: refills a slot the moment one frees up. */
+  readonly #ready: ClaimedDelivery[] = [];
   #running = false;
+  /** Set when a graceful stop ran out of time: what is still in flight is abandoned and released. */
+  #abandoned = false;
+  /** Standard Webhooks signers by signing secret (decoding the key once). */
+  readonly #signers = new Map<string, Webhook>();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   readonly #onWork = () => this.#wake?.();
@@ -58,6 +63,7 @@ export class Dispatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#abandoned = false;
     this.queue.signals.on('work', this.#onWork);
     this.#loop = this.#run();
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
@@ -73,14 +79,18 @@ export class Dispatcher {
     this.queue.signals.off('work', this.#onWork);
     this.#wake?.();
     await this.#loop;
+    // Claimed but not started: give back untouched.
+    for (const delivery of this.#ready.splice(0)) this.queue.release(delivery.id, this.#owner, this.clock.now());
     const pending = [...this.#inFlight.entries()];
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
     await Promise.race([Promise.all(pending.map(([, f]) => f.done)), deadline]);
     clearTimeout(timer);
     const left = [...this.#inFlight.entries()];
-    for (const [, flight] of left) flight.abort.abort();
+    this.#abandoned = left.length > 0;
+    if (this.#abandoned) await this.sender.abortAll();
     await Promise.all(left.map(([, f]) => f.done));
+    this.queue.flush();
     this.logger.info('webhook dispatcher stopped', { worker: this.#owner, finished: pending.length - left.length, released: left.length });
     return { finished: pending.length - left.length, released: left.length };
   }
@@ -92,31 +102,51 @@ export class Dispatcher {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const free = this.options.concurrency - this.#inFlight.size;
-      let claimed: ClaimedDelivery[] = [];
-      if (free > 0) {
+      // Let completions of the same turn land first, so one claim fills several slots.
+      await new Promise((resolve) => setImmediate(resolve));
+      const want = this.options.concurrency * 2 - this.#inFlight.size - this.#ready.length;
+      if (this.#running && this.#ready.length < this.options.concurrency && want > 0) {
         try {
-          claimed = this.#claim(free);
+          this.#ready.push(...this.#claim(want));
         } catch (error) {
           this.logger.error('claiming deliveries failed', { error: (error as Error).message });
         }
       }
-      for (const delivery of claimed) this.#start(delivery);
-      if (claimed.length === 0 || claimed.length === free) await this.#idle();
-      else await new Promise((resolve) => setImmediate(resolve));
+      this.#fill();
+      // Every slot is busy (with work ready behind it) or nothing more is due: wait for a
+      // completion, new work or the next poll.
+      await this.#idle();
     }
   }
 
-  #claim(limit: number): ClaimedDelivery[] {
+  /** Starts ready deliveries while there are free slots and their endpoints have capacity. */
+  #fill(): void {
     const max = this.options.perEndpointConcurrency;
-    const saturated = [...this.#perEndpoint.entries()].filter(([, n]) => n >= max).map(([id]) => id);
-    return this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, saturated, (id) => max - (this.#perEndpoint.get(id) ?? 0));
+    for (let i = 0; i < this.#ready.length && this.#inFlight.size < this.options.concurrency && this.#running; ) {
+      const delivery = this.#ready[i] as ClaimedDelivery;
+      if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) >= max) {
+        i++;
+        continue;
+      }
+      this.#ready.splice(i, 1);
+      this.#start(delivery);
+    }
+  }
+
+  /** Claims up to `limit`, keeping at most twice the per-endpoint limit of one endpoint claimed (in flight or ready). */
+  #claim(limit: number): ClaimedDelivery[] {
+    const max = this.options.perEndpointConcurrency * 2;
+    const held = new Map(this.#perEndpoint);
+    for (const delivery of this.#ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
+    const saturated = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
+    return this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, saturated, (id) => max - (held.get(id) ?? 0));
   }
 
   /** Waits for a wake-up (new work, a free slot) or the next due time, whichever is first. */
   async #idle(): Promise<void> {
     if (!this.#running) return;
-    const due = this.queue.nextDueAt();
+    // While deliveries are in flight their completions wake the loop; only an idle worker looks ahead.
+    const due = this.#inFlight.size === 0 ? this.queue.nextDueAt() : undefined;
     const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -132,9 +162,8 @@ export class Dispatcher {
   }
 
   #start(delivery: ClaimedDelivery): void {
-    const abort = new AbortController();
     this.#perEndpoint.set(delivery.endpointId, (this.#perEndpoint.get(delivery.endpointId) ?? 0) + 1);
-    const done = this.#deliver(delivery, abort.signal)
+    const done = this.#deliver(delivery)
       .catch((error: unknown) => {
         this.logger.error('delivery crashed; releasing it', { deliveryId: delivery.id, error: (error as Error).message });
         this.queue.release(delivery.id, this.#owner, this.clock.now());
@@ -144,24 +173,26 @@ export class Dispatcher {
         const left = (this.#perEndpoint.get(delivery.endpointId) ?? 1) - 1;
         if (left === 0) this.#perEndpoint.delete(delivery.endpointId);
         else this.#perEndpoint.set(delivery.endpointId, left);
-        this.#wake?.();
+        // Refill the slot at once from what is already claimed; claim more when that runs low.
+        this.#fill();
+        if (this.#ready.length < this.options.concurrency) this.#wake?.();
       });
-    this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, abort, done });
+    this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, done });
   }
 
-  async #deliver(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
+  async #deliver(delivery: ClaimedDelivery): Promise<void> {
     const target = this.endpoints.target(delivery.endpointId);
     if (!target) return this.#finish(delivery, [], { kind: 'failed', reason: 'endpoint-deleted' }, null);
     if (!target.enabled) return this.queue.release(delivery.id, this.#owner, this.clock.now());
 
     const attempts: AttemptRecord[] = [];
-    let result = await this.#attempt(delivery, target, signal, attempts);
+    let result = await this.#attempt(delivery, target, attempts);
     // 401/403: the token may have been revoked; drop exactly that token and try once more at once.
     if (result && (result.send.attempt.status === 401 || result.send.attempt.status === 403)) {
       this.tokens.invalidate(target.secretId, result.accessToken);
-      result = await this.#attempt(delivery, target, signal, attempts);
+      result = await this.#attempt(delivery, target, attempts);
     }
-    if (signal.aborted) return this.queue.release(delivery.id, this.#owner, this.clock.now());
+    if (this.#abandoned) return this.queue.release(delivery.id, this.#owner, this.clock.now());
 
     const last = attempts.at(-1) as AttemptRecord;
     const status = last.status;
@@ -186,7 +217,7 @@ export class Dispatcher {
   }
 
   /** One try: a token, then the request. Returns undefined when no token could be had (recorded as an attempt). */
-  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, signal: AbortSignal, attempts: AttemptRecord[]): Promise<{ send: SendResult; accessToken: string } | undefined> {
+  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, attempts: AttemptRecord[]): Promise<{ send: SendResult; accessToken: string } | undefined> {
     const attemptedAt = this.clock.now();
     let accessToken: string;
     try {
@@ -206,11 +237,21 @@ export class Dispatcher {
       'webhook-timestamp': String(Math.floor(attemptedAt / 1000)),
     };
     if (target.signingSecrets.length > 0) {
-      headers['webhook-signature'] = target.signingSecrets.map((secret) => new Webhook(secret).sign(delivery.id, timestamp, delivery.payload)).join(' ');
+      headers['webhook-signature'] = target.signingSecrets.map((secret) => this.#signer(secret).sign(delivery.id, timestamp, delivery.payload)).join(' ');
     }
-    const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, signal, attemptedAt });
+    const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, attemptedAt });
     attempts.push(send.attempt);
     return { send, accessToken };
+  }
+
+  #signer(secret: string): Webhook {
+    let signer = this.#signers.get(secret);
+    if (!signer) {
+      if (this.#signers.size > 1_000) this.#signers.clear();
+      signer = new Webhook(secret);
+      this.#signers.set(secret, signer);
+    }
+    return signer;
   }
 
   #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null): void {

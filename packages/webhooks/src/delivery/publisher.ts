@@ -2,7 +2,6 @@
  * Publishes an event: persists the event and one delivery per matching endpoint in one transaction
  * before anything is sent (at-least-once), and is idempotent by event id.
  */
-import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { CORE, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
@@ -10,6 +9,7 @@ import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { EVENT_TYPE } from '../endpoints/event-filter.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { DeliveryQueue } from './delivery-queue.js';
+import { sortableId } from './sortable-id.js';
 
 export interface PublishInput {
   /** Your event id; publishing the same id again creates no new deliveries. Default: generated. */
@@ -26,8 +26,18 @@ const inputSchema = z
   })
   .strict();
 
+interface PendingEvent {
+  eventId: string;
+  type: string;
+  payload: string;
+  now: number;
+  resolve: (ids: string[]) => void;
+  reject: (error: unknown) => void;
+}
+
 @injectable()
 export class Publisher {
+  #batch: PendingEvent[] = [];
   readonly #insertEvent;
   readonly #insertDelivery;
   readonly #existing;
@@ -46,29 +56,49 @@ export class Publisher {
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
   }
 
-  /** Returns the ids of the deliveries (one per matching endpoint); each is the `webhook-id` its requests carry. */
-  async publish(input: PublishInput): Promise<string[]> {
+  /**
+   * Returns the ids of the deliveries (one per matching endpoint); each is the `webhook-id` its requests
+   * carry. It resolves once they are committed. Calls made in the same turn of the event loop share
+   * one transaction (group commit), so concurrent publishers are not limited by one commit each.
+   */
+  publish(input: PublishInput): Promise<string[]> {
     const parsed = inputSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError('The event', zodIssues(parsed.error));
+    if (!parsed.success) return Promise.reject(new ValidationError('The event', zodIssues(parsed.error)));
     const { type, data } = parsed.data;
-    const eventId = parsed.data.id ?? 'evt_' + randomBytes(12).toString('hex');
     const now = this.clock.now();
+    const eventId = parsed.data.id ?? sortableId('evt', now);
     let payload: string;
     try {
       payload = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
     } catch (error) {
-      throw new ValidationError('The event', [{ field: 'data', message: `data must be JSON-serialisable (${(error as Error).message})` }]);
+      return Promise.reject(new ValidationError('The event', [{ field: 'data', message: `data must be JSON-serialisable (${(error as Error).message})` }]));
     }
-    const targets = this.endpoints.matching(type);
-    const ids = this.db.transaction(() => {
-      if (this.#insertEvent.run(eventId, type, payload, now).changes === 0) return this.#existing.all(eventId) as string[];
-      return targets.map((target) => {
-        const id = 'msg_' + randomBytes(12).toString('hex');
-        this.#insertDelivery.run(id, eventId, target.id, type, now, now, now);
-        return id;
-      });
-    })();
-    if (ids.length > 0) this.queue.notify();
-    return ids;
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ eventId, type, payload, now, resolve, reject });
+      if (this.#batch.length === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    let results: string[][];
+    try {
+      results = this.db.transaction(() => batch.map((event) => this.#insert(event)))();
+    } catch (error) {
+      for (const event of batch) event.reject(error);
+      return;
+    }
+    batch.forEach((event, i) => event.resolve(results[i] as string[]));
+    if (results.some((ids) => ids.length > 0)) this.queue.notify();
+  }
+
+  #insert(event: PendingEvent): string[] {
+    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) return this.#existing.all(event.eventId) as string[];
+    return this.endpoints.matching(event.type).map((target) => {
+      const id = sortableId('msg', event.now);
+      this.#insertDelivery.run(id, event.eventId, target.id, event.type, event.now, event.now, event.now);
+      return id;
+    });
   }
 }

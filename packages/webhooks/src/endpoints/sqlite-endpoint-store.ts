@@ -215,6 +215,9 @@ export class SqliteEndpointStore implements EndpointStore {
   }
 
   markFailing(id: string, failing: boolean): { failingSince: number | null } {
+    // The cached endpoint already says so: nothing to write (the common case, on every success).
+    const cached = this.#targets().get(id);
+    if (cached && (cached.failingSince !== null) === failing) return { failingSince: cached.failingSince === null ? null : Date.parse(cached.failingSince) };
     const now = this.clock.now();
     const row = this.db
       .prepare(
@@ -223,7 +226,9 @@ export class SqliteEndpointStore implements EndpointStore {
           : 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL RETURNING failing_since',
       )
       .get({ id, now }) as { failing_since: number | null } | undefined;
-    return { failingSince: row ? row.failing_since : null };
+    const failingSince = row ? row.failing_since : null;
+    if (cached) cached.failingSince = failingSince === null ? null : new Date(failingSince).toISOString();
+    return { failingSince };
   }
 
   #targets(): Map<string, DeliveryTarget> {

@@ -49,8 +49,10 @@ export const webhookMigrations: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         UNIQUE (event_id, endpoint_id)
       );
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
-      CREATE INDEX webhook_deliveries_lease ON webhook_deliveries (status, lease_expires_at);
+      -- Partial indexes: only waiting and claimed rows are in them, so finished deliveries cost nothing.
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_lease ON webhook_deliveries (lease_expires_at) WHERE status = 'delivering';
+      CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, created_at);
       CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
 
       CREATE TABLE webhook_attempts (
