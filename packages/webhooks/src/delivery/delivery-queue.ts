@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { inject, injectable } from 'inversify';
-import type { SqliteDatabase } from '@tessera/core';
+import type { Logger } from 'winston';
+import { CORE, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 
@@ -33,7 +34,10 @@ export class DeliveryQueue {
   readonly #release;
   readonly #nextDue;
 
-  constructor(@inject(WEBHOOKS.Database) private readonly db: SqliteDatabase) {
+  constructor(
+    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
+    @inject(CORE.Logger) private readonly logger: Logger,
+  ) {
     // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
     // backlog; endpoints with no capacity left are excluded in SQL so their backlog cannot fill the scan.
     const candidates = (exclude: string) =>
@@ -122,11 +126,24 @@ export class DeliveryQueue {
     if (this.#completions.length === 1) setImmediate(() => this.flush());
   }
 
-  /** Commits the completions not yet written (called at once on stop). */
+  /**
+   * Commits the completions not yet written (also called at once on stop). If the commit fails, the
+   * deliveries stay claimed until their lease runs out and are then sent again: nothing is lost.
+   */
   flush(): void {
     const batch = this.#completions;
     if (batch.length === 0) return;
     this.#completions = [];
+    try {
+      this.#commit(batch);
+    } catch (error) {
+      this.logger.error('recording delivery outcomes failed; they will be retried when their lease expires', { count: batch.length, error: (error as Error).message });
+      return;
+    }
+    if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
+  }
+
+  #commit(batch: Array<{ id: string; attempts: readonly AttemptRecord[]; outcome: DeliveryOutcome; now: number }>): void {
     this.db.transaction(() => {
       for (const { id, attempts, outcome, now } of batch) {
         const last = attempts.at(-1);
@@ -141,7 +158,6 @@ export class DeliveryQueue {
         });
       }
     })();
-    if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 
   /** Gives a claimed delivery back untouched (graceful stop, or its endpoint was disabled meanwhile). */
