@@ -134,19 +134,38 @@ describe('isolation and failure of the token endpoint', () => {
 
   it('disables an endpoint whose deliveries kept failing for 5 days, and says so', async () => {
     const clock = new FakeClock(Date.now());
-    const world = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [3_600] } });
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [] } });
     world.receiver.respond(() => ({ status: 500 }));
     const { endpoint } = await world.createEndpoint();
     world.dispatcher.start();
-    const [first] = await world.publisher.publish({ type: 'ping', data: {} });
-    await settled(world, first!, (d) => d.attempts === 1);
-    expect((await world.endpoints.get(endpoint.id)).failingSince).toBe(new Date(clock.now()).toISOString());
-    clock.advance(5 * 86_400_000);
-    const [second] = await world.publisher.publish({ type: 'ping', data: {} });
-    await settled(world, second!, (d) => d.attempts >= 1);
+    const firstFailure = clock.now();
+    // A failure every 12 hours: one failing period that reaches 5 days at the 11th.
+    for (let i = 0; i <= 10; i++) {
+      const [id] = await world.publisher.publish({ type: 'ping', data: { i } });
+      await settled(world, id!, (d) => d.status === 'failed');
+      expect((await world.endpoints.get(endpoint.id)).failingSince).toBe(new Date(firstFailure).toISOString());
+      if (i < 10) {
+        expect((await world.endpoints.get(endpoint.id)).enabled).toBe(true);
+        clock.advance(12 * 3_600_000);
+      }
+    }
     await waitFor(async () => !(await world.endpoints.get(endpoint.id)).enabled);
     expect((await world.endpoints.get(endpoint.id)).disabledReason).toBe('its deliveries kept failing for 5 days');
     expect(world.logs.some((l) => l.message === 'webhook endpoint disabled' && l.endpointId === endpoint.id)).toBe(true);
+  });
+
+  it('does not count an old failure, a quiet week and a new failure as one failing period', async () => {
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [] } });
+    world.receiver.respond(() => ({ status: 500 }));
+    const { endpoint } = await world.createEndpoint();
+    world.dispatcher.start();
+    const [old] = await world.publisher.publish({ type: 'ping', data: {} });
+    await settled(world, old!, (d) => d.status === 'failed');
+    clock.advance(7 * 86_400_000);
+    const [fresh] = await world.publisher.publish({ type: 'ping', data: {} });
+    await settled(world, fresh!, (d) => d.status === 'failed');
+    expect(await world.endpoints.get(endpoint.id)).toMatchObject({ enabled: true, failingSince: new Date(clock.now()).toISOString() });
   });
 });
 

@@ -10,6 +10,15 @@ import { CORE, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 
+interface Completion {
+  id: string;
+  owner: string;
+  attempts: readonly AttemptRecord[];
+  outcome: DeliveryOutcome;
+  now: number;
+  resolve: (applied: boolean) => void;
+}
+
 interface ClaimRow {
   id: string;
   event_id: string;
@@ -23,7 +32,8 @@ interface ClaimRow {
 export class DeliveryQueue {
   /** Emits `work` when new deliveries are due now, so an idle dispatcher wakes at once. */
   readonly signals = new EventEmitter<{ work: [] }>();
-  #completions: Array<{ id: string; attempts: readonly AttemptRecord[]; outcome: DeliveryOutcome; now: number }> = [];
+  #completions: Completion[] = [];
+  #retryTimer: NodeJS.Timeout | undefined;
   readonly #candidates;
   readonly #candidatesExcluding;
   readonly #lease;
@@ -31,6 +41,7 @@ export class DeliveryQueue {
   readonly #depth;
   readonly #insertAttempt;
   readonly #finish;
+  readonly #renew;
   readonly #release;
   readonly #nextDue;
 
@@ -67,16 +78,27 @@ export class DeliveryQueue {
       `INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
        VALUES (@deliveryId, @attemptedAt, @status, @latencyMs, @errorCode, @errorMessage, @responseBody)`,
     );
+    // Fenced: only the worker that still holds the claim may record the outcome, so an outcome can
+    // never overwrite what another worker, a deletion or a release did meanwhile.
     this.#finish = db.prepare(
       `UPDATE webhook_deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @next, lease_owner = NULL,
          lease_expires_at = NULL, last_status = @lastStatus, last_error = @lastError, updated_at = @now
-       WHERE id = @id`,
+       WHERE id = @id AND lease_owner = @owner AND status = 'delivering'`,
+    );
+    this.#renew = db.prepare(
+      `UPDATE webhook_deliveries SET lease_expires_at = @expires
+       WHERE lease_owner = @owner AND status = 'delivering' AND id IN (SELECT value FROM json_each(@ids))`,
     );
     this.#release = db.prepare(
       `UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
        WHERE id = @id AND lease_owner = @owner AND status = 'delivering'`,
     );
-    this.#nextDue = db.prepare(`SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'`).pluck();
+    this.#nextDue = db
+      .prepare(
+        `SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
+         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 WHERE d.status = 'pending'`,
+      )
+      .pluck();
     this.#depth = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status');
   }
 
@@ -117,47 +139,62 @@ export class DeliveryQueue {
   }
 
   /**
-   * Records the attempts of one try and moves the delivery on. Completions made in the same turn of the
-   * event loop are committed together; if the process dies before that commit, the delivery is sent
-   * again under the same `webhook-id` (at-least-once).
+   * Records the attempts of one try and moves the delivery on, if `owner` still holds its claim.
+   * Completions made in the same turn of the event loop are committed together; the promise says,
+   * once committed, whether the outcome was applied. A failed commit is retried; if the process
+   * dies first, the delivery is sent again under the same `webhook-id` when its lease runs out.
    */
-  complete(id: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number): void {
-    this.#completions.push({ id, attempts, outcome, now });
-    if (this.#completions.length === 1) setImmediate(() => this.flush());
+  complete(id: string, owner: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#completions.push({ id, owner, attempts, outcome, now, resolve });
+      if (this.#completions.length === 1 && this.#retryTimer === undefined) setImmediate(() => this.flush());
+    });
   }
 
-  /**
-   * Commits the completions not yet written (also called at once on stop). If the commit fails, the
-   * deliveries stay claimed until their lease runs out and are then sent again: nothing is lost.
-   */
+  /** Commits the completions not yet written (also called at once on stop). */
   flush(): void {
     const batch = this.#completions;
     if (batch.length === 0) return;
     this.#completions = [];
+    let applied: boolean[];
     try {
-      this.#commit(batch);
+      applied = this.#commit(batch);
     } catch (error) {
-      this.logger.error('recording delivery outcomes failed; they will be retried when their lease expires', { count: batch.length, error: (error as Error).message });
+      this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
+      this.#completions = [...batch, ...this.#completions];
+      this.#retryTimer ??= setTimeout(() => {
+        this.#retryTimer = undefined;
+        this.flush();
+      }, 200);
       return;
     }
+    batch.forEach((completion, i) => completion.resolve(applied[i] as boolean));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 
-  #commit(batch: Array<{ id: string; attempts: readonly AttemptRecord[]; outcome: DeliveryOutcome; now: number }>): void {
-    this.db.transaction(() => {
-      for (const { id, attempts, outcome, now } of batch) {
+  #commit(batch: readonly Completion[]): boolean[] {
+    return this.db.transaction(() =>
+      batch.map(({ id, owner, attempts, outcome, now }) => {
         const last = attempts.at(-1);
-        for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
-        this.#finish.run({
+        const changed = this.#finish.run({
           id,
+          owner,
           status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
           next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
           lastStatus: last?.status ?? null,
           lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
           now,
-        });
-      }
-    })();
+        }).changes;
+        if (changed === 0) return false;
+        for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
+        return true;
+      }),
+    )();
+  }
+
+  /** Extends the claims `owner` still holds on `ids`, so long deliveries are not taken over. */
+  renew(owner: string, ids: readonly string[], expires: number): void {
+    if (ids.length > 0) this.#renew.run({ owner, ids: JSON.stringify(ids), expires });
   }
 
   /** Gives a claimed delivery back untouched (graceful stop, or its endpoint was disabled meanwhile). */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, TokenRequestError, type Clock, type TokenProvider } from '@tessera/core';
+import { CORE, TesseraError, TokenRequestError, type Clock, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
@@ -24,6 +24,12 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** One start…stop of the dispatcher; deliveries carry the run they belong to. */
+interface Run {
+  /** Set when a graceful stop ran out of time: what is still in flight is abandoned and released. */
+  abandoned: boolean;
+}
+
 @injectable()
 export class Dispatcher {
   readonly #owner = 'w_' + randomBytes(8).toString('hex');
@@ -31,13 +37,13 @@ export class Dispatcher {
   readonly #perEndpoint = new Map<string, number>();
   /** Claimed, not yet started: refills a slot the moment one frees up. */
   readonly #ready: ClaimedDelivery[] = [];
-  #running = false;
-  /** Set when a graceful stop ran out of time: what is still in flight is abandoned and released. */
-  #abandoned = false;
+  #run: Run | undefined;
+  #stopping: Promise<{ finished: number; released: number }> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
   readonly #signers = new Map<string, Webhook>();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
   readonly #onWork = () => this.#wake?.();
 
   constructor(
@@ -52,7 +58,7 @@ export class Dispatcher {
   ) {}
 
   get running(): boolean {
-    return this.#running;
+    return this.#run !== undefined && this.#stopping === undefined;
   }
 
   /** Deliveries this worker is sending now. */
@@ -60,39 +66,34 @@ export class Dispatcher {
     return this.#inFlight.size;
   }
 
+  /** Starts delivering. Refused while a stop is still draining (await `stop()` first). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#abandoned = false;
+    if (this.#stopping) throw new TesseraError('dispatcher-stopping', 'The webhook dispatcher is still stopping; await stop() before starting it again.');
+    if (this.#run) return;
+    const run: Run = { abandoned: false };
+    this.#run = run;
     this.queue.signals.on('work', this.#onWork);
-    this.#loop = this.#run();
+    // Claims are renewed while held, so a long delivery is never taken over by another worker.
+    this.#renewTimer = setInterval(() => this.#renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.#renewTimer.unref();
+    this.#loop = this.#runLoop(run);
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
   }
 
   /**
    * Graceful stop: claims nothing more, lets in-flight deliveries finish until the deadline, then
-   * aborts the rest and releases their claims untouched so another worker (or the next start) takes them.
+   * aborts the rest and releases their claims untouched so another worker (or the next start) takes
+   * them. Calling it again while it runs returns the same result.
    */
-  async stop(deadlineMs = 10_000): Promise<{ finished: number; released: number }> {
-    if (!this.#running) return { finished: 0, released: 0 };
-    this.#running = false;
-    this.queue.signals.off('work', this.#onWork);
-    this.#wake?.();
-    await this.#loop;
-    // Claimed but not started: give back untouched.
-    for (const delivery of this.#ready.splice(0)) this.queue.release(delivery.id, this.#owner, this.clock.now());
-    const pending = [...this.#inFlight.entries()];
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
-    await Promise.race([Promise.all(pending.map(([, f]) => f.done)), deadline]);
-    clearTimeout(timer);
-    const left = [...this.#inFlight.entries()];
-    this.#abandoned = left.length > 0;
-    if (this.#abandoned) await this.sender.abortAll();
-    await Promise.all(left.map(([, f]) => f.done));
-    this.queue.flush();
-    this.logger.info('webhook dispatcher stopped', { worker: this.#owner, finished: pending.length - left.length, released: left.length });
-    return { finished: pending.length - left.length, released: left.length };
+  stop(deadlineMs = 10_000): Promise<{ finished: number; released: number }> {
+    if (this.#stopping) return this.#stopping;
+    const run = this.#run;
+    if (!run) return Promise.resolve({ finished: 0, released: 0 });
+    this.#stopping = this.#drain(run, deadlineMs).finally(() => {
+      this.#run = undefined;
+      this.#stopping = undefined;
+    });
+    return this.#stopping;
   }
 
   /** Looks for due work now instead of at the next poll. */
@@ -100,19 +101,44 @@ export class Dispatcher {
     this.#wake?.();
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
+  async #drain(run: Run, deadlineMs: number): Promise<{ finished: number; released: number }> {
+    this.queue.signals.off('work', this.#onWork);
+    this.#wake?.();
+    await this.#loop;
+    // Claimed but not started: give back untouched.
+    for (const delivery of this.#ready.splice(0)) this.queue.release(delivery.id, this.#owner, this.clock.now());
+    const pending = [...this.#inFlight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    await Promise.race([Promise.all(pending.map((f) => f.done)), deadline]);
+    clearTimeout(timer);
+    const left = [...this.#inFlight.keys()];
+    if (left.length > 0) {
+      // Out of time: nothing of this run sends or records any more; the claims go back at once.
+      run.abandoned = true;
+      for (const id of left) this.queue.release(id, this.#owner, this.clock.now());
+      await this.sender.abortAll();
+    }
+    clearInterval(this.#renewTimer);
+    this.queue.flush();
+    this.logger.info('webhook dispatcher stopped', { worker: this.#owner, finished: pending.length - left.length, released: left.length });
+    return { finished: pending.length - left.length, released: left.length };
+  }
+
+  async #runLoop(run: Run): Promise<void> {
+    while (this.#stopping === undefined && this.#run === run) {
       // Let completions of the same turn land first, so one claim fills several slots.
       await new Promise((resolve) => setImmediate(resolve));
+      if (this.#stopping !== undefined) break;
       const want = this.options.concurrency * 2 - this.#inFlight.size - this.#ready.length;
-      if (this.#running && this.#ready.length < this.options.concurrency && want > 0) {
+      if (this.#ready.length < this.options.concurrency && want > 0) {
         try {
           this.#ready.push(...this.#claim(want));
         } catch (error) {
           this.logger.error('claiming deliveries failed', { error: (error as Error).message });
         }
       }
-      this.#fill();
+      this.#fill(run);
       // Every slot is busy (with work ready behind it) or nothing more is due: wait for a
       // completion, new work or the next poll.
       await this.#idle();
@@ -120,16 +146,16 @@ export class Dispatcher {
   }
 
   /** Starts ready deliveries while there are free slots and their endpoints have capacity. */
-  #fill(): void {
+  #fill(run: Run): void {
     const max = this.options.perEndpointConcurrency;
-    for (let i = 0; i < this.#ready.length && this.#inFlight.size < this.options.concurrency && this.#running; ) {
+    for (let i = 0; i < this.#ready.length && this.#inFlight.size < this.options.concurrency && this.#stopping === undefined; ) {
       const delivery = this.#ready[i] as ClaimedDelivery;
       if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) >= max) {
         i++;
         continue;
       }
       this.#ready.splice(i, 1);
-      this.#start(delivery);
+      this.#start(delivery, run);
     }
   }
 
@@ -139,12 +165,24 @@ export class Dispatcher {
     const held = new Map(this.#perEndpoint);
     for (const delivery of this.#ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
     const saturated = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
-    return this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, saturated, (id) => max - (held.get(id) ?? 0));
+    const claimed = this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, saturated, (id) => max - (held.get(id) ?? 0));
+    // A claim of ours that expired (a stalled process) may come back: it is already being handled.
+    const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id)]);
+    return claimed.filter((delivery) => !mine.has(delivery.id));
+  }
+
+  #renewLeases(): void {
+    const ids = [...this.#inFlight.keys(), ...this.#ready.map((d) => d.id)];
+    try {
+      this.queue.renew(this.#owner, ids, this.clock.now() + this.options.leaseMs);
+    } catch (error) {
+      this.logger.error('renewing delivery claims failed', { error: (error as Error).message });
+    }
   }
 
   /** Waits for a wake-up (new work, a free slot) or the next due time, whichever is first. */
   async #idle(): Promise<void> {
-    if (!this.#running) return;
+    if (this.#stopping !== undefined) return;
     // While deliveries are in flight their completions wake the loop; only an idle worker looks ahead.
     const due = this.#inFlight.size === 0 ? this.queue.nextDueAt() : undefined;
     const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
@@ -161,9 +199,9 @@ export class Dispatcher {
     });
   }
 
-  #start(delivery: ClaimedDelivery): void {
+  #start(delivery: ClaimedDelivery, run: Run): void {
     this.#perEndpoint.set(delivery.endpointId, (this.#perEndpoint.get(delivery.endpointId) ?? 0) + 1);
-    const done = this.#deliver(delivery)
+    const done = this.#deliver(delivery, run)
       .catch((error: unknown) => {
         this.logger.error('delivery crashed; releasing it', { deliveryId: delivery.id, error: (error as Error).message });
         this.queue.release(delivery.id, this.#owner, this.clock.now());
@@ -174,50 +212,53 @@ export class Dispatcher {
         if (left === 0) this.#perEndpoint.delete(delivery.endpointId);
         else this.#perEndpoint.set(delivery.endpointId, left);
         // Refill the slot at once from what is already claimed; claim more when that runs low.
-        this.#fill();
+        this.#fill(run);
         if (this.#ready.length < this.options.concurrency) this.#wake?.();
       });
     this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, done });
   }
 
-  async #deliver(delivery: ClaimedDelivery): Promise<void> {
+  async #deliver(delivery: ClaimedDelivery, run: Run): Promise<void> {
     const target = this.endpoints.target(delivery.endpointId);
-    if (!target) return this.#finish(delivery, [], { kind: 'failed', reason: 'endpoint-deleted' }, null);
+    if (!target) return this.#finish(delivery, [], { kind: 'failed', reason: 'endpoint-deleted' }, null, run);
     if (!target.enabled) return this.queue.release(delivery.id, this.#owner, this.clock.now());
 
     const attempts: AttemptRecord[] = [];
-    let result = await this.#attempt(delivery, target, attempts);
+    let result = await this.#attempt(delivery, target, attempts, run);
     // 401/403: the token may have been revoked; drop exactly that token and try once more at once.
     if (result && (result.send.attempt.status === 401 || result.send.attempt.status === 403)) {
       this.tokens.invalidate(target.secretId, result.accessToken);
-      result = await this.#attempt(delivery, target, attempts);
+      result = await this.#attempt(delivery, target, attempts, run);
     }
-    if (this.#abandoned) return this.queue.release(delivery.id, this.#owner, this.clock.now());
+    if (run.abandoned) return;
 
     const last = attempts.at(-1) as AttemptRecord;
     const status = last.status;
     if (status !== null && status >= 200 && status < 300) {
       this.endpoints.markFailing(target.id, false);
-      return this.#finish(delivery, attempts, { kind: 'succeeded' }, status);
+      return this.#finish(delivery, attempts, { kind: 'succeeded' }, status, run);
     }
     if (status === 410) {
       await this.#disable(target, 'the receiver answered 410 Gone');
-      return this.#finish(delivery, attempts, { kind: 'failed', reason: 'gone' }, status);
+      return this.#finish(delivery, attempts, { kind: 'failed', reason: 'gone' }, status, run);
     }
     const now = this.clock.now();
     const schedule = target.retrySchedule ?? this.options.retrySchedule;
     const delay = retryDelayMs(schedule, delivery.attempts + 1, this.options.jitter, result?.send.retryAfterMs, this.options.maxRetryAfterMs);
-    const { failingSince } = this.endpoints.markFailing(target.id, true);
-    if (failingSince !== null && now - failingSince >= this.options.disableAfterMs) {
-      const days = Math.round((now - failingSince) / 86_400_000);
-      await this.#disable(target, `its deliveries kept failing for ${days} days`);
+    // A token failure is the secret's problem, not the receiver's: it does not count towards auto-disable.
+    if (!last.errorCode?.startsWith('token-')) {
+      const { failingSince } = this.endpoints.markFailing(target.id, true);
+      if (failingSince !== null && now - failingSince >= this.options.disableAfterMs) {
+        const days = Math.round((now - failingSince) / 86_400_000);
+        await this.#disable(target, `its deliveries kept failing for ${days} days`);
+      }
     }
-    if (delay === undefined) return this.#finish(delivery, attempts, { kind: 'failed', reason: last.errorCode ?? 'failed' }, status);
-    return this.#finish(delivery, attempts, { kind: 'retry', nextAttemptAt: now + delay }, status);
+    if (delay === undefined) return this.#finish(delivery, attempts, { kind: 'failed', reason: last.errorCode ?? 'failed' }, status, run);
+    return this.#finish(delivery, attempts, { kind: 'retry', nextAttemptAt: now + delay }, status, run);
   }
 
   /** One try: a token, then the request. Returns undefined when no token could be had (recorded as an attempt). */
-  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, attempts: AttemptRecord[]): Promise<{ send: SendResult; accessToken: string } | undefined> {
+  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, attempts: AttemptRecord[], run: Run): Promise<{ send: SendResult; accessToken: string } | undefined> {
     const attemptedAt = this.clock.now();
     let accessToken: string;
     try {
@@ -227,6 +268,8 @@ export class Dispatcher {
       attempts.push({ attemptedAt, status: null, latencyMs: 0, errorCode: code, errorMessage: (error as Error).message, responseBody: null });
       return undefined;
     }
+    // A stop that ran out of time while the token was fetched: send nothing more.
+    if (run.abandoned) return undefined;
     const timestamp = new Date(attemptedAt);
     const headers: Record<string, string> = {
       ...target.headers,
@@ -240,6 +283,9 @@ export class Dispatcher {
       headers['webhook-signature'] = target.signingSecrets.map((secret) => this.#signer(secret).sign(delivery.id, timestamp, delivery.payload)).join(' ');
     }
     const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, attemptedAt });
+    // A receiver may echo the request: what is stored never holds the token or a signing secret.
+    send.attempt.responseBody = scrub(send.attempt.responseBody, accessToken, target.signingSecrets);
+    send.attempt.errorMessage = scrub(send.attempt.errorMessage, accessToken, target.signingSecrets);
     attempts.push(send.attempt);
     return { send, accessToken };
   }
@@ -254,9 +300,13 @@ export class Dispatcher {
     return signer;
   }
 
-  #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null): void {
-    const now = this.clock.now();
-    this.queue.complete(delivery.id, attempts, outcome, now);
+  async #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): Promise<void> {
+    if (run.abandoned) return;
+    const applied = await this.queue.complete(delivery.id, this.#owner, attempts, outcome, this.clock.now());
+    if (!applied) {
+      this.logger.warn('delivery outcome not recorded: the claim was lost meanwhile (released, taken over or its endpoint deleted)', { deliveryId: delivery.id });
+      return;
+    }
     const last = attempts.at(-1);
     this.events.emit('attempt', {
       deliveryId: delivery.id,
@@ -277,4 +327,11 @@ export class Dispatcher {
     this.events.emit('endpoint-disabled', { endpointId: target.id, reason });
     this.logger.warn('webhook endpoint disabled', { endpointId: target.id, url: target.url, reason });
   }
+}
+
+function scrub(text: string | null, token: string, secrets: readonly string[]): string | null {
+  if (text === null) return null;
+  let out = text;
+  for (const value of [token, ...secrets, ...secrets.map((s) => s.slice(6))]) if (value.length >= 8 && out.includes(value)) out = out.split(value).join('[REDACTED]');
+  return out;
 }

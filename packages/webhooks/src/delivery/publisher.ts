@@ -5,8 +5,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { CORE, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
-import type { EndpointStore } from '../endpoints/endpoint-store.js';
-import { EVENT_TYPE } from '../endpoints/event-filter.js';
+import { EVENT_TYPE, matchesEvent } from '../endpoints/event-filter.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { sortableId } from './sortable-id.js';
@@ -41,10 +40,10 @@ export class Publisher {
   readonly #insertEvent;
   readonly #insertDelivery;
   readonly #existing;
+  readonly #enabledEndpoints;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
-    @inject(WEBHOOKS.EndpointStore) private readonly endpoints: EndpointStore,
     @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
     @inject(CORE.Clock) private readonly clock: Clock,
   ) {
@@ -54,6 +53,7 @@ export class Publisher {
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
+    this.#enabledEndpoints = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
   }
 
   /**
@@ -84,7 +84,12 @@ export class Publisher {
     this.#batch = [];
     let results: string[][];
     try {
-      results = this.db.transaction(() => batch.map((event) => this.#insert(event)))();
+      results = this.db.transaction(() => {
+        // Read inside the transaction: exactly the endpoints enabled when the event is committed,
+        // whichever process changed them.
+        const endpoints = (this.#enabledEndpoints.all() as Array<{ id: string; events: string }>).map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
+        return batch.map((event) => this.#insert(event, endpoints));
+      })();
     } catch (error) {
       for (const event of batch) event.reject(error);
       return;
@@ -93,9 +98,9 @@ export class Publisher {
     if (results.some((ids) => ids.length > 0)) this.queue.notify();
   }
 
-  #insert(event: PendingEvent): string[] {
+  #insert(event: PendingEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): string[] {
     if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) return this.#existing.all(event.eventId) as string[];
-    return this.endpoints.matching(event.type).map((target) => {
+    return endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)).map((target) => {
       const id = sortableId('msg', event.now);
       this.#insertDelivery.run(id, event.eventId, target.id, event.type, event.now, event.now, event.now);
       return id;

@@ -34,12 +34,30 @@ interface EndpointRow {
   previous_signing_secret: string | null;
   previous_signing_expires_at: number | null;
   failing_since: number | null;
+  last_failed_at: number | null;
   revision: number;
   created_at: number;
   updated_at: number;
 }
 
-const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'content-length', 'host', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'transfer-encoding', 'connection']);
+const RESERVED_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'content-type',
+  'content-length',
+  'host',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
 
 const urlSchema = z
   .string({ error: 'url is required' })
@@ -87,12 +105,15 @@ const patchSchema = z
   })
   .strict();
 
+/** Failures further apart than this are separate failing periods, not one long one. */
+const FAILING_GAP_MS = 86_400_000;
 /** Endpoints are re-read at least this often, so changes made by another process are seen. */
 const CACHE_TTL_MS = 2_000;
 
 @injectable()
 export class SqliteEndpointStore implements EndpointStore {
   #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
+  readonly #signing = new Map<string, { current: string | null; previous: string | null; previousUntil: number }>();
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
@@ -123,6 +144,7 @@ export class SqliteEndpointStore implements EndpointStore {
       previous_signing_secret: null,
       previous_signing_expires_at: null,
       failing_since: null,
+      last_failed_at: null,
       revision: 1,
       created_at: now,
       updated_at: now,
@@ -130,9 +152,9 @@ export class SqliteEndpointStore implements EndpointStore {
     this.db
       .prepare(
         `INSERT INTO webhook_endpoints (id, name, url, secret_id, events, enabled, disabled_reason, timeout_ms, retry_schedule, headers,
-           signing_secret, previous_signing_secret, previous_signing_expires_at, failing_since, revision, created_at, updated_at)
+           signing_secret, previous_signing_secret, previous_signing_expires_at, failing_since, last_failed_at, revision, created_at, updated_at)
          VALUES (@id, @name, @url, @secret_id, @events, @enabled, @disabled_reason, @timeout_ms, @retry_schedule, @headers,
-           @signing_secret, @previous_signing_secret, @previous_signing_expires_at, @failing_since, @revision, @created_at, @updated_at)`,
+           @signing_secret, @previous_signing_secret, @previous_signing_expires_at, @failing_since, @last_failed_at, @revision, @created_at, @updated_at)`,
       )
       .run(row);
     this.#cache = undefined;
@@ -166,7 +188,10 @@ export class SqliteEndpointStore implements EndpointStore {
     if (parsed.enabled !== undefined) {
       next.enabled = parsed.enabled ? 1 : 0;
       next.disabled_reason = parsed.enabled ? null : 'disabled by an operator';
-      if (parsed.enabled) next.failing_since = null;
+      if (parsed.enabled) {
+        next.failing_since = null;
+        next.last_failed_at = null;
+      }
     }
     this.#write(next);
     return this.#view(next);
@@ -206,24 +231,35 @@ export class SqliteEndpointStore implements EndpointStore {
 
   matching(type: string): DeliveryTarget[] {
     const out: DeliveryTarget[] = [];
-    for (const target of this.#targets().values()) if (target.enabled && matchesEvent(target.events, type)) out.push(target);
+    for (const target of this.#targets().values()) if (target.enabled && matchesEvent(target.events, type)) out.push(this.target(target.id) as DeliveryTarget);
     return out;
   }
 
   target(id: string): DeliveryTarget | undefined {
-    return this.#targets().get(id);
+    const target = this.#targets().get(id);
+    if (!target) return undefined;
+    // The old signing secret is sent only until its grace period ends, even from a cached entry.
+    const secrets = this.#signing.get(id);
+    if (!secrets) return target;
+    const signingSecrets = [secrets.current, ...(secrets.previous && secrets.previousUntil > this.clock.now() ? [secrets.previous] : [])].filter((v): v is string => v !== null);
+    return { ...target, signingSecrets };
   }
 
+  /**
+   * A failure starts a failing period, or continues it if the previous failure was recent (within a
+   * day); a success ends it. Auto-disable looks at how long the period has lasted.
+   */
   markFailing(id: string, failing: boolean): { failingSince: number | null } {
-    // The cached endpoint already says so: nothing to write (the common case, on every success).
     const cached = this.#targets().get(id);
-    if (cached && (cached.failingSince !== null) === failing) return { failingSince: cached.failingSince === null ? null : Date.parse(cached.failingSince) };
+    // The common case, on every success of a healthy endpoint: nothing to write.
+    if (!failing && cached && cached.failingSince === null) return { failingSince: null };
     const now = this.clock.now();
     const row = this.db
       .prepare(
         failing
-          ? 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, @now) WHERE id = @id RETURNING failing_since'
-          : 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL RETURNING failing_since',
+          ? `UPDATE webhook_endpoints SET failing_since = CASE WHEN failing_since IS NULL OR last_failed_at < @now - ${FAILING_GAP_MS} THEN @now ELSE failing_since END,
+               last_failed_at = @now WHERE id = @id RETURNING failing_since`
+          : 'UPDATE webhook_endpoints SET failing_since = NULL, last_failed_at = NULL WHERE id = @id RETURNING failing_since',
       )
       .get({ id, now }) as { failing_since: number | null } | undefined;
     const failingSince = row ? row.failing_since : null;
@@ -232,15 +268,15 @@ export class SqliteEndpointStore implements EndpointStore {
   }
 
   #targets(): Map<string, DeliveryTarget> {
-    const now = this.clock.now();
     const wall = Date.now();
     if (this.#cache && wall - this.#cache.at < CACHE_TTL_MS) return this.#cache.targets;
     const targets = new Map<string, DeliveryTarget>();
+    this.#signing.clear();
     for (const row of this.db.prepare('SELECT * FROM webhook_endpoints').all() as EndpointRow[]) {
-      const signingSecrets: string[] = [];
-      if (row.signing_secret) signingSecrets.push(this.keys.decrypt(row.signing_secret, row.id));
-      if (row.previous_signing_secret && (row.previous_signing_expires_at ?? 0) > now) signingSecrets.push(this.keys.decrypt(row.previous_signing_secret, row.id));
-      targets.set(row.id, { ...this.#view(row), signingSecrets });
+      const current = row.signing_secret ? this.keys.decrypt(row.signing_secret, row.id) : null;
+      const previous = row.previous_signing_secret ? this.keys.decrypt(row.previous_signing_secret, row.id) : null;
+      this.#signing.set(row.id, { current, previous, previousUntil: row.previous_signing_expires_at ?? 0 });
+      targets.set(row.id, { ...this.#view(row), signingSecrets: [] });
     }
     this.#cache = { at: wall, targets };
     return targets;
@@ -269,7 +305,7 @@ export class SqliteEndpointStore implements EndpointStore {
         `UPDATE webhook_endpoints SET name = @name, url = @url, secret_id = @secret_id, events = @events, enabled = @enabled,
            disabled_reason = @disabled_reason, timeout_ms = @timeout_ms, retry_schedule = @retry_schedule, headers = @headers,
            signing_secret = @signing_secret, previous_signing_secret = @previous_signing_secret,
-           previous_signing_expires_at = @previous_signing_expires_at, failing_since = @failing_since,
+           previous_signing_expires_at = @previous_signing_expires_at, failing_since = @failing_since, last_failed_at = @last_failed_at,
            revision = @revision, updated_at = @updated_at
          WHERE id = @id AND revision = @revision - 1`,
       )

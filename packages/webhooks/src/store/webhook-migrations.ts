@@ -20,6 +20,7 @@ export const webhookMigrations: readonly Migration[] = [
         previous_signing_secret TEXT,
         previous_signing_expires_at INTEGER,
         failing_since INTEGER,
+        last_failed_at INTEGER,
         revision INTEGER NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
