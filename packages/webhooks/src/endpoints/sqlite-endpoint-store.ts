@@ -113,7 +113,8 @@ const CACHE_TTL_MS = 2_000;
 @injectable()
 export class SqliteEndpointStore implements EndpointStore {
   #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
-  readonly #signing = new Map<string, { current: string | null; previous: string | null; previousUntil: number }>();
+  /** Endpoints whose rotated-out signing secret may still be in its grace period. */
+  readonly #signing = new Map<string, { previousUntil: number; duringGrace: DeliveryTarget }>();
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
@@ -239,10 +240,8 @@ export class SqliteEndpointStore implements EndpointStore {
     const target = this.#targets().get(id);
     if (!target) return undefined;
     // The old signing secret is sent only until its grace period ends, even from a cached entry.
-    const secrets = this.#signing.get(id);
-    if (!secrets) return target;
-    const signingSecrets = [secrets.current, ...(secrets.previous && secrets.previousUntil > this.clock.now() ? [secrets.previous] : [])].filter((v): v is string => v !== null);
-    return { ...target, signingSecrets };
+    const signing = this.#signing.get(id);
+    return signing && signing.previousUntil > this.clock.now() ? signing.duringGrace : target;
   }
 
   /**
@@ -273,10 +272,13 @@ export class SqliteEndpointStore implements EndpointStore {
     const targets = new Map<string, DeliveryTarget>();
     this.#signing.clear();
     for (const row of this.db.prepare('SELECT * FROM webhook_endpoints').all() as EndpointRow[]) {
-      const current = row.signing_secret ? this.keys.decrypt(row.signing_secret, row.id) : null;
-      const previous = row.previous_signing_secret ? this.keys.decrypt(row.previous_signing_secret, row.id) : null;
-      this.#signing.set(row.id, { current, previous, previousUntil: row.previous_signing_expires_at ?? 0 });
-      targets.set(row.id, { ...this.#view(row), signingSecrets: [] });
+      const current = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
+      const target = { ...this.#view(row), signingSecrets: current };
+      targets.set(row.id, target);
+      if (row.previous_signing_secret && row.previous_signing_expires_at !== null) {
+        const previous = this.keys.decrypt(row.previous_signing_secret, row.id);
+        this.#signing.set(row.id, { previousUntil: row.previous_signing_expires_at, duringGrace: { ...target, signingSecrets: [...current, previous] } });
+      }
     }
     this.#cache = { at: wall, targets };
     return targets;
