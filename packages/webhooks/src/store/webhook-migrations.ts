@@ -53,11 +53,11 @@ export const webhookMigrations: readonly Migration[] = [
       -- Partial indexes: only waiting and claimed rows are in them, so finished deliveries cost nothing.
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
       CREATE INDEX webhook_deliveries_lease ON webhook_deliveries (lease_expires_at) WHERE status = 'delivering';
-      CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, created_at);
+      CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
       CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
 
       CREATE TABLE webhook_attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
         attempted_at INTEGER NOT NULL,
         status INTEGER,
