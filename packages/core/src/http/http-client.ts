@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse, type CreateAxiosDefaults } from 'axios';
 import { inject, injectable } from 'inversify';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { TesseraError } from '../errors/tessera-error.js';
@@ -27,11 +27,12 @@ export class ConnectTimeoutError extends TesseraError {
 
 @injectable()
 export class HttpClient {
-  /** For product code and connectors: guarded, keep-alive, no redirects. */
+  /** Guarded, keep-alive, no redirects, every status resolved (not thrown); see `createAxios` for product code. */
   readonly axios: AxiosInstance;
   readonly #options: ResolvedCoreOptions['http'];
   readonly #guard: NetworkGuard;
-  readonly #agents: http.Agent[];
+  readonly #agents: [http.Agent, https.Agent];
+  readonly #timeoutMs: number;
 
   constructor(@inject(CORE.Options) options: ResolvedCoreOptions, @inject(CORE.NetworkGuard) guard: NetworkGuard) {
     this.#options = options.http;
@@ -41,21 +42,25 @@ export class HttpClient {
     const httpAgent = withConnectTimeout(new http.Agent(agentOptions), connectTimeoutMs);
     const httpsAgent = withConnectTimeout(new https.Agent(agentOptions), connectTimeoutMs);
     this.#agents = [httpAgent, httpsAgent];
-    this.axios = axios.create({
-      httpAgent,
-      httpsAgent,
-      maxRedirects: 0,
-      proxy: false,
-      timeout: options.http.timeoutMs,
-      validateStatus: () => true,
-    });
+    this.#timeoutMs = options.http.timeoutMs;
+    this.axios = this.createAxios({ validateStatus: () => true });
+  }
+
+  /**
+   * A new axios instance for product code and connectors: the same guarded keep-alive agents, no
+   * redirects, no proxy from the environment, the default timeout; `config` adds to or overrides that.
+   */
+  createAxios(config: CreateAxiosDefaults = {}): AxiosInstance {
+    const [httpAgent, httpsAgent] = this.#agents;
+    const instance = axios.create({ httpAgent, httpsAgent, maxRedirects: 0, proxy: false, timeout: this.#timeoutMs, ...config });
     // DNS names are checked by the agents' lookup; an IP literal never reaches lookup, so check it here.
-    this.axios.interceptors.request.use((config) => {
-      const url = new URL(config.url ?? '', config.baseURL);
+    instance.interceptors.request.use((request) => {
+      const url = new URL(request.url ?? '', request.baseURL);
       const host = url.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host)) this.#guard.assertAllowed(host, host);
-      return config;
+      return request;
     });
+    return instance;
   }
 
   /**

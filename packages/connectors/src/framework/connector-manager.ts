@@ -1,0 +1,126 @@
+/**
+ * Connects product code to remote systems: validates a connector's config, creates or updates its
+ * secret idempotently (`origin: 'connector'`, owner `<connector>:<instance>`), and builds its client.
+ */
+import { inject, injectable, multiInject, optional } from 'inversify';
+import type { Logger } from 'winston';
+import {
+  CORE,
+  ValidationError,
+  NotFoundError,
+  zodIssues,
+  type HttpClient,
+  type SecretKindRegistry,
+  type SecretStore,
+  type TokenProvider,
+} from '@tessera/core';
+import { CONNECTORS } from '../tokens.js';
+import type { ConnectorContext, ConnectorDefinition } from './connector-definition.js';
+
+export interface Connection<Client = unknown> {
+  secretId: string;
+  client: Client;
+}
+
+@injectable()
+export class ConnectorManager {
+  readonly #definitions = new Map<string, ConnectorDefinition>();
+
+  constructor(
+    @multiInject(CONNECTORS.Definition) @optional() definitions: ConnectorDefinition[] = [],
+    @inject(CORE.SecretStore) private readonly secrets: SecretStore,
+    @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
+    @inject(CORE.TokenProvider) private readonly tokens: TokenProvider,
+    @inject(CORE.HttpClient) private readonly http: HttpClient,
+    @inject(CORE.Logger) private readonly logger: Logger,
+  ) {
+    for (const definition of definitions) {
+      if (this.#definitions.has(definition.id)) throw new Error(`Two connectors are bound with the id '${definition.id}'.`);
+      this.#definitions.set(definition.id, definition);
+    }
+  }
+
+  /** The connectors bound in this container. */
+  list(): Array<{ id: string; displayName: string }> {
+    return [...this.#definitions.values()].map(({ id, displayName }) => ({ id, displayName }));
+  }
+
+  /**
+   * Validates `config`, makes sure the instance's secret matches it (same config: same secret, nothing
+   * written; changed credentials: updated, and its cached token dropped), and returns a ready client.
+   */
+  async connect<Client = unknown>(connectorId: string, instanceName: string, config: unknown): Promise<Connection<Client>> {
+    const definition = this.#definition(connectorId);
+    const context = await this.#context(definition, instanceName, config);
+    const client = (await definition.createClient(context)) as Client;
+    return { secretId: context.secretId, client };
+  }
+
+  /** Revokes the token where the remote API supports it and deletes the instance's secret. */
+  async disconnect(connectorId: string, instanceName: string): Promise<void> {
+    const definition = this.#definition(connectorId);
+    const existing = await this.#existing(connectorId, instanceName);
+    if (!existing) throw new NotFoundError(`${definition.displayName} connection`, `${connectorId}:${instanceName}`);
+    if (definition.revoke) {
+      await definition.revoke({ secretId: existing.id, config: undefined, tokens: this.tokens, logger: this.logger, http: this.http }).catch((error: unknown) => {
+        this.logger.warn('revoking the connector token failed; deleting its secret anyway', { connector: connectorId, instance: instanceName, error: (error as Error).message });
+      });
+    }
+    await this.secrets.delete(existing.id);
+    this.logger.info('connector disconnected', { connector: connectorId, instance: instanceName });
+  }
+
+  async #context(definition: ConnectorDefinition, instanceName: string, config: unknown): Promise<ConnectorContext<unknown>> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(instanceName)) {
+      throw new ValidationError(`The ${definition.displayName} connector (${definition.id})`, [{ field: 'instanceName', message: 'use letters, digits, . _ - (at most 64)' }]);
+    }
+    const parsed = definition.configSchema.safeParse(config);
+    if (!parsed.success) throw new ValidationError(`The ${definition.displayName} connector config (${definition.id}:${instanceName})`, zodIssues(parsed.error, 'config'));
+    const desired = await definition.toSecret(parsed.data);
+    const owner = `${definition.id}:${instanceName}`;
+    const existing = await this.#existing(definition.id, instanceName);
+    let secretId: string;
+    if (!existing) {
+      const created = await this.secrets.create({
+        name: `${definition.id}-${instanceName}`,
+        kind: desired.kind,
+        params: desired.params,
+        description: desired.description ?? `Maintained by the ${definition.displayName} connector (${owner}).`,
+        origin: 'connector',
+        owner,
+      });
+      secretId = created.id;
+      this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
+    } else {
+      secretId = existing.id;
+      const current = await this.secrets.reveal(existing.id);
+      const wanted = this.kinds.parseParams(desired.kind, desired.params);
+      if (stable(wanted) !== stable(current.params)) {
+        // Replace, not merge: a parameter the config no longer has is removed.
+        const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
+        await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
+        this.logger.info('connector secret updated', { connector: definition.id, instance: instanceName, secretId });
+      }
+    }
+    return { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http };
+  }
+
+  async #existing(connectorId: string, instanceName: string) {
+    return (await this.secrets.list({ owner: `${connectorId}:${instanceName}`, origin: 'connector' }))[0];
+  }
+
+  #definition(connectorId: string): ConnectorDefinition {
+    const definition = this.#definitions.get(connectorId);
+    if (!definition) {
+      throw new ValidationError('The connection', [{ field: 'connectorId', message: `unknown connector '${connectorId}'; bound connectors: ${[...this.#definitions.keys()].join(', ') || 'none'}` }]);
+    }
+    return definition;
+  }
+}
+
+/** JSON with keys sorted, so two param sets compare by content, not by key order. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}

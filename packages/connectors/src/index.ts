@@ -1,0 +1,8 @@
+/** The public API of `@tessera/connectors`. */
+export { connectorsModule, type ConnectorsOptions } from './connectors-module.js';
+export { CONNECTORS } from './tokens.js';
+export { defineConnector, type ConnectorDefinition, type ConnectorContext, type ConnectorSecret } from './framework/connector-definition.js';
+export { connectorModule } from './framework/connector-module.js';
+export type { ConnectorManager, Connection } from './framework/connector-manager.js';
+export { createBearerAxios } from './framework/bearer-axios.js';
+export { graphConnector, graphConfigSchema, type GraphConfig } from './microsoft-graph/graph-connector.js';
