@@ -75,7 +75,7 @@ describe('Microsoft Graph connector', () => {
     const error = await manager.connect('microsoft-graph', 'main', { tenantId: '', clientId: 'x' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'validation' });
     expect((error as Error).message).toMatch(/^The Microsoft Graph connector config \(microsoft-graph:main\) is invalid: config.tenantId: .*config.clientSecret/);
-    await expect(manager.connect('nope', 'main', {})).rejects.toThrow(/unknown connector 'nope'; bound connectors: microsoft-graph/);
+    await expect(manager.connect('nope', 'main', {})).rejects.toThrow(/unknown connector 'nope'; bound connectors: salesforce, microsoft-graph/);
   });
 
   it('disconnects by deleting its secret', async () => {

@@ -4,6 +4,7 @@ import type { ConnectorDefinition } from './framework/connector-definition.js';
 import { ConnectorManager } from './framework/connector-manager.js';
 import { bindConnector } from './framework/connector-module.js';
 import { graphConnector } from './microsoft-graph/graph-connector.js';
+import { salesforceConnector } from './salesforce/salesforce-connector.js';
 import { CONNECTORS } from './tokens.js';
 
 export interface ConnectorsOptions {
@@ -14,7 +15,7 @@ export interface ConnectorsOptions {
 }
 
 export function connectorsModule(options: ConnectorsOptions = {}): ContainerModule {
-  const definitions = [...(options.builtIn === false ? [] : [graphConnector]), ...(options.connectors ?? [])] as ConnectorDefinition[];
+  const definitions = [...(options.builtIn === false ? [] : [salesforceConnector, graphConnector]), ...(options.connectors ?? [])] as ConnectorDefinition[];
   return new ContainerModule(({ bind }) => {
     for (const definition of definitions) bindConnector(bind, definition);
     bind(CONNECTORS.Manager).to(ConnectorManager).inSingletonScope();

@@ -34,6 +34,8 @@ export class SecretKindRegistry {
     if (!entry) throw this.#unknown(kindId);
     const result = entry.schema.safeParse(params ?? {});
     if (!result.success) throw new ValidationError(`The ${entry.kind.label} secret`, zodIssues(result.error, prefix));
+    const issues = entry.kind.validate?.(result.data as SecretParams) ?? [];
+    if (issues.length > 0) throw new ValidationError(`The ${entry.kind.label} secret`, issues.map((i) => ({ field: `${prefix}.${i.field}`, message: i.message })));
     return result.data as SecretParams;
   }
 

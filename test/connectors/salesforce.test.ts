@@ -1,0 +1,98 @@
+/** The Salesforce connector, with the real jsforce client, against a fake Salesforce on 127.0.0.1. */
+import { inspect } from 'node:util';
+import type { Connection } from 'jsforce';
+import { describe, expect, it } from 'vitest';
+import { MASK } from '@tessera/core';
+import { CONNECTORS, connectorsModule, type ConnectorManager } from '@tessera/connectors';
+import { FakeSalesforce } from '../support/fake-salesforce.js';
+import { startTestTessera } from '../support/start-test-tessera.js';
+
+async function startSalesforceWorld() {
+  const world = await startTestTessera({}, [connectorsModule()]);
+  const salesforce = await FakeSalesforce.start();
+  world.onClose(() => salesforce.server.close());
+  const manager = world.container.get<ConnectorManager>(CONNECTORS.Manager);
+  const passwordConfig = {
+    flow: 'password',
+    loginUrl: salesforce.origin,
+    clientId: salesforce.clientId,
+    clientSecret: salesforce.clientSecret,
+    username: salesforce.username,
+    password: salesforce.password,
+    securityToken: salesforce.securityToken,
+  };
+  return { world, salesforce, manager, passwordConfig };
+}
+
+describe('Salesforce connector', () => {
+  it('queries and creates through connect(...).client, the real jsforce Connection', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const result = await client.query<{ Id: string; Name: string }>('SELECT Id, Name FROM Account');
+    expect(result.records.map((r) => r.Name)).toEqual(['Acme']);
+    const created = await client.sobject('Account').create({ Name: 'Globex' });
+    expect(created).toMatchObject({ success: true });
+    expect(salesforce.accounts.map((a) => a.Name)).toEqual(['Acme', 'Globex']);
+  });
+
+  it('keeps its secret in the store with origin connector and masked fields, and the session metadata on the token', async () => {
+    const { world, manager, passwordConfig, salesforce } = await startSalesforceWorld();
+    const { secretId } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const view = await world.secrets.get(secretId);
+    expect(view).toMatchObject({ kind: 'salesforce', origin: 'connector', owner: 'salesforce:main' });
+    expect(view.params).toMatchObject({ flow: 'password', clientSecret: MASK, password: MASK, securityToken: MASK, username: salesforce.username, defaultLifetimeSeconds: 7200 });
+    const token = await world.tokens.getToken(secretId);
+    expect(token.metadata).toMatchObject({ instance_url: salesforce.origin, issued_at: expect.any(String) });
+  });
+
+  it('refreshes a session revoked mid-run transparently, with exactly one token request', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    await client.query('SELECT Id FROM Account');
+    salesforce.revokeAll();
+    const result = await client.query<{ Name: string }>('SELECT Id, Name FROM Account');
+    expect(result.totalSize).toBe(1);
+    expect(salesforce.tokenRequests).toHaveLength(2);
+  });
+
+  it('makes one token request when 20 concurrent queries find the session expired', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.revokeAll();
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.query('SELECT Id FROM Account')));
+    expect(results.every((r) => r.totalSize === 1)).toBe(true);
+    expect(salesforce.tokenRequests).toHaveLength(2);
+  });
+
+  it('says which flow failed and what Salesforce answered for a wrong password, without the password', async () => {
+    const { manager, passwordConfig } = await startSalesforceWorld();
+    const wrong = { ...passwordConfig, password: 'Wrong-Passw0rd-123' };
+    const error = await manager.connect('salesforce', 'main', wrong).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'salesforce-sign-in-failed' });
+    expect(error.message).toBe("Salesforce sign-in with the username-password flow failed. Salesforce answered invalid_grant: authentication failure. Check the connector's credentials.");
+    expect(inspect(error, { depth: 10 })).not.toContain('Wrong-Passw0rd-123');
+  });
+
+  it('signs in with the client-credentials flow', async () => {
+    const { salesforce, manager } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'cc', { flow: 'client-credentials', loginUrl: salesforce.origin, clientId: salesforce.clientId, clientSecret: salesforce.clientSecret });
+    expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(new URLSearchParams(salesforce.tokenRequests[0]!.body).get('grant_type')).toBe('client_credentials');
+  });
+
+  it('signs in with the JWT bearer flow: an RS256 assertion the server verifies with the public key', async () => {
+    const { salesforce, manager } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'jwt', { flow: 'jwt-bearer', loginUrl: salesforce.origin, clientId: salesforce.clientId, username: salesforce.username, privateKey: salesforce.privateKeyPem });
+    expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    const form = new URLSearchParams(salesforce.tokenRequests[0]!.body);
+    expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(form.get('assertion')!.split('.')).toHaveLength(3);
+  });
+
+  it('rejects a config missing what its flow needs, field by field', async () => {
+    const { manager, salesforce } = await startSalesforceWorld();
+    await expect(manager.connect('salesforce', 'jwt', { flow: 'jwt-bearer', loginUrl: salesforce.origin, clientId: 'x' })).rejects.toThrow(
+      /The Salesforce connector config \(salesforce:jwt\) is invalid: config.username: username is required for the JWT bearer flow; config.privateKey: privateKey is required for the JWT bearer flow/,
+    );
+  });
+});
