@@ -67,7 +67,7 @@ describe('Salesforce connector', () => {
   it('says which flow failed and what Salesforce answered for a wrong password, without the password', async () => {
     const { manager, passwordConfig } = await startSalesforceWorld();
     const wrong = { ...passwordConfig, password: 'Wrong-Passw0rd-123' };
-    const error = await manager.connect('salesforce', 'main', wrong).catch((e: unknown) => e as Error);
+    const error = (await manager.connect('salesforce', 'main', wrong).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'salesforce-sign-in-failed' });
     expect(error.message).toBe("Salesforce sign-in with the username-password flow failed. Salesforce answered invalid_grant: authentication failure. Check the connector's credentials.");
     expect(inspect(error, { depth: 10 })).not.toContain('Wrong-Passw0rd-123');
