@@ -5,7 +5,7 @@ export { defineConnector, type ConnectorDefinition, type ConnectorContext, type 
 export { connectorModule } from './framework/connector-module.js';
 export type { ConnectorManager, Connection } from './framework/connector-manager.js';
 export { createBearerAxios } from './framework/bearer-axios.js';
-export { graphConnector, graphConfigSchema, type GraphConfig } from './microsoft-graph/graph-connector.js';
-export { salesforceConnector, salesforceConfigSchema, type SalesforceConfig } from './salesforce/salesforce-connector.js';
+export { graphConnector, graphConfigSchema, type GraphConfig, type GraphConfigInput } from './microsoft-graph/graph-connector.js';
+export { salesforceConnector, salesforceConfigSchema, type SalesforceConfig, type SalesforceConfigInput } from './salesforce/salesforce-connector.js';
 export { salesforceKind } from './salesforce/salesforce-kind.js';
 export { SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce/salesforce-flows.js';

@@ -17,6 +17,8 @@ export const graphConfigSchema = z
   .strict();
 
 export type GraphConfig = z.infer<typeof graphConfigSchema>;
+/** What product code passes to `connect('microsoft-graph', …)`: defaults may be left out. */
+export type GraphConfigInput = z.input<typeof graphConfigSchema>;
 
 export const graphConnector = defineConnector<GraphConfig, AxiosInstance>({
   id: 'microsoft-graph',

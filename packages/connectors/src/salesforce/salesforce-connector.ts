@@ -32,6 +32,8 @@ export const salesforceConfigSchema = z
   });
 
 export type SalesforceConfig = z.infer<typeof salesforceConfigSchema>;
+/** What product code passes to `connect('salesforce', …)`: defaults may be left out. */
+export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
 
 export const salesforceConnector = defineConnector<SalesforceConfig, Connection>({
   id: 'salesforce',
