@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MASK } from '@tessera/core';
 import { CONNECTORS, connectorsModule, type ConnectorManager } from '@tessera/connectors';
 import { FakeSalesforce } from '../support/fake-salesforce.js';
-import { startTestTessera } from '../support/start-test-tessera.js';
+import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 async function startSalesforceWorld() {
   const world = await startTestTessera({}, [connectorsModule()]);
@@ -66,11 +66,22 @@ describe('Salesforce connector', () => {
 
   it('says which flow failed and what Salesforce answered for a wrong password, without the password', async () => {
     const { manager, passwordConfig } = await startSalesforceWorld();
-    const wrong = { ...passwordConfig, password: 'Wrong-Passw0rd-123' };
+    const wrongPassword = randomCredential('Wrong-Passw0rd');
+    const wrong = { ...passwordConfig, password: wrongPassword };
     const error = (await manager.connect('salesforce', 'main', wrong).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'salesforce-sign-in-failed' });
     expect(error.message).toBe("Salesforce sign-in with the username-password flow failed. Salesforce answered invalid_grant: authentication failure. Check the connector's credentials.");
-    expect(inspect(error, { depth: 10 })).not.toContain('Wrong-Passw0rd-123');
+    expect(inspect(error, { depth: 10 })).not.toContain(wrongPassword);
+  });
+
+  it('revokes its session at Salesforce and deletes its secret on disconnect', async () => {
+    const { world, salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { secretId, client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    await client.query('SELECT Id FROM Account');
+    await manager.disconnect('salesforce', 'main');
+    expect(salesforce.revoked).toHaveLength(1);
+    expect(salesforce.sessions.size).toBe(0);
+    await expect(world.secrets.get(secretId)).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('signs in with the client-credentials flow', async () => {

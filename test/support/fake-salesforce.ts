@@ -13,6 +13,8 @@ export class FakeSalesforce {
   readonly server: FakeHttpServer;
   readonly sessions = new Set<string>();
   readonly tokenRequests: RecordedRequest[] = [];
+  /** Sessions revoked through /services/oauth2/revoke. */
+  readonly revoked: string[] = [];
   readonly accounts: Array<{ Id: string; Name: string }> = [{ Id: '001000000000001AAA', Name: 'Acme' }];
   readonly clientId = 'consumer-key-1';
   readonly clientSecret = randomCredential('sf-secret');
@@ -46,6 +48,11 @@ export class FakeSalesforce {
 
   async #handle(request: RecordedRequest): Promise<ScriptedResponse> {
     if (request.path === '/services/oauth2/token') return this.#token(request);
+    if (request.path === '/services/oauth2/revoke') {
+      this.revoked.push(new URLSearchParams(request.body).get('token') ?? '');
+      this.sessions.delete(this.revoked.at(-1)!);
+      return { status: 200, body: '' };
+    }
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!this.sessions.has(token)) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     const data = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(request.path);

@@ -52,6 +52,16 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
     if (config.flow === 'jwt-bearer') params.audience = loginUrl;
     return { kind: 'salesforce', params };
   },
+  // Disconnecting logs the session out at Salesforce too, when one is cached.
+  revoke: async ({ secretId, tokens, http }) => {
+    const token = tokens.peek(secretId);
+    const instanceUrl = token?.metadata.instance_url;
+    if (!token || typeof instanceUrl !== 'string') return;
+    await http.createAxios().post(`${instanceUrl}/services/oauth2/revoke`, new URLSearchParams({ token: token.accessToken }).toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    tokens.invalidate(secretId, token.accessToken);
+  },
   createClient: async ({ secretId, tokens, config }) => {
     const token = await signIn(tokens, secretId, config);
     const instanceUrl = token.metadata.instance_url;

@@ -78,6 +78,12 @@ export class TokenProvider {
     return this.#fetch(secretId, state);
   }
 
+  /** The cached token if it is still valid, without requesting one (e.g. to revoke it). */
+  peek(secretId: string): AccessToken | undefined {
+    const cached = this.#states.get(secretId)?.cached;
+    return cached !== undefined && this.clock.now() < cached.expiresAt ? cached.token : undefined;
+  }
+
   /**
    * Compare-and-invalidate: drops the cached token only if it is still `accessToken`, so a burst of
    * 401s for one token causes one new request. Returns whether a token was dropped.
