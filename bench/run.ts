@@ -11,7 +11,7 @@ console.log(`cached getToken: ${format(core.cachedOpsPerSecond)} ops/s (target >
 console.log(`baseline Map.get + Date.now(): ${format(core.baselineOpsPerSecond)} ops/s; getToken is ${ratio.toFixed(2)}x slower (target <= 5x) ${verdict(ratio <= 5)}`);
 console.log(`cold herd of 10,000 getToken callers: ${core.herdRequests} token request(s) (target 1) ${verdict(core.herdRequests === 1)}, all resolved in ${core.herdMs.toFixed(1)} ms`);
 
-const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: 100_000 });
+const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000) });
 console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hooks.undici)} req/s`);
 console.log(`plain POST loop, axios keep-alive, concurrency 32: ${format(hooks.axios)} req/s`);
 console.log(`dispatcher, 1 endpoint (queue + bearer + signing): ${format(hooks.dispatcher1)} deliveries/s = ${((hooks.dispatcher1 / hooks.undici) * 100).toFixed(0)} % of undici (target >= 50 %) ${verdict(hooks.dispatcher1 >= hooks.undici / 2)}, ${(hooks.dispatcher1 / hooks.axios).toFixed(2)}x axios`);
