@@ -154,6 +154,21 @@ describe('isolation and failure of the token endpoint', () => {
     expect(world.logs.some((l) => l.message === 'webhook endpoint disabled' && l.endpointId === endpoint.id)).toBe(true);
   });
 
+  it('honours a shorter auto-disable period from the options', async () => {
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [], disableAfterMs: 3_600_000 } });
+    world.receiver.respond(() => ({ status: 500 }));
+    const { endpoint } = await world.createEndpoint();
+    world.dispatcher.start();
+    const [first] = await world.publisher.publish({ type: 'ping', data: {} });
+    await settled(world, first!, (d) => d.status === 'failed');
+    clock.advance(3_600_000);
+    const [second] = await world.publisher.publish({ type: 'ping', data: {} });
+    await settled(world, second!, (d) => d.status === 'failed');
+    await waitFor(async () => !(await world.endpoints.get(endpoint.id)).enabled);
+    expect((await world.endpoints.get(endpoint.id)).disabledReason).toBe('its deliveries kept failing for 1 hour');
+  });
+
   it('does not count an old failure, a quiet week and a new failure as one failing period', async () => {
     const clock = new FakeClock(Date.now());
     const world = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [] } });

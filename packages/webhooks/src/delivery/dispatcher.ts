@@ -249,8 +249,7 @@ export class Dispatcher {
     if (!last.errorCode?.startsWith('token-')) {
       const { failingSince } = this.endpoints.markFailing(target.id, true);
       if (failingSince !== null && now - failingSince >= this.options.disableAfterMs) {
-        const days = Math.round((now - failingSince) / 86_400_000);
-        await this.#disable(target, `its deliveries kept failing for ${days} days`);
+        await this.#disable(target, `its deliveries kept failing for ${describeDuration(now - failingSince)}`);
       }
     }
     if (delay === undefined) return this.#finish(delivery, attempts, { kind: 'failed', reason: last.errorCode ?? 'failed' }, status, run);
@@ -334,4 +333,11 @@ function scrub(text: string | null, token: string, secrets: readonly string[]): 
   let out = text;
   for (const value of [token, ...secrets, ...secrets.map((s) => s.slice(6))]) if (value.length >= 8 && out.includes(value)) out = out.split(value).join('[REDACTED]');
   return out;
+}
+
+/** `5 days`, `3 hours`, `40 minutes`: how long, in the unit an operator would use. */
+function describeDuration(ms: number): string {
+  const [unit, size] = ms >= 86_400_000 ? ['day', 86_400_000] : ms >= 3_600_000 ? ['hour', 3_600_000] : ['minute', 60_000];
+  const count = Math.max(1, Math.round(ms / (size as number)));
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
