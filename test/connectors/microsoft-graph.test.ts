@@ -1,4 +1,5 @@
 /** The Microsoft Graph connector against a fake Graph API and token endpoint on 127.0.0.1. */
+import { Readable } from 'node:stream';
 import type { AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { MASK } from '@tessera/core';
@@ -36,7 +37,7 @@ describe('Microsoft Graph connector', () => {
       `client_id=app-1&client_secret=${config.clientSecret}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&grant_type=client_credentials`,
     );
     expect(await world.secrets.get(secretId)).toMatchObject({
-      name: 'microsoft-graph-main',
+      name: 'microsoft-graph:main',
       kind: 'microsoft-graph',
       origin: 'connector',
       owner: 'microsoft-graph:main',
@@ -76,6 +77,25 @@ describe('Microsoft Graph connector', () => {
     expect(error).toMatchObject({ code: 'validation' });
     expect((error as Error).message).toMatch(/^The Microsoft Graph connector config \(microsoft-graph:main\) is invalid: config.tenantId: .*config.clientSecret/);
     await expect(manager.connect('nope', 'main', {})).rejects.toThrow(/unknown connector 'nope'; bound connectors: salesforce, microsoft-graph/);
+  });
+
+  it('retries a 401 that a permissive validateStatus resolved, and refuses to resend a stream body', async () => {
+    const { world, valid, manager, config } = await startGraphWorld();
+    const { client } = await manager.connect<AxiosInstance>('microsoft-graph', 'main', config);
+    await client.get('/users');
+    valid.clear();
+    const response = await client.get('/users', { validateStatus: () => true });
+    expect(response.status).toBe(200);
+    expect(world.tokenServer.count).toBe(2);
+    valid.clear();
+    await expect(client.post('/users', Readable.from(['{"displayName":"Bob"}']), { headers: { 'content-type': 'application/json' } })).rejects.toMatchObject({ response: { status: 401 } });
+  });
+
+  it('connects the same instance twice at once without two secrets', async () => {
+    const { world, manager, config } = await startGraphWorld();
+    const [a, b] = await Promise.all([manager.connect('microsoft-graph', 'main', config), manager.connect('microsoft-graph', 'main', config)]);
+    expect(a.secretId).toBe(b.secretId);
+    expect(await world.secrets.list({ owner: 'microsoft-graph:main' })).toHaveLength(1);
   });
 
   it('disconnects by deleting its secret', async () => {

@@ -64,13 +64,14 @@ describe('Salesforce connector', () => {
     expect(salesforce.tokenRequests).toHaveLength(2);
   });
 
-  it('says which flow failed and what Salesforce answered for a wrong password, without the password', async () => {
-    const { manager, passwordConfig } = await startSalesforceWorld();
+  it('says which flow failed and what Salesforce answered for a wrong password, without the password in the error or the logs', async () => {
+    const { world, manager, passwordConfig } = await startSalesforceWorld();
     const wrongPassword = randomCredential('Wrong-Passw0rd');
     const wrong = { ...passwordConfig, password: wrongPassword };
     const error = (await manager.connect('salesforce', 'main', wrong).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'salesforce-sign-in-failed' });
     expect(error.message).toBe("Salesforce sign-in with the username-password flow failed. Salesforce answered invalid_grant: authentication failure. Check the connector's credentials.");
+    expect(JSON.stringify(world.logs)).not.toContain(wrongPassword);
     expect(inspect(error, { depth: 10 })).not.toContain(wrongPassword);
   });
 
@@ -84,6 +85,58 @@ describe('Salesforce connector', () => {
     await expect(world.secrets.get(secretId)).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('makes one token request when two connections of one instance, 10 queries each, find the session expired', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const first = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const second = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.revokeAll();
+    const queries = [first, second].flatMap(({ client }) => Array.from({ length: 10 }, () => client.query('SELECT Id FROM Account')));
+    expect((await Promise.all(queries)).every((r) => r.totalSize === 1)).toBe(true);
+    expect(salesforce.tokenRequests).toHaveLength(2);
+  });
+
+  it('gives up with a clear error instead of refreshing forever when Salesforce rejects every new session', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.rejectEverySession = true;
+    await expect(client.query('SELECT Id FROM Account')).rejects.toThrow(/Salesforce rejected a session it had just issued/);
+    expect(salesforce.tokenRequests.length).toBeLessThanOrEqual(2);
+  });
+
+  it('uses the configured API version', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', { ...passwordConfig, apiVersion: '59.0' });
+    await client.query('SELECT Id FROM Account');
+    expect(salesforce.dataPaths[0]).toMatch(/^\/services\/data\/v59\.0\/query\?q=/);
+  });
+
+  it('leaves nothing saved when the first connect cannot sign in, and restores the working credentials after a bad change', async () => {
+    const { world, salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    await expect(manager.connect('salesforce', 'main', { ...passwordConfig, password: randomCredential('typo') })).rejects.toMatchObject({ code: 'salesforce-sign-in-failed' });
+    expect(await world.secrets.list()).toEqual([]);
+
+    const { secretId } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    await expect(manager.connect('salesforce', 'main', { ...passwordConfig, password: randomCredential('typo') })).rejects.toMatchObject({ code: 'salesforce-sign-in-failed' });
+    expect((await world.secrets.reveal(secretId)).params.password).toBe(salesforce.password);
+    const again = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    expect((await again.client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+  });
+
+  it('updates its secret when credentials change and writes nothing for the same config', async () => {
+    const { world, manager, passwordConfig } = await startSalesforceWorld();
+    const first = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const before = await world.secrets.get(first.secretId);
+    await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    expect(await world.secrets.get(first.secretId)).toEqual(before);
+    await manager.connect<Connection>('salesforce', 'main', { ...passwordConfig, sessionLifetimeSeconds: 3_600 });
+    expect(await world.secrets.get(first.secretId)).toMatchObject({ revision: before.revision + 1, params: { defaultLifetimeSeconds: 3_600 } });
+  });
+
+  it('requires the My Domain URL for the client-credentials flow', async () => {
+    const { manager, salesforce } = await startSalesforceWorld();
+    await expect(manager.connect('salesforce', 'cc', { flow: 'client-credentials', clientId: salesforce.clientId, clientSecret: salesforce.clientSecret })).rejects.toThrow(/config.loginUrl: loginUrl is required for the client-credentials flow/);
+  });
+
   it('signs in with the client-credentials flow', async () => {
     const { salesforce, manager } = await startSalesforceWorld();
     const { client } = await manager.connect<Connection>('salesforce', 'cc', { flow: 'client-credentials', loginUrl: salesforce.origin, clientId: salesforce.clientId, clientSecret: salesforce.clientSecret });
@@ -93,7 +146,7 @@ describe('Salesforce connector', () => {
 
   it('signs in with the JWT bearer flow: an RS256 assertion the server verifies with the public key', async () => {
     const { salesforce, manager } = await startSalesforceWorld();
-    const { client } = await manager.connect<Connection>('salesforce', 'jwt', { flow: 'jwt-bearer', loginUrl: salesforce.origin, clientId: salesforce.clientId, username: salesforce.username, privateKey: salesforce.privateKeyPem });
+    const { client } = await manager.connect<Connection>('salesforce', 'jwt', { flow: 'jwt-bearer', loginUrl: salesforce.origin, audience: salesforce.origin, clientId: salesforce.clientId, username: salesforce.username, privateKey: salesforce.privateKeyPem });
     expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
     const form = new URLSearchParams(salesforce.tokenRequests[0]!.body);
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');

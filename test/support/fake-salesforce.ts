@@ -15,6 +15,10 @@ export class FakeSalesforce {
   readonly tokenRequests: RecordedRequest[] = [];
   /** Sessions revoked through /services/oauth2/revoke. */
   readonly revoked: string[] = [];
+  /** Paths of the REST calls, e.g. /services/data/v62.0/query?q=… */
+  readonly dataPaths: string[] = [];
+  /** When set, every session is refused even right after it was issued (a broken org policy). */
+  rejectEverySession = false;
   readonly accounts: Array<{ Id: string; Name: string }> = [{ Id: '001000000000001AAA', Name: 'Acme' }];
   readonly clientId = 'consumer-key-1';
   readonly clientSecret = randomCredential('sf-secret');
@@ -53,8 +57,9 @@ export class FakeSalesforce {
       this.sessions.delete(this.revoked.at(-1)!);
       return { status: 200, body: '' };
     }
+    this.dataPaths.push(request.path);
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!this.sessions.has(token)) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+    if (this.rejectEverySession || !this.sessions.has(token)) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     const data = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(request.path);
     if (data?.[2]?.startsWith('query')) return { body: { totalSize: this.accounts.length, done: true, records: this.accounts.map((a) => ({ attributes: { type: 'Account' }, ...a })) } };
     if (data?.[2] === 'sobjects/Account' && request.method === 'POST') {

@@ -18,12 +18,25 @@ export function createBearerAxios(http: HttpClient, tokens: TokenProvider, secre
     config.headers.set('Authorization', `Bearer ${token.accessToken}`);
     return config;
   });
-  instance.interceptors.response.use(undefined, async (error: { config?: TokenedConfig; response?: { status: number } }) => {
-    const config = error.config;
-    if (error.response?.status !== 401 || !config || config.tesseraRetried || config.tesseraToken === undefined) throw error;
+  // A 401 is retried once with a new token, whether axios resolved it (a permissive validateStatus)
+  // or rejected it; a body that cannot be sent twice (a stream) is not retried.
+  const retry = (config: TokenedConfig | undefined, status: number | undefined) => {
+    if (status !== 401 || !config || config.tesseraRetried || config.tesseraToken === undefined || !replayable(config.data)) return undefined;
     tokens.invalidate(secretId, config.tesseraToken);
     config.tesseraRetried = true;
     return instance.request(config);
-  });
+  };
+  instance.interceptors.response.use(
+    (response) => retry(response.config as TokenedConfig, response.status) ?? response,
+    async (error: { config?: TokenedConfig; response?: { status: number } }) => {
+      const retried = retry(error.config, error.response?.status);
+      if (retried === undefined) throw error;
+      return retried;
+    },
+  );
   return instance;
+}
+
+function replayable(data: unknown): boolean {
+  return !(data !== null && typeof data === 'object' && typeof (data as { pipe?: unknown }).pipe === 'function');
 }

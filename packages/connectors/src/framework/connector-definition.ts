@@ -1,7 +1,7 @@
 /** The contribution point for connectors: a declaration of config, secret kinds, how config becomes a secret, and how the client is built. */
 import type { Logger } from 'winston';
 import type { z } from 'zod';
-import type { HttpClient, SecretKind, TokenProvider } from '@tessera/core';
+import type { AccessToken, HttpClient, SecretKind, TokenProvider } from '@tessera/core';
 
 /** The secret a connector's config becomes: created or updated automatically, with `origin: 'connector'`. */
 export interface ConnectorSecret {
@@ -28,8 +28,8 @@ export interface ConnectorDefinition<Config = unknown, Client = unknown> {
   readonly secretKinds?: readonly SecretKind[];
   toSecret(config: Config): ConnectorSecret | Promise<ConnectorSecret>;
   createClient(context: ConnectorContext<Config>): Client | Promise<Client>;
-  /** Called on disconnect before the secret is deleted, where the remote API can revoke a token. */
-  revoke?(context: ConnectorContext<Config>): Promise<void>;
+  /** Called on disconnect, after the secret is deleted, with the session it had, where the remote API can revoke it. */
+  revoke?(context: ConnectorContext<Config | undefined>, token: AccessToken): Promise<void>;
 }
 
 /** Declares a connector (typed); bind it with `connectorModule(definition)`. */

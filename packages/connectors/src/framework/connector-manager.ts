@@ -25,6 +25,7 @@ export interface Connection<Client = unknown> {
 @injectable()
 export class ConnectorManager {
   readonly #definitions = new Map<string, ConnectorDefinition>();
+  readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(
     @multiInject(CONNECTORS.Definition) @optional() definitions: ConnectorDefinition[] = [],
@@ -51,9 +52,33 @@ export class ConnectorManager {
    */
   async connect<Client = unknown>(connectorId: string, instanceName: string, config: unknown): Promise<Connection<Client>> {
     const definition = this.#definition(connectorId);
-    const context = await this.#context(definition, instanceName, config);
-    const client = (await definition.createClient(context)) as Client;
-    return { secretId: context.secretId, client };
+    // One connect at a time per instance, so two callers cannot both create its secret.
+    return this.#serialised(`${connectorId}:${instanceName}`, async () => {
+      const { context, undo } = await this.#context(definition, instanceName, config);
+      try {
+        const client = (await definition.createClient(context)) as Client;
+        return { secretId: context.secretId, client };
+      } catch (error) {
+        // Nothing half-saved: a config whose client cannot be built leaves the secret as it was.
+        await undo().catch((undoError: unknown) => this.logger.error('restoring the connector secret failed', { connector: connectorId, instance: instanceName, error: (undoError as Error).message }));
+        throw error;
+      }
+    });
+  }
+
+  async #serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === settled) this.#locks.delete(key);
+    }
   }
 
   /** Revokes the token where the remote API supports it and deletes the instance's secret. */
@@ -61,16 +86,18 @@ export class ConnectorManager {
     const definition = this.#definition(connectorId);
     const existing = await this.#existing(connectorId, instanceName);
     if (!existing) throw new NotFoundError(`${definition.displayName} connection`, `${connectorId}:${instanceName}`);
-    if (definition.revoke) {
-      await definition.revoke({ secretId: existing.id, config: undefined, tokens: this.tokens, logger: this.logger, http: this.http }).catch((error: unknown) => {
-        this.logger.warn('revoking the connector token failed; deleting its secret anyway', { connector: connectorId, instance: instanceName, error: (error as Error).message });
+    // The session to revoke is read first: deleting the secret forgets its token.
+    const token = this.tokens.peek(existing.id);
+    await this.secrets.delete(existing.id);
+    if (definition.revoke && token) {
+      await definition.revoke({ secretId: existing.id, config: undefined, tokens: this.tokens, logger: this.logger, http: this.http }, token).catch((error: unknown) => {
+        this.logger.warn('revoking the connector session failed; its secret is deleted', { connector: connectorId, instance: instanceName, error: (error as Error).message });
       });
     }
-    await this.secrets.delete(existing.id);
     this.logger.info('connector disconnected', { connector: connectorId, instance: instanceName });
   }
 
-  async #context(definition: ConnectorDefinition, instanceName: string, config: unknown): Promise<ConnectorContext<unknown>> {
+  async #context(definition: ConnectorDefinition, instanceName: string, config: unknown): Promise<{ context: ConnectorContext<unknown>; undo: () => Promise<unknown> }> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(instanceName)) {
       throw new ValidationError(`The ${definition.displayName} connector (${definition.id})`, [{ field: 'instanceName', message: 'use letters, digits, . _ - (at most 64)' }]);
     }
@@ -80,9 +107,10 @@ export class ConnectorManager {
     const owner = `${definition.id}:${instanceName}`;
     const existing = await this.#existing(definition.id, instanceName);
     let secretId: string;
+    let undo: () => Promise<unknown> = async () => undefined;
     if (!existing) {
       const created = await this.secrets.create({
-        name: `${definition.id}-${instanceName}`,
+        name: owner,
         kind: desired.kind,
         params: desired.params,
         description: desired.description ?? `Maintained by the ${definition.displayName} connector (${owner}).`,
@@ -90,6 +118,7 @@ export class ConnectorManager {
         owner,
       });
       secretId = created.id;
+      undo = () => this.secrets.delete(created.id);
       this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
     } else {
       secretId = existing.id;
@@ -99,10 +128,12 @@ export class ConnectorManager {
         // Replace, not merge: a parameter the config no longer has is removed.
         const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
         await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
+        const added = Object.fromEntries(Object.keys(wanted).filter((key) => !(key in current.params)).map((key) => [key, null]));
+        undo = () => this.secrets.update(existing.id, { params: { ...added, ...current.params } });
         this.logger.info('connector secret updated', { connector: definition.id, instance: instanceName, secretId });
       }
     }
-    return { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http };
+    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, undo };
   }
 
   async #existing(connectorId: string, instanceName: string) {

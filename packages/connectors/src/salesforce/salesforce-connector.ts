@@ -13,14 +13,16 @@ import { DEFAULT_SESSION_SECONDS, salesforceKind } from './salesforce-kind.js';
 export const salesforceConfigSchema = z
   .object({
     flow: z.enum(SALESFORCE_FLOWS).default('password'),
-    /** Login URL, or the My Domain URL for the client-credentials flow. */
-    loginUrl: z.url().default('https://login.salesforce.com'),
+    /** Login URL (default https://login.salesforce.com); required, as the My Domain URL, for the client-credentials flow. */
+    loginUrl: z.url().optional(),
     clientId: z.string().min(1, 'clientId (the consumer key) is required'),
     clientSecret: z.string().min(1).optional(),
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     securityToken: z.string().optional(),
     privateKey: z.string().min(1).optional(),
+    /** JWT bearer flow: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or an Experience Cloud site URL. */
+    audience: z.url().default('https://login.salesforce.com'),
     apiVersion: z.string().regex(/^\d+\.\d$/, 'apiVersion looks like 62.0').default('62.0'),
     sessionLifetimeSeconds: z.number().int().positive().default(DEFAULT_SESSION_SECONDS),
   })
@@ -29,7 +31,13 @@ export const salesforceConfigSchema = z
     for (const name of FLOW_FIELDS[config.flow]) {
       if (config[name as keyof typeof config] === undefined) context.addIssue({ code: 'custom', path: [name], message: `${name} is required for the ${FLOW_LABELS[config.flow]}` });
     }
+    if (config.flow === 'client-credentials' && config.loginUrl === undefined) {
+      context.addIssue({ code: 'custom', path: ['loginUrl'], message: 'loginUrl is required for the client-credentials flow: your My Domain URL, e.g. https://acme.my.salesforce.com' });
+    }
   });
+
+/** A session Salesforce rejects again this soon after it was issued is not refreshed once more: something else is wrong. */
+const REFRESH_GRACE_MS = 5_000;
 
 export type SalesforceConfig = z.infer<typeof salesforceConfigSchema>;
 /** What product code passes to `connect('salesforce', …)`: defaults may be left out. */
@@ -41,7 +49,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
   configSchema: salesforceConfigSchema as z.ZodType<SalesforceConfig>,
   secretKinds: [salesforceKind],
   toSecret: (config) => {
-    const loginUrl = config.loginUrl.replace(/\/+$/, '');
+    const loginUrl = (config.loginUrl ?? 'https://login.salesforce.com').replace(/\/+$/, '');
     const params: Record<string, unknown> = {
       flow: config.flow,
       url: `${loginUrl}/services/oauth2/token`,
@@ -49,18 +57,16 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
       defaultLifetimeSeconds: config.sessionLifetimeSeconds,
     };
     for (const name of ['clientSecret', 'username', 'password', 'securityToken', 'privateKey'] as const) if (config[name]) params[name] = config[name];
-    if (config.flow === 'jwt-bearer') params.audience = loginUrl;
+    if (config.flow === 'jwt-bearer') params.audience = config.audience;
     return { kind: 'salesforce', params };
   },
   // Disconnecting logs the session out at Salesforce too, when one is cached.
-  revoke: async ({ secretId, tokens, http }) => {
-    const token = tokens.peek(secretId);
-    const instanceUrl = token?.metadata.instance_url;
-    if (!token || typeof instanceUrl !== 'string') return;
+  revoke: async ({ http }, token) => {
+    const instanceUrl = token.metadata.instance_url;
+    if (typeof instanceUrl !== 'string') return;
     await http.createAxios().post(`${instanceUrl}/services/oauth2/revoke`, new URLSearchParams({ token: token.accessToken }).toString(), {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    tokens.invalidate(secretId, token.accessToken);
   },
   createClient: async ({ secretId, tokens, config }) => {
     const token = await signIn(tokens, secretId, config);
@@ -68,6 +74,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
     if (typeof instanceUrl !== 'string') {
       throw new TesseraError('salesforce-no-instance-url', `Salesforce signed in with the ${FLOW_LABELS[config.flow]} but sent no instance_url; check the token URL.`);
     }
+    let refreshedAt = 0;
     return new jsforce.Connection({
       instanceUrl,
       accessToken: token.accessToken,
@@ -75,9 +82,21 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
       // jsforce calls this on INVALID_SESSION_ID: drop exactly the session it used, fetch the next one
       // through the TokenProvider (single flight: one request however many calls failed).
       refreshFn: (connection, callback) => {
+        if (Date.now() - refreshedAt < REFRESH_GRACE_MS) {
+          callback(
+            new TesseraError(
+              'salesforce-session-rejected',
+              "Salesforce rejected a session it had just issued. Check the integration user's permissions and the connected app's IP and session policies.",
+            ),
+          );
+          return;
+        }
         if (connection.accessToken) tokens.invalidate(secretId, connection.accessToken);
         signIn(tokens, secretId, config).then(
-          (fresh) => callback(null, fresh.accessToken),
+          (fresh) => {
+            refreshedAt = Date.now();
+            callback(null, fresh.accessToken);
+          },
           (error: Error) => callback(error),
         );
       },
@@ -90,8 +109,10 @@ async function signIn(tokens: TokenProvider, secretId: string, config: Salesforc
     return await tokens.getToken(secretId);
   } catch (error) {
     if (!(error instanceof TokenRequestError)) throw error;
-    const said = error.oauthError ? `Salesforce answered ${error.oauthError}${error.oauthErrorDescription ? `: ${error.oauthErrorDescription}` : ''}` : error.message;
-    throw new TesseraError('salesforce-sign-in-failed', `Salesforce sign-in with the ${FLOW_LABELS[config.flow]} failed. ${said}. Check the connector's credentials.`, {
+    const said = error.oauthError
+      ? `Salesforce answered ${error.oauthError}${error.oauthErrorDescription ? `: ${error.oauthErrorDescription}` : ''}. Check the connector's credentials.`
+      : error.message;
+    throw new TesseraError('salesforce-sign-in-failed', `Salesforce sign-in with the ${FLOW_LABELS[config.flow]} failed. ${said}`, {
       cause: error,
       details: { flow: config.flow, oauthError: error.oauthError, status: error.status },
     });
