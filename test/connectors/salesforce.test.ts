@@ -160,3 +160,17 @@ describe('Salesforce connector', () => {
     );
   });
 });
+
+describe('Salesforce connector and the SSRF guard', () => {
+  it('refuses an instance_url that points at a refused address', async () => {
+    const world = await startTestTessera({ network: { allowPrivate: false, allow: ['127.0.0.1'] } }, [connectorsModule()]);
+    const salesforce = await FakeSalesforce.start();
+    world.onClose(() => salesforce.server.close());
+    salesforce.instanceUrl = 'http://169.254.169.254';
+    const manager = world.container.get<ConnectorManager>(CONNECTORS.Manager);
+    await expect(
+      manager.connect('salesforce', 'main', { flow: 'client-credentials', loginUrl: salesforce.origin, clientId: salesforce.clientId, clientSecret: salesforce.clientSecret }),
+    ).rejects.toMatchObject({ code: 'address-refused', message: expect.stringMatching(/169\.254\.169\.254: it is a cloud metadata address/) });
+    expect(salesforce.dataPaths).toEqual([]);
+  });
+});

@@ -19,6 +19,8 @@ export class FakeSalesforce {
   readonly dataPaths: string[] = [];
   /** When set, every session is refused even right after it was issued (a broken org policy). */
   rejectEverySession = false;
+  /** What the token endpoint returns as instance_url; default this server. */
+  instanceUrl: string | undefined;
   readonly accounts: Array<{ Id: string; Name: string }> = [{ Id: '001000000000001AAA', Name: 'Acme' }];
   readonly clientId = 'consumer-key-1';
   readonly clientSecret = randomCredential('sf-secret');
@@ -103,7 +105,7 @@ export class FakeSalesforce {
     const session = rememberSecret('00D!' + randomBytes(30).toString('base64url'));
     this.sessions.add(session);
     return {
-      body: { access_token: session, instance_url: this.origin, id: `${this.origin}/id/00D000000000001/005000000000001`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'c2lnbmF0dXJl' },
+      body: { access_token: session, instance_url: this.instanceUrl ?? this.origin, id: `${this.origin}/id/00D000000000001/005000000000001`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'c2lnbmF0dXJl' },
     };
   }
 }

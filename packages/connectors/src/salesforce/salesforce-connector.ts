@@ -68,12 +68,14 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   },
-  createClient: async ({ secretId, tokens, config }) => {
+  createClient: async ({ secretId, tokens, config, http }) => {
     const token = await signIn(tokens, secretId, config);
     const instanceUrl = token.metadata.instance_url;
-    if (typeof instanceUrl !== 'string') {
-      throw new TesseraError('salesforce-no-instance-url', `Salesforce signed in with the ${FLOW_LABELS[config.flow]} but sent no instance_url; check the token URL.`);
+    if (typeof instanceUrl !== 'string' || !URL.canParse(instanceUrl)) {
+      throw new TesseraError('salesforce-no-instance-url', `Salesforce signed in with the ${FLOW_LABELS[config.flow]} but sent no valid instance_url; check the token URL.`);
     }
+    // jsforce talks to the instance with its own HTTP stack: the SSRF guard checks the address first.
+    await http.assertAllowed(instanceUrl);
     let refreshedAt = 0;
     return new jsforce.Connection({
       instanceUrl,

@@ -64,6 +64,18 @@ export class HttpClient {
   }
 
   /**
+   * Throws `AddressRefusedError` unless the SSRF guard lets `url`'s host be reached (its DNS answers
+   * are checked). For clients with their own HTTP stack, such as jsforce, before they connect.
+   */
+  async assertAllowed(url: string): Promise<void> {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) return this.#guard.assertAllowed(host, host);
+    await new Promise<void>((resolve, reject) =>
+      this.#guard.lookup(host, { all: true }, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /**
    * POSTs `body` and returns the raw answer as text whatever its status. Rejects with the axios
    * error for network failures; `timeoutMs` bounds the whole exchange, `maxBytes` the answer.
    */
