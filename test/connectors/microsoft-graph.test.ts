@@ -72,10 +72,13 @@ describe('Microsoft Graph connector', () => {
   });
 
   it('rejects an invalid config field by field, naming the connector', async () => {
-    const { manager } = await startGraphWorld();
+    const { manager, config } = await startGraphWorld();
     const error = await manager.connect('microsoft-graph', 'main', { tenantId: '', clientId: 'x' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'validation' });
     expect((error as Error).message).toMatch(/^The Microsoft Graph connector config \(microsoft-graph:main\) is invalid: config.tenantId: .*config.clientSecret/);
+    await expect(manager.connect('microsoft-graph', 'main', { ...config, tokenUrl: 'https://user:pw@login.example.com/token' })).rejects.toThrow(
+      /^The Microsoft Graph connector config \(microsoft-graph:main\) is invalid: secret.url: Token URL may not carry a user name or password/,
+    );
     await expect(manager.connect('nope', 'main', {})).rejects.toThrow(/unknown connector 'nope'; bound connectors: salesforce, microsoft-graph/);
   });
 

@@ -105,6 +105,13 @@ export class ConnectorManager {
     if (!parsed.success) throw new ValidationError(`The ${definition.displayName} connector config (${definition.id}:${instanceName})`, zodIssues(parsed.error, 'config'));
     const desired = await definition.toSecret(parsed.data);
     const owner = `${definition.id}:${instanceName}`;
+    try {
+      this.kinds.parseParams(desired.kind, desired.params, 'secret');
+    } catch (error) {
+      // The secret the config becomes is checked too (e.g. a token URL): say so in the connector's words.
+      if (error instanceof ValidationError) throw new ValidationError(`The ${definition.displayName} connector config (${owner})`, error.issues);
+      throw error;
+    }
     const existing = await this.#existing(definition.id, instanceName);
     let secretId: string;
     let undo: () => Promise<unknown> = async () => undefined;

@@ -23,6 +23,7 @@ export interface DeliverySummary {
   eventType: string;
   endpointId: string;
   status: DeliveryStatus;
+  /** Requests recorded (an immediate retry after a 401/403 counts as one more). */
   attempts: number;
   nextAttemptAt: string | null;
   lastStatus: number | null;
