@@ -18,6 +18,11 @@ import { retryDelayMs } from './retry-delay.js';
 import type { WebhookEvents } from './webhook-events.js';
 
 const USER_AGENT = 'Tessera-Webhooks/0.1';
+/**
+ * How many deliveries per slot are kept claimed (in flight or ready): a deeper buffer means fewer,
+ * larger claim transactions; a claim is made when less than one slot's worth of startable work is ready.
+ */
+const PREFETCH = 4;
 
 interface InFlight {
   endpointId: string;
@@ -130,8 +135,8 @@ export class Dispatcher {
       // Let completions of the same turn land first, so one claim fills several slots.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.#stopping !== undefined) break;
-      const want = this.options.concurrency * 2 - this.#inFlight.size - this.#ready.length;
-      if (this.#ready.length < this.options.concurrency && want > 0) {
+      const want = this.options.concurrency * PREFETCH - this.#inFlight.size - this.#ready.length;
+      if (this.#startable() < this.options.concurrency && want > 0) {
         try {
           this.#ready.push(...this.#claim(want));
         } catch (error) {
@@ -159,9 +164,16 @@ export class Dispatcher {
     }
   }
 
-  /** Claims up to `limit`, keeping at most twice the per-endpoint limit of one endpoint claimed (in flight or ready). */
+  /** Ready deliveries whose endpoint has a free slot: work that could start now. */
+  #startable(): number {
+    let count = 0;
+    for (const delivery of this.#ready) if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) < this.options.perEndpointConcurrency) count++;
+    return count;
+  }
+
+  /** Claims up to `limit`, keeping at most PREFETCH times the per-endpoint limit of one endpoint claimed (in flight or ready). */
   #claim(limit: number): ClaimedDelivery[] {
-    const max = this.options.perEndpointConcurrency * 2;
+    const max = this.options.perEndpointConcurrency * PREFETCH;
     const held = new Map(this.#perEndpoint);
     for (const delivery of this.#ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
     const saturated = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
@@ -213,7 +225,7 @@ export class Dispatcher {
         else this.#perEndpoint.set(delivery.endpointId, left);
         // Refill the slot at once from what is already claimed; claim more when that runs low.
         this.#fill(run);
-        if (this.#ready.length < this.options.concurrency) this.#wake?.();
+        if (this.#startable() < this.options.concurrency) this.#wake?.();
       });
     this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, done });
   }
