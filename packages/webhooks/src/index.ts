@@ -3,6 +3,7 @@ export { webhooksModule } from './webhooks-module.js';
 export { WEBHOOKS } from './tokens.js';
 export { DEFAULT_RETRY_SCHEDULE_SECONDS, type WebhooksOptions } from './webhooks-options.js';
 export type { EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, NewEndpoint } from './endpoints/endpoint-store.js';
+export type { EndpointRecords, EndpointRow } from './endpoints/endpoint-records.js';
 export type { Publisher, PublishInput } from './delivery/publisher.js';
 export type { Dispatcher } from './delivery/dispatcher.js';
 export type { DeliveryLog, DeliveryFilter, DeliverySummary, DeliveryDetail, AttemptView } from './delivery/delivery-log.js';

@@ -7,6 +7,7 @@ import type { DeliverySender } from './delivery/delivery-sender.js';
 import type { Dispatcher } from './delivery/dispatcher.js';
 import type { Publisher } from './delivery/publisher.js';
 import type { WebhookEvents } from './delivery/webhook-events.js';
+import type { EndpointRecords } from './endpoints/endpoint-records.js';
 import type { EndpointStore } from './endpoints/endpoint-store.js';
 import type { ResolvedWebhooksOptions } from './webhooks-options.js';
 
@@ -19,6 +20,8 @@ export const WEBHOOKS = {
   /** The core database with the webhooks schema applied. */
   Database: id<SqliteDatabase>('Database'),
   EndpointStore: id<EndpointStore>('EndpointStore'),
+  /** Where endpoint rows live: SQLite or memory (`storage` option). */
+  EndpointRecords: id<EndpointRecords>('EndpointRecords'),
   Publisher: id<Publisher>('Publisher'),
   DeliveryQueue: id<DeliveryQueue>('DeliveryQueue'),
   DeliverySender: id<DeliverySender>('DeliverySender'),

@@ -1,6 +1,6 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`. */
 import { ContainerModule } from 'inversify';
-import { CORE, migrate, type SqliteDatabase } from '@tessera/core';
+import { CORE, migrate, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import { DeliveryLog } from './delivery/delivery-log.js';
 import { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
@@ -8,7 +8,10 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { Publisher } from './delivery/publisher.js';
 import { WebhookEvents } from './delivery/webhook-events.js';
 import { EndpointSecretUsage } from './endpoints/endpoint-secret-usage.js';
-import { SqliteEndpointStore } from './endpoints/sqlite-endpoint-store.js';
+import type { EndpointRecords } from './endpoints/endpoint-records.js';
+import { EndpointStoreService } from './endpoints/endpoint-store-service.js';
+import { MemoryEndpointRecords } from './endpoints/memory-endpoint-records.js';
+import { SqliteEndpointRecords } from './endpoints/sqlite-endpoint-records.js';
 import { webhookMigrations } from './store/webhook-migrations.js';
 import { WEBHOOKS } from './tokens.js';
 import { resolveWebhooksOptions, type WebhooksOptions } from './webhooks-options.js';
@@ -23,7 +26,13 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
         return db;
       })
       .inSingletonScope();
-    bind(WEBHOOKS.EndpointStore).to(SqliteEndpointStore).inSingletonScope();
+    bind<EndpointRecords>(WEBHOOKS.EndpointRecords)
+      .toDynamicValue((context) => {
+        const storage = options.storage ?? context.get<ResolvedCoreOptions>(CORE.Options).storage;
+        return storage === 'memory' ? new MemoryEndpointRecords() : new SqliteEndpointRecords(context.get<SqliteDatabase>(WEBHOOKS.Database));
+      })
+      .inSingletonScope();
+    bind(WEBHOOKS.EndpointStore).to(EndpointStoreService).inSingletonScope();
     // Contribution to core: a secret used by an endpoint cannot be deleted.
     bind(CORE.SecretUsage).to(EndpointSecretUsage).inSingletonScope();
     bind(WEBHOOKS.Events).toConstantValue(new WebhookEvents());

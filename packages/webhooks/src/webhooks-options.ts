@@ -4,6 +4,11 @@
 export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000];
 
 export interface WebhooksOptions {
+  /**
+   * Where endpoints are kept: `sqlite` (the core database) or `memory` (gone with the process).
+   * Default: the core's `storage`. Events and deliveries are always in the core's SQLite database.
+   */
+  storage?: 'sqlite' | 'memory';
   /** Deliveries in flight at once in this process. Default 32. */
   concurrency?: number;
   /** Deliveries in flight at once to one endpoint, so a slow one cannot hold back the others. Default 8. */
@@ -26,10 +31,11 @@ export interface WebhooksOptions {
   signingGraceMs?: number;
 }
 
-export type ResolvedWebhooksOptions = Required<WebhooksOptions>;
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksOptions, 'storage'>> & Pick<WebhooksOptions, 'storage'>;
 
 export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhooksOptions {
   return {
+    ...(options.storage !== undefined && { storage: options.storage }),
     concurrency: options.concurrency ?? 32,
     perEndpointConcurrency: options.perEndpointConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,

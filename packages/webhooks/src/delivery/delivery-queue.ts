@@ -44,29 +44,29 @@ export class DeliveryQueue {
   readonly #renew;
   readonly #release;
   readonly #nextDue;
+  readonly #failEndpoint;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
     @inject(CORE.Logger) private readonly logger: Logger,
   ) {
     // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
-    // backlog; endpoints with no capacity left are excluded in SQL so their backlog cannot fill the scan.
+    // backlog; excluded endpoints (disabled, or with no capacity left) are left out in SQL so their
+    // backlog cannot fill the scan. Endpoints are not joined: they may live in memory (EndpointRecords).
     const candidates = (exclude: string) =>
       db.prepare(
         `SELECT id, endpoint_id FROM (
            SELECT d.id, d.endpoint_id FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
-           JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
            WHERE d.status = 'pending' AND d.next_attempt_at <= @now ${exclude}
            ORDER BY d.next_attempt_at LIMIT @scan)
          UNION ALL
          SELECT id, endpoint_id FROM (
            SELECT d.id, d.endpoint_id FROM webhook_deliveries d INDEXED BY webhook_deliveries_lease
-           JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
            WHERE d.status = 'delivering' AND d.lease_expires_at <= @now ${exclude}
            LIMIT @scan)`,
       );
     this.#candidates = candidates('');
-    this.#candidatesExcluding = candidates('AND d.endpoint_id NOT IN (SELECT value FROM json_each(@saturated))');
+    this.#candidatesExcluding = candidates('AND d.endpoint_id NOT IN (SELECT value FROM json_each(@excluded))');
     // Only rows the candidate scan just found claimable, inside the same IMMEDIATE transaction; one
     // statement per row, which measured twice as fast as one `IN (json_each)` statement for the batch.
     this.#lease = db.prepare(
@@ -97,24 +97,28 @@ export class DeliveryQueue {
     this.#nextDue = db
       .prepare(
         `SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
-         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 WHERE d.status = 'pending'`,
+         WHERE d.status = 'pending' AND d.endpoint_id NOT IN (SELECT value FROM json_each(@excluded))`,
       )
       .pluck();
+    this.#failEndpoint = db.prepare(
+      `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+       WHERE endpoint_id = @id AND status IN ('pending', 'delivering')`,
+    );
     this.#depth = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status');
   }
 
   /**
    * Claims up to `limit` due deliveries for `owner`, at most `capacity(endpointId)` per endpoint; the
-   * `saturated` endpoints (no capacity left) are skipped in SQL so their backlog cannot crowd out others.
+   * `excluded` endpoints (disabled, or no capacity left) are skipped in SQL so their backlog cannot crowd out others.
    */
-  claim(owner: string, limit: number, now: number, leaseMs: number, saturated: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
+  claim(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
     if (limit <= 0) return [];
     return this.db
       .transaction(() => {
         const taken = new Map<string, number>();
         const chosen: string[] = [];
         const rows = (
-          saturated.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, saturated: JSON.stringify(saturated), scan: limit * 2 })
+          excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
         ) as Array<{ id: string; endpoint_id: string }>;
         for (const row of rows) {
           if (chosen.length >= limit) break;
@@ -207,10 +211,21 @@ export class DeliveryQueue {
     this.#release.run({ id, owner, now });
   }
 
-  /** When the earliest pending delivery is due, if any. */
-  nextDueAt(): number | undefined {
-    const value = this.#nextDue.get() as number | null;
+  /** When the earliest pending delivery of an endpoint not `excluded` (disabled) is due, if any. */
+  nextDueAt(excluded: readonly string[] = []): number | undefined {
+    const value = this.#nextDue.get({ excluded: JSON.stringify(excluded) }) as number | null;
     return value ?? undefined;
+  }
+
+  /**
+   * Fails every waiting or claimed delivery of a deleted endpoint, then runs `andThen` (the endpoint's
+   * removal) in the same transaction; a claim in flight loses its fence and records nothing.
+   */
+  failEndpoint(endpointId: string, now: number, andThen: () => void): void {
+    this.db.transaction(() => {
+      this.#failEndpoint.run({ id: endpointId, now });
+      andThen();
+    })();
   }
 
   /** Deliveries by status, for health and metrics. */

@@ -176,8 +176,9 @@ export class Dispatcher {
     const max = this.options.perEndpointConcurrency * PREFETCH;
     const held = new Map(this.#perEndpoint);
     for (const delivery of this.#ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
-    const saturated = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
-    const claimed = this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, saturated, (id) => max - (held.get(id) ?? 0));
+    const excluded = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
+    excluded.push(...this.endpoints.disabledIds());
+    const claimed = this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, excluded, (id) => max - (held.get(id) ?? 0));
     // A claim of ours that expired (a stalled process) may come back: it is already being handled.
     const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id)]);
     return claimed.filter((delivery) => !mine.has(delivery.id));
@@ -196,7 +197,7 @@ export class Dispatcher {
   async #idle(): Promise<void> {
     if (this.#stopping !== undefined) return;
     // While deliveries are in flight their completions wake the loop; only an idle worker looks ahead.
-    const due = this.#inFlight.size === 0 ? this.queue.nextDueAt() : undefined;
+    const due = this.#inFlight.size === 0 ? this.queue.nextDueAt(this.endpoints.disabledIds()) : undefined;
     const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

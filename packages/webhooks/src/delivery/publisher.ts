@@ -6,6 +6,7 @@ import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { CORE, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
 import { EVENT_TYPE, matchesEvent } from '../endpoints/event-filter.js';
+import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { sortableId } from './sortable-id.js';
@@ -40,11 +41,11 @@ export class Publisher {
   readonly #insertEvent;
   readonly #insertDelivery;
   readonly #existing;
-  readonly #enabledEndpoints;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
     @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
+    @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
     @inject(CORE.Clock) private readonly clock: Clock,
   ) {
     this.#insertEvent = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)');
@@ -53,7 +54,6 @@ export class Publisher {
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
-    this.#enabledEndpoints = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
   }
 
   /**
@@ -87,7 +87,7 @@ export class Publisher {
       results = this.db.transaction(() => {
         // Read inside the transaction: exactly the endpoints enabled when the event is committed,
         // whichever process changed them.
-        const endpoints = (this.#enabledEndpoints.all() as Array<{ id: string; events: string }>).map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
+        const endpoints = this.endpoints.enabled().map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
         return batch.map((event) => this.#insert(event, endpoints));
       })();
     } catch (error) {

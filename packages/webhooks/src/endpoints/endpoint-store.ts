@@ -68,6 +68,8 @@ export interface EndpointStore {
   disable(id: string, reason: string): Promise<EndpointView>;
   /** Enabled endpoints whose event filter matches `type`. */
   matching(type: string): DeliveryTarget[];
+  /** Endpoints that exist but are disabled: their deliveries wait, unclaimed. */
+  disabledIds(): string[];
   /** The endpoint with its signing secrets, for the dispatcher; undefined when deleted. */
   target(id: string): DeliveryTarget | undefined;
   /** Records the outcome of a delivery for auto-disable: when failures started, or that they stopped. */

@@ -1,4 +1,7 @@
-/** `EndpointStore` on SQLite: signing secrets sealed with the core key ring, a small cache for the hot paths. */
+/**
+ * The rules of `EndpointStore` over either storage (EndpointRecords): validation, the secret check,
+ * signing secrets sealed with the core key ring, failing periods, and a small cache for the hot paths.
+ */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
@@ -10,35 +13,15 @@ import {
   type Clock,
   type KeyRing,
   type SecretStore,
-  type SqliteDatabase,
   zodIssues,
 } from '@tessera/core';
+import type { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
+import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
 import type { DeliveryTarget, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
 import { EVENT_PATTERN, matchesEvent } from './event-filter.js';
 import { SIGNING_SECRET, SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
-
-interface EndpointRow {
-  id: string;
-  name: string;
-  url: string;
-  secret_id: string;
-  events: string;
-  enabled: number;
-  disabled_reason: string | null;
-  timeout_ms: number;
-  retry_schedule: string | null;
-  headers: string;
-  signing_secret: string | null;
-  previous_signing_secret: string | null;
-  previous_signing_expires_at: number | null;
-  failing_since: number | null;
-  last_failed_at: number | null;
-  revision: number;
-  created_at: number;
-  updated_at: number;
-}
 
 const RESERVED_HEADERS = new Set([
   'authorization',
@@ -111,13 +94,14 @@ const FAILING_GAP_MS = 86_400_000;
 const CACHE_TTL_MS = 2_000;
 
 @injectable()
-export class SqliteEndpointStore implements EndpointStore {
+export class EndpointStoreService implements EndpointStore {
   #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
   /** Endpoints whose rotated-out signing secret may still be in its grace period. */
   readonly #signing = new Map<string, { previousUntil: number; duringGrace: DeliveryTarget }>();
 
   constructor(
-    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
+    @inject(WEBHOOKS.EndpointRecords) private readonly records: EndpointRecords,
+    @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
     @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
     @inject(CORE.SecretStore) private readonly secrets: SecretStore,
     @inject(CORE.KeyRing) private readonly keys: KeyRing,
@@ -150,14 +134,7 @@ export class SqliteEndpointStore implements EndpointStore {
       created_at: now,
       updated_at: now,
     };
-    this.db
-      .prepare(
-        `INSERT INTO webhook_endpoints (id, name, url, secret_id, events, enabled, disabled_reason, timeout_ms, retry_schedule, headers,
-           signing_secret, previous_signing_secret, previous_signing_expires_at, failing_since, last_failed_at, revision, created_at, updated_at)
-         VALUES (@id, @name, @url, @secret_id, @events, @enabled, @disabled_reason, @timeout_ms, @retry_schedule, @headers,
-           @signing_secret, @previous_signing_secret, @previous_signing_expires_at, @failing_since, @last_failed_at, @revision, @created_at, @updated_at)`,
-      )
-      .run(row);
+    this.records.insert(row);
     this.#cache = undefined;
     return { endpoint: this.#view(row), ...(signingSecret !== undefined && { signingSecret }) };
   }
@@ -167,7 +144,7 @@ export class SqliteEndpointStore implements EndpointStore {
   }
 
   async list(): Promise<EndpointView[]> {
-    return (this.db.prepare('SELECT * FROM webhook_endpoints ORDER BY created_at, id').all() as EndpointRow[]).map((row) => this.#view(row));
+    return this.records.all().map((row) => this.#view(row));
   }
 
   async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
@@ -200,10 +177,8 @@ export class SqliteEndpointStore implements EndpointStore {
 
   async delete(id: string): Promise<void> {
     this.#row(id);
-    this.db.transaction(() => {
-      this.db.prepare(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', lease_owner = NULL WHERE endpoint_id = ? AND status IN ('pending', 'delivering')`).run(id);
-      this.db.prepare('DELETE FROM webhook_endpoints WHERE id = ?').run(id);
-    })();
+    // Its waiting deliveries fail first: should that fail, the endpoint is still there to try again.
+    this.queue.failEndpoint(id, this.clock.now(), () => this.records.remove(id));
     this.#cache = undefined;
   }
 
@@ -236,6 +211,12 @@ export class SqliteEndpointStore implements EndpointStore {
     return out;
   }
 
+  disabledIds(): string[] {
+    const ids: string[] = [];
+    for (const target of this.#targets().values()) if (!target.enabled) ids.push(target.id);
+    return ids;
+  }
+
   target(id: string): DeliveryTarget | undefined {
     const target = this.#targets().get(id);
     if (!target) return undefined;
@@ -252,16 +233,7 @@ export class SqliteEndpointStore implements EndpointStore {
     const cached = this.#targets().get(id);
     // The common case, on every success of a healthy endpoint: nothing to write.
     if (!failing && cached && cached.failingSince === null) return { failingSince: null };
-    const now = this.clock.now();
-    const row = this.db
-      .prepare(
-        failing
-          ? `UPDATE webhook_endpoints SET failing_since = CASE WHEN failing_since IS NULL OR last_failed_at < @now - ${FAILING_GAP_MS} THEN @now ELSE failing_since END,
-               last_failed_at = @now WHERE id = @id RETURNING failing_since`
-          : 'UPDATE webhook_endpoints SET failing_since = NULL, last_failed_at = NULL WHERE id = @id RETURNING failing_since',
-      )
-      .get({ id, now }) as { failing_since: number | null } | undefined;
-    const failingSince = row ? row.failing_since : null;
+    const failingSince = this.records.markFailing(id, failing, this.clock.now(), FAILING_GAP_MS) ?? null;
     if (cached) cached.failingSince = failingSince === null ? null : new Date(failingSince).toISOString();
     return { failingSince };
   }
@@ -271,7 +243,7 @@ export class SqliteEndpointStore implements EndpointStore {
     if (this.#cache && wall - this.#cache.at < CACHE_TTL_MS) return this.#cache.targets;
     const targets = new Map<string, DeliveryTarget>();
     this.#signing.clear();
-    for (const row of this.db.prepare('SELECT * FROM webhook_endpoints').all() as EndpointRow[]) {
+    for (const row of this.records.all()) {
       const current = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
       const target = { ...this.#view(row), signingSecrets: current };
       targets.set(row.id, target);
@@ -296,23 +268,13 @@ export class SqliteEndpointStore implements EndpointStore {
   }
 
   #row(id: string): EndpointRow {
-    const row = this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id) as EndpointRow | undefined;
+    const row = this.records.find(id);
     if (!row) throw new NotFoundError('webhook endpoint', id);
     return row;
   }
 
   #write(next: EndpointRow): void {
-    const result = this.db
-      .prepare(
-        `UPDATE webhook_endpoints SET name = @name, url = @url, secret_id = @secret_id, events = @events, enabled = @enabled,
-           disabled_reason = @disabled_reason, timeout_ms = @timeout_ms, retry_schedule = @retry_schedule, headers = @headers,
-           signing_secret = @signing_secret, previous_signing_secret = @previous_signing_secret,
-           previous_signing_expires_at = @previous_signing_expires_at, failing_since = @failing_since, last_failed_at = @last_failed_at,
-           revision = @revision, updated_at = @updated_at
-         WHERE id = @id AND revision = @revision - 1`,
-      )
-      .run(next);
-    if (result.changes === 0) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
+    if (!this.records.replace(next)) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
     this.#cache = undefined;
   }
 

@@ -1,0 +1,63 @@
+/** Endpoint rows in a Map: for tests and embedded use where nothing about endpoints must outlive the process. */
+import { injectable } from 'inversify';
+import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
+
+@injectable()
+export class MemoryEndpointRecords implements EndpointRecords {
+  /** Copies in and out, so a caller holding a row can never change what is stored. */
+  readonly #rows = new Map<string, EndpointRow>();
+
+  insert(row: EndpointRow): void {
+    if (this.#rows.has(row.id)) throw new Error(`endpoint ${row.id} already exists`);
+    this.#rows.set(row.id, { ...row });
+  }
+
+  find(id: string): EndpointRow | undefined {
+    const row = this.#rows.get(id);
+    return row && { ...row };
+  }
+
+  all(): EndpointRow[] {
+    return [...this.#rows.values()].sort((a, b) => a.created_at - b.created_at || binary(a.id, b.id)).map((row) => ({ ...row }));
+  }
+
+  enabled(): Array<{ id: string; events: string }> {
+    return [...this.#rows.values()].filter((row) => row.enabled === 1).map(({ id, events }) => ({ id, events }));
+  }
+
+  replace(row: EndpointRow): boolean {
+    const current = this.#rows.get(row.id);
+    if (!current || current.revision !== row.revision - 1) return false;
+    this.#rows.set(row.id, { ...row });
+    return true;
+  }
+
+  remove(id: string): void {
+    this.#rows.delete(id);
+  }
+
+  markFailing(id: string, failing: boolean, now: number, gapMs: number): number | null | undefined {
+    const row = this.#rows.get(id);
+    if (!row) return undefined;
+    if (!failing) {
+      row.failing_since = null;
+      row.last_failed_at = null;
+    } else {
+      if (row.failing_since === null || (row.last_failed_at ?? now) < now - gapMs) row.failing_since = now;
+      row.last_failed_at = now;
+    }
+    return row.failing_since;
+  }
+
+  usingSecret(secretId: string): Array<{ id: string; name: string }> {
+    return [...this.#rows.values()]
+      .filter((row) => row.secret_id === secretId)
+      .sort((a, b) => binary(a.name, b.name))
+      .map(({ id, name }) => ({ id, name }));
+  }
+}
+
+/** The order SQLite's default BINARY collation gives, so both storages list alike. */
+function binary(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

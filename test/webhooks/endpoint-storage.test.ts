@@ -1,0 +1,102 @@
+/** The endpoint store on both storages (SQLite and memory): the same rules, the same answers, and deliveries that follow them. */
+import { describe, expect, it } from 'vitest';
+import { WEBHOOKS, type EndpointRecords } from '@tessera/webhooks';
+import type { SqliteDatabase } from '@tessera/core';
+import { FakeClock } from '../support/fake-clock.js';
+import { startTestWebhooks } from '../support/start-test-webhooks.js';
+import { waitFor } from '../support/wait-for.js';
+
+const rowsInTable = (world: Awaited<ReturnType<typeof startTestWebhooks>>): number =>
+  world.container.get<SqliteDatabase>(WEBHOOKS.Database).prepare('SELECT COUNT(*) FROM webhook_endpoints').pluck().get() as number;
+
+describe.each(['sqlite', 'memory'] as const)('endpoint store (%s storage)', (storage) => {
+  it('creates, lists, updates with revisions, disables and deletes', async () => {
+    const world = await startTestWebhooks({ webhooks: { storage } });
+    const first = await world.createEndpoint({ name: 'orders', events: ['order.*'], headers: { 'x-tenant': 'acme' } });
+    const second = await world.createEndpoint({ name: 'billing', events: ['invoice.paid'], signing: 'none' });
+    expect(first.endpoint).toMatchObject({ name: 'orders', events: ['order.*'], enabled: true, revision: 1, headers: { 'x-tenant': 'acme' }, signing: { enabled: true } });
+    expect(second.signingSecret).toBeUndefined();
+    expect((await world.endpoints.list()).map((e) => e.name)).toEqual(['orders', 'billing']);
+    expect(rowsInTable(world)).toBe(storage === 'memory' ? 0 : 2);
+
+    const updated = await world.endpoints.update(first.endpoint.id, { events: ['order.created'], timeoutMs: 2_000 });
+    expect(updated).toMatchObject({ events: ['order.created'], timeoutMs: 2_000, revision: 2 });
+    expect(await world.endpoints.get(first.endpoint.id)).toEqual(updated);
+
+    const disabled = await world.endpoints.disable(second.endpoint.id, 'for the test');
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: 'for the test', revision: 2 });
+    expect(world.endpoints.disabledIds()).toEqual([second.endpoint.id]);
+    expect(world.endpoints.matching('invoice.paid')).toEqual([]);
+    expect(world.endpoints.matching('order.created').map((t) => t.id)).toEqual([first.endpoint.id]);
+
+    await world.endpoints.delete(second.endpoint.id);
+    await expect(world.endpoints.get(second.endpoint.id)).rejects.toMatchObject({ code: 'not-found' });
+    expect((await world.endpoints.list()).map((e) => e.name)).toEqual(['orders']);
+  });
+
+  it('refuses a stale revision instead of losing a change', async () => {
+    const world = await startTestWebhooks({ webhooks: { storage } });
+    const { endpoint } = await world.createEndpoint();
+    const records = world.container.get<EndpointRecords>(WEBHOOKS.EndpointRecords);
+    const stored = records.find(endpoint.id)!;
+    expect(records.replace({ ...stored, revision: stored.revision + 1 })).toBe(true);
+    // A second writer that read the same revision loses, and says so.
+    expect(records.replace({ ...stored, revision: stored.revision + 1 })).toBe(false);
+  });
+
+  it('refuses to delete a secret an endpoint uses, and rotates signing secrets with a grace period', async () => {
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { storage } });
+    const { endpoint, secret, signingSecret } = await world.createEndpoint();
+    await expect(world.secrets.delete(secret.id)).rejects.toMatchObject({ code: 'secret-in-use', message: expect.stringContaining(endpoint.id) });
+    const rotated = await world.endpoints.rotateSigningSecret(endpoint.id, { graceMs: 60_000 });
+    expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([rotated.signingSecret, signingSecret]);
+    clock.advance(60_001);
+    expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([rotated.signingSecret]);
+  });
+
+  it('keeps failing periods: a failure starts one, a later failure continues it, a success ends it', async () => {
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { storage } });
+    const { endpoint } = await world.createEndpoint();
+    const started = clock.now();
+    expect(world.endpoints.markFailing(endpoint.id, true)).toEqual({ failingSince: started });
+    clock.advance(3_600_000);
+    expect(world.endpoints.markFailing(endpoint.id, true)).toEqual({ failingSince: started });
+    expect(world.endpoints.markFailing(endpoint.id, false)).toEqual({ failingSince: null });
+    // After a quiet gap of more than a day, a failure starts a new period.
+    clock.advance(2 * 86_400_000);
+    expect(world.endpoints.markFailing(endpoint.id, true)).toEqual({ failingSince: clock.now() });
+  });
+
+  it('delivers to its endpoints, holds the backlog of a disabled one, and fails the deliveries of a deleted one', async () => {
+    const world = await startTestWebhooks({ webhooks: { storage } });
+    const live = await world.createEndpoint({ path: '/live', events: ['ping'] });
+    const paused = await world.createEndpoint({ path: '/paused', events: ['ping'] });
+    const doomed = await world.createEndpoint({ path: '/doomed', events: ['ping'] });
+    await world.endpoints.disable(paused.endpoint.id, 'paused by the test');
+    await world.endpoints.disable(doomed.endpoint.id, 'about to go');
+    const ids = await world.publisher.publish({ type: 'ping', data: { n: 1 } });
+    // A disabled endpoint gets no delivery for a new event; enabling it again is what brings new ones.
+    expect(ids).toHaveLength(1);
+    await world.endpoints.update(paused.endpoint.id, { enabled: true });
+    await world.endpoints.update(doomed.endpoint.id, { enabled: true });
+    const more = await world.publisher.publish({ type: 'ping', data: { n: 2 } });
+    expect(more).toHaveLength(3);
+    await world.endpoints.disable(paused.endpoint.id, 'paused again');
+    await world.endpoints.delete(doomed.endpoint.id);
+
+    world.dispatcher.start();
+    await waitFor(() => world.receiver.requests.filter((r) => r.path === '/live').length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(world.receiver.requests.map((r) => r.path).sort()).toEqual(['/live', '/live']);
+    const byEndpoint = async (endpointId: string) => (await world.deliveries.list({ endpointId })).map((d) => d.status);
+    expect(await byEndpoint(live.endpoint.id)).toEqual(['succeeded', 'succeeded']);
+    expect(await byEndpoint(paused.endpoint.id)).toEqual(['pending']);
+    expect(await byEndpoint(doomed.endpoint.id)).toEqual(['failed']);
+
+    await world.endpoints.update(paused.endpoint.id, { enabled: true });
+    world.dispatcher.wake();
+    await waitFor(async () => (await byEndpoint(paused.endpoint.id))[0] === 'succeeded');
+  });
+});
