@@ -76,6 +76,22 @@ describe('publishing', () => {
     expect(world.receiver.count).toBe(1);
   });
 
+  it('sends a test event to one endpoint only, whatever its filter, and refuses a missing or disabled one', async () => {
+    const world = await startTestWebhooks();
+    const target = await world.createEndpoint({ events: ['invoice.*'] });
+    const other = await world.createEndpoint({ events: ['*'] });
+    const ids = await world.publisher.publish({ type: 'webhook.test', data: { hello: 'operator' }, endpointId: target.endpoint.id });
+    expect(ids).toHaveLength(1);
+    expect((await world.deliveries.get(ids[0]!)).endpointId).toBe(target.endpoint.id);
+    await expect(world.publisher.publish({ type: 'webhook.test', data: {}, endpointId: 'ep_missing' })).rejects.toMatchObject({
+      issues: [{ field: 'endpointId', message: "webhook endpoint 'ep_missing' does not exist" }],
+    });
+    await world.endpoints.disable(other.endpoint.id, 'test');
+    await expect(world.publisher.publish({ type: 'webhook.test', data: {}, endpointId: other.endpoint.id })).rejects.toMatchObject({
+      issues: [{ field: 'endpointId', message: expect.stringContaining('is disabled; enable it first') }],
+    });
+  });
+
   it('rejects a malformed event before writing anything', async () => {
     const world = await startTestWebhooks();
     await world.createEndpoint();

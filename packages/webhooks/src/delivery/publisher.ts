@@ -16,6 +16,11 @@ export interface PublishInput {
   id?: string;
   type: string;
   data: unknown;
+  /**
+   * Only this endpoint, whatever its event filter (a test event, "Send test event"). It must exist and
+   * be enabled, else a `ValidationError` names the field.
+   */
+  endpointId?: string;
 }
 
 const inputSchema = z
@@ -23,12 +28,14 @@ const inputSchema = z
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'id may contain letters, digits and _ . : - (at most 100)').optional(),
     type: z.string({ error: 'type is required' }).max(200).regex(EVENT_TYPE, 'type is dot-separated words, e.g. invoice.paid'),
     data: z.unknown().refine((value) => value !== undefined, { message: 'data is required (any JSON value)' }),
+    endpointId: z.string().min(1).optional(),
   })
   .strict();
 
 interface PendingEvent {
   eventId: string;
   type: string;
+  endpointId: string | undefined;
   payload: string;
   now: number;
   resolve: (ids: string[]) => void;
@@ -64,7 +71,12 @@ export class Publisher {
   publish(input: PublishInput): Promise<string[]> {
     const parsed = inputSchema.safeParse(input);
     if (!parsed.success) return Promise.reject(new ValidationError('The event', zodIssues(parsed.error)));
-    const { type, data } = parsed.data;
+    const { type, data, endpointId } = parsed.data;
+    if (endpointId !== undefined) {
+      const target = this.endpoints.find(endpointId);
+      const problem = !target ? `webhook endpoint '${endpointId}' does not exist` : target.enabled !== 1 ? `webhook endpoint '${target.name}' is disabled; enable it first` : undefined;
+      if (problem) return Promise.reject(new ValidationError('The event', [{ field: 'endpointId', message: problem }]));
+    }
     const now = this.clock.now();
     const eventId = parsed.data.id ?? sortableId('evt', now);
     let payload: string;
@@ -74,7 +86,7 @@ export class Publisher {
       return Promise.reject(new ValidationError('The event', [{ field: 'data', message: `data must be JSON-serialisable (${(error as Error).message})` }]));
     }
     return new Promise((resolve, reject) => {
-      this.#batch.push({ eventId, type, payload, now, resolve, reject });
+      this.#batch.push({ eventId, type, endpointId, payload, now, resolve, reject });
       if (this.#batch.length === 1) setImmediate(() => this.#flush());
     });
   }
@@ -100,7 +112,8 @@ export class Publisher {
 
   #insert(event: PendingEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): string[] {
     if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) return this.#existing.all(event.eventId) as string[];
-    return endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)).map((target) => {
+    const chosen = event.endpointId === undefined ? endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : endpoints.filter((endpoint) => endpoint.id === event.endpointId);
+    return chosen.map((target) => {
       const id = sortableId('msg', event.now);
       this.#insertDelivery.run(id, event.eventId, target.id, event.type, event.now, event.now, event.now);
       return id;
