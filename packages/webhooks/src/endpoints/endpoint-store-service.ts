@@ -205,6 +205,18 @@ export class EndpointStoreService implements EndpointStore {
     return this.#view(next);
   }
 
+  async resealSigningSecrets(): Promise<number> {
+    let changed = 0;
+    for (const row of this.records.all()) {
+      const stale = (value: string | null) => value !== null && this.keys.needsRotation(value);
+      if (!stale(row.signing_secret) && !stale(row.previous_signing_secret)) continue;
+      const reseal = (value: string | null) => (value === null ? null : this.keys.encrypt(this.keys.decrypt(value, row.id), row.id));
+      this.#write({ ...row, signing_secret: reseal(row.signing_secret), previous_signing_secret: reseal(row.previous_signing_secret), revision: row.revision + 1 });
+      changed++;
+    }
+    return changed;
+  }
+
   matching(type: string): DeliveryTarget[] {
     const out: DeliveryTarget[] = [];
     for (const target of this.#targets().values()) if (target.enabled && matchesEvent(target.events, type)) out.push(this.target(target.id) as DeliveryTarget);

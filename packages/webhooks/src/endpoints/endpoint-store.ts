@@ -66,6 +66,8 @@ export interface EndpointStore {
   /** A new signing secret (shown once); the old one keeps being sent alongside during the grace period. */
   rotateSigningSecret(id: string, options?: { graceMs?: number }): Promise<EndpointWithSecret>;
   disable(id: string, reason: string): Promise<EndpointView>;
+  /** Re-encrypts signing secrets sealed with an older key under the key ring's primary key (key rotation); returns how many endpoints changed. */
+  resealSigningSecrets(): Promise<number>;
   /** Enabled endpoints whose event filter matches `type`. */
   matching(type: string): DeliveryTarget[];
   /** Endpoints that exist but are disabled: their deliveries wait, unclaimed. */

@@ -1,0 +1,35 @@
+/** Parses one command's flags strictly (an unknown flag is a usage error) and reads them typed. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './cli-errors.js';
+
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parseFlags(args: readonly string[], options: FlagSpec, usage: string): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}. Usage: ${usage}`);
+  }
+}
+
+export function one(parsed: ParsedArgs, what: string, usage: string): string {
+  if (parsed.positionals.length !== 1) throw new UsageError(`Give exactly one ${what}. Usage: ${usage}`);
+  return parsed.positionals[0] as string;
+}
+
+export function text(parsed: ParsedArgs, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function required(parsed: ParsedArgs, name: string, usage: string): string {
+  const value = text(parsed, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required. Usage: ${usage}`);
+  return value;
+}

@@ -1,0 +1,58 @@
+/** What every CLI command works with: the resolved configuration, where to print, and Tessera's services on the data directory. */
+import type { Container, ServiceIdentifier } from 'inversify';
+import { CORE, NotFoundError, type SecretStore, type SecretView } from '@tessera/core';
+import { WEBHOOKS, type EndpointStore, type EndpointView } from '@tessera/webhooks';
+import type { ServerConfig } from '../config/server-config.js';
+import { createTesseraContainer } from '../tessera-container.js';
+import type { Output } from './cli-output.js';
+
+export class CliContext {
+  #container: Container | undefined;
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly output: Output,
+    readonly stdin: NodeJS.ReadStream = process.stdin,
+  ) {}
+
+  /** Opened on first use, so `--help` and usage errors never touch the data directory. */
+  get container(): Container {
+    this.#container ??= createTesseraContainer(this.config);
+    return this.#container;
+  }
+
+  get<T>(id: ServiceIdentifier<T>): T {
+    return this.container.get<T>(id);
+  }
+
+  /** A secret by id, or by name when no id matches. */
+  async secret(idOrName: string): Promise<SecretView> {
+    const secrets = this.get<SecretStore>(CORE.SecretStore);
+    try {
+      return await secrets.get(idOrName);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const byName = (await secrets.list()).find((secret) => secret.name === idOrName);
+      if (!byName) throw new NotFoundError('secret', idOrName);
+      return byName;
+    }
+  }
+
+  /** A webhook endpoint by id, or by name when no id matches. */
+  async webhook(idOrName: string): Promise<EndpointView> {
+    const endpoints = this.get<EndpointStore>(WEBHOOKS.EndpointStore);
+    try {
+      return await endpoints.get(idOrName);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const byName = (await endpoints.list()).find((endpoint) => endpoint.name === idOrName);
+      if (!byName) throw new NotFoundError('webhook endpoint', idOrName);
+      return byName;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#container?.unbindAllAsync();
+    this.#container = undefined;
+  }
+}

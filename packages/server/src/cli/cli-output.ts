@@ -1,0 +1,53 @@
+/** How the CLI prints: aligned tables for people, `--json` for scripts, and a progress bar on stderr. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+  /** True when stderr is a terminal: progress redraws in place. */
+  interactive: boolean;
+}
+
+export const processOutput: Output = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  interactive: process.stderr.isTTY === true,
+};
+
+export function printJson(output: Output, value: unknown): void {
+  output.out(JSON.stringify(value, null, 2));
+}
+
+/** Columns padded to their widest cell; an empty list says so instead of printing a bare header. */
+export function printTable(output: Output, headers: readonly string[], rows: ReadonlyArray<readonly string[]>, empty: string): void {
+  if (rows.length === 0) {
+    output.out(empty);
+    return;
+  }
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  output.out(line(headers));
+  for (const row of rows) output.out(line(row));
+}
+
+/** `[██████░░░░░░] 50% 5/10 secrets`: redrawn in place on a terminal, printed at each quarter otherwise. */
+export function progressBar(output: Output, label: string): (done: number, total: number) => void {
+  let lastQuarter = -1;
+  return (done, total) => {
+    const ratio = total === 0 ? 1 : done / total;
+    const width = 24;
+    const filled = Math.round(ratio * width);
+    const bar = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${done}/${total} ${label}`;
+    if (output.interactive) {
+      process.stderr.write(`\r${bar}${done === total ? '\n' : ''}`);
+      return;
+    }
+    const quarter = Math.floor(ratio * 4);
+    if (quarter !== lastQuarter) {
+      lastQuarter = quarter;
+      output.err(bar);
+    }
+  };
+}

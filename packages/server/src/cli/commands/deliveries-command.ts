@@ -1,0 +1,78 @@
+/** `tessera deliveries list|show|retry`: the delivery log, every attempt, and a manual retry with the same webhook-id. */
+import { WEBHOOKS, type DeliveryLog, type DeliveryStatus } from '@tessera/webhooks';
+import { one, parseFlags, text } from '../cli-args.js';
+import type { CliContext } from '../cli-context.js';
+import { UsageError } from '../cli-errors.js';
+import { printJson, printTable } from '../cli-output.js';
+
+export const DELIVERIES_USAGE = [
+  'tessera deliveries list [--webhook <id|name>] [--status pending|delivering|succeeded|failed] [--event-type <type>] [--limit <n>] [--json]',
+  'tessera deliveries show <id> [--json]',
+  'tessera deliveries retry <id> [--json]',
+];
+
+const STATUSES = ['pending', 'delivering', 'succeeded', 'failed'];
+
+export async function deliveriesCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+  switch (action) {
+    case 'list':
+      return list(args, cli);
+    case 'show':
+      return show(args, cli);
+    case 'retry':
+      return retry(args, cli);
+    default:
+      throw new UsageError(`Unknown deliveries command '${action ?? ''}'. Usage:\n  ${DELIVERIES_USAGE.join('\n  ')}`);
+  }
+}
+
+async function list(args: string[], cli: CliContext): Promise<void> {
+  const usage = DELIVERIES_USAGE[0] as string;
+  const parsed = parseFlags(
+    args,
+    { json: { type: 'boolean' }, webhook: { type: 'string' }, status: { type: 'string' }, 'event-type': { type: 'string' }, limit: { type: 'string' } },
+    usage,
+  );
+  const status = text(parsed, 'status');
+  if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status is one of ${STATUSES.join(', ')}. Usage: ${usage}`);
+  const limitText = text(parsed, 'limit');
+  const limit = limitText === undefined ? 50 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number. Usage: ${usage}`);
+  const webhook = text(parsed, 'webhook');
+  const eventType = text(parsed, 'event-type');
+  const deliveries = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).list({
+    limit,
+    ...(webhook !== undefined && { endpointId: (await cli.webhook(webhook)).id }),
+    ...(status !== undefined && { status: status as DeliveryStatus }),
+    ...(eventType !== undefined && { eventType }),
+  });
+  if (parsed.values.json) return printJson(cli.output, deliveries);
+  printTable(
+    cli.output,
+    ['ID', 'STATUS', 'ATTEMPTS', 'LAST', 'EVENT', 'WEBHOOK', 'CREATED'],
+    deliveries.map((d) => [d.id, d.status, String(d.attempts), d.lastError ?? (d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`), d.eventType, d.endpointId, d.createdAt.slice(0, 19).replace('T', ' ')]),
+    'No deliveries match.',
+  );
+}
+
+async function show(args: string[], cli: CliContext): Promise<void> {
+  const usage = DELIVERIES_USAGE[1] as string;
+  const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
+  const delivery = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).get(one(parsed, 'delivery id', usage));
+  if (parsed.values.json) return printJson(cli.output, delivery);
+  cli.output.out(`${delivery.id}  ${delivery.status}  event ${delivery.eventType} (${delivery.eventId})  webhook ${delivery.endpointId}`);
+  cli.output.out(`created ${delivery.createdAt}${delivery.nextAttemptAt && delivery.status === 'pending' ? `, next attempt ${delivery.nextAttemptAt}` : ''}`);
+  if (delivery.attemptLog.length === 0) cli.output.out('no attempts yet');
+  for (const attempt of delivery.attemptLog) {
+    const outcome = attempt.status === null ? (attempt.errorCode ?? 'error') : `HTTP ${attempt.status}`;
+    cli.output.out(`  ${attempt.attemptedAt}  ${outcome}  ${attempt.latencyMs} ms${attempt.errorMessage ? `  ${attempt.errorMessage}` : ''}`);
+  }
+}
+
+async function retry(args: string[], cli: CliContext): Promise<void> {
+  const usage = DELIVERIES_USAGE[2] as string;
+  const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
+  const summary = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).retry(one(parsed, 'delivery id', usage));
+  if (parsed.values.json) return printJson(cli.output, summary);
+  cli.output.out(`Delivery ${summary.id} is queued again with the same webhook-id; the running server sends it.`);
+}

@@ -1,0 +1,154 @@
+/** `tessera secrets list|create|show|test|delete`: create takes `--kind` and flags derived from the kind's fields. */
+import { CORE, type Clock, type FieldDeclaration, type SecretKindRegistry, type SecretStore, type SecretTester, type TestReport } from '@tessera/core';
+import type { TestResults } from '../../secret-tests/test-results.js';
+import { SERVER } from '../../tokens.js';
+import { one, parseFlags, required, text, type FlagSpec } from '../cli-args.js';
+import type { CliContext } from '../cli-context.js';
+import { CommandFailed, UsageError } from '../cli-errors.js';
+import { printJson, printTable } from '../cli-output.js';
+import { readSensitive } from '../read-sensitive.js';
+
+export const SECRETS_USAGE = [
+  'tessera secrets list [--kind <kind>] [--json]',
+  'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--description <text>] [--json]   (sensitive fields: stdin or prompt)',
+  'tessera secrets show <id|name> [--json]',
+  'tessera secrets test <id|name> [--json]',
+  'tessera secrets delete <id|name>',
+];
+
+const JSON_FLAG: FlagSpec = { json: { type: 'boolean' } };
+
+export async function secretsCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+  switch (action) {
+    case 'list':
+      return list(args, cli);
+    case 'create':
+      return create(args, cli);
+    case 'show':
+      return show(args, cli);
+    case 'test':
+      return test(args, cli);
+    case 'delete':
+      return remove(args, cli);
+    default:
+      throw new UsageError(`Unknown secrets command '${action ?? ''}'. Usage:\n  ${SECRETS_USAGE.join('\n  ')}`);
+  }
+}
+
+async function list(args: string[], cli: CliContext): Promise<void> {
+  const parsed = parseFlags(args, { ...JSON_FLAG, kind: { type: 'string' } }, SECRETS_USAGE[0] as string);
+  const kind = text(parsed, 'kind');
+  const secrets = await cli.get<SecretStore>(CORE.SecretStore).list(kind === undefined ? {} : { kind });
+  const tests = cli.get<TestResults>(SERVER.TestResults).all();
+  const rows = secrets.map((secret) => ({ ...secret, lastTest: tests.get(secret.id) ?? null }));
+  if (parsed.values.json) return printJson(cli.output, rows);
+  printTable(
+    cli.output,
+    ['NAME', 'KIND', 'ORIGIN', 'UPDATED', 'LAST TEST', 'ID'],
+    rows.map((s) => [s.name, s.kind, s.origin, s.updatedAt.slice(0, 19).replace('T', ' '), s.lastTest ? (s.lastTest.ok ? 'ok' : 'failed') : '—', s.id]),
+    'No secrets yet. Create one: tessera secrets create --kind general --name <name> --url <token URL> --username <user>',
+  );
+}
+
+/** `grantType` → `grant-type`: the flag of a declared field. */
+export function flagName(field: FieldDeclaration): string {
+  return field.name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+async function create(args: string[], cli: CliContext): Promise<void> {
+  const usage = SECRETS_USAGE[1] as string;
+  const kindId = peekFlag(args, 'kind');
+  if (!kindId) throw new UsageError(`--kind is required. Usage: ${usage}`);
+  const registry = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry);
+  const kind = registry.list().find((k) => k.id === kindId);
+  if (!kind) throw new UsageError(`Unknown kind '${kindId}'. Kinds: ${registry.list().map((k) => k.id).join(', ')}.`);
+  const spec: FlagSpec = { ...JSON_FLAG, kind: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } };
+  for (const field of kind.fields) spec[flagName(field)] = { type: 'string' };
+  const fieldUsage = `tessera secrets create --kind ${kind.id} --name <name> ${kind.fields
+    .filter((f) => !f.sensitive)
+    .map((f) => (f.required && f.default === undefined ? `--${flagName(f)} <${f.type}>` : `[--${flagName(f)} <${f.type}>]`))
+    .join(' ')}`;
+  const parsed = parseFlags(args, spec, fieldUsage);
+  const name = required(parsed, 'name', fieldUsage);
+  const sensitive = kind.fields.filter((f) => f.sensitive);
+  for (const field of sensitive) {
+    if (text(parsed, flagName(field)) !== undefined) {
+      throw new UsageError(`--${flagName(field)} is sensitive and is not taken on the command line (shell history, process lists): pipe it on stdin or type it at the prompt.`);
+    }
+  }
+  const params: Record<string, unknown> = {};
+  for (const field of kind.fields) {
+    const value = text(parsed, flagName(field));
+    if (value !== undefined) params[field.name] = value;
+  }
+  const values = await readSensitive(
+    sensitive.map((f) => f.label),
+    cli.stdin,
+  );
+  sensitive.forEach((field, i) => (params[field.name] = values[i]));
+  const description = text(parsed, 'description');
+  const created = await cli.get<SecretStore>(CORE.SecretStore).create({ name, kind: kind.id, params, ...(description !== undefined && { description }) });
+  if (parsed.values.json) return printJson(cli.output, created);
+  cli.output.out(`Created secret '${created.name}' (${created.id}), kind ${created.kind}. Test it: tessera secrets test ${created.name}`);
+}
+
+async function show(args: string[], cli: CliContext): Promise<void> {
+  const usage = SECRETS_USAGE[2] as string;
+  const parsed = parseFlags(args, JSON_FLAG, usage);
+  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  const lastTest = cli.get<TestResults>(SERVER.TestResults).get(secret.id);
+  if (parsed.values.json) return printJson(cli.output, { ...secret, lastTest });
+  const lines: Array<[string, string]> = [
+    ['id', secret.id],
+    ['name', secret.name],
+    ['kind', secret.kind],
+    ['origin', secret.origin],
+    ['description', secret.description || '—'],
+    ['revision', String(secret.revision)],
+    ['updated', secret.updatedAt],
+    ['last test', lastTest ? `${lastTest.ok ? 'ok' : 'failed'} at ${lastTest.testedAt}: ${lastTest.summary}` : 'never tested'],
+    ...Object.entries(secret.params).map(([key, value]): [string, string] => [`params.${key}`, typeof value === 'string' ? value : JSON.stringify(value)]),
+  ];
+  const width = Math.max(...lines.map(([key]) => key.length));
+  for (const [key, value] of lines) cli.output.out(`${key.padEnd(width)}  ${value}`);
+}
+
+async function test(args: string[], cli: CliContext): Promise<void> {
+  const usage = SECRETS_USAGE[3] as string;
+  const parsed = parseFlags(args, JSON_FLAG, usage);
+  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  const report = await cli.get<SecretTester>(CORE.SecretTester).test(secret.id);
+  cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, cli.get<Clock>(CORE.Clock).now());
+  if (parsed.values.json) printJson(cli.output, report);
+  else printReport(cli, secret.name, report);
+  if (!report.ok) throw new CommandFailed(`The test of secret '${secret.name}' failed: ${report.diagnostics.find((d) => d.level === 'error')?.message ?? 'no token'}`);
+}
+
+export function printReport(cli: CliContext, name: string, report: TestReport): void {
+  const status = report.status === undefined ? '' : ` (HTTP ${report.status})`;
+  cli.output.out(`${report.ok ? 'ok' : 'FAILED'}: secret '${name}'${status} in ${report.durationMs} ms`);
+  if (report.token) cli.output.out(`  token: ${report.token.type} ${report.token.preview}, expires in ${report.token.expiresInSeconds} s`);
+  for (const d of report.diagnostics) {
+    cli.output.out(`  ${d.level}: ${d.message}`);
+    if (d.hint) cli.output.out(`    hint: ${d.hint}`);
+  }
+}
+
+async function remove(args: string[], cli: CliContext): Promise<void> {
+  const usage = SECRETS_USAGE[4] as string;
+  const parsed = parseFlags(args, {}, usage);
+  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  await cli.get<SecretStore>(CORE.SecretStore).delete(secret.id);
+  cli.get<TestResults>(SERVER.TestResults).forget(secret.id);
+  cli.output.out(`Deleted secret '${secret.name}' (${secret.id}).`);
+}
+
+/** Reads one flag's value before the kind-specific flags are known. */
+function peekFlag(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === `--${name}`) return args[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+/** `tessera webhooks list|create|send-test`: endpoints, and a test event to one of them. */
+import { WEBHOOKS, type DeliveryLog, type EndpointStore, type Publisher } from '@tessera/webhooks';
+import { TEST_EVENT_TYPE } from '../../routes/webhook-routes.js';
+import { one, parseFlags, required, text } from '../cli-args.js';
+import type { CliContext } from '../cli-context.js';
+import { CommandFailed, UsageError } from '../cli-errors.js';
+import { printJson, printTable } from '../cli-output.js';
+
+export const WEBHOOKS_USAGE = [
+  'tessera webhooks list [--json]',
+  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--no-signing] [--json]',
+  'tessera webhooks send-test <id|name> [--wait <seconds>] [--json]',
+];
+
+export async function webhooksCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+  switch (action) {
+    case 'list':
+      return list(args, cli);
+    case 'create':
+      return create(args, cli);
+    case 'send-test':
+      return sendTest(args, cli);
+    default:
+      throw new UsageError(`Unknown webhooks command '${action ?? ''}'. Usage:\n  ${WEBHOOKS_USAGE.join('\n  ')}`);
+  }
+}
+
+async function list(args: string[], cli: CliContext): Promise<void> {
+  const parsed = parseFlags(args, { json: { type: 'boolean' } }, WEBHOOKS_USAGE[0] as string);
+  const endpoints = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).list();
+  if (parsed.values.json) return printJson(cli.output, endpoints);
+  printTable(
+    cli.output,
+    ['NAME', 'URL', 'EVENTS', 'STATE', 'SECRET', 'ID'],
+    endpoints.map((e) => [e.name, e.url, e.events.join(','), e.enabled ? 'enabled' : `disabled (${e.disabledReason ?? ''})`, e.secretId, e.id]),
+    'No webhooks yet. Create one: tessera webhooks create --url <url> --secret <secret name>',
+  );
+}
+
+async function create(args: string[], cli: CliContext): Promise<void> {
+  const usage = WEBHOOKS_USAGE[1] as string;
+  const parsed = parseFlags(
+    args,
+    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, 'no-signing': { type: 'boolean' } },
+    usage,
+  );
+  const url = required(parsed, 'url', usage);
+  const secret = await cli.secret(required(parsed, 'secret', usage));
+  const events = text(parsed, 'events');
+  const name = text(parsed, 'name');
+  const created = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).create({
+    url,
+    secretId: secret.id,
+    signing: parsed.values['no-signing'] ? 'none' : 'generate',
+    ...(events !== undefined && { events: events.split(',').map((e) => e.trim()) }),
+    ...(name !== undefined && { name }),
+  });
+  if (parsed.values.json) return printJson(cli.output, created);
+  cli.output.out(`Created webhook '${created.endpoint.name}' (${created.endpoint.id}) → ${created.endpoint.url}, events ${created.endpoint.events.join(',')}, secret '${secret.name}'.`);
+  if (created.signingSecret) cli.output.out(`Signing secret (shown only now; give it to the receiver): ${created.signingSecret}`);
+}
+
+async function sendTest(args: string[], cli: CliContext): Promise<void> {
+  const usage = WEBHOOKS_USAGE[2] as string;
+  const parsed = parseFlags(args, { json: { type: 'boolean' }, wait: { type: 'string' } }, usage);
+  const endpoint = await cli.webhook(one(parsed, 'webhook id or name', usage));
+  const waitText = text(parsed, 'wait');
+  const waitSeconds = waitText === undefined ? 0 : Number(waitText);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait takes a number of seconds. Usage: ${usage}`);
+  const [deliveryId] = await cli.get<Publisher>(WEBHOOKS.Publisher).publish({
+    type: TEST_EVENT_TYPE,
+    data: { message: `A test event from Tessera to webhook '${endpoint.name}'.` },
+    endpointId: endpoint.id,
+  });
+  const id = deliveryId as string;
+  if (waitSeconds === 0) {
+    if (parsed.values.json) return printJson(cli.output, { deliveryId: id });
+    cli.output.out(`Queued test delivery ${id} to '${endpoint.name}'; the running server sends it. Follow it: tessera deliveries show ${id}`);
+    return;
+  }
+  const log = cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
+  const deadline = Date.now() + waitSeconds * 1000;
+  let delivery = await log.get(id);
+  while (delivery.attempts === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    delivery = await log.get(id);
+  }
+  if (parsed.values.json) printJson(cli.output, delivery);
+  if (delivery.attempts === 0) throw new CommandFailed(`Test delivery ${id} was not attempted within ${waitSeconds} s: is \`tessera serve\` running on this data directory?`);
+  const last = delivery.attemptLog.at(-1);
+  if (delivery.status !== 'succeeded') {
+    throw new CommandFailed(`Test delivery ${id} to '${endpoint.name}' did not succeed: ${last?.errorMessage ?? `HTTP ${last?.status ?? '?'}`}`);
+  }
+  if (!parsed.values.json) cli.output.out(`Test delivery ${id} to '${endpoint.name}' succeeded: HTTP ${last?.status ?? '?'} in ${last?.latencyMs ?? '?'} ms.`);
+}

@@ -1,0 +1,81 @@
+/**
+ * The fastify application: the admin-token guard on every `/api` route, the API of DESIGN §3, the
+ * OpenAPI document, `/healthz`, `/metrics`, the web console, and errors in DESIGN §3's shape.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Container } from 'inversify';
+import type { Logger } from 'winston';
+import { CORE, type SqliteDatabase } from '@tessera/core';
+import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
+import { isAdminToken } from '../config/admin-token.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { secretRoutes } from '../routes/secret-routes.js';
+import { webhookRoutes } from '../routes/webhook-routes.js';
+import { SERVER } from '../tokens.js';
+import { ApiRoutes } from './api-route.js';
+import { consoleRoutes } from './console-routes.js';
+import { errorReply } from './error-reply.js';
+import { openApiDocument } from './openapi.js';
+import { SERVER_VERSION } from './server-version.js';
+
+export interface BuildServerOptions {
+  adminToken: string;
+}
+
+export async function buildServer(container: Container, options: BuildServerOptions): Promise<FastifyInstance> {
+  const logger = container.get<Logger>(CORE.Logger);
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/') && request.url !== '/api') return;
+    const header = request.headers.authorization;
+    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!isAdminToken(presented, options.adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="tessera"');
+      return reply.code(401).send({
+        error: {
+          code: 'unauthorized',
+          message: presented === undefined ? 'Send the admin token as "Authorization: Bearer <token>".' : 'The admin token is not valid. Check TESSERA_ADMIN_TOKEN or the dev token file.',
+        },
+      });
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorReply(error);
+    if (status >= 500) logger.error('request failed', { method: request.method, url: request.routeOptions.url ?? request.url, error: (error as Error).message });
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not-found', message: `There is no route ${request.method} ${request.url.split('?')[0]}. See /api/openapi.json.` } }),
+  );
+
+  const routes = new ApiRoutes(app);
+  secretRoutes(routes, container);
+  webhookRoutes(routes, container);
+  const document = openApiDocument(routes.docs, SERVER_VERSION);
+  app.get('/api/openapi.json', async () => document);
+
+  const db = container.get<SqliteDatabase>(CORE.Database);
+  const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+  app.get('/healthz', async (_request, reply) => {
+    let database = 'ok';
+    try {
+      db.prepare('SELECT 1').get();
+    } catch {
+      database = 'unavailable';
+    }
+    const ok = database === 'ok';
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database, dispatcher: dispatcher.running ? 'running' : 'stopped', version: SERVER_VERSION });
+  });
+  const metrics = container.get<Metrics>(SERVER.Metrics);
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+
+  await consoleRoutes(app);
+  return app;
+}

@@ -1,0 +1,97 @@
+/** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
+import type { Container } from 'inversify';
+import { CORE, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
+import type { ApiRoutes } from '../http/api-route.js';
+import type { LastTest, TestResults } from '../secret-tests/test-results.js';
+import { SERVER } from '../tokens.js';
+import { idParams, secretCreate, secretDraft, secretList, secretPatch } from './api-schemas.js';
+
+export type SecretWithTest = SecretView & { lastTest: LastTest | null };
+
+export function secretRoutes(routes: ApiRoutes, container: Container): void {
+  const secrets = container.get<SecretStore>(CORE.SecretStore);
+  const kinds = container.get<SecretKindRegistry>(CORE.SecretKindRegistry);
+  const tester = container.get<SecretTester>(CORE.SecretTester);
+  const results = container.get<TestResults>(SERVER.TestResults);
+  const clock = container.get<Clock>(CORE.Clock);
+  const withTest = (view: SecretView, last = results.get(view.id)): SecretWithTest => ({ ...view, lastTest: last });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/secret-kinds',
+    tag: 'secrets',
+    summary: 'Kinds of secret and the fields each declares (labels, types, help, which are sensitive)',
+    handler: async () =>
+      kinds.list().map((kind) => ({ id: kind.id, label: kind.label, description: kind.description ?? '', fields: kind.fields, defaults: kind.defaults })),
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/secrets',
+    tag: 'secrets',
+    summary: 'Secrets as masked views, with their last test',
+    query: secretList,
+    handler: async ({ query }) => {
+      const last = results.all();
+      return (await secrets.list(query)).map((view) => withTest(view, last.get(view.id) ?? null));
+    },
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/secrets',
+    tag: 'secrets',
+    summary: 'Create a secret (sensitive fields are encrypted and never returned)',
+    body: secretCreate,
+    status: 201,
+    handler: async ({ body }) => withTest(await secrets.create(body), null),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/secrets/test',
+    tag: 'secrets',
+    summary: 'Test a draft: run its real token request and report what happened',
+    body: secretDraft,
+    handler: async ({ body }) => tester.test(body),
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/secrets/:id',
+    tag: 'secrets',
+    summary: 'One secret as a masked view',
+    params: idParams,
+    handler: async ({ params }) => withTest(await secrets.get(params.id)),
+  });
+  routes.add({
+    method: 'PATCH',
+    url: '/api/secrets/:id',
+    tag: 'secrets',
+    summary: 'Change a secret; its cached token is dropped',
+    params: idParams,
+    body: secretPatch,
+    handler: async ({ params, body }) => withTest(await secrets.update(params.id, body)),
+  });
+  routes.add({
+    method: 'DELETE',
+    url: '/api/secrets/:id',
+    tag: 'secrets',
+    summary: 'Delete a secret (refused with 409 while a webhook or connector uses it)',
+    params: idParams,
+    status: 204,
+    handler: async ({ params }) => {
+      await secrets.delete(params.id);
+      results.forget(params.id);
+    },
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/secrets/:id/test',
+    tag: 'secrets',
+    summary: 'Test a saved secret: run its real token request and report what happened',
+    params: idParams,
+    handler: async ({ params }) => {
+      await secrets.get(params.id);
+      const report = await tester.test(params.id);
+      results.record(params.id, report, clock.now());
+      return report;
+    },
+  });
+}

@@ -1,0 +1,113 @@
+/** `/api/webhooks`, `/api/events` and `/api/deliveries`: endpoints, publishing, and the delivery log. */
+import type { Container } from 'inversify';
+import { WEBHOOKS, type DeliveryLog, type Dispatcher, type EndpointStore, type Publisher } from '@tessera/webhooks';
+import type { ApiRoutes } from '../http/api-route.js';
+import { deliveryList, eventPublish, idParams, webhookCreate, webhookPatch } from './api-schemas.js';
+
+/** The event type of "Send test event". */
+export const TEST_EVENT_TYPE = 'tessera.test';
+
+export function webhookRoutes(routes: ApiRoutes, container: Container): void {
+  const endpoints = container.get<EndpointStore>(WEBHOOKS.EndpointStore);
+  const publisher = container.get<Publisher>(WEBHOOKS.Publisher);
+  const deliveries = container.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
+  const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+
+  routes.add({ method: 'GET', url: '/api/webhooks', tag: 'webhooks', summary: 'Webhook endpoints', handler: async () => endpoints.list() });
+  routes.add({
+    method: 'POST',
+    url: '/api/webhooks',
+    tag: 'webhooks',
+    summary: 'Create a webhook endpoint; a generated signing secret is in this answer only',
+    body: webhookCreate,
+    status: 201,
+    handler: async ({ body }) => endpoints.create(body),
+  });
+  routes.add({ method: 'GET', url: '/api/webhooks/:id', tag: 'webhooks', summary: 'One webhook endpoint', params: idParams, handler: async ({ params }) => endpoints.get(params.id) });
+  routes.add({
+    method: 'PATCH',
+    url: '/api/webhooks/:id',
+    tag: 'webhooks',
+    summary: 'Change a webhook endpoint (enabled: true re-enables a disabled one)',
+    params: idParams,
+    body: webhookPatch,
+    handler: async ({ params, body }) => endpoints.update(params.id, body),
+  });
+  routes.add({
+    method: 'DELETE',
+    url: '/api/webhooks/:id',
+    tag: 'webhooks',
+    summary: 'Delete a webhook endpoint; its waiting deliveries fail',
+    params: idParams,
+    status: 204,
+    handler: async ({ params }) => endpoints.delete(params.id),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/webhooks/:id/test',
+    tag: 'webhooks',
+    summary: `Send a test event (${TEST_EVENT_TYPE}) to this endpoint only`,
+    params: idParams,
+    status: 202,
+    handler: async ({ params }) => {
+      const endpoint = await endpoints.get(params.id);
+      const [deliveryId] = await publisher.publish({
+        type: TEST_EVENT_TYPE,
+        data: { message: `A test event from Tessera to webhook '${endpoint.name}'.` },
+        endpointId: endpoint.id,
+      });
+      dispatcher.wake();
+      return { deliveryId };
+    },
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/webhooks/:id/rotate-signing-secret',
+    tag: 'webhooks',
+    summary: 'A new signing secret, shown once; the old one is still sent during the grace period',
+    params: idParams,
+    handler: async ({ params }) => endpoints.rotateSigningSecret(params.id),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/events',
+    tag: 'events',
+    summary: 'Publish an event: one delivery per matching endpoint, persisted before anything is sent',
+    body: eventPublish,
+    status: 202,
+    handler: async ({ body }) => {
+      const deliveryIds = await publisher.publish({ ...(body.id !== undefined && { id: body.id }), type: body.type, data: body.data });
+      dispatcher.wake();
+      return { deliveryIds };
+    },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/deliveries',
+    tag: 'deliveries',
+    summary: 'Deliveries, newest first, filtered by endpoint, status, event type and time',
+    query: deliveryList,
+    handler: async ({ query }) => deliveries.list(query),
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/deliveries/:id',
+    tag: 'deliveries',
+    summary: 'One delivery with its payload and every attempt',
+    params: idParams,
+    handler: async ({ params }) => deliveries.get(params.id),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/deliveries/:id/retry',
+    tag: 'deliveries',
+    summary: 'Retry a failed delivery now, with the same webhook-id',
+    params: idParams,
+    status: 202,
+    handler: async ({ params }) => {
+      const summary = await deliveries.retry(params.id);
+      dispatcher.wake();
+      return summary;
+    },
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Starts Tessera as a server: the container on the data directory, the dispatcher, the HTTP listener;
+ * prints where it listens and where the admin token is; on SIGTERM or SIGINT drains and exits.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Container } from 'inversify';
+import type { Logger } from 'winston';
+import { CORE } from '@tessera/core';
+import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
+import { loadAdminToken, type AdminToken } from './config/admin-token.js';
+import type { ServerConfig } from './config/server-config.js';
+import { buildServer } from './http/build-server.js';
+import { createTesseraContainer, type ContainerExtras } from './tessera-container.js';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  container: Container;
+  adminToken: AdminToken;
+  /** Stops listening, drains the dispatcher within `deadlineMs`, closes the database. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, extras: ContainerExtras & { print?: (line: string) => void; handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const print = extras.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const adminToken = loadAdminToken(config);
+  const container = createTesseraContainer(config, extras);
+  const logger = container.get<Logger>(CORE.Logger);
+  const app = await buildServer(container, { adminToken: adminToken.value });
+  const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+  dispatcher.start();
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (deadlineMs = 10_000): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new requests, draining deliveries', { deadlineMs });
+      await app.close();
+      const drained = await dispatcher.stop(deadlineMs);
+      await container.unbindAllAsync();
+      logger.info('stopped', drained);
+    })());
+
+  if (extras.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      print(`${signal} received: finishing deliveries in flight (up to 10 s), then exiting.`);
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error: (error as Error).message });
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+
+  print(`Tessera is running at ${url}`);
+  print(`  console and API: ${url}  (OpenAPI: ${url}api/openapi.json)`);
+  print(
+    adminToken.source === 'environment'
+      ? '  admin token: from TESSERA_ADMIN_TOKEN'
+      : `  admin token: ${adminToken.created ? 'generated into' : 'read from'} ${adminToken.source}  (show it: cat ${adminToken.source})`,
+  );
+  print(`  data: ${config.dataDir}`);
+  return { url, app, container, adminToken, stop };
+}

@@ -1,0 +1,16 @@
+/** Service identifiers of `@tessera/server`. */
+import type { ServiceIdentifier } from 'inversify';
+import type { ServerConfig } from './config/server-config.js';
+import type { Metrics } from './metrics/metrics.js';
+import type { TestResults } from './secret-tests/test-results.js';
+
+function id<T>(name: string): ServiceIdentifier<T> {
+  return Symbol.for(`tessera.server.${name}`);
+}
+
+export const SERVER = {
+  Config: id<ServerConfig>('Config'),
+  /** The last test report of each saved secret, for the console's list. */
+  TestResults: id<TestResults>('TestResults'),
+  Metrics: id<Metrics>('Metrics'),
+} as const;
