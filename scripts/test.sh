@@ -15,6 +15,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -d node_modules ] || npm ci
-npx tsc -b
+npm run build --silent
 npm run lint
 npx vitest run

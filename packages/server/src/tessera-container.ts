@@ -1,7 +1,7 @@
 /** Builds the container a Tessera server or CLI runs on: core, webhooks and connectors on the data directory's SQLite database. */
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import type { Logger } from 'winston';
+import type Transport from 'winston-transport';
 import { coreModule, type Clock } from '@tessera/core';
 import { connectorsModule } from '@tessera/connectors';
 import { webhooksModule } from '@tessera/webhooks';
@@ -10,8 +10,8 @@ import { serverKeyRing } from './config/server-keys.js';
 import { serverModule } from './server-module.js';
 
 export interface ContainerExtras {
-  /** A ready logger (tests capture lines); default JSON lines on stderr at the configured level. */
-  logger?: Logger;
+  /** Where log lines go (tests capture them); default JSON lines on stderr. Redaction applies either way. */
+  logTransports?: Transport[];
   clock?: Clock;
 }
 
@@ -24,7 +24,7 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
       ...(keyRing !== undefined && { keyRing }),
       production: config.production,
       network: { allowPrivate: config.allowPrivate, allow: config.allow },
-      ...(extras.logger ? { logger: extras.logger } : { logging: { level: config.logLevel } }),
+      logging: { level: config.logLevel, ...(extras.logTransports && { transports: extras.logTransports }) },
       ...(extras.clock && { clock: extras.clock }),
     }),
     webhooksModule(),

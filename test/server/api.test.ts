@@ -1,0 +1,195 @@
+/** The HTTP API through inject() on real SQLite: the admin-token guard, DESIGN §3's error shape, and the operator story end to end. */
+import { describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { randomCredential } from '../support/start-test-tessera.js';
+import { startTestServer, type TestServer } from '../support/start-test-server.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** Every route of DESIGN §3 under /api, with a placeholder id. */
+const DESIGN_ROUTES = [
+  ['GET', '/api/secret-kinds'],
+  ['GET', '/api/secrets'],
+  ['POST', '/api/secrets'],
+  ['GET', '/api/secrets/:id'],
+  ['PATCH', '/api/secrets/:id'],
+  ['DELETE', '/api/secrets/:id'],
+  ['POST', '/api/secrets/:id/test'],
+  ['POST', '/api/secrets/test'],
+  ['GET', '/api/webhooks'],
+  ['POST', '/api/webhooks'],
+  ['GET', '/api/webhooks/:id'],
+  ['PATCH', '/api/webhooks/:id'],
+  ['DELETE', '/api/webhooks/:id'],
+  ['POST', '/api/webhooks/:id/test'],
+  ['POST', '/api/events'],
+  ['GET', '/api/deliveries'],
+  ['GET', '/api/deliveries/:id'],
+  ['POST', '/api/deliveries/:id/retry'],
+] as const;
+
+async function createSecret(server: TestServer, name = 'crm-hook') {
+  const password = randomCredential('pw');
+  const response = await server.api('POST', '/api/secrets', {
+    name,
+    kind: 'general',
+    params: { url: server.tokenServer.tokenUrl, grantType: 'password', scope: 'read,write', username: 'svc-user', password },
+  });
+  expect(response.statusCode).toBe(201);
+  return { secret: response.json<{ id: string; name: string; params: Record<string, unknown> }>(), password };
+}
+
+describe('admin token', () => {
+  it('refuses every /api route without the admin token, or with a wrong one, and leaks nothing', async () => {
+    const server = await startTestServer();
+    const { secret, password } = await createSecret(server);
+    const document = (await server.api('GET', '/api/openapi.json')).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => [m.toUpperCase(), path.replace('{id}', ':id')]));
+    // The OpenAPI document lists every route of DESIGN §3 (and the guard below covers each one it lists).
+    for (const route of DESIGN_ROUTES) expect(documented).toContainEqual([...route]);
+    for (const [method, path] of [...documented, ['GET', '/api/openapi.json']] as Array<[string, string]>) {
+      const url = path.replace(':id', secret.id);
+      for (const headers of [{}, { authorization: 'Bearer wrong-token-of-the-same-shape' }, { authorization: `Basic ${server.adminToken}` }]) {
+        const response = await server.app.inject({ method: method as 'GET', url, headers, ...(method !== 'GET' && method !== 'DELETE' && { payload: {} }) });
+        expect(response.statusCode, `${method} ${url}`).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="tessera"');
+        const body = response.json<{ error: { code: string; message: string } }>();
+        expect(Object.keys(body)).toEqual(['error']);
+        expect(body.error.code).toBe('unauthorized');
+        for (const leak of [secret.name, secret.id, password, 'svc-user', server.tokenServer.tokenUrl, server.adminToken]) expect(response.body).not.toContain(leak);
+      }
+    }
+    // Nothing was changed by the refused calls.
+    expect((await server.api('GET', '/api/secrets')).json()).toHaveLength(1);
+  });
+
+  it('serves /healthz and /metrics without the token, and the console with a strict content security policy', async () => {
+    const server = await startTestServer();
+    const health = await server.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', database: 'ok', dispatcher: 'running' });
+    const metrics = await server.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    for (const family of ['tessera_token_requests_total', 'tessera_token_cache_hits_total', 'tessera_webhook_deliveries_total', 'tessera_webhook_delivery_latency_seconds', 'tessera_webhook_queue_depth']) {
+      expect(metrics.body).toContain(`# TYPE ${family} `);
+    }
+    const page = await server.app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+  });
+});
+
+describe('errors', () => {
+  it('answers validation errors in the DESIGN §3 shape, field by field, with nothing written', async () => {
+    const server = await startTestServer();
+    const bad = await server.api('POST', '/api/secrets', { name: 'x', kind: 'general', params: { url: 'not a url', username: 'u' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      error: {
+        code: 'validation',
+        message: expect.stringContaining('params.url'),
+        details: { issues: expect.arrayContaining([{ field: 'params.url', message: expect.any(String) }, { field: 'params.password', message: expect.any(String) }]) },
+      },
+    });
+    const unknownField = await server.api('POST', '/api/secrets', { name: 'x', kind: 'general', params: {}, colour: 'red' });
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json()).toMatchObject({ error: { code: 'validation', details: { issues: [{ field: '(root)' }] } } });
+    const badQuery = await server.api('GET', '/api/deliveries?status=lost');
+    expect(badQuery.json()).toMatchObject({ error: { code: 'validation', details: { issues: [{ field: 'status' }] } } });
+    const badJson = await server.app.inject({ method: 'POST', url: '/api/events', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, payload: '{nope' });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json()).toMatchObject({ error: { code: 'bad-request' } });
+    expect((await server.api('GET', '/api/secrets')).json()).toEqual([]);
+  });
+
+  it('answers 404 for a missing resource and 409 for a conflict, in the same shape', async () => {
+    const server = await startTestServer();
+    expect((await server.api('GET', '/api/secrets/sec_missing')).json()).toEqual({
+      error: { code: 'not-found', message: expect.stringContaining("secret 'sec_missing' does not exist"), details: { resource: 'secret', id: 'sec_missing' } },
+    });
+    expect((await server.api('GET', '/api/nowhere')).statusCode).toBe(404);
+    const { secret } = await createSecret(server);
+    expect((await server.api('POST', '/api/secrets', { name: 'crm-hook', kind: 'general', params: { url: 'https://a.example/t', username: 'u', password: 'p' } })).statusCode).toBe(409);
+    const hook = await server.api('POST', '/api/webhooks', { url: server.receiver.url('/hook'), secretId: secret.id });
+    expect(hook.statusCode).toBe(201);
+    const inUse = await server.api('DELETE', `/api/secrets/${secret.id}`);
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.json()).toMatchObject({ error: { code: 'secret-in-use', message: expect.stringContaining('webhook endpoint') } });
+  });
+});
+
+describe('operator story', () => {
+  it('creates a secret, tests it, attaches it to a webhook, sends a test event and sees the delivery succeed', async () => {
+    const server = await startTestServer();
+    const kinds = (await server.api('GET', '/api/secret-kinds')).json<Array<{ id: string; label: string; fields: Array<{ name: string; sensitive: boolean }> }>>();
+    expect(kinds.map((k) => k.label)).toEqual(expect.arrayContaining(['General – username and password', 'Microsoft Graph REST API v1.0']));
+    expect(kinds.find((k) => k.id === 'general')?.fields.find((f) => f.name === 'password')?.sensitive).toBe(true);
+
+    // A draft is tested before it is saved.
+    const draft = await server.api('POST', '/api/secrets/test', { kind: 'general', params: { url: server.tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } });
+    expect(draft.json()).toMatchObject({ ok: true, status: 200 });
+
+    const { secret, password } = await createSecret(server);
+    expect(secret.params.password).toBe('••••');
+    expect(JSON.stringify((await server.api('GET', `/api/secrets/${secret.id}`)).json())).not.toContain(password);
+    const report = await server.api('POST', `/api/secrets/${secret.id}/test`);
+    expect(report.json()).toMatchObject({ ok: true, token: { type: 'Bearer' } });
+    expect(report.body).not.toContain(server.tokenServer.issued.at(-1));
+    const listed = (await server.api('GET', '/api/secrets')).json<Array<{ lastTest: { ok: boolean; summary: string } }>>();
+    expect(listed[0]!.lastTest).toMatchObject({ ok: true, summary: 'token issued (HTTP 200)' });
+
+    const created = await server.api('POST', '/api/webhooks', { url: server.receiver.url('/hook'), secretId: secret.id, events: ['order.*'] });
+    const { endpoint, signingSecret } = created.json<{ endpoint: { id: string }; signingSecret: string }>();
+    expect(signingSecret).toMatch(/^whsec_/);
+    expect((await server.api('GET', `/api/webhooks/${endpoint.id}`)).body).not.toContain(signingSecret.slice(6));
+
+    const sent = await server.api('POST', `/api/webhooks/${endpoint.id}/test`);
+    expect(sent.statusCode).toBe(202);
+    const { deliveryId } = sent.json<{ deliveryId: string }>();
+    await waitFor(async () => (await server.api('GET', `/api/deliveries/${deliveryId}`)).json<{ status: string }>().status === 'succeeded');
+    const request = server.receiver.requests[0]!;
+    expect(request.headers.authorization).toBe(`Bearer ${server.tokenServer.issued.at(-1)}`);
+    expect(new Webhook(signingSecret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({ type: 'tessera.test' });
+
+    // A published event reaches the endpoint whose filter matches it.
+    const published = await server.api('POST', '/api/events', { type: 'order.created', data: { id: 42 } });
+    expect(published.statusCode).toBe(202);
+    const [orderDelivery] = published.json<{ deliveryIds: string[] }>().deliveryIds;
+    await waitFor(async () => (await server.api('GET', `/api/deliveries/${orderDelivery}`)).json<{ status: string }>().status === 'succeeded');
+    const detail = (await server.api('GET', `/api/deliveries/${orderDelivery}`)).json<{ payload: unknown; attemptLog: Array<{ status: number }> }>();
+    expect(detail.payload).toMatchObject({ type: 'order.created', data: { id: 42 } });
+    expect(detail.attemptLog).toEqual([expect.objectContaining({ status: 200 })]);
+    const list = (await server.api('GET', `/api/deliveries?endpointId=${endpoint.id}&status=succeeded`)).json<unknown[]>();
+    expect(list).toHaveLength(2);
+
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="succeeded"} 2');
+    expect(metrics).toMatch(/tessera_token_requests_total\{outcome="issued"\} [1-9]/);
+    expect(metrics).toContain('tessera_webhook_queue_depth{status="succeeded"} 2');
+    expect(metrics).toContain('tessera_webhook_delivery_latency_seconds_count 2');
+  });
+
+  it('retries a failed delivery by hand with the same webhook-id, and changes and deletes what it created', async () => {
+    const server = await startTestServer();
+    server.receiver.respond(() => ({ status: 500 }));
+    const { secret } = await createSecret(server);
+    const { endpoint } = (await server.api('POST', '/api/webhooks', { url: server.receiver.url('/hook'), secretId: secret.id, retrySchedule: [] })).json<{ endpoint: { id: string } }>();
+    const [id] = (await server.api('POST', '/api/events', { type: 'ping', data: {} })).json<{ deliveryIds: string[] }>().deliveryIds;
+    await waitFor(async () => (await server.api('GET', `/api/deliveries/${id}`)).json<{ status: string }>().status === 'failed');
+    expect((await server.api('POST', `/api/deliveries/${id}/retry`)).statusCode).toBe(202);
+    server.receiver.respond(() => ({ status: 204 }));
+    await waitFor(async () => (await server.api('GET', `/api/deliveries/${id}`)).json<{ status: string }>().status === 'succeeded');
+    expect(server.receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([id, id]);
+    // Retrying a delivery that did not fail is a conflict.
+    expect((await server.api('POST', `/api/deliveries/${id}/retry`)).statusCode).toBe(409);
+
+    const patched = await server.api('PATCH', `/api/webhooks/${endpoint.id}`, { enabled: false });
+    expect(patched.json()).toMatchObject({ enabled: false, disabledReason: 'disabled by an operator' });
+    const renamed = await server.api('PATCH', `/api/secrets/${secret.id}`, { name: 'crm-hook-2', expectedRevision: 1 });
+    expect(renamed.json()).toMatchObject({ name: 'crm-hook-2', revision: 2 });
+    expect((await server.api('PATCH', `/api/secrets/${secret.id}`, { description: 'stale', expectedRevision: 1 })).statusCode).toBe(409);
+    expect((await server.api('DELETE', `/api/webhooks/${endpoint.id}`)).statusCode).toBe(204);
+    expect((await server.api('DELETE', `/api/secrets/${secret.id}`)).statusCode).toBe(204);
+    expect((await server.api('GET', '/api/secrets')).json()).toEqual([]);
+  });
+});
