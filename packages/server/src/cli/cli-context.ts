@@ -1,5 +1,6 @@
 /** What every CLI command works with: the resolved configuration, where to print, and Tessera's services on the data directory. */
 import type { Container, ServiceIdentifier } from 'inversify';
+import type Transport from 'winston-transport';
 import { CORE, NotFoundError, type SecretStore, type SecretView } from '@tessera/core';
 import { WEBHOOKS, type EndpointStore, type EndpointView } from '@tessera/webhooks';
 import type { ServerConfig } from '../config/server-config.js';
@@ -13,11 +14,12 @@ export class CliContext {
     readonly config: ServerConfig,
     readonly output: Output,
     readonly stdin: NodeJS.ReadStream = process.stdin,
+    private readonly logTransports?: Transport[],
   ) {}
 
   /** Opened on first use, so `--help` and usage errors never touch the data directory. */
   get container(): Container {
-    this.#container ??= createTesseraContainer(this.config);
+    this.#container ??= createTesseraContainer(this.config, this.logTransports ? { logTransports: this.logTransports } : {});
     return this.#container;
   }
 

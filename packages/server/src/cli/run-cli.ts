@@ -1,4 +1,6 @@
 /** The `tessera` command line: splits off the global flags, runs one command, and turns its outcome into an exit code. */
+import winston from 'winston';
+import type Transport from 'winston-transport';
 import { ConfigurationError, TesseraError } from '@tessera/core';
 import { resolveServerConfig, type ServerFlags } from '../config/server-config.js';
 import { CliContext } from './cli-context.js';
@@ -34,7 +36,7 @@ export async function runCli(argv: readonly string[], output: Output = processOu
     }
     // Commands other than serve log only warnings and errors, so their output stays readable.
     const config = resolveServerConfig({ ...flags, logLevel: flags.logLevel ?? process.env.TESSERA_LOG_LEVEL ?? (group === 'serve' ? 'info' : 'warn') });
-    cli = new CliContext(config, output, stdin);
+    cli = new CliContext(config, output, stdin, group === 'serve' ? undefined : humanLogLines());
     switch (group) {
       case 'serve':
         await serveCommand([action, ...args].filter((a): a is string => a !== undefined), cli);
@@ -62,6 +64,16 @@ export async function runCli(argv: readonly string[], output: Output = processOu
   } finally {
     await cli?.close();
   }
+}
+
+/** Outside `serve`, warnings read as sentences on stderr (`tessera: warn: …`), still redacted, instead of JSON lines. */
+function humanLogLines(): Transport[] {
+  return [
+    new winston.transports.Console({
+      stderrLevels: Object.keys(winston.config.npm.levels),
+      format: winston.format.printf((info) => `tessera: ${info.level}: ${String(info.message)}`),
+    }),
+  ];
 }
 
 function splitGlobalFlags(argv: readonly string[]): { flags: ServerFlags; rest: string[] } {

@@ -1,0 +1,253 @@
+/** The `tessera` CLI as child processes: exit codes, one-line reasons, secrets never echoed, keys rotated, and `serve` draining on SIGTERM. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FakeHttpServer } from '../support/fake-http-server.js';
+import { FakeTokenServer } from '../support/fake-token-server.js';
+import { recordLogLine } from '../support/leak-audit.js';
+import { randomCredential } from '../support/start-test-tessera.js';
+import { waitFor } from '../support/wait-for.js';
+
+const TESSERA = join(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'tessera.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function tessera(dir: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TESSERA, ...args], {
+      env: { PATH: process.env.PATH, TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      // Everything the CLI printed goes through the whole-suite leak audit too.
+      for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) recordLogLine(JSON.stringify({ cli: line }));
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** `tessera serve` on port 0 in the background; resolves with its URL once it listens. */
+async function serve(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [TESSERA, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true' } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  await waitFor(() => /running at (http:\S+)/.test(output), 15_000);
+  return { child, url: /running at (http:\S+)/.exec(output)![1]!, output: () => output, exited };
+}
+
+/** Polls `probe` (a child process each time, so not too often) until it returns a value. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function createSecret(dir: string, tokenServer: FakeTokenServer, name = 'crm', password = randomCredential('pw')): Promise<{ run: Run; password: string }> {
+  const run = await tessera(dir, ['secrets', 'create', '--kind', 'general', '--name', name, '--url', tokenServer.tokenUrl, '--username', 'svc-user'], password + '\n');
+  return { run, password };
+}
+
+async function fakeTokenServer(): Promise<FakeTokenServer> {
+  const server = await FakeTokenServer.start();
+  onTestFinished(() => server.close());
+  return server;
+}
+
+describe('usage and exit codes', () => {
+  it('exits 2 with a one-line reason for a command used wrongly', async () => {
+    const dir = dataDir();
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate'], /^tessera: Unknown command 'frobnicate'\. Run 'tessera help' for the list\.$/],
+      [['secrets', 'create', '--name', 'x'], /^tessera: --kind is required\./],
+      [['secrets', 'create', '--kind', 'nope', '--name', 'x'], /^tessera: Unknown kind 'nope'\. Kinds: general, microsoft-graph, salesforce\.$/],
+      [['secrets', 'create', '--kind', 'general', '--name', 'x', '--password', 'on-the-command-line'], /^tessera: --password is sensitive and is not taken on the command line/],
+      [['secrets', 'list', '--colour'], /^tessera: Unknown option '--colour'/],
+      [['deliveries', 'list', '--status', 'lost'], /^tessera: --status is one of pending, delivering, succeeded, failed\./],
+      [['secrets', 'show'], /^tessera: Give exactly one secret id or name\./],
+    ];
+    for (const [args, reason] of cases) {
+      const run = await tessera(dir, args);
+      expect(run.code, args.join(' ')).toBe(2);
+      // The reason is the last line (a first use of the data directory may warn before it).
+      expect(run.stderr.trim().split('\n').at(-1), args.join(' ')).toMatch(reason);
+      expect(run.stdout).toBe('');
+    }
+    expect((await tessera(dir, ['help'])).code).toBe(0);
+    expect((await tessera(dir, [])).code).toBe(2);
+    // Usage errors never opened the data directory.
+    expect(existsSync(join(dir, 'tessera.db'))).toBe(false);
+  });
+
+  it('exits 1 with a one-line reason when a command runs and fails', async () => {
+    const dir = dataDir();
+    const missing = await tessera(dir, ['secrets', 'show', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n').at(-1)).toBe("tessera: secret 'nope' does not exist. Check the id, or list secrets to find it.");
+    expect(missing.stderr).toContain(`tessera: warn: Development mode: created a master key file at ${join(dir, 'master.key')}`);
+    const invalid = await tessera(dir, ['secrets', 'create', '--kind', 'general', '--name', 'x', '--url', 'not-a-url', '--username', 'u'], 'pw\n');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: The General – username and password secret is invalid: params\.url: /);
+  });
+});
+
+describe('secrets', () => {
+  it('creates a secret with the password from stdin, never echoes it, lists, shows masked, tests and deletes', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const { run, password } = await createSecret(dir, tokenServer);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Created secret 'crm' \(sec_[0-9a-f]+\), kind general\./);
+
+    const listed = await tessera(dir, ['secrets', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'crm', kind: 'general', origin: 'manual', params: expect.objectContaining({ password: '••••' }), lastTest: null })]);
+    const table = await tessera(dir, ['secrets', 'list']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+KIND\s+ORIGIN\s+UPDATED\s+LAST TEST\s+ID$/);
+    const shown = await tessera(dir, ['secrets', 'show', 'crm']);
+    expect(shown.stdout).toMatch(/params\.password\s+••••/);
+
+    const tested = await tessera(dir, ['secrets', 'test', 'crm']);
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toMatch(/^ok: secret 'crm' \(HTTP 200\) in \d+ ms\n {2}token: Bearer /);
+    expect(tokenServer.requests[0]!.body).toContain(password);
+    expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout)[0].lastTest).toMatchObject({ ok: true });
+
+    tokenServer.respond(() => ({ status: 401, body: JSON.stringify({ error: 'invalid_client' }) }));
+    const failed = await tessera(dir, ['secrets', 'test', 'crm', '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, status: 401 });
+    expect(failed.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: The test of secret 'crm' failed: /);
+
+    const outputs = [run, listed, table, shown, tested, failed].flatMap((r) => [r.stdout, r.stderr]).join('\n');
+    expect(outputs).not.toContain(password);
+    expect(outputs).not.toContain(tokenServer.issued[0]!);
+    // The database holds the password only encrypted.
+    expect(readFileSync(join(dir, 'tessera.db')).includes(Buffer.from(password))).toBe(false);
+
+    const deleted = await tessera(dir, ['secrets', 'delete', 'crm']);
+    expect(deleted.stdout.trim()).toMatch(/^Deleted secret 'crm' \(sec_[0-9a-f]+\)\.$/);
+    expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout)).toEqual([]);
+  });
+});
+
+describe('webhooks, deliveries and serve', () => {
+  it('creates a webhook, sends a test event through a running server, lists, shows and retries deliveries', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const receiver = await new FakeHttpServer(() => ({ status: 200 })).listen();
+    onTestFinished(() => receiver.close());
+    await createSecret(dir, tokenServer);
+    const created = await tessera(dir, ['webhooks', 'create', '--url', receiver.url('/hook'), '--secret', 'crm', '--name', 'orders', '--events', 'order.*']);
+    expect(created.code).toBe(0);
+    const signingSecret = /Signing secret \(shown only now; give it to the receiver\): (whsec_\S+)/.exec(created.stdout)?.[1];
+    expect(signingSecret).toBeDefined();
+    const listed = await tessera(dir, ['webhooks', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'orders', events: ['order.*'], enabled: true })]);
+    expect(listed.stdout).not.toContain(signingSecret!.slice(6));
+
+    const server = await serve(dir);
+    expect(server.output()).toContain(`admin token: generated into ${join(dir, 'admin-token')}`);
+    expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
+    const sent = await tessera(dir, ['webhooks', 'send-test', 'orders', '--wait', '15']);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^Test delivery msg_\S+ to 'orders' succeeded: HTTP 200 in \d+ ms\.$/m);
+    expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued[0]}`);
+
+    receiver.respond(() => ({ status: 500 }));
+    await tessera(dir, ['webhooks', 'send-test', 'orders']);
+    const retrying = await eventually(async () => {
+      const list = JSON.parse((await tessera(dir, ['deliveries', 'list', '--json'])).stdout) as Array<{ id: string; status: string; attempts: number }>;
+      return list.find((d) => d.attempts > 0 && d.status === 'pending');
+    });
+    const shown = await tessera(dir, ['deliveries', 'show', retrying.id]);
+    expect(shown.stdout).toContain('HTTP 500');
+    // Only a failed delivery can be retried by hand: a pending one is a conflict (exit 1).
+    const early = await tessera(dir, ['deliveries', 'retry', retrying.id]);
+    expect(early.code).toBe(1);
+    expect(early.stderr.trim()).toMatch(/^tessera: Delivery '\S+' is pending; only a failed delivery can be retried by hand\.$/);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(existsSync(join(dir, 'server.pid'))).toBe(false);
+  });
+
+  it('drains a delivery in flight on SIGTERM before exiting', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const receiver = await new FakeHttpServer(() => ({ status: 200, delayMs: 1_500 })).listen();
+    onTestFinished(() => receiver.close());
+    await createSecret(dir, tokenServer);
+    await tessera(dir, ['webhooks', 'create', '--url', receiver.url('/slow'), '--secret', 'crm', '--name', 'slow']);
+    const server = await serve(dir);
+    await tessera(dir, ['webhooks', 'send-test', 'slow']);
+    await waitFor(() => receiver.requests.length === 1, 15_000);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('SIGTERM received: finishing deliveries in flight');
+    const [delivery] = JSON.parse((await tessera(dir, ['deliveries', 'list', '--json'])).stdout) as Array<{ status: string }>;
+    expect(delivery!.status).toBe('succeeded');
+  });
+});
+
+describe('keys rotate', () => {
+  it('re-encrypts every secret and signing secret under a new key with a progress bar, and drops the old key', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const { password } = await createSecret(dir, tokenServer);
+    await createSecret(dir, tokenServer, 'erp');
+    await tessera(dir, ['webhooks', 'create', '--url', 'http://127.0.0.1:9/hook', '--secret', 'crm']);
+    const before = readFileSync(join(dir, 'master.key'), 'utf8');
+
+    // Refused while a server runs on the same data.
+    const server = await serve(dir);
+    const refused = await tessera(dir, ['keys', 'rotate']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toMatch(/^tessera: A Tessera server \(pid \d+\) is running on .*; stop it first/);
+    server.child.kill('SIGTERM');
+    await server.exited;
+
+    const rotated = await tessera(dir, ['keys', 'rotate']);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stderr).toContain('[████████████████████████] 100% 2/2 secrets');
+    expect(rotated.stdout).toMatch(/^Re-encrypted 2 of 2 secrets and the signing secrets of 1 webhooks under key k[0-9a-f]+\./);
+    const after = readFileSync(join(dir, 'master.key'), 'utf8');
+    expect(after).not.toBe(before);
+    expect(existsSync(join(dir, 'master.key.previous'))).toBe(false);
+    expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
+
+    // Everything still decrypts with the new key alone: the secret's token request carries the password.
+    const tested = await tessera(dir, ['secrets', 'test', 'crm']);
+    expect(tested.code).toBe(0);
+    expect(tokenServer.requests.at(-1)!.body).toContain(password);
+    expect(JSON.parse((await tessera(dir, ['webhooks', 'list', '--json'])).stdout)[0].signing.enabled).toBe(true);
+    // And the old key opens nothing any more: with it alone, reading the secret fails.
+    const withOld = await tessera(dir, ['secrets', 'test', 'crm'], undefined, { TESSERA_MASTER_KEY: before.trim() });
+    expect(withOld.code).toBe(1);
+  });
+});
