@@ -1,0 +1,626 @@
+// The Tessera web console: signs in with the admin token and drives the HTTP API (no framework, no external asset).
+// Every value from the server is put on the page as text (textContent), never as HTML.
+
+const TOKEN_KEY = 'tessera.adminToken';
+const MASK = '••••';
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const toast = document.getElementById('toast');
+
+/** State shared by the views: the kinds (with their field declarations), loaded once after sign-in. */
+const state = { kinds: [], refreshTimer: undefined };
+
+/** `h('button', { type: 'button', onclick }, 'Save')`: an element with attributes, handlers and text or element children. */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+/** Gives each cell its column's name, which narrow screens show beside the value (tables become stacked rows). */
+function labelCells(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    for (const row of table.querySelectorAll('tbody tr')) [...row.children].forEach((cell, i) => (cell.dataset.label = headers[i] ?? ''));
+  }
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.error?.code;
+    this.issues = body?.error?.details?.issues ?? [];
+  }
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : undefined;
+  if (response.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn('The admin token was not accepted. Sign in again.');
+    throw new ApiError(401, parsed);
+  }
+  if (!response.ok) throw new ApiError(response.status, parsed);
+  return parsed;
+}
+
+function say(message) {
+  toast.textContent = message;
+  toast.hidden = false;
+  clearTimeout(say.timer);
+  say.timer = setTimeout(() => (toast.hidden = true), 6000);
+}
+
+function when(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+function badge(text, tone) {
+  return h('span', { class: `badge ${tone}` }, text);
+}
+
+/** Runs `work` with the button disabled and its label changed, and shows an error instead of throwing. */
+async function busy(button, label, work) {
+  const original = button.textContent;
+  button.disabled = true;
+  button.textContent = label;
+  try {
+    return await work();
+  } catch (error) {
+    if (error.status !== 401) say(error.message);
+    return undefined;
+  } finally {
+    button.disabled = false;
+    button.textContent = original;
+  }
+}
+
+function setView(title, ...content) {
+  clearInterval(state.refreshTimer);
+  main.replaceChildren(h('h1', {}, title), ...content);
+  labelCells(main);
+  document.title = `${title} · Tessera`;
+  for (const link of nav.querySelectorAll('a')) {
+    if (location.hash.startsWith(`#/${link.dataset.view}`)) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  main.focus();
+}
+
+// ——— Sign in ———
+
+function showSignIn(message) {
+  nav.hidden = true;
+  clearInterval(state.refreshTimer);
+  const input = h('input', { id: 'admin-token', name: 'admin-token', type: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': 'admin-token-help' });
+  const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
+  const form = h(
+    'form',
+    { class: 'card signin', onsubmit: (event) => signIn(event, input, error) },
+    h('h1', {}, 'Sign in to Tessera'),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'admin-token' }, 'Admin token'),
+      input,
+      h('p', { id: 'admin-token-help', class: 'help' }, 'TESSERA_ADMIN_TOKEN, or the dev token file whose path the server printed at start (data/admin-token).'),
+    ),
+    error,
+    h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+  );
+  main.replaceChildren(form);
+  document.title = 'Sign in · Tessera';
+  input.focus();
+}
+
+async function signIn(event, input, error) {
+  event.preventDefault();
+  const token = input.value.trim();
+  // Checked directly, so a wrong token is reported here rather than by the session-expired path of api().
+  const response = await fetch('/api/secret-kinds', { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  if (!response?.ok) {
+    error.textContent = response?.status === 401 ? 'That admin token is not valid.' : 'The server could not be reached. Is it running?';
+    input.focus();
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  state.kinds = await response.json();
+  nav.hidden = false;
+  if (!location.hash || location.hash === '#/') location.hash = '#/secrets';
+  else route();
+}
+
+// ——— Secrets ———
+
+function kindLabel(id) {
+  return state.kinds.find((kind) => kind.id === id)?.label ?? id;
+}
+
+async function showSecrets() {
+  const secrets = await api('GET', '/api/secrets');
+  const rows = secrets.map((secret) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, secret.name),
+      h('td', {}, kindLabel(secret.kind)),
+      h('td', { class: 'hide-narrow' }, secret.origin),
+      h('td', { class: 'hide-narrow' }, when(secret.updatedAt)),
+      h(
+        'td',
+        {},
+        secret.lastTest
+          ? [badge(secret.lastTest.ok ? 'ok' : 'failed', secret.lastTest.ok ? 'ok' : 'bad'), ' ', h('span', { class: 'help' }, secret.lastTest.summary)]
+          : badge('not tested', 'muted'),
+      ),
+      h(
+        'td',
+        { class: 'actions' },
+        h('button', { type: 'button', 'aria-label': `Test ${secret.name}`, onclick: (event) => testSaved(event.currentTarget, secret) }, 'Test'),
+        ' ',
+        h('button', { type: 'button', 'aria-label': `Edit ${secret.name}`, onclick: () => (location.hash = `#/secrets/${secret.id}`) }, 'Edit'),
+        ' ',
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${secret.name}`, onclick: (event) => deleteSecret(event.currentTarget, secret) }, 'Delete'),
+      ),
+    ),
+  );
+  setView(
+    'Secrets',
+    h(
+      'div',
+      { class: 'bar' },
+      h('p', { class: 'help' }, 'Credentials that Tessera exchanges for bearer tokens.'),
+      h('button', { type: 'button', class: 'primary', onclick: () => (location.hash = '#/secrets/new') }, 'New secret'),
+    ),
+    h('div', { id: 'secret-report', 'aria-live': 'polite' }),
+    h(
+      'div',
+      { class: 'card table-wrap' },
+      secrets.length === 0
+        ? h('p', {}, 'No secrets yet. Create one with “New secret”.')
+        : h(
+            'table',
+            { class: 'stack' },
+            h('caption', {}, `${secrets.length} secret${secrets.length === 1 ? '' : 's'}`),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Name'),
+                h('th', { scope: 'col' }, 'Kind'),
+                h('th', { scope: 'col', class: 'hide-narrow' }, 'Origin'),
+                h('th', { scope: 'col', class: 'hide-narrow' }, 'Last update'),
+                h('th', { scope: 'col' }, 'Last test'),
+                h('th', { scope: 'col' }, 'Actions'),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+    ),
+  );
+}
+
+async function testSaved(button, secret) {
+  const report = await busy(button, 'Testing…', () => api('POST', `/api/secrets/${secret.id}/test`));
+  if (!report) return;
+  await showSecrets();
+  document.getElementById('secret-report').replaceChildren(renderReport(report, `Test of “${secret.name}”`));
+}
+
+async function deleteSecret(button, secret) {
+  if (!confirm(`Delete secret “${secret.name}”? Webhooks that use it must be deleted first.`)) return;
+  const done = await busy(button, 'Deleting…', async () => {
+    await api('DELETE', `/api/secrets/${secret.id}`);
+    return true;
+  });
+  if (done) {
+    say(`Deleted secret “${secret.name}”.`);
+    await showSecrets();
+  }
+}
+
+function renderReport(report, title) {
+  const status = report.status === undefined ? '' : ` · HTTP ${report.status}`;
+  return h(
+    'section',
+    { class: `report ${report.ok ? 'ok' : 'bad'}`, 'aria-label': title, dataset: { testid: 'test-report' } },
+    h('h2', {}, title),
+    h('p', {}, badge(report.ok ? 'Token issued' : 'Failed', report.ok ? 'ok' : 'bad'), ` in ${report.durationMs} ms${status}`),
+    report.token ? h('p', {}, `Token: ${report.token.type} ${report.token.preview}, expires in ${report.token.expiresInSeconds} s`) : null,
+    report.diagnostics.length === 0
+      ? null
+      : h(
+          'ul',
+          {},
+          report.diagnostics.map((d) =>
+            h('li', {}, badge(d.level, d.level === 'error' ? 'bad' : d.level === 'warning' ? 'warn' : 'muted'), ' ', d.message, d.hint ? h('div', { class: 'help' }, `Hint: ${d.hint}`) : null),
+          ),
+        ),
+  );
+}
+
+/** The create or edit form; its fields come from the chosen kind's field declarations. */
+async function showSecretForm(id) {
+  const existing = id ? await api('GET', `/api/secrets/${id}`) : undefined;
+  const name = h('input', { id: 'secret-name', name: 'name', required: true, value: existing?.name ?? '', autocomplete: 'off' });
+  const description = h('input', { id: 'secret-description', name: 'description', value: existing?.description ?? '', autocomplete: 'off' });
+  const kind = h(
+    'select',
+    { id: 'secret-kind', name: 'kind', disabled: existing !== undefined, 'aria-describedby': 'secret-kind-help' },
+    state.kinds.map((k) => h('option', { value: k.id, selected: (existing?.kind ?? 'general') === k.id }, k.label)),
+  );
+  const kindHelp = h('p', { id: 'secret-kind-help', class: 'help' });
+  const fields = h('fieldset', { class: 'plain' });
+  const errors = h('div', { role: 'alert', class: 'error' });
+  const report = h('div', { 'aria-live': 'polite' });
+  const renderFields = () => {
+    const chosen = state.kinds.find((k) => k.id === kind.value);
+    kindHelp.textContent = chosen?.description ?? '';
+    fields.replaceChildren(
+      h('legend', {}, `${chosen?.label ?? ''} fields`),
+      ...(chosen?.fields ?? []).map((field) => fieldInput(field, existing?.kind === chosen?.id ? existing?.params?.[field.name] : undefined, existing !== undefined)),
+    );
+  };
+  kind.addEventListener('change', renderFields);
+  renderFields();
+
+  const values = () => {
+    const chosen = state.kinds.find((k) => k.id === kind.value);
+    const params = {};
+    for (const field of chosen.fields) {
+      const input = document.getElementById(`field-${field.name}`);
+      const value = input.value.trim();
+      if (value !== '') params[field.name] = field.sensitive ? input.value : value;
+      else if (existing && field.sensitive) params[field.name] = MASK;
+    }
+    return { name: name.value.trim(), description: description.value.trim(), kind: kind.value, params };
+  };
+  const showIssues = (error) => {
+    const issues = error.issues ?? [];
+    errors.replaceChildren(h('p', {}, error.message), issues.length ? h('ul', {}, issues.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : '');
+    for (const element of document.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+    for (const issue of issues) document.getElementById(`field-${issue.field.replace(/^params\./, '')}`)?.setAttribute('aria-invalid', 'true');
+  };
+  const test = h(
+    'button',
+    {
+      type: 'button',
+      onclick: async (event) => {
+        errors.replaceChildren();
+        const { kind: kindId, params } = values();
+        const untouched = existing !== undefined && Object.values(params).includes(MASK);
+        const result = await busy(event.currentTarget, 'Testing…', async () => {
+          try {
+            return untouched ? await api('POST', `/api/secrets/${existing.id}/test`) : await api('POST', '/api/secrets/test', { kind: kindId, params });
+          } catch (error) {
+            showIssues(error);
+            throw error;
+          }
+        });
+        if (result) report.replaceChildren(renderReport(result, untouched ? 'Test of the saved secret' : 'Test of this draft'));
+      },
+    },
+    existing ? 'Test' : 'Test draft',
+  );
+  const save = h('button', { type: 'submit', class: 'primary' }, existing ? 'Save changes' : 'Save secret');
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        errors.replaceChildren();
+        const input = values();
+        const saved = await busy(save, 'Saving…', async () => {
+          try {
+            return existing
+              ? await api('PATCH', `/api/secrets/${existing.id}`, { name: input.name, description: input.description, params: input.params, expectedRevision: existing.revision })
+              : await api('POST', '/api/secrets', { name: input.name, kind: input.kind, params: input.params, ...(input.description && { description: input.description }) });
+          } catch (error) {
+            showIssues(error);
+            throw error;
+          }
+        });
+        if (saved) {
+          say(`Saved secret “${saved.name}”.`);
+          location.hash = '#/secrets';
+        }
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'secret-kind' }, 'Type'), kind, kindHelp),
+    h('div', { class: 'field' }, h('label', { for: 'secret-name' }, 'Name'), name),
+    h('div', { class: 'field' }, h('label', { for: 'secret-description' }, 'Description (optional)'), description),
+    fields,
+    errors,
+    h('div', { class: 'row' }, test, save, h('a', { href: '#/secrets', class: 'button' }, 'Cancel')),
+    report,
+  );
+  setView(existing ? `Edit secret “${existing.name}”` : 'New secret', form);
+  (existing ? name : kind).focus();
+}
+
+function fieldInput(field, current, editing) {
+  const id = `field-${field.name}`;
+  const helpId = `${id}-help`;
+  const help = [field.help, field.sensitive ? (editing ? 'Stored encrypted; leave empty to keep the current value.' : 'Stored encrypted and never shown again.') : undefined]
+    .filter(Boolean)
+    .join(' ');
+  const common = { id, name: field.name, 'aria-describedby': help ? helpId : undefined, required: field.required && !(editing && field.sensitive) };
+  const input =
+    field.type === 'select'
+      ? h('select', common, (field.options ?? []).map((option) => h('option', { value: option, selected: (current ?? field.default) === option }, option)))
+      : h('input', {
+          ...common,
+          type: field.sensitive ? 'password' : field.type === 'url' ? 'url' : 'text',
+          autocomplete: field.sensitive ? 'new-password' : 'off',
+          value: field.sensitive ? '' : (current ?? field.default ?? ''),
+          placeholder: field.sensitive && editing ? 'unchanged' : field.type === 'url' ? 'https://' : undefined,
+        });
+  return h('div', { class: 'field' }, h('label', { for: id }, `${field.label}${field.required ? '' : ' (optional)'}`), input, help ? h('p', { id: helpId, class: 'help' }, help) : null);
+}
+
+// ——— Webhooks ———
+
+async function showWebhooks() {
+  const [webhooks, secrets] = await Promise.all([api('GET', '/api/webhooks'), api('GET', '/api/secrets')]);
+  const secretName = (id) => secrets.find((s) => s.id === id)?.name ?? id;
+  const url = h('input', { id: 'webhook-url', name: 'url', type: 'url', required: true, placeholder: 'https://', autocomplete: 'off' });
+  const secret = h('select', { id: 'webhook-secret', name: 'secretId', required: true }, secrets.map((s) => h('option', { value: s.id }, `${s.name} (${kindLabel(s.kind)})`)));
+  const events = h('input', { id: 'webhook-events', name: 'events', value: '*', 'aria-describedby': 'webhook-events-help', autocomplete: 'off' });
+  const name = h('input', { id: 'webhook-name', name: 'name', autocomplete: 'off' });
+  const signing = h('input', { id: 'webhook-signing', name: 'signing', type: 'checkbox', checked: true });
+  const errors = h('div', { role: 'alert', class: 'error' });
+  const create = h('button', { type: 'submit', class: 'primary', disabled: secrets.length === 0 }, 'Create webhook');
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        errors.replaceChildren();
+        const body = {
+          url: url.value.trim(),
+          secretId: secret.value,
+          events: events.value
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean),
+          signing: signing.checked ? 'generate' : 'none',
+          ...(name.value.trim() && { name: name.value.trim() }),
+        };
+        const created = await busy(create, 'Creating…', async () => {
+          try {
+            return await api('POST', '/api/webhooks', body);
+          } catch (error) {
+            errors.replaceChildren(h('p', {}, error.message));
+            throw error;
+          }
+        });
+        if (!created) return;
+        await showWebhooks();
+        const heading = h('h2', { tabindex: '-1' }, `Webhook “${created.endpoint.name}” created`);
+        document.getElementById('signing-once').replaceChildren(
+          created.signingSecret
+            ? h(
+                'div',
+                { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' },
+                heading,
+                h('p', {}, 'Its signing secret is shown only now. Give it to the receiver, which verifies the webhook-signature header with it:'),
+                h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, created.signingSecret),
+              )
+            : h('div', { class: 'card' }, heading, h('p', {}, 'Requests to it are not signed.')),
+        );
+        heading.focus();
+      },
+    },
+    h('h2', {}, 'New webhook'),
+    secrets.length === 0 ? h('p', {}, 'Create a secret first: every webhook request carries a bearer token from a secret.') : null,
+    h('div', { class: 'field' }, h('label', { for: 'webhook-url' }, 'Endpoint URL'), url),
+    h('div', { class: 'field' }, h('label', { for: 'webhook-secret' }, 'Secret (its token authorises each request)'), secret),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'webhook-events' }, 'Events'),
+      events,
+      h('p', { id: 'webhook-events-help', class: 'help' }, 'Comma-separated: exact types (invoice.paid), * for all, or prefixes (invoice.*).'),
+    ),
+    h('div', { class: 'field' }, h('label', { for: 'webhook-name' }, 'Name (optional)'), name),
+    h('div', { class: 'field row' }, signing, h('label', { for: 'webhook-signing' }, 'Sign requests (generate a whsec_ signing secret)')),
+    errors,
+    create,
+  );
+  const rows = webhooks.map((webhook) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, webhook.name),
+      h('td', { class: 'mono' }, webhook.url),
+      h('td', {}, webhook.events.join(', ')),
+      h('td', {}, webhook.enabled ? badge('enabled', 'ok') : [badge('disabled', 'bad'), h('div', { class: 'help' }, webhook.disabledReason ?? '')]),
+      h('td', { class: 'hide-narrow' }, secretName(webhook.secretId)),
+      h(
+        'td',
+        { class: 'actions' },
+        h('button', { type: 'button', disabled: !webhook.enabled, 'aria-label': `Send test event to ${webhook.name}`, onclick: (event) => sendTest(event.currentTarget, webhook) }, 'Send test event'),
+        ' ',
+        webhook.enabled ? null : h('button', { type: 'button', onclick: (event) => enable(event.currentTarget, webhook) }, 'Enable'),
+      ),
+    ),
+  );
+  setView(
+    'Webhooks',
+    h('div', { id: 'signing-once' }),
+    h(
+      'div',
+      { class: 'card table-wrap' },
+      webhooks.length === 0
+        ? h('p', {}, 'No webhooks yet.')
+        : h(
+            'table',
+            { class: 'stack' },
+            h('caption', {}, `${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Name'),
+                h('th', { scope: 'col' }, 'URL'),
+                h('th', { scope: 'col' }, 'Events'),
+                h('th', { scope: 'col' }, 'State'),
+                h('th', { scope: 'col', class: 'hide-narrow' }, 'Secret'),
+                h('th', { scope: 'col' }, 'Actions'),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+    ),
+    form,
+  );
+}
+
+async function sendTest(button, webhook) {
+  const sent = await busy(button, 'Sending…', () => api('POST', `/api/webhooks/${webhook.id}/test`));
+  if (sent) {
+    say(`Test event queued for “${webhook.name}” (delivery ${sent.deliveryId}).`);
+    location.hash = `#/deliveries?webhook=${webhook.id}`;
+  }
+}
+
+async function enable(button, webhook) {
+  const done = await busy(button, 'Enabling…', () => api('PATCH', `/api/webhooks/${webhook.id}`, { enabled: true }));
+  if (done) await showWebhooks();
+}
+
+// ——— Deliveries ———
+
+async function showDeliveries(query) {
+  const webhookFilter = query.get('webhook') ?? '';
+  const status = h(
+    'select',
+    { id: 'delivery-status' },
+    ['', 'pending', 'delivering', 'succeeded', 'failed'].map((s) => h('option', { value: s, selected: (query.get('status') ?? '') === s }, s || 'any status')),
+  );
+  const auto = h('input', { id: 'auto-refresh', type: 'checkbox', checked: true });
+  const body = h('tbody', {});
+  const caption = h('caption', {});
+  const table = h(
+    'table',
+    { class: 'stack' },
+    caption,
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Created'),
+        h('th', { scope: 'col' }, 'Event'),
+        h('th', { scope: 'col' }, 'Webhook'),
+        h('th', { scope: 'col' }, 'Status'),
+        h('th', { scope: 'col' }, 'Attempts'),
+        h('th', { scope: 'col' }, 'Last result'),
+        h('th', { scope: 'col' }, 'Actions'),
+      ),
+    ),
+    body,
+  );
+  const load = async () => {
+    const params = new URLSearchParams({ limit: '100' });
+    if (status.value) params.set('status', status.value);
+    if (webhookFilter) params.set('endpointId', webhookFilter);
+    const [deliveries, webhooks] = await Promise.all([api('GET', `/api/deliveries?${params}`), api('GET', '/api/webhooks')]);
+    const webhookName = (id) => webhooks.find((w) => w.id === id)?.name ?? id;
+    caption.textContent = `${deliveries.length} deliver${deliveries.length === 1 ? 'y' : 'ies'}, newest first${auto.checked ? ' · refreshing every 2 s' : ''}`;
+    body.replaceChildren(
+      ...deliveries.map((d) =>
+        h(
+          'tr',
+          { dataset: { delivery: d.id } },
+          h('td', {}, when(d.createdAt)),
+          h('td', {}, d.eventType),
+          h('td', {}, webhookName(d.endpointId)),
+          h('td', { dataset: { testid: 'delivery-status' } }, badge(d.status, d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'warn')),
+          h('td', {}, String(d.attempts)),
+          h('td', {}, d.lastError ?? (d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`)),
+          h('td', { class: 'actions' }, d.status === 'failed' ? h('button', { type: 'button', 'aria-label': `Retry delivery ${d.id}`, onclick: (event) => retry(event.currentTarget, d, load) }, 'Retry') : null),
+        ),
+      ),
+    );
+    labelCells(table.parentElement ?? table);
+  };
+  status.addEventListener('change', load);
+  setView(
+    'Deliveries',
+    h(
+      'div',
+      { class: 'bar' },
+      h('div', { class: 'row' }, h('label', { for: 'delivery-status' }, 'Status'), status),
+      h('div', { class: 'row' }, auto, h('label', { for: 'auto-refresh' }, 'Refresh by itself')),
+      webhookFilter ? h('a', { href: '#/deliveries' }, 'Show all webhooks') : null,
+    ),
+    h('div', { class: 'card table-wrap' }, table),
+  );
+  await load();
+  state.refreshTimer = setInterval(() => {
+    if (auto.checked && !document.hidden) load().catch(() => undefined);
+  }, 2000);
+}
+
+async function retry(button, delivery, reload) {
+  const done = await busy(button, 'Retrying…', () => api('POST', `/api/deliveries/${delivery.id}/retry`));
+  if (done) {
+    say(`Delivery ${delivery.id} queued again with the same webhook-id.`);
+    await reload();
+  }
+}
+
+// ——— Routing ———
+
+async function route() {
+  if (!sessionStorage.getItem(TOKEN_KEY)) return showSignIn();
+  try {
+    if (state.kinds.length === 0) state.kinds = await api('GET', '/api/secret-kinds');
+    nav.hidden = false;
+    const [path, search] = location.hash.slice(1).split('?');
+    const query = new URLSearchParams(search ?? '');
+    if (path === '/secrets/new') return await showSecretForm();
+    if (path?.startsWith('/secrets/')) return await showSecretForm(decodeURIComponent(path.slice('/secrets/'.length)));
+    if (path === '/webhooks') return await showWebhooks();
+    if (path === '/deliveries') return await showDeliveries(query);
+    return await showSecrets();
+  } catch (error) {
+    if (error.status !== 401) setView('Something went wrong', h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.kinds = [];
+  location.hash = '';
+  showSignIn('Signed out.');
+});
+window.addEventListener('hashchange', () => route());
+route();

@@ -1,0 +1,198 @@
+/**
+ * The web console in Debian's Chromium (playwright-core): the operator story from sign-in to a
+ * succeeded delivery, a manual retry, keyboard use and labels, and the layout at 1280 and 390 px.
+ * Screenshots go to test-results/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateMasterKey } from '@tessera/core';
+import { resolveServerConfig, startServer, type RunningServer } from '@tessera/server';
+import { FakeHttpServer } from '../support/fake-http-server.js';
+import { FakeTokenServer } from '../support/fake-token-server.js';
+import { rememberSecret } from '../support/leak-audit.js';
+import { captureTransport, randomCredential } from '../support/start-test-tessera.js';
+
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results');
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let browser: Browser;
+let server: RunningServer;
+let tokenServer: FakeTokenServer;
+let receiver: FakeHttpServer;
+let dataDir: string;
+const adminToken = rememberSecret('tsa_console_' + generateMasterKey().replace(/[^A-Za-z0-9]/g, ''));
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'tessera-console-'));
+  tokenServer = await FakeTokenServer.start();
+  receiver = await new FakeHttpServer(() => ({ status: 200, body: 'ok' })).listen();
+  const config = resolveServerConfig({ dataDir, port: 0, allowPrivate: true }, { TESSERA_ADMIN_TOKEN: adminToken, TESSERA_MASTER_KEY: generateMasterKey() });
+  server = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop(2_000);
+  await tokenServer?.close();
+  await receiver?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(server.url);
+  await page.getByLabel('Admin token').fill(adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+}
+
+describe('web console', () => {
+  it('does the operator story: secret, test, webhook, test event, delivery succeeded', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    // A request cut short by a reload is not a problem; any other failure is.
+    page.on('requestfailed', (request) => {
+      if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url)) problems.push(`left the server: ${request.url()}`);
+    });
+
+    await page.goto(server.url);
+    await shot(page, '01-sign-in');
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('That admin token is not valid.');
+    await signIn(page);
+
+    // The form follows the chosen kind's field declarations.
+    await page.getByRole('button', { name: 'New secret' }).click();
+    const type = page.getByLabel('Type', { exact: true });
+    expect(await type.locator('option').allTextContents()).toEqual(expect.arrayContaining(['General – username and password', 'Microsoft Graph REST API v1.0']));
+    await type.selectOption({ label: 'Microsoft Graph REST API v1.0' });
+    await expect.poll(() => page.getByLabel('Client secret').getAttribute('type')).toBe('password');
+    const graphScopeHelp = await page.locator('#field-scope-help').textContent();
+    await type.selectOption({ label: 'General – username and password' });
+    expect(await page.getByLabel('Client secret').count()).toBe(0);
+    const generalScopeHelp = await page.locator('#field-scope-help').textContent();
+    expect(generalScopeHelp).toContain("('read,write',)");
+    expect(graphScopeHelp).not.toBe(generalScopeHelp);
+
+    const password = randomCredential('pw');
+    await page.getByLabel('Name', { exact: true }).fill('crm-hook');
+    await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
+    await page.getByLabel('Username').fill('svc-user');
+    await page.getByLabel('Password').fill(password);
+    expect(await page.getByLabel('Password').getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    const report = page.getByTestId('test-report');
+    await expect.poll(() => report.textContent()).toContain('Token issued');
+    expect(await report.textContent()).toContain('HTTP 200');
+    await shot(page, '02-secret-form-tested');
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /crm-hook/ }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Test crm-hook' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /crm-hook/ }).textContent()).toContain('token issued (HTTP 200)');
+    await shot(page, '03-secrets');
+
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
+    await page.getByLabel('Secret (its token authorises each request)').selectOption({ label: 'crm-hook (General – username and password)' });
+    await page.getByLabel('Name (optional)').fill('orders');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const signingSecret = page.getByTestId('signing-secret');
+    await expect.poll(() => signingSecret.textContent()).toMatch(/^whsec_/);
+    rememberSecret((await signingSecret.textContent())!);
+    await shot(page, '04-webhook-created');
+    // Shown once: a fresh view of the page does not have it.
+    await page.reload();
+    await expect.poll(() => page.getByRole('row', { name: /orders/ }).count()).toBe(1);
+    expect(await page.getByTestId('signing-secret').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Send test event to orders' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Deliveries');
+    // The table refreshes by itself until the delivery has succeeded.
+    await expect.poll(() => page.getByTestId('delivery-status').first().textContent(), { timeout: 15_000 }).toBe('succeeded');
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued.at(-1)}`);
+    await shot(page, '05-delivery-succeeded');
+
+    expect(await page.content()).not.toContain(password);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('retries a failed delivery from the deliveries table', async () => {
+    receiver.respond(() => ({ status: 500 }));
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const secret = (await (
+      await fetch(`${server.url}api/secrets`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'billing-secret', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } }),
+      })
+    ).json()) as { id: string };
+    await fetch(`${server.url}api/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: receiver.url('/flaky'), secretId: secret.id, events: ['invoice.*'], retrySchedule: [], name: 'billing' }) });
+    await fetch(`${server.url}api/events`, { method: 'POST', headers, body: JSON.stringify({ type: 'invoice.paid', data: { amount: 12 } }) });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Deliveries' }).click();
+    const row = page.getByRole('row', { name: /invoice\.paid billing/ });
+    await expect.poll(() => row.getByTestId('delivery-status').textContent(), { timeout: 15_000 }).toBe('failed');
+    await shot(page, '06-delivery-failed');
+    receiver.respond(() => ({ status: 204 }));
+    await row.getByRole('button', { name: /^Retry delivery/ }).click();
+    await expect.poll(() => row.getByTestId('delivery-status').textContent(), { timeout: 15_000 }).toBe('succeeded');
+    const ids = receiver.requests.filter((r) => r.path === '/flaky').map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    await page.close();
+  });
+
+  it('is usable by keyboard, labels every control, and fits 390 px', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(server.url);
+    // Keyboard only: the token field has focus, Enter submits.
+    await page.keyboard.type(adminToken);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+    await shot(page, '07-secrets-390');
+    for (const view of ['#/secrets/new', '#/webhooks', '#/deliveries', '#/secrets']) {
+      await page.goto(server.url + view);
+      await page.waitForSelector('h1');
+      const unlabelled = await page.$$eval('input, select, textarea', (controls) =>
+        controls.filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute('aria-label')).map((c) => c.id || c.outerHTML),
+      );
+      expect(unlabelled, view).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, view).toBeLessThanOrEqual(0);
+    }
+    await page.goto(server.url + '#/deliveries');
+    await expect.poll(() => page.locator('caption').textContent()).toMatch(/deliver/);
+    await shot(page, '08-deliveries-390');
+
+    // From the page's content (focused after each navigation), Shift+Tab reaches the navigation and Enter follows it.
+    await page.goto(server.url + '#/secrets');
+    await page.waitForSelector('h1');
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press('Shift+Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Webhooks';
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    await page.close();
+  });
+});
