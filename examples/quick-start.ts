@@ -1,7 +1,7 @@
 /**
- * `npm start` until the server lands: runs Tessera core on its embedded default (SQLite in ./data, a
- * dev key file created once), against a demo token endpoint it starts on 127.0.0.1, and shows a
- * secret being created, tested and used for tokens.
+ * The library on its own (`npm run build && node examples/dist/quick-start.js`): Tessera core on SQLite
+ * in ./data (a dev key file created once), against a demo token endpoint it starts on 127.0.0.1,
+ * showing a secret being created, tested and used for tokens.
  */
 import 'reflect-metadata';
 import http from 'node:http';

@@ -4,10 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests use: openssl makes a self-signed certificate for the TLS diagnostic test,
-# python3 holds a loopback port that never accepts, for the connect-timeout test.
+# python3 holds a loopback port that never accepts, for the connect-timeout test, and Debian's
+# Chromium runs the web console's end-to-end test (driven by playwright-core; no browser download).
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} for the tests (apt-get)…"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -40,7 +40,7 @@ export const SETTINGS = [
   { flag: '(none)', env: 'TESSERA_PREVIOUS_MASTER_KEYS', default: '(empty)', meaning: 'comma-separated older master keys, readable while `tessera keys rotate` re-encrypts' },
   { flag: '(none)', env: 'TESSERA_ADMIN_TOKEN', default: 'generated', meaning: 'the bearer token of the API and the console; required in production' },
   { flag: '--allow-private', env: 'TESSERA_ALLOW_PRIVATE', default: 'false', meaning: 'let token URLs and webhooks reach private and loopback addresses' },
-  { flag: '--allow', env: 'TESSERA_NETWORK_ALLOW', default: '(empty)', meaning: 'comma-separated hosts, addresses or CIDR ranges let through although private' },
+  { flag: '--allow', env: 'TESSERA_NETWORK_ALLOW', default: '(empty)', meaning: 'comma-separated addresses or CIDR ranges let through although private' },
   { flag: '--log-level', env: 'TESSERA_LOG_LEVEL', default: 'info', meaning: 'error, warn, info or debug' },
 ] as const;
 
