@@ -105,6 +105,19 @@ describe('web console', () => {
     await expect.poll(() => page.getByRole('row', { name: /crm-hook/ }).textContent()).toContain('token issued (HTTP 200)');
     await shot(page, '03-secrets');
 
+    // Editing keeps a sensitive value that was left empty: the next token request still carries it.
+    await page.getByRole('button', { name: 'Edit crm-hook' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Edit secret “crm-hook”');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(await page.getByLabel('Password').getAttribute('placeholder')).toBe('unchanged');
+    await page.getByLabel('Username').fill('svc-user-2');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+    await page.getByRole('button', { name: 'Test crm-hook' }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('Token issued');
+    const lastBody = JSON.parse(tokenServer.requests.at(-1)!.body) as Record<string, string>;
+    expect(lastBody).toMatchObject({ username: 'svc-user-2', password });
+
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByLabel('Endpoint URL').fill(receiver.url('/hook'));
     await page.getByLabel('Secret (its token authorises each request)').selectOption({ label: 'crm-hook (General – username and password)' });
