@@ -28,33 +28,30 @@ export class CliContext {
   }
 
   /** A secret by id, or by name when no id matches. */
-  async secret(idOrName: string): Promise<SecretView> {
+  secret(idOrName: string): Promise<SecretView> {
     const secrets = this.get<SecretStore>(CORE.SecretStore);
-    try {
-      return await secrets.get(idOrName);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      const byName = (await secrets.list()).find((secret) => secret.name === idOrName);
-      if (!byName) throw new NotFoundError('secret', idOrName);
-      return byName;
-    }
+    return byIdOrName(idOrName, 'secret', (id) => secrets.get(id), () => secrets.list());
   }
 
   /** A webhook endpoint by id, or by name when no id matches. */
-  async webhook(idOrName: string): Promise<EndpointView> {
+  webhook(idOrName: string): Promise<EndpointView> {
     const endpoints = this.get<EndpointStore>(WEBHOOKS.EndpointStore);
-    try {
-      return await endpoints.get(idOrName);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      const byName = (await endpoints.list()).find((endpoint) => endpoint.name === idOrName);
-      if (!byName) throw new NotFoundError('webhook endpoint', idOrName);
-      return byName;
-    }
+    return byIdOrName(idOrName, 'webhook endpoint', (id) => endpoints.get(id), () => endpoints.list());
   }
 
   async close(): Promise<void> {
     await this.#container?.unbindAllAsync();
     this.#container = undefined;
+  }
+}
+
+async function byIdOrName<T extends { name: string }>(idOrName: string, resource: string, get: (id: string) => Promise<T>, list: () => Promise<T[]>): Promise<T> {
+  try {
+    return await get(idOrName);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    const byName = (await list()).find((item) => item.name === idOrName);
+    if (!byName) throw new NotFoundError(resource, idOrName);
+    return byName;
   }
 }
