@@ -1,4 +1,5 @@
 /** The HTTP API through inject() on real SQLite: the admin-token guard, DESIGN §3's error shape, and the operator story end to end. */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { randomCredential } from '../support/start-test-tessera.js';
@@ -60,6 +61,34 @@ describe('admin token', () => {
     }
     // Nothing was changed by the refused calls.
     expect((await server.api('GET', '/api/secrets')).json()).toHaveLength(1);
+  });
+
+  it('guards the API whatever the spelling of its path: encoded, doubled, absolute-form, any case of the scheme name', async () => {
+    const server = await startTestServer();
+    const { secret } = await createSecret(server);
+    const spellings = ['/%61pi/secrets', '/ap%69/secrets', '/%2561pi/secrets', '//api/secrets', '/api/secrets/', `/api/secrets/${secret.id}?x=1`, '/API/secrets', '/%41PI/secrets', '/api'];
+    for (const url of spellings) {
+      for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS'] as const) {
+        const response = await server.app.inject({ method, url, ...(method === 'POST' && { payload: {} }) });
+        expect([401, 404], `${method} ${url}`).toContain(response.statusCode);
+        expect(response.body, `${method} ${url}`).not.toContain(secret.id);
+      }
+    }
+    // Through a real socket, with an absolute-form request target.
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (server.app.server.address() as { port: number }).port;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(`GET http://127.0.0.1:${port}/api/secrets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 401/);
+    expect(raw).not.toContain(secret.id);
+    // The scheme name is case-insensitive (RFC 7235); a token with stray Unicode spaces is not the token.
+    expect((await server.app.inject({ method: 'GET', url: '/api/secrets', headers: { authorization: `bearer ${server.adminToken}` } })).statusCode).toBe(200);
+    expect((await server.app.inject({ method: 'GET', url: '/api/secrets', headers: { authorization: 'Bearer \u00a0' } })).statusCode).toBe(401);
   });
 
   it('serves /healthz and /metrics without the token, and the console with a strict content security policy', async () => {

@@ -7,8 +7,22 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const toast = document.getElementById('toast');
 
-/** State shared by the views: the kinds (with their field declarations), loaded once after sign-in. */
-const state = { kinds: [], refreshTimer: undefined };
+/**
+ * State shared by the views: the kinds (with their field declarations), loaded once after sign-in;
+ * the deliveries refresh timer; and which navigation is current, so a view that finishes loading after
+ * the operator moved on draws nothing.
+ */
+const state = { kinds: [], refreshTimer: undefined, generation: 0 };
+
+/** True while the view started at generation `gen` is still the one the operator is on. */
+function current(gen) {
+  return gen === state.generation;
+}
+
+/** An id as one URL path segment. */
+function seg(id) {
+  return encodeURIComponent(id);
+}
 
 /** `h('button', { type: 'button', onclick }, 'Save')`: an element with attributes, handlers and text or element children. */
 function h(tag, attributes = {}, ...children) {
@@ -60,11 +74,15 @@ async function api(method, path, body) {
   return parsed;
 }
 
-function say(message) {
-  toast.textContent = message;
-  toast.hidden = false;
+/** A message in the status region: information fades after 6 s; an error stays until closed or replaced. */
+function say(message, { error = false } = {}) {
   clearTimeout(say.timer);
-  say.timer = setTimeout(() => (toast.hidden = true), 6000);
+  toast.replaceChildren(
+    h('span', {}, message),
+    h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message', onclick: () => toast.replaceChildren() }, '×'),
+  );
+  toast.classList.toggle('error-toast', error);
+  if (!error) say.timer = setTimeout(() => toast.replaceChildren(), 6000);
 }
 
 function when(iso) {
@@ -76,20 +94,31 @@ function badge(text, tone) {
   return h('span', { class: `badge ${tone}` }, text);
 }
 
-/** Runs `work` with the button disabled and its label changed, and shows an error instead of throwing. */
+/**
+ * Runs `work` with the button marked busy (it keeps focus: aria-disabled, not disabled) and its label
+ * changed, and shows an error instead of throwing.
+ */
 async function busy(button, label, work) {
+  if (button.getAttribute('aria-disabled') === 'true') return undefined;
   const original = button.textContent;
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
   button.textContent = label;
   try {
     return await work();
   } catch (error) {
-    if (error.status !== 401) say(error.message);
+    if (error.status !== 401) say(error.message, { error: true });
     return undefined;
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
     button.textContent = original;
   }
+}
+
+/** Runs a follow-up (a reload after an action) and reports its failure instead of leaving it unhandled. */
+function reportFailure(promise) {
+  promise.catch((error) => {
+    if (error.status !== 401) say(error.message, { error: true });
+  });
 }
 
 function setView(title, ...content) {
@@ -108,6 +137,7 @@ function setView(title, ...content) {
 
 function showSignIn(message) {
   nav.hidden = true;
+  state.generation++;
   clearInterval(state.refreshTimer);
   const input = h('input', { id: 'admin-token', name: 'admin-token', type: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': 'admin-token-help' });
   const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
@@ -154,15 +184,17 @@ function kindLabel(id) {
 }
 
 async function showSecrets() {
+  const gen = state.generation;
   const secrets = await api('GET', '/api/secrets');
+  if (!current(gen)) return;
   const rows = secrets.map((secret) =>
     h(
       'tr',
       {},
       h('th', { scope: 'row' }, secret.name),
       h('td', {}, kindLabel(secret.kind)),
-      h('td', { class: 'hide-narrow' }, secret.origin),
-      h('td', { class: 'hide-narrow' }, when(secret.updatedAt)),
+      h('td', {}, secret.origin),
+      h('td', {}, when(secret.updatedAt)),
       h(
         'td',
         {},
@@ -207,8 +239,8 @@ async function showSecrets() {
                 {},
                 h('th', { scope: 'col' }, 'Name'),
                 h('th', { scope: 'col' }, 'Kind'),
-                h('th', { scope: 'col', class: 'hide-narrow' }, 'Origin'),
-                h('th', { scope: 'col', class: 'hide-narrow' }, 'Last update'),
+                h('th', { scope: 'col' }, 'Origin'),
+                h('th', { scope: 'col' }, 'Last update'),
                 h('th', { scope: 'col' }, 'Last test'),
                 h('th', { scope: 'col' }, 'Actions'),
               ),
@@ -220,21 +252,26 @@ async function showSecrets() {
 }
 
 async function testSaved(button, secret) {
-  const report = await busy(button, 'Testing…', () => api('POST', `/api/secrets/${secret.id}/test`));
+  const report = await busy(button, 'Testing…', () => api('POST', `/api/secrets/${seg(secret.id)}/test`));
   if (!report) return;
-  await showSecrets();
-  document.getElementById('secret-report').replaceChildren(renderReport(report, `Test of “${secret.name}”`));
+  reportFailure(
+    showSecrets().then(() => {
+      const region = document.getElementById('secret-report');
+      region?.replaceChildren(renderReport(report, `Test of “${secret.name}”`));
+      region?.querySelector('h2')?.focus();
+    }),
+  );
 }
 
 async function deleteSecret(button, secret) {
   if (!confirm(`Delete secret “${secret.name}”? Webhooks that use it must be deleted first.`)) return;
   const done = await busy(button, 'Deleting…', async () => {
-    await api('DELETE', `/api/secrets/${secret.id}`);
+    await api('DELETE', `/api/secrets/${seg(secret.id)}`);
     return true;
   });
   if (done) {
     say(`Deleted secret “${secret.name}”.`);
-    await showSecrets();
+    reportFailure(showSecrets());
   }
 }
 
@@ -243,7 +280,7 @@ function renderReport(report, title) {
   return h(
     'section',
     { class: `report ${report.ok ? 'ok' : 'bad'}`, 'aria-label': title, dataset: { testid: 'test-report' } },
-    h('h2', {}, title),
+    h('h2', { tabindex: '-1' }, title),
     h('p', {}, badge(report.ok ? 'Token issued' : 'Failed', report.ok ? 'ok' : 'bad'), ` in ${report.durationMs} ms${status}`),
     report.token ? h('p', {}, `Token: ${report.token.type} ${report.token.preview}, expires in ${report.token.expiresInSeconds} s`) : null,
     report.diagnostics.length === 0
@@ -259,8 +296,16 @@ function renderReport(report, title) {
 }
 
 /** The create or edit form; its fields come from the chosen kind's field declarations. */
+/** Where a field issue from the API points in the secret form. */
+function secretInputId(field) {
+  if (field === 'name' || field === 'description' || field === 'kind') return `secret-${field}`;
+  return `field-${field.replace(/^params\./, '').split('.')[0]}`;
+}
+
 async function showSecretForm(id) {
-  const existing = id ? await api('GET', `/api/secrets/${id}`) : undefined;
+  const gen = state.generation;
+  const existing = id ? await api('GET', `/api/secrets/${seg(id)}`) : undefined;
+  if (!current(gen)) return;
   const name = h('input', { id: 'secret-name', name: 'name', required: true, value: existing?.name ?? '', autocomplete: 'off' });
   const description = h('input', { id: 'secret-description', name: 'description', value: existing?.description ?? '', autocomplete: 'off' });
   const kind = h(
@@ -270,11 +315,34 @@ async function showSecretForm(id) {
   );
   const kindHelp = h('p', { id: 'secret-kind-help', class: 'help' });
   const fields = h('fieldset', { class: 'plain' });
+  const scopeFormat = h(
+    'select',
+    { id: 'field-scopeFormat', name: 'scopeFormat', 'aria-describedby': 'field-scopeFormat-help' },
+    ['', 'tuple', 'plain', 'space'].map((v) => h('option', { value: v, selected: (existing?.params?.scopeFormat ?? '') === v }, v === '' ? "the kind's default" : v)),
+  );
+  const encoding = h(
+    'select',
+    { id: 'field-encoding', name: 'encoding' },
+    ['', 'json', 'form'].map((v) => h('option', { value: v, selected: (existing?.params?.encoding ?? '') === v }, v === '' ? "the kind's default" : v)),
+  );
+  const advanced = h(
+    'details',
+    { open: existing?.params?.scopeFormat !== undefined || existing?.params?.encoding !== undefined },
+    h('summary', {}, 'Wire format (advanced)'),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'field-scopeFormat' }, 'Scope format'),
+      scopeFormat,
+      h('p', { id: 'field-scopeFormat-help', class: 'help' }, "tuple sends ('read,write',); plain sends the scope as typed; space turns commas into spaces."),
+    ),
+    h('div', { class: 'field' }, h('label', { for: 'field-encoding' }, 'Body encoding'), encoding),
+  );
   const errors = h('div', { role: 'alert', class: 'error' });
   const report = h('div', { 'aria-live': 'polite' });
   const renderFields = () => {
     const chosen = state.kinds.find((k) => k.id === kind.value);
-    kindHelp.textContent = chosen?.description ?? '';
+    kindHelp.textContent = `${chosen?.description ?? ''} Default wire format: ${chosen?.defaults?.encoding ?? ''} body, ${chosen?.defaults?.scopeFormat ?? ''} scope.`;
     fields.replaceChildren(
       h('legend', {}, `${chosen?.label ?? ''} fields`),
       ...(chosen?.fields ?? []).map((field) => fieldInput(field, existing?.kind === chosen?.id ? existing?.params?.[field.name] : undefined, existing !== undefined)),
@@ -283,22 +351,29 @@ async function showSecretForm(id) {
   kind.addEventListener('change', renderFields);
   renderFields();
 
+  /**
+   * The form as params. Editing: an empty sensitive field keeps the stored value (sent masked), an
+   * emptied field is cleared (null), as PATCH /api/secrets/:id reads them.
+   */
   const values = () => {
     const chosen = state.kinds.find((k) => k.id === kind.value);
     const params = {};
-    for (const field of chosen.fields) {
-      const input = document.getElementById(`field-${field.name}`);
+    const inputs = [...chosen.fields.map((field) => [field, document.getElementById(`field-${field.name}`)]), [{ name: 'scopeFormat' }, scopeFormat], [{ name: 'encoding' }, encoding]];
+    for (const [field, input] of inputs) {
       const value = input.value.trim();
       if (value !== '') params[field.name] = field.sensitive ? input.value : value;
       else if (existing && field.sensitive) params[field.name] = MASK;
+      else if (existing) params[field.name] = null;
     }
     return { name: name.value.trim(), description: description.value.trim(), kind: kind.value, params };
   };
   const showIssues = (error) => {
     const issues = error.issues ?? [];
-    errors.replaceChildren(h('p', {}, error.message), issues.length ? h('ul', {}, issues.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : '');
-    for (const element of document.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
-    for (const issue of issues) document.getElementById(`field-${issue.field.replace(/^params\./, '')}`)?.setAttribute('aria-invalid', 'true');
+    const summary = h('p', { tabindex: '-1' }, error.message);
+    errors.replaceChildren(summary, issues.length ? h('ul', {}, issues.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : '');
+    for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+    for (const issue of issues) document.getElementById(secretInputId(issue.field))?.setAttribute('aria-invalid', 'true');
+    summary.focus();
   };
   const test = h(
     'button',
@@ -307,16 +382,19 @@ async function showSecretForm(id) {
       onclick: async (event) => {
         errors.replaceChildren();
         const { kind: kindId, params } = values();
-        const untouched = existing !== undefined && Object.values(params).includes(MASK);
+        // Editing: the saved secret with the form's changes (kept sensitive values stay on the server).
         const result = await busy(event.currentTarget, 'Testing…', async () => {
           try {
-            return untouched ? await api('POST', `/api/secrets/${existing.id}/test`) : await api('POST', '/api/secrets/test', { kind: kindId, params });
+            return existing ? await api('POST', `/api/secrets/${seg(existing.id)}/test`, { params }) : await api('POST', '/api/secrets/test', { kind: kindId, params });
           } catch (error) {
             showIssues(error);
             throw error;
           }
         });
-        if (result) report.replaceChildren(renderReport(result, untouched ? 'Test of the saved secret' : 'Test of this draft'));
+        if (result) {
+          report.replaceChildren(renderReport(result, existing ? 'Test of these settings' : 'Test of this draft'));
+          report.querySelector('h2')?.focus();
+        }
       },
     },
     existing ? 'Test' : 'Test draft',
@@ -334,7 +412,7 @@ async function showSecretForm(id) {
         const saved = await busy(save, 'Saving…', async () => {
           try {
             return existing
-              ? await api('PATCH', `/api/secrets/${existing.id}`, { name: input.name, description: input.description, params: input.params, expectedRevision: existing.revision })
+              ? await api('PATCH', `/api/secrets/${seg(existing.id)}`, { name: input.name, description: input.description, params: input.params, expectedRevision: existing.revision })
               : await api('POST', '/api/secrets', { name: input.name, kind: input.kind, params: input.params, ...(input.description && { description: input.description }) });
           } catch (error) {
             showIssues(error);
@@ -351,6 +429,7 @@ async function showSecretForm(id) {
     h('div', { class: 'field' }, h('label', { for: 'secret-name' }, 'Name'), name),
     h('div', { class: 'field' }, h('label', { for: 'secret-description' }, 'Description (optional)'), description),
     fields,
+    advanced,
     errors,
     h('div', { class: 'row' }, test, save, h('a', { href: '#/secrets', class: 'button' }, 'Cancel')),
     report,
@@ -381,8 +460,13 @@ function fieldInput(field, current, editing) {
 
 // ——— Webhooks ———
 
+/** Where a field issue from the API points in the webhook form. */
+const WEBHOOK_INPUTS = { url: 'webhook-url', secretId: 'webhook-secret', events: 'webhook-events', name: 'webhook-name' };
+
 async function showWebhooks() {
+  const gen = state.generation;
   const [webhooks, secrets] = await Promise.all([api('GET', '/api/webhooks'), api('GET', '/api/secrets')]);
+  if (!current(gen)) return;
   const secretName = (id) => secrets.find((s) => s.id === id)?.name ?? id;
   const url = h('input', { id: 'webhook-url', name: 'url', type: 'url', required: true, placeholder: 'https://', autocomplete: 'off' });
   const secret = h('select', { id: 'webhook-secret', name: 'secretId', required: true }, secrets.map((s) => h('option', { value: s.id }, `${s.name} (${kindLabel(s.kind)})`)));
@@ -413,12 +497,20 @@ async function showWebhooks() {
           try {
             return await api('POST', '/api/webhooks', body);
           } catch (error) {
-            errors.replaceChildren(h('p', {}, error.message));
+            const summary = h('p', { tabindex: '-1' }, error.message);
+            errors.replaceChildren(summary);
+            for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+            for (const issue of error.issues ?? []) document.getElementById(WEBHOOK_INPUTS[issue.field.split('.')[0]] ?? '')?.setAttribute('aria-invalid', 'true');
+            summary.focus();
             throw error;
           }
         });
         if (!created) return;
-        await showWebhooks();
+        try {
+          await showWebhooks();
+        } catch (error) {
+          say(error.message, { error: true });
+        }
         const heading = h('h2', { tabindex: '-1' }, `Webhook “${created.endpoint.name}” created`);
         document.getElementById('signing-once').replaceChildren(
           created.signingSecret
@@ -502,7 +594,7 @@ async function showWebhooks() {
 }
 
 async function sendTest(button, webhook) {
-  const sent = await busy(button, 'Sending…', () => api('POST', `/api/webhooks/${webhook.id}/test`));
+  const sent = await busy(button, 'Sending…', () => api('POST', `/api/webhooks/${seg(webhook.id)}/test`));
   if (sent) {
     say(`Test event queued for “${webhook.name}” (delivery ${sent.deliveryId}).`);
     location.hash = `#/deliveries?webhook=${webhook.id}`;
@@ -510,13 +602,21 @@ async function sendTest(button, webhook) {
 }
 
 async function enable(button, webhook) {
-  const done = await busy(button, 'Enabling…', () => api('PATCH', `/api/webhooks/${webhook.id}`, { enabled: true }));
-  if (done) await showWebhooks();
+  const done = await busy(button, 'Enabling…', () => api('PATCH', `/api/webhooks/${seg(webhook.id)}`, { enabled: true }));
+  if (done) reportFailure(showWebhooks());
 }
 
 // ——— Deliveries ———
 
+/** `HTTP 500 · timeout`: the status the receiver answered, then the error code when it says more. */
+function lastResult(delivery) {
+  const status = delivery.lastStatus === null ? '' : `HTTP ${delivery.lastStatus}`;
+  const code = delivery.lastError && delivery.lastError !== 'http' ? delivery.lastError : '';
+  return [status, code].filter(Boolean).join(' · ') || '—';
+}
+
 async function showDeliveries(query) {
+  const gen = state.generation;
   const webhookFilter = query.get('webhook') ?? '';
   const status = h(
     'select',
@@ -552,8 +652,11 @@ async function showDeliveries(query) {
     if (status.value) params.set('status', status.value);
     if (webhookFilter) params.set('endpointId', webhookFilter);
     const [deliveries, webhooks] = await Promise.all([api('GET', `/api/deliveries?${params}`), api('GET', '/api/webhooks')]);
+    if (!current(gen)) return;
     const webhookName = (id) => webhooks.find((w) => w.id === id)?.name ?? id;
     caption.textContent = `${deliveries.length} deliver${deliveries.length === 1 ? 'y' : 'ies'}, newest first${auto.checked ? ' · refreshing every 2 s' : ''}`;
+    // Rows are redrawn; focus on a row's button comes back to the same row's button.
+    const focusedRow = document.activeElement?.closest?.('tr')?.dataset.delivery;
     body.replaceChildren(
       ...deliveries.map((d) =>
         h(
@@ -564,14 +667,19 @@ async function showDeliveries(query) {
           h('td', {}, webhookName(d.endpointId)),
           h('td', { dataset: { testid: 'delivery-status' } }, badge(d.status, d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'warn')),
           h('td', {}, String(d.attempts)),
-          h('td', {}, d.lastError ?? (d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`)),
+          h('td', {}, lastResult(d)),
           h('td', { class: 'actions' }, d.status === 'failed' ? h('button', { type: 'button', 'aria-label': `Retry delivery ${d.id}`, onclick: (event) => retry(event.currentTarget, d, load) }, 'Retry') : null),
         ),
       ),
     );
     labelCells(table.parentElement ?? table);
+    if (focusedRow) body.querySelector(`tr[data-delivery="${CSS.escape(focusedRow)}"] button`)?.focus();
   };
-  status.addEventListener('change', load);
+  const refresh = () =>
+    load().catch((error) => {
+      if (error.status !== 401 && current(gen)) caption.textContent = `Last refresh failed: ${error.message}`;
+    });
+  status.addEventListener('change', refresh);
   setView(
     'Deliveries',
     h(
@@ -583,23 +691,26 @@ async function showDeliveries(query) {
     ),
     h('div', { class: 'card table-wrap' }, table),
   );
-  await load();
+  // Started with the view, so leaving the view (which clears it) can never leave it running.
   state.refreshTimer = setInterval(() => {
-    if (auto.checked && !document.hidden) load().catch(() => undefined);
+    if (auto.checked && !document.hidden) refresh();
   }, 2000);
+  await refresh();
 }
 
 async function retry(button, delivery, reload) {
-  const done = await busy(button, 'Retrying…', () => api('POST', `/api/deliveries/${delivery.id}/retry`));
+  const done = await busy(button, 'Retrying…', () => api('POST', `/api/deliveries/${seg(delivery.id)}/retry`));
   if (done) {
     say(`Delivery ${delivery.id} queued again with the same webhook-id.`);
-    await reload();
+    reportFailure(reload());
   }
 }
 
 // ——— Routing ———
 
 async function route() {
+  state.generation++;
+  clearInterval(state.refreshTimer);
   if (!sessionStorage.getItem(TOKEN_KEY)) return showSignIn();
   try {
     if (state.kinds.length === 0) state.kinds = await api('GET', '/api/secret-kinds');
@@ -619,7 +730,8 @@ async function route() {
 document.getElementById('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
   state.kinds = [];
-  location.hash = '';
+  // Changes the address without a hashchange, so the "Signed out." message stays.
+  history.replaceState(null, '', location.pathname);
   showSignIn('Signed out.');
 });
 window.addEventListener('hashchange', () => route());

@@ -27,9 +27,8 @@ export async function buildServer(container: Container, options: BuildServerOpti
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') && request.url !== '/api') return;
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!isApiRequest(request.routeOptions.url, request.url)) return;
+    const presented = bearerToken(request.headers.authorization);
     if (!isAdminToken(presented, options.adminToken)) {
       reply.header('www-authenticate', 'Bearer realm="tessera"');
       return reply.code(401).send({
@@ -78,4 +77,27 @@ export async function buildServer(container: Container, options: BuildServerOpti
 
   await consoleRoutes(app);
   return app;
+}
+
+/**
+ * Whether a request is for the API: by the route it matched (the router decodes the path, so
+ * `/%61pi/secrets` matches `/api/secrets`), and by its decoded path for anything unmatched.
+ */
+export function isApiRequest(routeUrl: string | undefined, rawUrl: string): boolean {
+  if (routeUrl !== undefined && (routeUrl === '/api' || routeUrl.startsWith('/api/'))) return true;
+  let path = rawUrl.split('?')[0] ?? '';
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Undecodable: judged as sent.
+  }
+  // Absolute-form request targets (`GET http://host/api/…`) carry the path after the authority.
+  path = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  return /^\/+api(\/|$)/i.test(path);
+}
+
+/** The token of an `Authorization: Bearer <token>` header (the scheme name is case-insensitive); undefined otherwise. */
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer +(\S+) *$/i.exec(header ?? '');
+  return match?.[1];
 }
