@@ -111,6 +111,14 @@ describe('web console', () => {
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     expect(await page.getByLabel('Password').getAttribute('placeholder')).toBe('unchanged');
     await page.getByLabel('Username').fill('svc-user-2');
+    // Test in edit mode tries the form's settings (here a wrong token URL), not the saved ones.
+    tokenServer.respond((request) => (request.path === '/nowhere' ? { status: 401, body: '{"error":"invalid_client"}' } : tokenServer.tokenResponse()));
+    await page.getByLabel('Token URL').fill(tokenServer.url('/nowhere'));
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('HTTP 401');
+    expect(await page.getByTestId('test-report').textContent()).toContain('Test of these settings');
+    expect(tokenServer.requests.at(-1)!.path).toBe('/nowhere');
+    await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
     await page.getByRole('button', { name: 'Test crm-hook' }).click();
@@ -176,6 +184,8 @@ describe('web console', () => {
   it('is usable by keyboard, labels every control, and fits 390 px', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(server.url);
+    // Signed out, the navigation is neither shown nor in the tab order.
+    expect(await page.locator('#nav').isVisible()).toBe(false);
     // Keyboard only: the token field has focus, Enter submits.
     await page.keyboard.type(adminToken);
     await page.keyboard.press('Enter');

@@ -32,6 +32,10 @@ export const secretList = z
 
 export const secretDraft = z.object({ kind: z.string(), params }).strict();
 
+export const secretTestChanges = z
+  .object({ params: params.optional().describe('Unsaved changes to test with the saved secret: masked values keep the stored ones, null clears a field') })
+  .strict();
+
 const events = z.array(z.string()).describe("Exact types, '*', or prefixes like invoice.*");
 const headers = z.record(z.string(), z.string()).describe('Extra static headers; Authorization is refused (it comes from the secret)');
 

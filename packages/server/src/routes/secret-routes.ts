@@ -1,10 +1,10 @@
 /** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
 import type { Container } from 'inversify';
-import { CORE, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
+import { CORE, MASK, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
 import type { ApiRoutes } from '../http/api-route.js';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
-import { idParams, secretCreate, secretDraft, secretList, secretPatch } from './api-schemas.js';
+import { idParams, secretCreate, secretDraft, secretList, secretPatch, secretTestChanges } from './api-schemas.js';
 
 export type SecretWithTest = SecretView & { lastTest: LastTest | null };
 
@@ -85,13 +85,25 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     method: 'POST',
     url: '/api/secrets/:id/test',
     tag: 'secrets',
-    summary: 'Test a saved secret: run its real token request and report what happened',
+    summary: 'Test a saved secret (or, with params, the saved secret with unsaved changes): run its real token request and report what happened',
     params: idParams,
-    handler: async ({ params }) => {
+    body: secretTestChanges,
+    handler: async ({ params, body }) => {
       await secrets.get(params.id);
-      const report = await tester.test(params.id);
-      results.record(params.id, report, clock.now());
-      return report;
+      if (body.params === undefined) {
+        const report = await tester.test(params.id);
+        results.record(params.id, report, clock.now());
+        return report;
+      }
+      // A form's unsaved changes: merged with the stored values server-side, so no sensitive value leaves it.
+      const saved = await secrets.reveal(params.id);
+      const merged = new Map(Object.entries(saved.params));
+      for (const [key, value] of Object.entries(body.params)) {
+        if (value === MASK) continue;
+        if (value === null) merged.delete(key);
+        else merged.set(key, value);
+      }
+      return tester.test({ kind: saved.kind, params: Object.fromEntries(merged) });
     },
   });
 }
