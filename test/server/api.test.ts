@@ -1,8 +1,13 @@
 /** The HTTP API through inject() on real SQLite: the admin-token guard, DESIGN §3's error shape, and the operator story end to end. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { generateMasterKey } from '@tessera/core';
+import { buildServer, createTesseraContainer, resolveServerConfig, startServer } from '@tessera/server';
 import { Webhook } from 'standardwebhooks';
-import { randomCredential } from '../support/start-test-tessera.js';
+import { captureTransport, randomCredential } from '../support/start-test-tessera.js';
 import { startTestServer, type TestServer } from '../support/start-test-server.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -144,6 +149,39 @@ describe('errors', () => {
     const inUse = await server.api('DELETE', `/api/secrets/${secret.id}`);
     expect(inUse.statusCode).toBe(409);
     expect(inUse.json()).toMatchObject({ error: { code: 'secret-in-use', message: expect.stringContaining('webhook endpoint') } });
+  });
+});
+
+describe('server-side trouble and shutdown', () => {
+  it('answers 500 with no detail when the server lacks the key of a stored value, and logs why', async () => {
+    const server = await startTestServer();
+    const { secret } = await createSecret(server);
+    const other = createTesseraContainer({ ...server.config, masterKey: generateMasterKey() }, { logTransports: [captureTransport((line) => server.logs.push(line))] });
+    const app = await buildServer(other, { adminToken: server.adminToken });
+    onTestFinished(async () => {
+      await app.close();
+      await other.unbindAllAsync();
+    });
+    const response = await app.inject({ method: 'GET', url: `/api/secrets/${secret.id}`, headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: { code: 'internal', message: 'Something went wrong inside Tessera; the server log has the details.' } });
+    expect(server.logs).toContainEqual(expect.objectContaining({ message: 'request failed', code: 'key-not-found' }));
+  });
+
+  it('stops within its deadline although a client left a request half-sent', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-stop-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = resolveServerConfig({ dataDir, port: 0 }, { TESSERA_ADMIN_TOKEN: 'stop-test-admin-token', TESSERA_MASTER_KEY: generateMasterKey() });
+    const running = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] });
+    const port = (running.app.server.address() as { port: number }).port;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"type":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await running.stop(500);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    socket.destroy();
   });
 });
 

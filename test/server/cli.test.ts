@@ -1,9 +1,10 @@
 /** The `tessera` CLI as child processes: exit codes, one-line reasons, secrets never echoed, keys rotated, and `serve` draining on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { recordLogLine } from '../support/leak-audit.js';
@@ -150,9 +151,19 @@ describe('secrets', () => {
     // The database holds the password only encrypted.
     expect(readFileSync(join(dir, 'tessera.db')).includes(Buffer.from(password))).toBe(false);
 
+    // A sensitive value may also come from a file (a PEM key, say), never from the command line itself.
+    tokenServer.respond(() => tokenServer.tokenResponse());
+    const file = join(dir, 'erp-password.txt');
+    const filePassword = randomCredential('pw');
+    writeFileSync(file, filePassword + '\n');
+    const fromFile = await tessera(dir, ['secrets', 'create', '--kind', 'general', '--name', 'erp', '--url', tokenServer.tokenUrl, '--username', 'erp-user', '--password-file', file]);
+    expect(fromFile.code).toBe(0);
+    expect((await tessera(dir, ['secrets', 'test', 'erp'])).code).toBe(0);
+    expect(JSON.parse(tokenServer.requests.at(-1)!.body)).toMatchObject({ username: 'erp-user', password: filePassword });
+
     const deleted = await tessera(dir, ['secrets', 'delete', 'crm']);
     expect(deleted.stdout.trim()).toMatch(/^Deleted secret 'crm' \(sec_[0-9a-f]+\)\.$/);
-    expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout)).toEqual([]);
+    expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout).map((x: { name: string }) => x.name)).toEqual(['erp']);
   });
 });
 
@@ -215,6 +226,31 @@ describe('webhooks, deliveries and serve', () => {
   });
 });
 
+describe('one server per data directory', () => {
+  it('refuses a second server on the same data, exits at once when the port is taken, and refuses an empty admin token file', async () => {
+    const dir = dataDir();
+    const first = await serve(dir);
+    const second = await tessera(dir, ['serve', '--port', '0']);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: A Tessera server \(pid \d+\) already runs on .*; one data directory serves one server\.$/);
+    // Another data directory, the same port: the start fails and the process ends instead of hanging.
+    const port = new URL(first.url).port;
+    const other = dataDir();
+    const taken = await tessera(other, ['serve', '--port', port]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/EADDRINUSE/);
+    expect(existsSync(join(other, 'server.pid'))).toBe(false);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const empty = dataDir();
+    writeFileSync(join(empty, 'admin-token'), '\n');
+    const refused = await tessera(empty, ['serve', '--port', '0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: The admin token file .* holds no usable token/);
+  });
+});
+
 describe('keys rotate', () => {
   it('re-encrypts every secret and signing secret under a new key with a progress bar, and drops the old key', async () => {
     const dir = dataDir();
@@ -249,5 +285,42 @@ describe('keys rotate', () => {
     // And the old key opens nothing any more: with it alone, reading the secret fails.
     const withOld = await tessera(dir, ['secrets', 'test', 'crm'], undefined, { TESSERA_MASTER_KEY: before.trim() });
     expect(withOld.code).toBe(1);
+  });
+
+  it('finishes a rotation interrupted after either key file step', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const { password } = await createSecret(dir, tokenServer);
+    const original = readFileSync(join(dir, 'master.key'), 'utf8');
+    // Interrupted after step 1: the old key kept aside, no new key yet.
+    writeFileSync(join(dir, 'master.key.previous'), original);
+    const resumed = await tessera(dir, ['keys', 'rotate']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('An interrupted rotation was found');
+    expect(resumed.stdout).toMatch(/^Re-encrypted 1 of 1 secrets/);
+    expect(readFileSync(join(dir, 'master.key'), 'utf8')).not.toBe(original);
+
+    // Interrupted after step 2: a new key in place, the values still under the old one.
+    const second = readFileSync(join(dir, 'master.key'), 'utf8');
+    writeFileSync(join(dir, 'master.key.previous'), second);
+    writeFileSync(join(dir, 'master.key'), generateMasterKey() + '\n');
+    // The server reads both while the rotation is unfinished...
+    expect((await tessera(dir, ['secrets', 'test', 'crm'])).code).toBe(0);
+    // ...and a rerun finishes it.
+    const finished = await tessera(dir, ['keys', 'rotate']);
+    expect(finished.stdout).toMatch(/^Re-encrypted 1 of 1 secrets/);
+    expect(existsSync(join(dir, 'master.key.previous'))).toBe(false);
+    expect((await tessera(dir, ['secrets', 'test', 'crm'])).code).toBe(0);
+    expect(tokenServer.requests.at(-1)!.body).toContain(password);
+  });
+
+  it('keeps the server from starting while a rotation holds the data directory', async () => {
+    const dir = dataDir();
+    // A live process (this test runner) holds the rotation lock.
+    writeFileSync(join(dir, 'rotation.lock'), `${process.pid}\n`);
+    const refused = await tessera(dir, ['serve', '--port', '0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: A key rotation \(pid \d+\) is running on .*; start the server when it has finished\.$/);
+    expect(existsSync(join(dir, 'server.pid'))).toBe(false);
   });
 });

@@ -26,10 +26,17 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   const adminToken = loadAdminToken(config);
   const container = createTesseraContainer(config, extras);
   const logger = container.get<Logger>(CORE.Logger);
-  const app = await buildServer(container, { adminToken: adminToken.value });
   const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+  let app: FastifyInstance;
+  try {
+    app = await buildServer(container, { adminToken: adminToken.value });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (a port in use, say).
+    await container.unbindAllAsync();
+    throw error;
+  }
   dispatcher.start();
-  await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
@@ -38,8 +45,11 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   const stop = (deadlineMs = 10_000): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests, draining deliveries', { deadlineMs });
-      await app.close();
-      const drained = await dispatcher.stop(deadlineMs);
+      // One deadline for both: the dispatcher stops claiming at once, and requests still open when it
+      // passes are cut off rather than allowed to hold the exit.
+      const cutOff = setTimeout(() => app.server.closeAllConnections(), deadlineMs);
+      const [, drained] = await Promise.all([app.close(), dispatcher.stop(deadlineMs)]);
+      clearTimeout(cutOff);
       await container.unbindAllAsync();
       logger.info('stopped', drained);
     })());

@@ -1,5 +1,6 @@
 /** Builds the container a Tessera server or CLI runs on: core, webhooks and connectors on the data directory's SQLite database. */
 import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
 import { Container } from 'inversify';
 import type Transport from 'winston-transport';
 import { coreModule, type Clock } from '@tessera/core';
@@ -16,6 +17,8 @@ export interface ContainerExtras {
 }
 
 export function createTesseraContainer(config: ServerConfig, extras: ContainerExtras = {}): Container {
+  // The database holds delivery payloads and answers in clear: the data directory is the operator's alone.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyRing = serverKeyRing(config);
   const container = new Container();
   container.load(

@@ -49,7 +49,16 @@ function prompt(question: string, input: NodeJS.ReadStream): Promise<string> {
           return;
         }
         if (char === '\u0003') process.exit(130);
-        if (char === '\u007f') value = value.slice(0, -1);
+        if (char === '\u0004') {
+          // Ctrl-D: the value ends here, as Enter would.
+          input.setRawMode(false);
+          input.pause();
+          input.off('data', onData);
+          process.stderr.write('\n');
+          resolve(value);
+          return;
+        }
+        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
         else value += char;
       }
     };

@@ -44,6 +44,8 @@ export const SETTINGS = [
   { flag: '--log-level', env: 'TESSERA_LOG_LEVEL', default: 'info', meaning: 'error, warn, info or debug' },
 ] as const;
 
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
+
 export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = flags.dataDir ?? env.TESSERA_DATA_DIR ?? './data';
   const portText = String(flags.port ?? env.TESSERA_PORT ?? '8080');
@@ -51,6 +53,8 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
   if (!/^\d+$/.test(portText) || port > 65_535) throw new ConfigurationError('invalid-port', `The port '${portText}' is not a port number (0–65535). Set --port or TESSERA_PORT.`);
   const allowPrivate = flags.allowPrivate ?? parseBoolean(env.TESSERA_ALLOW_PRIVATE, 'TESSERA_ALLOW_PRIVATE');
   const allowText = flags.allow ?? env.TESSERA_NETWORK_ALLOW ?? '';
+  const logLevel = flags.logLevel ?? env.TESSERA_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigurationError('invalid-setting', `The log level '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}. Set --log-level or TESSERA_LOG_LEVEL.`);
   return {
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     host: flags.host ?? env.TESSERA_HOST ?? '127.0.0.1',
@@ -61,7 +65,7 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
     allowPrivate,
     allow: allowText.split(',').map((item) => item.trim()).filter(Boolean),
     production: env.NODE_ENV === 'production',
-    logLevel: flags.logLevel ?? env.TESSERA_LOG_LEVEL ?? 'info',
+    logLevel,
   };
 }
 

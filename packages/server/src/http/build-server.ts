@@ -47,7 +47,9 @@ export async function buildServer(container: Container, options: BuildServerOpti
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error);
-    if (status >= 500) logger.error('request failed', { method: request.method, url: request.routeOptions.url ?? request.url, error: (error as Error).message });
+    if (status >= 500) {
+      logger.error('request failed', { method: request.method, url: request.routeOptions.url ?? request.url, code: (error as { code?: string }).code, error: (error as Error).message });
+    }
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -11,6 +11,7 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       ...objectProperties(route.query).map(([name, schema, required]) => ({ name, in: 'query', required, schema })),
     ];
     (paths[path] ??= {})[route.method.toLowerCase()] = {
+      operationId: operationId(route.method, route.url),
       summary: route.summary,
       tags: [route.tag],
       security: [{ adminToken: [] }],
@@ -21,6 +22,8 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
         '400': { $ref: '#/components/responses/Error' },
         '401': { $ref: '#/components/responses/Error' },
         ...(route.url.includes(':id') && { '404': { $ref: '#/components/responses/Error' } }),
+        ...(route.method !== 'GET' && { '409': { $ref: '#/components/responses/Error' }, '422': { $ref: '#/components/responses/Error' } }),
+        '500': { $ref: '#/components/responses/Error' },
       },
     };
   }
@@ -46,6 +49,16 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       },
     },
   };
+}
+
+/** `POST /api/secrets/:id/test` → `postSecretsByIdTest`. */
+function operationId(method: string, url: string): string {
+  const words = url
+    .replace(/^\/api\//, '')
+    .split(/[/-]/)
+    .filter(Boolean)
+    .map((word) => (word.startsWith(':') ? `By${word[1]?.toUpperCase()}${word.slice(2)}` : word[0]?.toUpperCase() + word.slice(1)));
+  return method.toLowerCase() + words.join('');
 }
 
 function jsonSchema(schema: z.ZodType): unknown {

@@ -1,13 +1,15 @@
 /**
  * `tessera keys rotate`: a new master key, every secret and signing secret re-encrypted under it with
- * a progress bar, and the old key dropped. Crash-safe: the old key stays on disk until the end.
+ * a progress bar, and the old key dropped once nothing uses it. Crash-safe: each key file is written
+ * whole (temp file, fsync, rename) before anything is re-encrypted, and a rerun finishes an interrupted
+ * rotation with the keys already on disk.
  */
-import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { KeyRing} from '@tessera/core';
-import { CORE, generateMasterKey, type SecretStore } from '@tessera/core';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CORE, KeyRing, generateMasterKey, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, type EndpointStore } from '@tessera/webhooks';
 import { masterKeyFile, previousKeyFile } from '../../config/server-keys.js';
-import { runningServerPid } from '../../config/server-pid.js';
+import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
 import { parseFlags } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { CommandFailed, UsageError } from '../cli-errors.js';
@@ -18,45 +20,104 @@ export const KEYS_USAGE = ['tessera keys rotate [--json]   (stop `tessera serve`
 export async function keysCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
   if (action !== 'rotate') throw new UsageError(`Unknown keys command '${action ?? ''}'. Usage:\n  ${KEYS_USAGE.join('\n  ')}`);
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, KEYS_USAGE[0] as string);
-  const pid = runningServerPid(cli.config);
-  if (pid !== undefined) {
-    throw new CommandFailed(`A Tessera server (pid ${pid}) is running on ${cli.config.dataDir}; stop it first (kill -TERM ${pid}), rotate, then start it again.`);
-  }
   const fromEnvironment = cli.config.masterKey !== undefined;
   if (fromEnvironment && cli.config.previousKeys.length === 0) {
     throw new UsageError('With TESSERA_MASTER_KEY, put the new key in TESSERA_MASTER_KEY and the old one in TESSERA_PREVIOUS_MASTER_KEYS, then run keys rotate.');
   }
-  if (!fromEnvironment) prepareDevKeyFiles(cli);
+  // The lock first, then the server check: a server starting now sees the lock and waits for us.
+  const release = acquire(rotationLockFile(cli.config), cli.config.dataDir, (pid) => `Another key rotation (pid ${pid}) is running on ${cli.config.dataDir}.`);
+  try {
+    const server = holderPid(pidFile(cli.config));
+    if (server !== undefined) {
+      throw new CommandFailed(`A Tessera server (pid ${server}) is running on ${cli.config.dataDir}; stop it first (kill -TERM ${server}), rotate, then start it again.`);
+    }
+    if (!fromEnvironment) prepareDevKeyFiles(cli);
 
-  const secrets = cli.get<SecretStore>(CORE.SecretStore);
-  const endpoints = cli.get<EndpointStore>(WEBHOOKS.EndpointStore);
-  const keyId = cli.get<KeyRing>(CORE.KeyRing).primaryId;
-  const bar = parsed.values.json ? () => undefined : progressBar(cli.output, 'secrets');
-  const { reencrypted, total } = await secrets.rotateKeys(({ done, total: count }) => bar(done, count));
-  const signing = await endpoints.resealSigningSecrets();
-  await cli.close();
-  if (!fromEnvironment) rmSync(previousKeyFile(cli.config), { force: true });
+    const secrets = cli.get<SecretStore>(CORE.SecretStore);
+    const endpoints = cli.get<EndpointStore>(WEBHOOKS.EndpointStore);
+    const keyId = cli.get<KeyRing>(CORE.KeyRing).primaryId;
+    const bar = parsed.values.json ? () => undefined : progressBar(cli.output, 'secrets');
+    const { reencrypted, total } = await secrets.rotateKeys(({ done, total: count }) => bar(done, count));
+    const signing = await endpoints.resealSigningSecrets();
+    // Nothing may still need the old key before it goes: a second pass must find nothing to do.
+    const left = (await secrets.rotateKeys()).reencrypted + (await endpoints.resealSigningSecrets());
+    if (left > 0) throw new CommandFailed(`${left} values were still sealed with an old key after the rotation; the old key was kept. Run keys rotate again.`);
+    await cli.close();
+    if (!fromEnvironment) rmSync(previousKeyFile(cli.config), { force: true });
 
-  const result = { keyId, secretsReencrypted: reencrypted, secrets: total, webhooksReencrypted: signing };
-  if (parsed.values.json) return printJson(cli.output, result);
-  cli.output.out(`Re-encrypted ${reencrypted} of ${total} secrets and the signing secrets of ${signing} webhooks under key ${keyId}.`);
-  cli.output.out(fromEnvironment ? 'The old key is no longer needed: remove TESSERA_PREVIOUS_MASTER_KEYS.' : `The old key is no longer needed and was removed; ${masterKeyFile(cli.config)} holds the new one (back it up).`);
+    const result = { keyId, secretsReencrypted: reencrypted, secrets: total, webhooksReencrypted: signing };
+    if (parsed.values.json) return printJson(cli.output, result);
+    cli.output.out(`Re-encrypted ${reencrypted} of ${total} secrets and the signing secrets of ${signing} webhooks under key ${keyId}.`);
+    cli.output.out(
+      fromEnvironment
+        ? 'The old key is no longer needed: remove TESSERA_PREVIOUS_MASTER_KEYS.'
+        : `The old key is no longer needed and was removed; ${masterKeyFile(cli.config)} holds the new one (back it up).`,
+    );
+  } finally {
+    release();
+  }
 }
 
 /**
- * Dev key file: keep the current key as `master.key.previous` and write a new `master.key`. If a
- * rotation was interrupted, both files are already there and this run finishes it with the same keys.
+ * Dev key files, each step durable before the next: (1) the current key is kept as `master.key.previous`;
+ * (2) a new key replaces `master.key`. A rerun resumes at whichever step did not finish.
  */
 function prepareDevKeyFiles(cli: CliContext): void {
   const current = masterKeyFile(cli.config);
   const previous = previousKeyFile(cli.config);
   if (!existsSync(current)) throw new CommandFailed(`There is no key file at ${current}: nothing was ever encrypted here, so there is nothing to rotate.`);
+  const read = (file: string) => {
+    const text = readFileSync(file, 'utf8').trim();
+    try {
+      KeyRing.fromMasterKey(text);
+    } catch {
+      throw new CommandFailed(`${file} does not hold a key (base64 of 32 bytes); restore it from your backup before rotating.`);
+    }
+    return text;
+  };
   if (existsSync(previous)) {
+    read(previous);
     cli.output.err('An interrupted rotation was found: finishing it with the keys already on disk.');
-    return;
+  } else {
+    writeDurably(previous, read(current));
   }
-  copyFileSync(current, previous);
-  const next = current + '.next';
-  writeFileSync(next, generateMasterKey() + '\n', { mode: 0o600 });
-  renameSync(next, current);
+  if (read(previous) === read(current)) {
+    // Step 2 (again, if a crash came between the two steps): a new key, kept in `.next` until it is in place.
+    const next = current + '.next';
+    let key: string | undefined;
+    if (existsSync(next)) {
+      try {
+        key = read(next);
+      } catch {
+        key = undefined;
+      }
+    }
+    key ??= generateMasterKey();
+    writeDurably(next, key);
+    renameSync(next, current);
+    syncDirectory(dirname(current));
+  }
+}
+
+/** Writes a whole file or nothing: a temp file, fsync, rename, fsync of the directory. */
+function writeDurably(file: string, text: string): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, text + '\n', { mode: 0o600 });
+  const fd = openSync(temp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  syncDirectory(dirname(file));
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

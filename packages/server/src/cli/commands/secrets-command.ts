@@ -1,4 +1,5 @@
 /** `tessera secrets list|create|show|test|delete`: create takes `--kind` and flags derived from the kind's fields. */
+import { readFileSync } from 'node:fs';
 import { CORE, type Clock, type FieldDeclaration, type SecretKindRegistry, type SecretStore, type SecretTester, type TestReport } from '@tessera/core';
 import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
@@ -10,7 +11,7 @@ import { readSensitive } from '../read-sensitive.js';
 
 export const SECRETS_USAGE = [
   'tessera secrets list [--kind <kind>] [--json]',
-  'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--description <text>] [--json]   (sensitive fields: stdin or prompt)',
+  'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--<sensitive field>-file <path>] [--description <text>] [--json]   (other sensitive fields: stdin, one line each, or a prompt)',
   'tessera secrets show <id|name> [--json]',
   'tessera secrets test <id|name> [--json]',
   'tessera secrets delete <id|name>',
@@ -64,6 +65,7 @@ async function create(args: string[], cli: CliContext): Promise<void> {
   if (!kind) throw new UsageError(`Unknown kind '${kindId}'. Kinds: ${registry.list().map((k) => k.id).join(', ')}.`);
   const spec: FlagSpec = { ...JSON_FLAG, kind: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } };
   for (const field of kind.fields) spec[flagName(field)] = { type: 'string' };
+  for (const field of kind.fields.filter((f) => f.sensitive)) spec[`${flagName(field)}-file`] = { type: 'string' };
   const fieldUsage = `tessera secrets create --kind ${kind.id} --name <name> ${kind.fields
     .filter((f) => !f.sensitive)
     .map((f) => (f.required && f.default === undefined ? `--${flagName(f)} <${f.type}>` : `[--${flagName(f)} <${f.type}>]`))
@@ -81,11 +83,20 @@ async function create(args: string[], cli: CliContext): Promise<void> {
     const value = text(parsed, flagName(field));
     if (value !== undefined) params[field.name] = value;
   }
+  // A sensitive value comes from a file (a PEM key, say) or from stdin / the prompt; an optional one may be left empty.
+  const asked: FieldDeclaration[] = [];
+  for (const field of sensitive) {
+    const path = text(parsed, `${flagName(field)}-file`);
+    if (path === undefined) asked.push(field);
+    else params[field.name] = readValueFile(path, `--${flagName(field)}-file`);
+  }
   const values = await readSensitive(
-    sensitive.map((f) => f.label),
+    asked.map((f) => (f.required ? f.label : `${f.label} (optional: empty to skip)`)),
     cli.stdin,
   );
-  sensitive.forEach((field, i) => (params[field.name] = values[i]));
+  asked.forEach((field, i) => {
+    if (values[i] !== '') params[field.name] = values[i];
+  });
   const description = text(parsed, 'description');
   const created = await cli.get<SecretStore>(CORE.SecretStore).create({ name, kind: kind.id, params, ...(description !== undefined && { description }) });
   if (parsed.values.json) return printJson(cli.output, created);
@@ -141,6 +152,14 @@ async function remove(args: string[], cli: CliContext): Promise<void> {
   await cli.get<SecretStore>(CORE.SecretStore).delete(secret.id);
   cli.get<TestResults>(SERVER.TestResults).forget(secret.id);
   cli.output.out(`Deleted secret '${secret.name}' (${secret.id}).`);
+}
+
+function readValueFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new CommandFailed(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
 }
 
 /** Reads one flag's value before the kind-specific flags are known. */

@@ -1,16 +1,28 @@
 /** `tessera serve`: the server on the data directory until SIGTERM or SIGINT. */
-import { writePid } from '../../config/server-pid.js';
+import { ConflictError } from '@tessera/core';
+import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
 import { startServer } from '../../run-server.js';
 import { parseFlags } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 
-export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--host <address>] [--port <port>] [--allow-private] [--allow <hosts,cidrs>] [--log-level <level>]';
+export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--host <address>] [--port <port>] [--allow-private] [--allow <addresses,cidrs>] [--log-level <level>]';
 
 export async function serveCommand(args: string[], cli: CliContext): Promise<void> {
   parseFlags(args, {}, SERVE_USAGE);
-  const removePid = writePid(cli.config);
-  process.once('exit', removePid);
-  await startServer(cli.config, { print: (line) => cli.output.out(line) });
+  const { dataDir } = cli.config;
+  const release = acquire(pidFile(cli.config), dataDir, (pid) => `A Tessera server (pid ${pid}) already runs on ${dataDir}; one data directory serves one server.`);
+  process.once('exit', release);
+  const rotating = holderPid(rotationLockFile(cli.config));
+  if (rotating !== undefined) {
+    release();
+    throw new ConflictError('data-directory-busy', `A key rotation (pid ${rotating}) is running on ${dataDir}; start the server when it has finished.`);
+  }
+  try {
+    await startServer(cli.config, { print: (line) => cli.output.out(line) });
+  } catch (error) {
+    release();
+    throw error;
+  }
   // Runs until a signal; startServer's handler drains and exits.
   await new Promise(() => undefined);
 }
