@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
 import { buildServer, createTesseraContainer, resolveServerConfig, startServer } from '@tessera/server';
@@ -10,6 +11,10 @@ import { Webhook } from 'standardwebhooks';
 import { captureTransport, randomCredential } from '../support/start-test-tessera.js';
 import { startTestServer, type TestServer } from '../support/start-test-server.js';
 import { waitFor } from '../support/wait-for.js';
+
+interface OpenApi {
+  paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: unknown }> }; parameters: Array<{ name: string }> }>>;
+}
 
 /** Every route of DESIGN §3 under /api, with a placeholder id. */
 const DESIGN_ROUTES = [
@@ -110,6 +115,21 @@ describe('admin token', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('is valid OpenAPI 3.1 and describes each request with the schema that validates it', async () => {
+    const server = await startTestServer();
+    const document = (await server.api('GET', '/api/openapi.json')).json<OpenApi>();
+    const result = await validate(structuredClone(document) as unknown as Parameters<typeof validate>[0]);
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+    const create = document.paths['/api/secrets']!.post!;
+    expect(create.requestBody.content['application/json']!.schema).toMatchObject({ type: 'object', required: ['name', 'kind', 'params'], additionalProperties: false });
+    const list = document.paths['/api/deliveries']!.get!;
+    expect(list.parameters.find((p) => p.name === 'status')).toMatchObject({ in: 'query', required: false, schema: { enum: ['pending', 'delivering', 'succeeded', 'failed'] } });
+    // The schema is the validator: what it forbids, the route refuses.
+    expect((await server.api('POST', '/api/secrets', { name: 'x', kind: 'general' })).json()).toMatchObject({ error: { details: { issues: [{ field: 'params' }] } } });
   });
 });
 
