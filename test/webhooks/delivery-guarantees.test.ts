@@ -30,6 +30,25 @@ describe('claims', () => {
     expect(await world.deliveries.get(id!)).toMatchObject({ status: 'failed', lastError: 'endpoint-deleted' });
   });
 
+  it('claims in batches while one busy endpoint has work buffered, not once per completion', async () => {
+    const world = await startTestWebhooks({ webhooks: { concurrency: 8, perEndpointConcurrency: 8 } });
+    await world.createEndpoint();
+    const queue = world.container.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);
+    const claims: number[] = [];
+    const claim = queue.claim.bind(queue);
+    queue.claim = (...args: Parameters<DeliveryQueue['claim']>) => {
+      const claimed = claim(...args);
+      claims.push(claimed.length);
+      return claimed;
+    };
+    await Promise.all(Array.from({ length: 400 }, (_, i) => world.publisher.publish({ type: 'ping', data: { i } })));
+    world.dispatcher.start();
+    await waitFor(async () => world.receiver.count === 400, 15_000);
+    // 400 deliveries, 8 at a time, a buffer of 4 × 8: a few dozen claims; one per completion would be ~400.
+    expect(claims.filter((n) => n > 0).length).toBeLessThan(60);
+    expect(claims.reduce((a, b) => a + b, 0)).toBe(400);
+  });
+
   it('does not spin on the backlog of a disabled endpoint, and delivers it once re-enabled', async () => {
     const world = await startTestWebhooks({ webhooks: { pollIntervalMs: 50 } });
     const queue = world.container.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);

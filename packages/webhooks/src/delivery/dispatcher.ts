@@ -20,7 +20,7 @@ import type { WebhookEvents } from './webhook-events.js';
 const USER_AGENT = 'Tessera-Webhooks/0.1';
 /**
  * How many deliveries per slot are kept claimed (in flight or ready): a deeper buffer means fewer,
- * larger claim transactions; a claim is made when less than one slot's worth of startable work is ready.
+ * larger claim transactions; a claim is made when the buffer runs low or a free slot has nothing ready to use it.
  */
 const PREFETCH = 4;
 
@@ -136,7 +136,7 @@ export class Dispatcher {
       await new Promise((resolve) => setImmediate(resolve));
       if (this.#stopping !== undefined) break;
       const want = this.options.concurrency * PREFETCH - this.#inFlight.size - this.#ready.length;
-      if (this.#startable() < this.options.concurrency && want > 0) {
+      if (want > 0 && this.#wantsWork()) {
         try {
           this.#ready.push(...this.#claim(want));
         } catch (error) {
@@ -164,11 +164,16 @@ export class Dispatcher {
     }
   }
 
-  /** Ready deliveries whose endpoint has a free slot: work that could start now. */
-  #startable(): number {
-    let count = 0;
-    for (const delivery of this.#ready) if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) < this.options.perEndpointConcurrency) count++;
-    return count;
+  /**
+   * Whether to claim more: the buffer is running low, or a slot is free that nothing ready can use
+   * (every ready delivery is for an endpoint at its limit). A full buffer for a busy endpoint is not a
+   * reason to claim; claiming then would mean one small transaction per completion.
+   */
+  #wantsWork(): boolean {
+    if (this.#ready.length < this.options.concurrency) return true;
+    if (this.#inFlight.size >= this.options.concurrency) return false;
+    for (const delivery of this.#ready) if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) < this.options.perEndpointConcurrency) return false;
+    return true;
   }
 
   /** Claims up to `limit`, keeping at most PREFETCH times the per-endpoint limit of one endpoint claimed (in flight or ready). */
@@ -226,7 +231,7 @@ export class Dispatcher {
         else this.#perEndpoint.set(delivery.endpointId, left);
         // Refill the slot at once from what is already claimed; claim more when that runs low.
         this.#fill(run);
-        if (this.#startable() < this.options.concurrency) this.#wake?.();
+        if (this.#wantsWork()) this.#wake?.();
       });
     this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, done });
   }
