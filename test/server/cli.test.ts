@@ -1,5 +1,5 @@
 /** The `tessera` CLI as child processes: exit codes, one-line reasons, secrets never echoed, keys rotated, and `serve` draining on SIGTERM. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,8 @@ async function serve(dir: string): Promise<{ child: ChildProcess; url: string; o
   onTestFinished(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  await waitFor(() => /running at (http:\S+)/.test(output), 15_000);
+  // The banner's last line: everything before it has been printed.
+  await waitFor(() => /running at (http:\S+)/.test(output) && /\n {2}data: /.test(output), 15_000);
   return { child, url: /running at (http:\S+)/.exec(output)![1]!, output: () => output, exited };
 }
 
@@ -92,6 +93,8 @@ describe('usage and exit codes', () => {
       [['secrets', 'list', '--colour'], /^tessera: Unknown option '--colour'/],
       [['deliveries', 'list', '--status', 'lost'], /^tessera: --status is one of pending, delivering, succeeded, failed\./],
       [['secrets', 'show'], /^tessera: Give exactly one secret id or name\./],
+      [['secrets', 'list', '--port', 'abc'], /^tessera: The port 'abc' is not a port number \(0–65535\)\. Set --port or TESSERA_PORT\.$/],
+      [['secrets', 'list', '--log-level', 'loud'], /^tessera: The log level 'loud' is not one of error, warn, info, debug\./],
     ];
     for (const [args, reason] of cases) {
       const run = await tessera(dir, args);
@@ -101,6 +104,10 @@ describe('usage and exit codes', () => {
       expect(run.stdout).toBe('');
     }
     expect((await tessera(dir, ['help'])).code).toBe(0);
+    // `npx tessera` goes through the workspace's bin link, made by npm ci before anything is built.
+    const linked = spawnSync(join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tessera'), ['help'], { encoding: 'utf8' });
+    expect(linked.status).toBe(0);
+    expect(linked.stdout).toMatch(/^tessera: integration secrets, webhooks and their deliveries\./);
     expect((await tessera(dir, [])).code).toBe(2);
     // Usage errors never opened the data directory.
     expect(existsSync(join(dir, 'tessera.db'))).toBe(false);
@@ -112,6 +119,9 @@ describe('usage and exit codes', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n').at(-1)).toBe("tessera: secret 'nope' does not exist. Check the id, or list secrets to find it.");
     expect(missing.stderr).toContain(`tessera: warn: Development mode: created a master key file at ${join(dir, 'master.key')}`);
+    const noDelivery = await tessera(dir, ['deliveries', 'show', 'msg_nope']);
+    expect(noDelivery.code).toBe(1);
+    expect(noDelivery.stderr.trim()).toBe("tessera: delivery 'msg_nope' does not exist. Check the id, or list deliveries to find it.");
     const invalid = await tessera(dir, ['secrets', 'create', '--kind', 'general', '--name', 'x', '--url', 'not-a-url', '--username', 'u'], 'pw\n');
     expect(invalid.code).toBe(1);
     expect(invalid.stderr.trim().split('\n').at(-1)).toMatch(/^tessera: The General – username and password secret is invalid: params\.url: /);
@@ -184,6 +194,8 @@ describe('webhooks, deliveries and serve', () => {
 
     const server = await serve(dir);
     expect(server.output()).toContain(`admin token: generated into ${join(dir, 'admin-token')}`);
+    expect(server.output()).toContain(`(OpenAPI, with the admin token: ${server.url}api/openapi.json)`);
+    expect((await tessera(dir, ['webhooks', 'list'])).stdout).toMatch(/\borders\s+\S+\s+order\.\*\s+enabled\s+crm\s+ep_/);
     expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
     const sent = await tessera(dir, ['webhooks', 'send-test', 'orders', '--wait', '15']);
     expect(sent.code).toBe(0);

@@ -125,11 +125,16 @@ describe('isolation and failure of the token endpoint', () => {
     expect(detail.attemptLog[0]!.errorMessage).toMatch(/answered HTTP 503/);
     expect(world.dispatcher.running).toBe(true);
 
+    // The retries wait for the cool-down to end, so none is spent on a cool-down answer.
+    const pending = await world.deliveries.list({ status: 'pending', limit: 100 });
+    for (const delivery of pending) expect(Date.parse(delivery.nextAttemptAt!)).toBeGreaterThan(clock.now() + 60_000 - 1_000);
     world.tokenServer.respond(() => world.tokenServer.tokenResponse());
-    clock.advance(60_000);
+    clock.advance(61_000);
     world.dispatcher.wake();
     await waitFor(async () => (await world.deliveries.list({ status: 'succeeded', limit: 100 })).length === 30);
     expect(world.tokenServer.count).toBe(2);
+    const after = await world.deliveries.get(ids[0]![0]!);
+    expect(after.attemptLog.map((a) => a.errorCode)).toEqual([expect.stringMatching(/^token-/), null]);
   });
 
   it('disables an endpoint whose deliveries kept failing for 5 days, and says so', async () => {

@@ -2,6 +2,7 @@
 import type { Logger } from 'winston';
 import type { Clock } from './clock/clock.js';
 import type { KeyRingConfig } from './crypto/key-ring.js';
+import { DEFAULT_HOW_TO_ALLOW } from './http/address-refused-error.js';
 import type { LoggingOptions } from './logging/create-logger.js';
 
 export interface NetworkOptions {
@@ -9,6 +10,11 @@ export interface NetworkOptions {
   allowPrivate?: boolean;
   /** Addresses or CIDR ranges allowed even though they are private, e.g. `['10.20.0.0/16', '127.0.0.1']`. */
   allow?: string[];
+  /**
+   * How the operator lets a refused address through, in the words of where Tessera runs (the server
+   * says `--allow {address}`); ends the refusal message. `{address}` is replaced. Default: the coreModule options.
+   */
+  howToAllow?: string;
 }
 
 export interface HttpOptions {
@@ -71,7 +77,11 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     database: options.database ?? ':memory:',
     storage: options.storage ?? 'sqlite',
     production: options.production ?? process.env.NODE_ENV === 'production',
-    network: { allowPrivate: options.network?.allowPrivate ?? false, allow: options.network?.allow ?? [] },
+    network: {
+      allowPrivate: options.network?.allowPrivate ?? false,
+      allow: options.network?.allow ?? [],
+      howToAllow: options.network?.howToAllow ?? DEFAULT_HOW_TO_ALLOW,
+    },
     http: {
       connectTimeoutMs: options.http?.connectTimeoutMs ?? 5_000,
       timeoutMs: options.http?.timeoutMs ?? 15_000,

@@ -39,7 +39,10 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   dispatcher.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+  // Listening on every interface: show the address that works from this machine.
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const shownHost = wildcard ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
 
   let stopping: Promise<void> | undefined;
   const stop = (deadlineMs = 10_000): Promise<void> =>
@@ -69,8 +72,8 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
     process.once('SIGINT', onSignal);
   }
 
-  print(`Tessera is running at ${url}`);
-  print(`  console and API: ${url}  (OpenAPI: ${url}api/openapi.json)`);
+  print(`Tessera is running at ${url}${wildcard ? ` (listening on every interface, ${config.host})` : ''}`);
+  print(`  console and API: ${url}  (OpenAPI, with the admin token: ${url}api/openapi.json)`);
   print(
     adminToken.source === 'environment'
       ? '  admin token: from TESSERA_ADMIN_TOKEN'

@@ -26,7 +26,11 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
       database: databasePath(config),
       ...(keyRing !== undefined && { keyRing }),
       production: config.production,
-      network: { allowPrivate: config.allowPrivate, allow: config.allow },
+      network: {
+        allowPrivate: config.allowPrivate,
+        allow: config.allow,
+        howToAllow: '--allow {address} (or TESSERA_NETWORK_ALLOW) or allow all private addresses with --allow-private (or TESSERA_ALLOW_PRIVATE=true)',
+      },
       logging: { level: config.logLevel, ...(extras.logTransports && { transports: extras.logTransports }) },
       ...(extras.clock && { clock: extras.clock }),
     }),

@@ -47,11 +47,13 @@ const RANGES: ReadonlyArray<[category: string, cidr: string]> = [
 @injectable()
 export class NetworkGuard {
   readonly #allowPrivate: boolean;
+  readonly #howToAllow: string;
   readonly #allowed = new BlockList();
   readonly #ranges: Array<[string, BlockList]>;
 
   constructor(@inject(CORE.Options) options: ResolvedCoreOptions) {
     this.#allowPrivate = options.network.allowPrivate;
+    this.#howToAllow = options.network.howToAllow;
     for (const entry of options.network.allow) addRule(this.#allowed, entry);
     this.#ranges = RANGES.map(([category, cidr]) => {
       const list = new BlockList();
@@ -72,7 +74,7 @@ export class NetworkGuard {
   /** Throws `AddressRefusedError` when `address` may not be reached. */
   assertAllowed(host: string, address: string): void {
     const category = this.refusal(address);
-    if (category !== undefined) throw new AddressRefusedError(host, address, category);
+    if (category !== undefined) throw new AddressRefusedError(host, address, category, this.#howToAllow);
   }
 
   /** A drop-in for `dns.lookup` that checks every answer before the socket connects. */

@@ -14,7 +14,10 @@ export function parseFlags(args: readonly string[], options: FlagSpec, usage: st
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}. Usage: ${usage}`);
+    // Node's own wording of an unknown option carries advice about '--' that does not apply here.
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(`${unknown ? `Unknown option '${unknown[1]}'` : message.replace(/\.$/, '')}. Usage: ${usage}`);
   }
 }
 

@@ -35,7 +35,13 @@ export async function runCli(argv: readonly string[], output: Output = processOu
       return group === undefined ? 2 : 0;
     }
     // Commands other than serve log only warnings and errors, so their output stays readable.
-    const config = resolveServerConfig({ ...flags, logLevel: flags.logLevel ?? process.env.TESSERA_LOG_LEVEL ?? (group === 'serve' ? 'info' : 'warn') });
+    let config;
+    try {
+      config = resolveServerConfig({ ...flags, logLevel: flags.logLevel ?? process.env.TESSERA_LOG_LEVEL ?? (group === 'serve' ? 'info' : 'warn') });
+    } catch (error) {
+      // A setting that cannot be used (a port that is not a number, an unknown log level) is a usage error.
+      throw error instanceof ConfigurationError ? new UsageError(error.message) : error;
+    }
     cli = new CliContext(config, output, stdin, group === 'serve' ? undefined : humanLogLines());
     switch (group) {
       case 'serve':

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, TesseraError, TokenRequestError, type Clock, type TokenProvider } from '@tessera/core';
+import { CORE, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
@@ -23,6 +23,8 @@ const USER_AGENT = 'Tessera-Webhooks/0.1';
  * larger claim transactions; a claim is made when the buffer runs low or a free slot has nothing ready to use it.
  */
 const PREFETCH = 4;
+/** A retry after a token failure waits this much past the end of the token cool-down. */
+const COOLDOWN_MARGIN_MS = 250;
 
 interface InFlight {
   endpointId: string;
@@ -60,6 +62,7 @@ export class Dispatcher {
     @inject(CORE.TokenProvider) private readonly tokens: TokenProvider,
     @inject(CORE.Clock) private readonly clock: Clock,
     @inject(CORE.Logger) private readonly logger: Logger,
+    @inject(CORE.Options) private readonly core: ResolvedCoreOptions,
   ) {}
 
   get running(): boolean {
@@ -244,7 +247,7 @@ export class Dispatcher {
     const attempts: AttemptRecord[] = [];
     let result = await this.#attempt(delivery, target, attempts, run);
     // 401/403: the token may have been revoked; drop exactly that token and try once more at once.
-    if (result && (result.send.attempt.status === 401 || result.send.attempt.status === 403)) {
+    if ('send' in result && (result.send.attempt.status === 401 || result.send.attempt.status === 403)) {
       this.tokens.invalidate(target.secretId, result.accessToken);
       result = await this.#attempt(delivery, target, attempts, run);
     }
@@ -262,7 +265,9 @@ export class Dispatcher {
     }
     const now = this.clock.now();
     const schedule = target.retrySchedule ?? this.options.retrySchedule;
-    const delay = retryDelayMs(schedule, delivery.attempts + 1, this.options.jitter, result?.send.retryAfterMs, this.options.maxRetryAfterMs);
+    const scheduled = retryDelayMs(schedule, delivery.attempts + 1, this.options.jitter, 'send' in result ? result.send.retryAfterMs : undefined, this.options.maxRetryAfterMs);
+    // After a token failure, the next try comes after the token cool-down, so it is not spent on a cool-down answer.
+    const delay = scheduled !== undefined && 'tokenWaitMs' in result ? Math.max(scheduled, result.tokenWaitMs) : scheduled;
     // A token failure is the secret's problem, not the receiver's: it does not count towards auto-disable.
     if (!last.errorCode?.startsWith('token-')) {
       const { failingSince } = this.endpoints.markFailing(target.id, true);
@@ -274,8 +279,11 @@ export class Dispatcher {
     return this.#finish(delivery, attempts, { kind: 'retry', nextAttemptAt: now + delay }, status, run);
   }
 
-  /** One try: a token, then the request. Returns undefined when no token could be had (recorded as an attempt). */
-  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, attempts: AttemptRecord[], run: Run): Promise<{ send: SendResult; accessToken: string } | undefined> {
+  /**
+   * One try: a token, then the request. When no token could be had (recorded as an attempt), says how
+   * long until the token cool-down ends.
+   */
+  async #attempt(delivery: ClaimedDelivery, target: DeliveryTarget, attempts: AttemptRecord[], run: Run): Promise<{ send: SendResult; accessToken: string } | { tokenWaitMs: number }> {
     const attemptedAt = this.clock.now();
     let accessToken: string;
     try {
@@ -283,10 +291,11 @@ export class Dispatcher {
     } catch (error) {
       const code = error instanceof TokenRequestError ? `token-${error.code}` : 'token-error';
       attempts.push({ attemptedAt, status: null, latencyMs: 0, errorCode: code, errorMessage: (error as Error).message, responseBody: null });
-      return undefined;
+      const remaining = error instanceof TokenRequestError && error.code === 'cooldown' ? (error.retryAfterMs ?? 0) : this.core.tokens.cooldownMs;
+      return { tokenWaitMs: remaining + COOLDOWN_MARGIN_MS };
     }
     // A stop that ran out of time while the token was fetched: send nothing more.
-    if (run.abandoned) return undefined;
+    if (run.abandoned) return { tokenWaitMs: 0 };
     const timestamp = new Date(attemptedAt);
     const headers: Record<string, string> = {
       ...target.headers,

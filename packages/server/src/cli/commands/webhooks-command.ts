@@ -1,4 +1,5 @@
 /** `tessera webhooks list|create|send-test`: endpoints, and a test event to one of them. */
+import { CORE, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, type DeliveryLog, type EndpointStore, type Publisher } from '@tessera/webhooks';
 import { TEST_EVENT_TYPE } from '../../routes/webhook-routes.js';
 import { one, parseFlags, required, text } from '../cli-args.js';
@@ -29,10 +30,11 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, WEBHOOKS_USAGE[0] as string);
   const endpoints = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).list();
   if (parsed.values.json) return printJson(cli.output, endpoints);
+  const secretNames = new Map((await cli.get<SecretStore>(CORE.SecretStore).list()).map((s) => [s.id, s.name]));
   printTable(
     cli.output,
     ['NAME', 'URL', 'EVENTS', 'STATE', 'SECRET', 'ID'],
-    endpoints.map((e) => [e.name, e.url, e.events.join(','), e.enabled ? 'enabled' : `disabled (${e.disabledReason ?? ''})`, e.secretId, e.id]),
+    endpoints.map((e) => [e.name, e.url, e.events.join(','), e.enabled ? 'enabled' : `disabled (${e.disabledReason ?? ''})`, secretNames.get(e.secretId) ?? e.secretId, e.id]),
     'No webhooks yet. Create one: tessera webhooks create --url <url> --secret <secret name>',
   );
 }
@@ -89,7 +91,9 @@ async function sendTest(args: string[], cli: CliContext): Promise<void> {
   if (delivery.attempts === 0) throw new CommandFailed(`Test delivery ${id} was not attempted within ${waitSeconds} s: is \`tessera serve\` running on this data directory?`);
   const last = delivery.attemptLog.at(-1);
   if (delivery.status !== 'succeeded') {
-    throw new CommandFailed(`Test delivery ${id} to '${endpoint.name}' did not succeed: ${last?.errorMessage ?? `HTTP ${last?.status ?? '?'}`}`);
+    const reason = last?.errorMessage ?? `HTTP ${last?.status ?? '?'}`;
+    const next = delivery.status === 'pending' && delivery.nextAttemptAt ? `; it is retried at ${delivery.nextAttemptAt} (follow it: tessera deliveries show ${id})` : '';
+    throw new CommandFailed(`Test delivery ${id} to '${endpoint.name}': the first attempt failed: ${reason}${next}`);
   }
   if (!parsed.values.json) cli.output.out(`Test delivery ${id} to '${endpoint.name}' succeeded: HTTP ${last?.status ?? '?'} in ${last?.latencyMs ?? '?'} ms.`);
 }
