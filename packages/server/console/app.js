@@ -40,6 +40,11 @@ function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** A table with a caption and column headers; narrow screens stack its rows (see labelCells). */
+function dataTable(caption, columns, body) {
+  return h('table', { class: 'stack' }, caption, h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))), body);
+}
+
 /** Gives each cell its column's name, which narrow screens show beside the value (tables become stacked rows). */
 function labelCells(root) {
   for (const table of root.querySelectorAll('table')) {
@@ -227,24 +232,9 @@ async function showSecrets() {
       { class: 'card table-wrap' },
       secrets.length === 0
         ? h('p', {}, 'No secrets yet. Create one with “New secret”.')
-        : h(
-            'table',
-            { class: 'stack' },
+        : dataTable(
             h('caption', {}, `${secrets.length} secret${secrets.length === 1 ? '' : 's'}`),
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'col' }, 'Name'),
-                h('th', { scope: 'col' }, 'Kind'),
-                h('th', { scope: 'col' }, 'Origin'),
-                h('th', { scope: 'col' }, 'Last update'),
-                h('th', { scope: 'col' }, 'Last test'),
-                h('th', { scope: 'col' }, 'Actions'),
-              ),
-            ),
+            ['Name', 'Kind', 'Origin', 'Last update', 'Last test', 'Actions'],
             h('tbody', {}, rows),
           ),
     ),
@@ -550,7 +540,7 @@ async function showWebhooks() {
       h('td', { class: 'mono' }, webhook.url),
       h('td', {}, webhook.events.join(', ')),
       h('td', {}, webhook.enabled ? badge('enabled', 'ok') : [badge('disabled', 'bad'), h('div', { class: 'help' }, webhook.disabledReason ?? '')]),
-      h('td', { class: 'hide-narrow' }, secretName(webhook.secretId)),
+      h('td', {}, secretName(webhook.secretId)),
       h(
         'td',
         { class: 'actions' },
@@ -568,24 +558,9 @@ async function showWebhooks() {
       { class: 'card table-wrap' },
       webhooks.length === 0
         ? h('p', {}, 'No webhooks yet.')
-        : h(
-            'table',
-            { class: 'stack' },
+        : dataTable(
             h('caption', {}, `${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`),
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'col' }, 'Name'),
-                h('th', { scope: 'col' }, 'URL'),
-                h('th', { scope: 'col' }, 'Events'),
-                h('th', { scope: 'col' }, 'State'),
-                h('th', { scope: 'col', class: 'hide-narrow' }, 'Secret'),
-                h('th', { scope: 'col' }, 'Actions'),
-              ),
-            ),
+            ['Name', 'URL', 'Events', 'State', 'Secret', 'Actions'],
             h('tbody', {}, rows),
           ),
     ),
@@ -626,27 +601,7 @@ async function showDeliveries(query) {
   const auto = h('input', { id: 'auto-refresh', type: 'checkbox', checked: true });
   const body = h('tbody', {});
   const caption = h('caption', {});
-  const table = h(
-    'table',
-    { class: 'stack' },
-    caption,
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, 'Created'),
-        h('th', { scope: 'col' }, 'Event'),
-        h('th', { scope: 'col' }, 'Webhook'),
-        h('th', { scope: 'col' }, 'Status'),
-        h('th', { scope: 'col' }, 'Attempts'),
-        h('th', { scope: 'col' }, 'Last result'),
-        h('th', { scope: 'col' }, 'Actions'),
-      ),
-    ),
-    body,
-  );
+  const table = dataTable(caption, ['Created', 'Event', 'Webhook', 'Status', 'Attempts', 'Last result', 'Actions'], body);
   const load = async () => {
     const params = new URLSearchParams({ limit: '100' });
     if (status.value) params.set('status', status.value);

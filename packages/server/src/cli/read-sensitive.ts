@@ -38,26 +38,18 @@ function prompt(question: string, input: NodeJS.ReadStream): Promise<string> {
     input.setRawMode(true);
     input.resume();
     let value = '';
+    const finish = () => {
+      input.setRawMode(false);
+      input.pause();
+      input.off('data', onData);
+      process.stderr.write('\n');
+      resolve(value);
+    };
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
-        if (char === '\r' || char === '\n') {
-          input.setRawMode(false);
-          input.pause();
-          input.off('data', onData);
-          process.stderr.write('\n');
-          resolve(value);
-          return;
-        }
+        // Enter, or Ctrl-D: the value ends here.
+        if (char === '\r' || char === '\n' || char === '\u0004') return finish();
         if (char === '\u0003') process.exit(130);
-        if (char === '\u0004') {
-          // Ctrl-D: the value ends here, as Enter would.
-          input.setRawMode(false);
-          input.pause();
-          input.off('data', onData);
-          process.stderr.write('\n');
-          resolve(value);
-          return;
-        }
         if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
         else value += char;
       }
