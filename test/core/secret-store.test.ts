@@ -28,6 +28,16 @@ describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)',
     expect((await world.secrets.list()).map((s) => s.params.password ?? s.params.clientSecret)).toEqual([MASK, MASK]);
   });
 
+  it('merges unsaved changes into a draft as update would, without saving anything', async () => {
+    const world = await startTestTessera({ storage });
+    const secret = await world.createGeneralSecret();
+    const { params: stored } = await world.secrets.reveal(secret.id);
+    const draft = await world.secrets.draftWithChanges(secret.id, { username: 'other', password: MASK, scope: null });
+    expect(draft).toEqual({ kind: 'general', params: { ...Object.fromEntries(Object.entries(stored).filter(([k]) => k !== 'scope')), username: 'other' } });
+    expect(draft.params.password).toBe(stored.password);
+    expect((await world.secrets.get(secret.id)).revision).toBe(1);
+  });
+
   it('bumps the revision on update, keeps a sensitive value sent back masked, and refuses a stale revision', async () => {
     const world = await startTestTessera({ storage });
     const secret = await world.createGeneralSecret();

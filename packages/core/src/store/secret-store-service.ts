@@ -165,6 +165,11 @@ export class SecretStoreService implements SecretStore {
     return this.#reveal(this.#find(id));
   }
 
+  async draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }> {
+    const current = this.#find(id);
+    return { kind: current.kind, params: this.#merge(current.kind, this.#reveal(current).params, params) };
+  }
+
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
     const all = this.records.sealedValues();
     const stale = all.filter((value) => this.keys.needsRotation(value.sealed));

@@ -62,6 +62,12 @@ export interface SecretStore {
   update(id: string, patch: SecretPatch): Promise<SecretView>;
   delete(id: string): Promise<void>;
   reveal(id: string): Promise<RevealedSecret>;
+  /**
+   * The saved secret with unsaved param changes merged exactly as `update` would merge them (a masked
+   * or missing sensitive value keeps the stored one, null clears a field), neither validated nor saved:
+   * a draft for `SecretTester.test`, so an edit form can be tested without its sensitive values.
+   */
+  draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }>;
   /** Re-encrypts every value not under the primary key; safe to interrupt and run again. */
   rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }>;
   /** Called after every committed change; returns a function that unsubscribes. */

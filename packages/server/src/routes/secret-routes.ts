@@ -1,6 +1,6 @@
 /** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
 import type { Container } from 'inversify';
-import { CORE, MASK, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
+import { CORE, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
 import type { ApiRoutes } from '../http/api-route.js';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
@@ -95,15 +95,8 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
         results.record(params.id, report, clock.now());
         return report;
       }
-      // A form's unsaved changes: merged with the stored values server-side, so no sensitive value leaves it.
-      const saved = await secrets.reveal(params.id);
-      const merged = new Map(Object.entries(saved.params));
-      for (const [key, value] of Object.entries(body.params)) {
-        if (value === MASK) continue;
-        if (value === null) merged.delete(key);
-        else merged.set(key, value);
-      }
-      return tester.test({ kind: saved.kind, params: Object.fromEntries(merged) });
+      // A form's unsaved changes, merged with the stored values by the store itself: no sensitive value leaves it.
+      return tester.test(await secrets.draftWithChanges(params.id, body.params));
     },
   });
 }
