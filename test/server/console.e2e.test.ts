@@ -191,9 +191,11 @@ describe('web console', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
     await shot(page, '07-secrets-390');
-    for (const view of ['#/secrets/new', '#/webhooks', '#/deliveries', '#/secrets']) {
+    const views = { '#/secrets/new': 'New secret', '#/webhooks': 'Webhooks', '#/deliveries': 'Deliveries', '#/secrets': 'Secrets' };
+    for (const [view, heading] of Object.entries(views)) {
       await page.goto(server.url + view);
-      await page.waitForSelector('h1');
+      // The view has rendered (not the one before it, still on screen while this one loads).
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
       const unlabelled = await page.$$eval('input, select, textarea', (controls) =>
         controls.filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute('aria-label')).map((c) => c.id || c.outerHTML),
       );
