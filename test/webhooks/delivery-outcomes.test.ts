@@ -1,5 +1,7 @@
 /** What happens after each answer (DESIGN §5): 2xx only, 410 disables, Retry-After, the schedule, timeouts, stop. */
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WEBHOOKS, type DeliverySummary, type WebhookEvents } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestWebhooks, type TestWebhooks } from '../support/start-test-webhooks.js';
@@ -91,6 +93,31 @@ describe('answers', () => {
     const [attempt] = (await world.deliveries.get(id!)).attemptLog;
     expect(attempt!.errorMessage).toBe('The receiver did not answer within 300 ms.');
     expect(attempt!.latencyMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('cuts off an answer that never ends at 64 KB, keeps its first 4 KB and closes that connection', async () => {
+    const world = await startTestWebhooks();
+    let closed = false;
+    const endless = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const chunk = 'y'.repeat(16 * 1024);
+      const timer = setInterval(() => response.write(chunk), 1);
+      response.on('close', () => {
+        clearInterval(timer);
+        closed = true;
+      });
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => endless.close(() => resolve())));
+    await world.createEndpoint({ url: `http://127.0.0.1:${(endless.address() as AddressInfo).port}/hook`, timeoutMs: 60_000 });
+    const [id] = await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    await settled(world, id!, (d) => d.status === 'succeeded');
+    const [attempt] = (await world.deliveries.get(id!)).attemptLog;
+    expect(attempt).toMatchObject({ status: 200, errorCode: null });
+    expect(attempt!.responseBody).toBe('y'.repeat(4096));
+    await waitFor(() => closed);
   });
 });
 

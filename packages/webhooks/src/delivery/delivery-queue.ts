@@ -10,6 +10,11 @@ import { CORE, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 
+/** Outcomes are committed together once this many are waiting… */
+const COMPLETION_BATCH = 64;
+/** …or once the first of them has waited this long (or with the next claim, whichever comes first). */
+const COMPLETION_DELAY_MS = 4;
+
 interface Completion {
   id: string;
   owner: string;
@@ -33,6 +38,8 @@ export class DeliveryQueue {
   /** Emits `work` when new deliveries are due now, so an idle dispatcher wakes at once. */
   readonly signals = new EventEmitter<{ work: [] }>();
   #completions: Completion[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushSoon: NodeJS.Immediate | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   readonly #candidates;
   readonly #candidatesExcluding;
@@ -113,8 +120,32 @@ export class DeliveryQueue {
    */
   claim(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
     if (limit <= 0) return [];
+    // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
+    const batch = this.#takeCompletions();
+    let applied: boolean[] = [];
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = this.#claimTransaction(() => (applied = this.#apply(batch)), owner, limit, now, leaseMs, excluded, capacity);
+    } catch (error) {
+      this.#putBack(batch, error);
+      throw error;
+    }
+    this.#settle(batch, applied);
+    return claimed;
+  }
+
+  #claimTransaction(
+    before: () => void,
+    owner: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    excluded: readonly string[],
+    capacity: (endpointId: string) => number,
+  ): ClaimedDelivery[] {
     return this.db
       .transaction(() => {
+        before();
         const taken = new Map<string, number>();
         const chosen: string[] = [];
         const rows = (
@@ -149,56 +180,82 @@ export class DeliveryQueue {
 
   /**
    * Records the attempts of one try and moves the delivery on, if `owner` still holds its claim.
-   * Completions made in the same turn of the event loop are committed together; the promise says,
-   * once committed, whether the outcome was applied. A failed commit is retried; if the process
-   * dies first, the delivery is sent again under the same `webhook-id` when its lease runs out.
+   * Outcomes are committed in groups: when COMPLETION_BATCH are waiting, after COMPLETION_DELAY_MS, or
+   * with the next claim (one transaction for both). The promise says, once committed, whether the
+   * outcome was applied. A failed commit is retried; if the process dies first, the delivery is sent
+   * again under the same `webhook-id` when its lease runs out.
    */
   complete(id: string, owner: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number): Promise<boolean> {
     return new Promise((resolve) => {
       this.#completions.push({ id, owner, attempts, outcome, now, resolve });
-      if (this.#completions.length === 1 && this.#retryTimer === undefined) setImmediate(() => this.flush());
+      if (this.#retryTimer !== undefined) return;
+      if (this.#completions.length >= COMPLETION_BATCH) {
+        clearTimeout(this.#flushTimer);
+        this.#flushTimer = undefined;
+        this.#flushSoon ??= setImmediate(() => this.flush());
+      } else {
+        this.#flushTimer ??= setTimeout(() => this.flush(), COMPLETION_DELAY_MS);
+      }
     });
   }
 
   /** Commits the completions not yet written (also called at once on stop). */
   flush(): void {
-    const batch = this.#completions;
+    const batch = this.#takeCompletions();
     if (batch.length === 0) return;
-    this.#completions = [];
     let applied: boolean[];
     try {
-      applied = this.#commit(batch);
+      applied = this.db.transaction(() => this.#apply(batch))();
     } catch (error) {
-      this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
-      this.#completions = [...batch, ...this.#completions];
-      this.#retryTimer ??= setTimeout(() => {
-        this.#retryTimer = undefined;
-        this.flush();
-      }, 200);
+      this.#putBack(batch, error);
       return;
     }
+    this.#settle(batch, applied);
+  }
+
+  #takeCompletions(): Completion[] {
+    const batch = this.#completions;
+    this.#completions = [];
+    clearTimeout(this.#flushTimer);
+    clearImmediate(this.#flushSoon);
+    this.#flushTimer = undefined;
+    this.#flushSoon = undefined;
+    return batch;
+  }
+
+  /** A commit failed: the outcomes wait and are tried again shortly. */
+  #putBack(batch: Completion[], error: unknown): void {
+    if (batch.length === 0) return;
+    this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
+    this.#completions = [...batch, ...this.#completions];
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.flush();
+    }, 200);
+  }
+
+  #settle(batch: readonly Completion[], applied: readonly boolean[]): void {
     batch.forEach((completion, i) => completion.resolve(applied[i] as boolean));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 
-  #commit(batch: readonly Completion[]): boolean[] {
-    return this.db.transaction(() =>
-      batch.map(({ id, owner, attempts, outcome, now }) => {
-        const last = attempts.at(-1);
-        const changed = this.#finish.run({
-          id,
-          owner,
-          status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
-          next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
-          lastStatus: last?.status ?? null,
-          lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
-          now,
-        }).changes;
-        if (changed === 0) return false;
-        for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
-        return true;
-      }),
-    )();
+  /** Applies outcomes inside the caller's transaction; says for each whether the claim was still held. */
+  #apply(batch: readonly Completion[]): boolean[] {
+    return batch.map(({ id, owner, attempts, outcome, now }) => {
+      const last = attempts.at(-1);
+      const changed = this.#finish.run({
+        id,
+        owner,
+        status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
+        next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
+        lastStatus: last?.status ?? null,
+        lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
+        now,
+      }).changes;
+      if (changed === 0) return false;
+      for (const attempt of attempts) this.#insertAttempt.run({ deliveryId: id, ...attempt });
+      return true;
+    });
   }
 
   /** Extends the claims `owner` still holds on `ids`, so long deliveries are not taken over. */

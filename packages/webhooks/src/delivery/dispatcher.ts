@@ -326,9 +326,19 @@ export class Dispatcher {
     return signer;
   }
 
-  async #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): Promise<void> {
+  /**
+   * Hands the outcome to the queue, which commits it with others shortly after; the slot is free at
+   * once. Until that commit the delivery stays claimed by this worker, so nothing else sends it.
+   */
+  #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): void {
     if (run.abandoned) return;
-    const applied = await this.queue.complete(delivery.id, this.#owner, attempts, outcome, this.clock.now());
+    this.queue
+      .complete(delivery.id, this.#owner, attempts, outcome, this.clock.now())
+      .then((applied) => this.#recorded(delivery, attempts, outcome, status, applied))
+      .catch((error: unknown) => this.logger.error('reporting a delivery outcome failed', { deliveryId: delivery.id, error: (error as Error).message }));
+  }
+
+  #recorded(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, applied: boolean): void {
     if (!applied) {
       this.logger.warn('delivery outcome not recorded: the claim was lost meanwhile (released, taken over or its endpoint deleted)', { deliveryId: delivery.id });
       return;
