@@ -5,6 +5,8 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed';
 /** A delivery claimed by a worker, with the exact bytes to send. */
 export interface ClaimedDelivery {
   id: string;
+  /** The row's rowid in the queue table, so the outcome is written without an index lookup. */
+  seq: number;
   eventId: string;
   endpointId: string;
   eventType: string;

@@ -333,7 +333,7 @@ export class Dispatcher {
   #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): void {
     if (run.abandoned) return;
     this.queue
-      .complete(delivery.id, this.#owner, attempts, outcome, this.clock.now())
+      .complete(delivery, this.#owner, attempts, outcome, this.clock.now())
       .then((applied) => this.#recorded(delivery, attempts, outcome, status, applied))
       .catch((error: unknown) => this.logger.error('reporting a delivery outcome failed', { deliveryId: delivery.id, error: (error as Error).message }));
   }
