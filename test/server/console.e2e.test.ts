@@ -207,6 +207,20 @@ describe('web console', () => {
     await expect.poll(() => page.locator('caption').textContent()).toMatch(/deliver/);
     await shot(page, '08-deliveries-390');
 
+    // An error message stays on screen, but the page makes room for it: scrolled to the end, the
+    // form's last button is above the message, not under it.
+    await page.goto(server.url + '#/secrets/new');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('New secret');
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    const message = page.locator('#toast');
+    await expect.poll(() => message.textContent()).toMatch(/\w/);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const saveBox = (await page.getByRole('button', { name: 'Save secret' }).boundingBox())!;
+    const messageBox = (await message.boundingBox())!;
+    expect(saveBox.y + saveBox.height).toBeLessThanOrEqual(messageBox.y);
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
+    expect(await page.evaluate(() => document.body.style.paddingBottom)).toBe('');
+
     // From the page's content (focused after each navigation), Shift+Tab reaches the navigation and Enter follows it.
     await page.goto(server.url + '#/secrets');
     await page.waitForSelector('h1');

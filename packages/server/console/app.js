@@ -79,15 +79,24 @@ async function api(method, path, body) {
   return parsed;
 }
 
-/** A message in the status region: information fades after 6 s; an error stays until closed or replaced. */
+/**
+ * A message in the status region: information fades after 6 s; an error stays until closed or replaced.
+ * While it shows, the page gets room below its content so nothing is left hidden under the message.
+ */
 function say(message, { error = false } = {}) {
   clearTimeout(say.timer);
   toast.replaceChildren(
     h('span', {}, message),
-    h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message', onclick: () => toast.replaceChildren() }, '×'),
+    h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message', onclick: () => unsay() }, '×'),
   );
   toast.classList.toggle('error-toast', error);
-  if (!error) say.timer = setTimeout(() => toast.replaceChildren(), 6000);
+  document.body.style.paddingBottom = `${toast.offsetHeight + 24}px`;
+  if (!error) say.timer = setTimeout(unsay, 6000);
+}
+
+function unsay() {
+  toast.replaceChildren();
+  document.body.style.paddingBottom = '';
 }
 
 function when(iso) {
