@@ -16,6 +16,12 @@ console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hook
 console.log(`plain POST loop, axios keep-alive, concurrency 32: ${format(hooks.axios)} req/s`);
 console.log(`dispatcher, 1 endpoint (queue + bearer + signing): ${format(hooks.dispatcher1)} deliveries/s = ${((hooks.dispatcher1 / hooks.undici) * 100).toFixed(0)} % of undici (target >= 50 %) ${verdict(hooks.dispatcher1 >= hooks.undici / 2)}, ${(hooks.dispatcher1 / hooks.axios).toFixed(2)}x axios`);
 console.log(`dispatcher, 50 endpoints: ${format(hooks.dispatcher50)} deliveries/s = ${((hooks.dispatcher50 / hooks.undici) * 100).toFixed(0)} % of undici ${verdict(hooks.dispatcher50 >= hooks.undici / 2)}, ${(hooks.dispatcher50 / hooks.axios).toFixed(2)}x axios`);
+const percent = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+console.log(`dispatcher / undici by round (1 endpoint; 50 endpoints): ${hooks.rounds.map((r) => `${percent(r.dispatcher1, r.undici)}; ${percent(r.dispatcher50, r.undici)}`).join(' | ')}`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const undiciCpu = median(hooks.rounds.map((r) => r.undiciCpuMicros));
+const dispatcherCpu = median(hooks.rounds.map((r) => r.dispatcher1CpuMicros));
+console.log(`process CPU, median of rounds: undici loop ${undiciCpu.toFixed(0)} µs per request, dispatcher ${dispatcherCpu.toFixed(0)} µs per delivery (1 endpoint); ratio ${percent(undiciCpu, dispatcherCpu)}`);
 console.log(`publish, 32 concurrent callers: ${format(hooks.publishPerSecond)} events/s into the queue (target >= 10,000) ${verdict(hooks.publishPerSecond >= 10_000)}`);
 console.log(`publish, one caller awaiting each event: ${format(hooks.sequentialPublishPerSecond)} events/s (one commit per event)`);
 console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.peakRssMb.toFixed(0)} MB (target < 300 MB) ${verdict(hooks.peakRssMb < 300)}`);
