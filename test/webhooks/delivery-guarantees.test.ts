@@ -1,6 +1,7 @@
 /** The harder promises of DESIGN §5: claims that hold, outcomes that cannot be overwritten, limits, stop deadlines, nothing secret stored. */
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import type { SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS, type DeliveryQueue } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
@@ -73,6 +74,30 @@ describe('claims', () => {
     await world.endpoints.update(endpoint.id, { enabled: true });
     await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 3);
     expect(new Set(world.receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(backlog));
+  });
+});
+
+describe('recording outcomes', () => {
+  it('keeps an outcome whose commit failed and writes it later, while claiming goes on and nothing is sent twice', async () => {
+    const world = await startTestWebhooks();
+    const db = world.container.get<SqliteDatabase>(WEBHOOKS.Database);
+    // A write failure this connection sees while the flag row exists (a full disk, say).
+    db.exec(`CREATE TEMP TABLE refuse_writes (flag INTEGER);
+      CREATE TEMP TRIGGER refuse_attempts BEFORE INSERT ON main.webhook_attempts WHEN EXISTS (SELECT 1 FROM temp.refuse_writes)
+      BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;`);
+    await world.createEndpoint();
+    db.exec('INSERT INTO temp.refuse_writes VALUES (1)');
+    const [first] = await world.publisher.publish({ type: 'ping', data: { n: 1 } });
+    world.dispatcher.start();
+    await waitFor(() => world.logs.some((line) => line.message === 'recording delivery outcomes failed; retrying'));
+    // Claiming is not held up by the outcome that cannot be written.
+    const [second] = await world.publisher.publish({ type: 'ping', data: { n: 2 } });
+    await waitFor(() => world.receiver.count === 2);
+    expect((await world.deliveries.get(first!)).status).toBe('delivering');
+    db.exec('DELETE FROM temp.refuse_writes');
+    await waitFor(async () => (await world.deliveries.get(first!)).status === 'succeeded' && (await world.deliveries.get(second!)).status === 'succeeded');
+    expect(world.receiver.count).toBe(2);
+    expect((await world.deliveries.get(first!)).attemptLog).toHaveLength(1);
   });
 });
 

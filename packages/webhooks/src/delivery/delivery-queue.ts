@@ -121,7 +121,8 @@ export class DeliveryQueue {
   claim(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
     if (limit <= 0) return [];
     // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
-    const batch = this.#takeCompletions();
+    // Not after a failed commit of theirs: that retry stays on its own, so it cannot hold up claiming.
+    const batch = this.#retryTimer === undefined ? this.#takeCompletions() : [];
     let applied: boolean[] = [];
     let claimed: ClaimedDelivery[];
     try {
