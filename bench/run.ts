@@ -4,6 +4,7 @@ import { runWebhookBench } from './webhook-bench.js';
 
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED');
+const percent = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
 
 const core = await runTokenBench();
 const ratio = core.baselineOpsPerSecond / core.cachedOpsPerSecond;
@@ -14,10 +15,13 @@ console.log(`cold herd of 10,000 getToken callers: ${core.herdRequests} token re
 const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000) });
 console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hooks.undici)} req/s`);
 console.log(`plain POST loop, axios keep-alive, concurrency 32: ${format(hooks.axios)} req/s`);
-console.log(`dispatcher, 1 endpoint (queue + bearer + signing): ${format(hooks.dispatcher1)} deliveries/s = ${((hooks.dispatcher1 / hooks.undici) * 100).toFixed(0)} % of undici (target >= 50 %) ${verdict(hooks.dispatcher1 >= hooks.undici / 2)}, ${(hooks.dispatcher1 / hooks.axios).toFixed(2)}x axios`);
-console.log(`dispatcher, 50 endpoints: ${format(hooks.dispatcher50)} deliveries/s = ${((hooks.dispatcher50 / hooks.undici) * 100).toFixed(0)} % of undici ${verdict(hooks.dispatcher50 >= hooks.undici / 2)}, ${(hooks.dispatcher50 / hooks.axios).toFixed(2)}x axios`);
-const percent = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
-console.log(`dispatcher / undici by round (1 endpoint; 50 endpoints): ${hooks.rounds.map((r) => `${percent(r.dispatcher1, r.undici)}; ${percent(r.dispatcher50, r.undici)}`).join(' | ')}`);
+console.log(`dispatcher, 1 endpoint (queue + bearer + signing): ${format(hooks.dispatcher1)} deliveries/s = ${percent(hooks.dispatcher1, hooks.undici)} of undici (target >= 50 %) ${verdict(hooks.dispatcher1 >= hooks.undici / 2)}, ${(hooks.dispatcher1 / hooks.axios).toFixed(2)}x axios`);
+console.log(`dispatcher, 50 endpoints: ${format(hooks.dispatcher50)} deliveries/s = ${percent(hooks.dispatcher50, hooks.undici)} of undici ${verdict(hooks.dispatcher50 >= hooks.undici / 2)}, ${(hooks.dispatcher50 / hooks.axios).toFixed(2)}x axios`);
+for (const [index, r] of hooks.rounds.entries()) {
+  console.log(
+    `  round ${index + 1}: undici ${format(r.undici)} req/s, dispatcher ${format(r.dispatcher1)}/s (${percent(r.dispatcher1, r.undici)}) and ${format(r.dispatcher50)}/s with 50 endpoints (${percent(r.dispatcher50, r.undici)})`,
+  );
+}
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const undiciCpu = median(hooks.rounds.map((r) => r.undiciCpuMicros));
 const dispatcherCpu = median(hooks.rounds.map((r) => r.dispatcher1CpuMicros));

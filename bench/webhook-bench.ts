@@ -81,7 +81,6 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
     // nearly the same moment, so the load on a shared 2-core machine moves both. Each figure is the best of its rounds.
     const rounds: WebhookBenchRound[] = [];
     let one: DispatcherRunFigures | undefined;
-    let fifty: DispatcherRunFigures | undefined;
     for (let round = 0; round < ROUNDS; round++) {
       const undici = await undiciLoop(origin, options.deliveries);
       const axiosRate = await axiosLoop(origin, options.deliveries);
@@ -96,7 +95,6 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
         dispatcher1CpuMicros: single.cpuMicrosPerDelivery,
       });
       if (!one || single.deliveriesPerSecond > one.deliveriesPerSecond) one = single;
-      if (!fifty || many.deliveriesPerSecond > fifty.deliveriesPerSecond) fifty = many;
     }
     const best = (pick: (round: WebhookBenchRound) => number) => Math.max(...rounds.map(pick));
     const undiciRate = best((r) => r.undici);
