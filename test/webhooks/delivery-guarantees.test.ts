@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { SqliteDatabase } from '@tessera/core';
-import { WEBHOOKS, type DeliveryQueue } from '@tessera/webhooks';
+import { WEBHOOKS, type DeliveryQueue, type WebhooksOptions } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
@@ -78,26 +78,52 @@ describe('claims', () => {
 });
 
 describe('recording outcomes', () => {
-  it('keeps an outcome whose commit failed and writes it later, while claiming goes on and nothing is sent twice', async () => {
-    const world = await startTestWebhooks();
+  /** A webhooks world whose database connection refuses attempt rows while `refuse(true)` holds (a full disk, say). */
+  async function worldWithFailingWrites(webhooks: WebhooksOptions = {}) {
+    const world = await startTestWebhooks({ webhooks });
     const db = world.container.get<SqliteDatabase>(WEBHOOKS.Database);
-    // A write failure this connection sees while the flag row exists (a full disk, say).
     db.exec(`CREATE TEMP TABLE refuse_writes (flag INTEGER);
       CREATE TEMP TRIGGER refuse_attempts BEFORE INSERT ON main.webhook_attempts WHEN EXISTS (SELECT 1 FROM temp.refuse_writes)
       BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;`);
+    const refuse = (on: boolean) => db.exec(on ? 'INSERT INTO temp.refuse_writes VALUES (1)' : 'DELETE FROM temp.refuse_writes');
+    const failures = () => world.logs.filter((line) => line.message === 'recording delivery outcomes failed; retrying').length;
+    return { world, refuse, failures };
+  }
+
+  it('keeps an outcome whose commit failed, holds its claim past the lease, and writes it later; claiming goes on and nothing is sent twice', async () => {
+    const { world, refuse, failures } = await worldWithFailingWrites({ leaseMs: 300 });
     await world.createEndpoint();
-    db.exec('INSERT INTO temp.refuse_writes VALUES (1)');
+    refuse(true);
     const [first] = await world.publisher.publish({ type: 'ping', data: { n: 1 } });
     world.dispatcher.start();
-    await waitFor(() => world.logs.some((line) => line.message === 'recording delivery outcomes failed; retrying'));
+    await waitFor(() => failures() > 0);
     // Claiming is not held up by the outcome that cannot be written.
     const [second] = await world.publisher.publish({ type: 'ping', data: { n: 2 } });
     await waitFor(() => world.receiver.count === 2);
+    // Well past the 300 ms lease: the unwritten outcome's claim is renewed, so it is not sent again.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(world.receiver.count).toBe(2);
     expect((await world.deliveries.get(first!)).status).toBe('delivering');
-    db.exec('DELETE FROM temp.refuse_writes');
+    refuse(false);
     await waitFor(async () => (await world.deliveries.get(first!)).status === 'succeeded' && (await world.deliveries.get(second!)).status === 'succeeded');
     expect(world.receiver.count).toBe(2);
     expect((await world.deliveries.get(first!)).attemptLog).toHaveLength(1);
+  });
+
+  it('counts a sent delivery whose outcome could not be written by the stop deadline, and gives up once the database is closed', async () => {
+    const { world, refuse, failures } = await worldWithFailingWrites();
+    await world.createEndpoint();
+    refuse(true);
+    await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    await waitFor(() => failures() > 0);
+    expect(await world.dispatcher.stop(300)).toEqual({ finished: 0, released: 0, unrecorded: 1 });
+    expect(world.logs.some((line) => String(line.message).startsWith('webhook dispatcher stopped with delivery outcomes not written'))).toBe(true);
+    await world.close();
+    const afterClose = failures();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(failures()).toBe(afterClose);
+    expect(world.logs.some((line) => String(line.message).startsWith('delivery outcomes not written: the database is closed'))).toBe(true);
   });
 });
 
@@ -201,7 +227,7 @@ describe('stop and storage', () => {
     world.dispatcher.start();
     await waitFor(() => world.tokenServer.count === 1);
     const started = Date.now();
-    expect(await world.dispatcher.stop(200)).toEqual({ finished: 0, released: 1 });
+    expect(await world.dispatcher.stop(200)).toEqual({ finished: 0, released: 1, unrecorded: 0 });
     expect(Date.now() - started).toBeLessThan(1_000);
     await new Promise((resolve) => setTimeout(resolve, 1_800));
     expect(world.receiver.count).toBe(0);

@@ -224,7 +224,7 @@ describe('graceful stop', () => {
     const ids = (await Promise.all(Array.from({ length: 5 }, () => world.publisher.publish({ type: 'ping', data: {} })))).flat();
     world.dispatcher.start();
     await waitFor(() => world.dispatcher.inFlight === 5);
-    expect(await world.dispatcher.stop(5_000)).toEqual({ finished: 5, released: 0 });
+    expect(await world.dispatcher.stop(5_000)).toEqual({ finished: 5, released: 0, unrecorded: 0 });
     for (const id of ids) expect((await world.deliveries.get(id)).status).toBe('succeeded');
   });
 
@@ -236,7 +236,7 @@ describe('graceful stop', () => {
     const ids = (await Promise.all(Array.from({ length: 3 }, () => world.publisher.publish({ type: 'ping', data: {} })))).flat();
     world.dispatcher.start();
     await waitFor(() => world.receiver.count === 3);
-    expect(await world.dispatcher.stop(200)).toEqual({ finished: 0, released: 3 });
+    expect(await world.dispatcher.stop(200)).toEqual({ finished: 0, released: 3, unrecorded: 0 });
     for (const id of ids) expect(await world.deliveries.get(id)).toMatchObject({ status: 'pending', attempts: 0 });
     hang = false;
     world.dispatcher.start();

@@ -5,7 +5,7 @@ export { DEFAULT_RETRY_SCHEDULE_SECONDS, type WebhooksOptions } from './webhooks
 export type { EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, NewEndpoint } from './endpoints/endpoint-store.js';
 export type { EndpointRecords, EndpointRow } from './endpoints/endpoint-records.js';
 export type { Publisher, PublishInput } from './delivery/publisher.js';
-export type { Dispatcher } from './delivery/dispatcher.js';
+export type { Dispatcher, StopResult } from './delivery/dispatcher.js';
 export type { DeliveryLog, DeliveryFilter, DeliverySummary, DeliveryDetail, AttemptView } from './delivery/delivery-log.js';
 export type { DeliveryStatus } from './delivery/delivery-types.js';
 export type { WebhookEvents, DeliveryAttemptEvent } from './delivery/webhook-events.js';

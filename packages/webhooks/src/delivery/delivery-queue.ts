@@ -22,7 +22,7 @@ interface Completion {
   attempts: readonly AttemptRecord[];
   outcome: DeliveryOutcome;
   now: number;
-  resolve: (applied: boolean) => void;
+  settled: (applied: boolean) => void;
 }
 
 /** What a claim reads of each candidate row (the scan and the lease are one transaction, so it stays true). */
@@ -180,22 +180,28 @@ export class DeliveryQueue {
   /**
    * Records the attempts of one try and moves the delivery on, if `owner` still holds its claim.
    * Outcomes are committed in groups: when COMPLETION_BATCH are waiting, after COMPLETION_DELAY_MS, or
-   * with the next claim (one transaction for both). The promise says, once committed, whether the
-   * outcome was applied. A failed commit is retried; if the process dies first, the delivery is sent
-   * again under the same `webhook-id` when its lease runs out.
+   * with the next claim (one transaction for both). `settled` is called right after the commit, before
+   * anything else runs (a claim that carried the outcome returns only after it), with whether the outcome
+   * was applied. A failed commit is retried; if the process dies first, the delivery is sent again under
+   * the same `webhook-id` when its lease runs out.
    */
-  complete(delivery: Pick<ClaimedDelivery, 'id' | 'seq'>, owner: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.#completions.push({ id: delivery.id, seq: delivery.seq, owner, attempts, outcome, now, resolve });
-      if (this.#retryTimer !== undefined) return;
-      if (this.#completions.length >= COMPLETION_BATCH) {
-        clearTimeout(this.#flushTimer);
-        this.#flushTimer = undefined;
-        this.#flushSoon ??= setImmediate(() => this.flush());
-      } else {
-        this.#flushTimer ??= setTimeout(() => this.flush(), COMPLETION_DELAY_MS);
-      }
-    });
+  complete(
+    delivery: Pick<ClaimedDelivery, 'id' | 'seq'>,
+    owner: string,
+    attempts: readonly AttemptRecord[],
+    outcome: DeliveryOutcome,
+    now: number,
+    settled: (applied: boolean) => void,
+  ): void {
+    this.#completions.push({ id: delivery.id, seq: delivery.seq, owner, attempts, outcome, now, settled });
+    if (this.#retryTimer !== undefined) return;
+    if (this.#completions.length >= COMPLETION_BATCH) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#flushSoon ??= setImmediate(() => this.flush());
+    } else {
+      this.#flushTimer ??= setTimeout(() => this.flush(), COMPLETION_DELAY_MS);
+    }
   }
 
   /** Commits the completions not yet written (also called at once on stop). */
@@ -222,9 +228,16 @@ export class DeliveryQueue {
     return batch;
   }
 
-  /** A commit failed: the outcomes wait and are tried again shortly. */
+  /** A commit failed: the outcomes wait and are tried again shortly, unless the database is closed for good. */
   #putBack(batch: Completion[], error: unknown): void {
     if (batch.length === 0) return;
+    if (!this.db.open) {
+      // Shut down: nothing can be written any more. These deliveries are sent again when their lease runs out.
+      const dropped = [...batch, ...this.#takeCompletions()];
+      this.logger.error('delivery outcomes not written: the database is closed; those deliveries are sent again when their lease runs out', { count: dropped.length });
+      for (const completion of dropped) completion.settled(false);
+      return;
+    }
     this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
     this.#completions = [...batch, ...this.#completions];
     this.#retryTimer ??= setTimeout(() => {
@@ -234,7 +247,7 @@ export class DeliveryQueue {
   }
 
   #settle(batch: readonly Completion[], applied: readonly boolean[]): void {
-    batch.forEach((completion, i) => completion.resolve(applied[i] as boolean));
+    batch.forEach((completion, i) => completion.settled(applied[i] as boolean));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 

@@ -26,6 +26,13 @@ const PREFETCH = 4;
 /** A retry after a token failure waits this much past the end of the token cool-down. */
 const COOLDOWN_MARGIN_MS = 250;
 
+/** What a graceful stop did: finished and recorded, given back untouched, or sent but not recorded in time. */
+export interface StopResult {
+  finished: number;
+  released: number;
+  unrecorded: number;
+}
+
 interface InFlight {
   endpointId: string;
   done: Promise<void>;
@@ -44,8 +51,13 @@ export class Dispatcher {
   readonly #perEndpoint = new Map<string, number>();
   /** Claimed, not yet started: refills a slot the moment one frees up. */
   readonly #ready: ClaimedDelivery[] = [];
+  /**
+   * Sent, with the outcome handed to the queue but not yet committed: still ours, so their leases are
+   * renewed and they are never claimed again meanwhile (a commit that keeps failing must not mean a resend).
+   */
+  readonly #committing = new Map<string, Promise<void>>();
   #run: Run | undefined;
-  #stopping: Promise<{ finished: number; released: number }> | undefined;
+  #stopping: Promise<StopResult> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
   readonly #signers = new Map<string, Webhook>();
   #loop: Promise<void> | undefined;
@@ -89,14 +101,16 @@ export class Dispatcher {
   }
 
   /**
-   * Graceful stop: claims nothing more, lets in-flight deliveries finish until the deadline, then
-   * aborts the rest and releases their claims untouched so another worker (or the next start) takes
-   * them. Calling it again while it runs returns the same result.
+   * Graceful stop: claims nothing more, lets in-flight deliveries finish and their outcomes be written
+   * until the deadline, then aborts the rest and releases their claims untouched so another worker (or
+   * the next start) takes them. `unrecorded` counts deliveries that were sent but whose outcome could
+   * not be written in time: their lease runs out and they are sent again under the same `webhook-id`.
+   * Calling it again while it runs returns the same result.
    */
-  stop(deadlineMs = 10_000): Promise<{ finished: number; released: number }> {
+  stop(deadlineMs = 10_000): Promise<StopResult> {
     if (this.#stopping) return this.#stopping;
     const run = this.#run;
-    if (!run) return Promise.resolve({ finished: 0, released: 0 });
+    if (!run) return Promise.resolve({ finished: 0, released: 0, unrecorded: 0 });
     this.#stopping = this.#drain(run, deadlineMs).finally(() => {
       this.#run = undefined;
       this.#stopping = undefined;
@@ -109,17 +123,17 @@ export class Dispatcher {
     this.#wake?.();
   }
 
-  async #drain(run: Run, deadlineMs: number): Promise<{ finished: number; released: number }> {
+  async #drain(run: Run, deadlineMs: number): Promise<StopResult> {
+    const deadlineAt = performance.now() + deadlineMs;
     this.queue.signals.off('work', this.#onWork);
     this.#wake?.();
     await this.#loop;
     // Claimed but not started: give back untouched.
     for (const delivery of this.#ready.splice(0)) this.queue.release(delivery.id, this.#owner, this.clock.now());
     const pending = [...this.#inFlight.values()];
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-    await Promise.race([Promise.all(pending.map((f) => f.done)), deadline]);
-    clearTimeout(timer);
+    // Sent already, outcome not yet written: these finish with the stop too.
+    const handedOver = this.#committing.size;
+    await this.#until(Promise.all(pending.map((f) => f.done)), deadlineAt);
     const left = [...this.#inFlight.keys()];
     if (left.length > 0) {
       // Out of time: nothing of this run sends or records any more; the claims go back at once.
@@ -127,10 +141,25 @@ export class Dispatcher {
       for (const id of left) this.queue.release(id, this.#owner, this.clock.now());
       await this.sender.abortAll();
     }
-    clearInterval(this.#renewTimer);
+    // Outcomes handed over but not yet written: write them now, and wait for them within the deadline.
     this.queue.flush();
-    this.logger.info('webhook dispatcher stopped', { worker: this.#owner, finished: pending.length - left.length, released: left.length });
-    return { finished: pending.length - left.length, released: left.length };
+    await this.#until(Promise.all(this.#committing.values()), deadlineAt);
+    const unrecorded = this.#committing.size;
+    clearInterval(this.#renewTimer);
+    const result = { finished: handedOver + pending.length - left.length - unrecorded, released: left.length, unrecorded };
+    if (unrecorded > 0) {
+      this.logger.error('webhook dispatcher stopped with delivery outcomes not written; those deliveries are sent again when their lease runs out', { worker: this.#owner, unrecorded });
+    }
+    this.logger.info('webhook dispatcher stopped', { worker: this.#owner, ...result });
+    return result;
+  }
+
+  /** Waits for `work` or until `deadlineAt` (a `performance.now()` time), whichever is first. */
+  async #until(work: Promise<unknown>, deadlineAt: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineAt - performance.now()))));
+    await Promise.race([work, deadline]);
+    clearTimeout(timer);
   }
 
   async #runLoop(run: Run): Promise<void> {
@@ -188,12 +217,12 @@ export class Dispatcher {
     excluded.push(...this.endpoints.disabledIds());
     const claimed = this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, excluded, (id) => max - (held.get(id) ?? 0));
     // A claim of ours that expired (a stalled process) may come back: it is already being handled.
-    const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id)]);
+    const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id), ...this.#committing.keys()]);
     return claimed.filter((delivery) => !mine.has(delivery.id));
   }
 
   #renewLeases(): void {
-    const ids = [...this.#inFlight.keys(), ...this.#ready.map((d) => d.id)];
+    const ids = [...this.#inFlight.keys(), ...this.#ready.map((d) => d.id), ...this.#committing.keys()];
     try {
       this.queue.renew(this.#owner, ids, this.clock.now() + this.options.leaseMs);
     } catch (error) {
@@ -328,14 +357,23 @@ export class Dispatcher {
 
   /**
    * Hands the outcome to the queue, which commits it with others shortly after; the slot is free at
-   * once. Until that commit the delivery stays claimed by this worker, so nothing else sends it.
+   * once. Until that commit the delivery stays claimed by this worker (its lease is renewed, even while
+   * a commit keeps failing), so nothing else sends it.
    */
   #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): void {
     if (run.abandoned) return;
-    this.queue
-      .complete(delivery, this.#owner, attempts, outcome, this.clock.now())
-      .then((applied) => this.#recorded(delivery, attempts, outcome, status, applied))
-      .catch((error: unknown) => this.logger.error('reporting a delivery outcome failed', { deliveryId: delivery.id, error: (error as Error).message }));
+    let written!: () => void;
+    this.#committing.set(delivery.id, new Promise<void>((resolve) => (written = resolve)));
+    this.queue.complete(delivery, this.#owner, attempts, outcome, this.clock.now(), (applied) => {
+      // At once, not in a later microtask: a claim that carried this outcome may return this very delivery, due again.
+      this.#committing.delete(delivery.id);
+      written();
+      try {
+        this.#recorded(delivery, attempts, outcome, status, applied);
+      } catch (error) {
+        this.logger.error('reporting a delivery outcome failed', { deliveryId: delivery.id, error: (error as Error).message });
+      }
+    });
   }
 
   #recorded(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, applied: boolean): void {
