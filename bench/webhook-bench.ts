@@ -4,39 +4,32 @@
  * loops at the same concurrency (undici Pool, axios keep-alive); the publish rate; peak RSS over 100,000 deliveries.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import axios from 'axios';
 import { Container } from 'inversify';
-import { Pool } from 'undici';
 import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type Dispatcher, type WebhookEvents, type EndpointStore, type Publisher } from '@tessera/webhooks';
 
-const CONCURRENCY = 32;
-const BODY = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(230) } });
+import { CONCURRENCY, cpuMicrosSince, type LoopFigures, type LoopRequest } from './plain-loops.js';
 
 const ROUNDS = 3;
 
-/** One round of the bench: each loop once, back to back (per second). */
+/** One round of the bench: each loop once, back to back (per second, and process CPU µs per operation). */
 export interface WebhookBenchRound {
   undici: number;
   axios: number;
   dispatcher1: number;
   dispatcher50: number;
-  /** Process CPU µs per request (undici loop) and per delivery (dispatcher, 1 endpoint). */
   undiciCpuMicros: number;
   dispatcher1CpuMicros: number;
-}
-
-interface LoopFigures {
-  perSecond: number;
-  /** Process CPU time per request, in µs. */
-  cpuMicros: number;
+  publishPerSecond: number;
+  sequentialPublishPerSecond: number;
 }
 
 export interface DispatcherRunFigures {
@@ -48,20 +41,30 @@ export interface DispatcherRunFigures {
   peakRssMb: number;
 }
 
+/** Medians over the rounds (ratios: the median of each round's own ratio), and the memory run. */
 export interface WebhookBenchFigures {
   rounds: WebhookBenchRound[];
-  dispatcher1: number;
-  dispatcher50: number;
   undici: number;
   axios: number;
+  dispatcher1: number;
+  dispatcher50: number;
+  ratio1: number;
+  ratio50: number;
+  undiciCpuMicros: number;
+  dispatcher1CpuMicros: number;
   publishPerSecond: number;
   sequentialPublishPerSecond: number;
   peakRssMb: number;
   peakDeliveries: number;
 }
 
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+}
+
 export async function runWebhookBench(options: { deliveries: number; rssDeliveries: number }): Promise<WebhookBenchFigures> {
   const receiver = fork(join(import.meta.dirname, 'receiver.js'), { stdio: 'inherit' });
+  const loops = fork(join(import.meta.dirname, 'plain-loops.js'), { stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => receiver.once('message', (m: { port: number }) => resolve(m.port)));
   const origin = `http://127.0.0.1:${port}`;
   const tokenServer = http.createServer((req, res) => {
@@ -75,15 +78,20 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
     // Warm-up, not measured, for every side: each code path is JIT-compiled before it is timed (a
     // cold undici loop runs at about half its warm rate for its first 20,000 requests).
     await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: Math.min(5_000, options.deliveries) });
-    await undiciLoop(origin, options.deliveries * 2);
-    await axiosLoop(origin, Math.min(5_000, options.deliveries));
+    const plainLoop = async (kind: LoopRequest['kind'], total: number): Promise<LoopFigures> => {
+      loops.send({ kind, origin, total } satisfies LoopRequest);
+      const [figures] = (await once(loops, 'message')) as [LoopFigures];
+      return figures;
+    };
+    await plainLoop('undici', options.deliveries * 2);
+    await plainLoop('axios', Math.min(5_000, options.deliveries));
     // Rounds, each running every loop once, back to back: the two sides of a ratio are measured at
-    // nearly the same moment, so the load on a shared 2-core machine moves both. Each figure is the best of its rounds.
+    // nearly the same moment, so the load on a shared 2-core machine moves both. Each figure is the
+    // median of its rounds, and a ratio is the median of the rounds' own ratios.
     const rounds: WebhookBenchRound[] = [];
-    let one: DispatcherRunFigures | undefined;
     for (let round = 0; round < ROUNDS; round++) {
-      const undici = await undiciLoop(origin, options.deliveries);
-      const axiosRate = await axiosLoop(origin, options.deliveries);
+      const undici = await plainLoop('undici', options.deliveries);
+      const axiosRate = await plainLoop('axios', options.deliveries);
       const single = await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.deliveries });
       const many = await dispatcherRun({ origin, tokenUrl, endpoints: 50, deliveries: options.deliveries });
       rounds.push({
@@ -93,66 +101,32 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
         dispatcher50: many.deliveriesPerSecond,
         undiciCpuMicros: undici.cpuMicros,
         dispatcher1CpuMicros: single.cpuMicrosPerDelivery,
+        publishPerSecond: single.publishPerSecond,
+        sequentialPublishPerSecond: single.sequentialPublishPerSecond,
       });
-      if (!one || single.deliveriesPerSecond > one.deliveriesPerSecond) one = single;
     }
-    const best = (pick: (round: WebhookBenchRound) => number) => Math.max(...rounds.map(pick));
-    const undiciRate = best((r) => r.undici);
-    const axiosRate = best((r) => r.axios);
+    const of = (pick: (round: WebhookBenchRound) => number) => median(rounds.map(pick));
     const big = await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.rssDeliveries, sampleRss: true });
     return {
-      dispatcher1: best((r) => r.dispatcher1),
-      dispatcher50: best((r) => r.dispatcher50),
       rounds,
-      undici: undiciRate,
-      axios: axiosRate,
-      publishPerSecond: (one as DispatcherRunFigures).publishPerSecond,
-      sequentialPublishPerSecond: (one as DispatcherRunFigures).sequentialPublishPerSecond,
+      undici: of((r) => r.undici),
+      axios: of((r) => r.axios),
+      dispatcher1: of((r) => r.dispatcher1),
+      dispatcher50: of((r) => r.dispatcher50),
+      ratio1: of((r) => r.dispatcher1 / r.undici),
+      ratio50: of((r) => r.dispatcher50 / r.undici),
+      undiciCpuMicros: of((r) => r.undiciCpuMicros),
+      dispatcher1CpuMicros: of((r) => r.dispatcher1CpuMicros),
+      publishPerSecond: of((r) => r.publishPerSecond),
+      sequentialPublishPerSecond: of((r) => r.sequentialPublishPerSecond),
       peakRssMb: big.peakRssMb,
       peakDeliveries: options.rssDeliveries,
     };
   } finally {
     receiver.send('stop');
+    loops.send('stop');
     tokenServer.close();
   }
-}
-
-async function undiciLoop(origin: string, total: number): Promise<LoopFigures> {
-  const pool = new Pool(origin, { connections: CONCURRENCY });
-  const rate = await loop(total, async () => {
-    const res = await pool.request({ path: '/plain', method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
-    await res.body.dump();
-  });
-  await pool.close();
-  return rate;
-}
-
-async function axiosLoop(origin: string, total: number): Promise<LoopFigures> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const client = axios.create({ httpAgent: agent, maxRedirects: 0 });
-  const rate = await loop(total, async () => {
-    await client.post(`${origin}/plain`, BODY, { headers: { 'content-type': 'application/json' } });
-  });
-  agent.destroy();
-  return rate;
-}
-
-async function loop(total: number, once: () => Promise<void>): Promise<LoopFigures> {
-  let next = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < total) await once();
-    }),
-  );
-  return { perSecond: total / ((performance.now() - started) / 1000), cpuMicros: cpuMicrosSince(cpu) / total };
-}
-
-/** CPU time of this process (every thread) since `start`, in µs. */
-function cpuMicrosSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return used.user + used.system;
 }
 
 export async function dispatcherRun(run: { origin: string; tokenUrl: string; endpoints: number; deliveries: number; sampleRss?: boolean }): Promise<DispatcherRunFigures> {
@@ -212,4 +186,3 @@ export async function dispatcherRun(run: { origin: string; tokenUrl: string; end
   return { deliveriesPerSecond, cpuMicrosPerDelivery, publishPerSecond, sequentialPublishPerSecond, peakRssMb: peakRss / 1024 / 1024 };
 }
 
-export type { ChildProcess };
