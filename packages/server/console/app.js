@@ -45,6 +45,16 @@ function dataTable(caption, columns, body) {
   return h('table', { class: 'stack' }, caption, h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))), body);
 }
 
+/** A card listing `rows` under a counted caption (`3 secrets`), or saying `empty` when there are none. */
+function listCard(rows, noun, empty, columns) {
+  const count = rows.length;
+  return h(
+    'div',
+    { class: 'card table-wrap' },
+    count === 0 ? h('p', {}, empty) : dataTable(h('caption', {}, `${count} ${noun}${count === 1 ? '' : 's'}`), columns, h('tbody', {}, rows)),
+  );
+}
+
 /** Gives each cell its column's name, which narrow screens show beside the value (tables become stacked rows). */
 function labelCells(root) {
   for (const table of root.querySelectorAll('table')) {
@@ -236,17 +246,7 @@ async function showSecrets() {
       h('button', { type: 'button', class: 'primary', onclick: () => (location.hash = '#/secrets/new') }, 'New secret'),
     ),
     h('div', { id: 'secret-report', 'aria-live': 'polite' }),
-    h(
-      'div',
-      { class: 'card table-wrap' },
-      secrets.length === 0
-        ? h('p', {}, 'No secrets yet. Create one with “New secret”.')
-        : dataTable(
-            h('caption', {}, `${secrets.length} secret${secrets.length === 1 ? '' : 's'}`),
-            ['Name', 'Kind', 'Origin', 'Last update', 'Last test', 'Actions'],
-            h('tbody', {}, rows),
-          ),
-    ),
+    listCard(rows, 'secret', 'No secrets yet. Create one with “New secret”.', ['Name', 'Kind', 'Origin', 'Last update', 'Last test', 'Actions']),
   );
 }
 
@@ -562,17 +562,7 @@ async function showWebhooks() {
   setView(
     'Webhooks',
     h('div', { id: 'signing-once' }),
-    h(
-      'div',
-      { class: 'card table-wrap' },
-      webhooks.length === 0
-        ? h('p', {}, 'No webhooks yet.')
-        : dataTable(
-            h('caption', {}, `${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`),
-            ['Name', 'URL', 'Events', 'State', 'Secret', 'Actions'],
-            h('tbody', {}, rows),
-          ),
-    ),
+    listCard(rows, 'webhook', 'No webhooks yet.', ['Name', 'URL', 'Events', 'State', 'Secret', 'Actions']),
     form,
   );
 }
