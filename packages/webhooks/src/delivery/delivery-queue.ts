@@ -126,7 +126,12 @@ export class DeliveryQueue {
     let applied: boolean[] = [];
     let claimed: ClaimedDelivery[];
     try {
-      claimed = this.#claimTransaction(() => (applied = this.#apply(batch)), owner, limit, now, leaseMs, excluded, capacity);
+      claimed = this.db
+        .transaction(() => {
+          applied = this.#apply(batch);
+          return this.#leaseDue(owner, limit, now, leaseMs, excluded, capacity);
+        })
+        .immediate();
     } catch (error) {
       this.#putBack(batch, error);
       throw error;
@@ -135,46 +140,34 @@ export class DeliveryQueue {
     return claimed;
   }
 
-  #claimTransaction(
-    before: () => void,
-    owner: string,
-    limit: number,
-    now: number,
-    leaseMs: number,
-    excluded: readonly string[],
-    capacity: (endpointId: string) => number,
-  ): ClaimedDelivery[] {
-    return this.db
-      .transaction(() => {
-        before();
-        const taken = new Map<string, number>();
-        const chosen: ClaimRow[] = [];
-        const rows = (
-          excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
-        ) as ClaimRow[];
-        for (const row of rows) {
-          if (chosen.length >= limit) break;
-          const used = taken.get(row.endpoint_id) ?? 0;
-          if (used >= capacity(row.endpoint_id)) continue;
-          taken.set(row.endpoint_id, used + 1);
-          chosen.push(row);
-        }
-        if (chosen.length === 0) return [];
-        const expires = now + leaseMs;
-        for (const row of chosen) this.#lease.run(owner, expires, now, row.seq);
-        const eventIds = [...new Set(chosen.map((row) => row.event_id))];
-        const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<{ id: string; payload: string }>).map((row) => [row.id, row.payload]));
-        return chosen.map((row) => ({
-          id: row.id,
-          seq: row.seq,
-          eventId: row.event_id,
-          endpointId: row.endpoint_id,
-          eventType: row.event_type,
-          attempts: row.attempts,
-          payload: payloads.get(row.event_id) as string,
-        }));
-      })
-      .immediate();
+  /** Inside the claim's transaction: finds due work, leases it and reads the payloads. */
+  #leaseDue(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
+    const taken = new Map<string, number>();
+    const chosen: ClaimRow[] = [];
+    const rows = (
+      excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
+    ) as ClaimRow[];
+    for (const row of rows) {
+      if (chosen.length >= limit) break;
+      const used = taken.get(row.endpoint_id) ?? 0;
+      if (used >= capacity(row.endpoint_id)) continue;
+      taken.set(row.endpoint_id, used + 1);
+      chosen.push(row);
+    }
+    if (chosen.length === 0) return [];
+    const expires = now + leaseMs;
+    for (const row of chosen) this.#lease.run(owner, expires, now, row.seq);
+    const eventIds = [...new Set(chosen.map((row) => row.event_id))];
+    const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<{ id: string; payload: string }>).map((row) => [row.id, row.payload]));
+    return chosen.map((row) => ({
+      id: row.id,
+      seq: row.seq,
+      eventId: row.event_id,
+      endpointId: row.endpoint_id,
+      eventType: row.event_type,
+      attempts: row.attempts,
+      payload: payloads.get(row.event_id) as string,
+    }));
   }
 
   /**
