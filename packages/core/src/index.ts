@@ -34,6 +34,7 @@ export type {
 } from './store/secret-store.js';
 export type { SecretUsage } from './store/secret-usage.js';
 export { openDatabase, type SqliteDatabase } from './store/open-database.js';
+export { sqliteDriver } from './store/sqlite-driver.js';
 export { migrate, type Migration } from './store/migrate.js';
 
 export type { AccessToken } from './tokens/access-token.js';

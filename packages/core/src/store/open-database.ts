@@ -1,9 +1,10 @@
 /** Opens the SQLite database (WAL, foreign keys, busy timeout) and brings its schema up to date. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
 import { coreMigrations } from './core-migrations.js';
+import { SqliteConnection } from './sqlite-driver.js';
 
 /** The better-sqlite3 connection every Tessera store shares. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named type, so declarations can refer to it
@@ -11,7 +12,7 @@ export interface SqliteDatabase extends Database.Database {}
 
 export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new SqliteConnection(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
