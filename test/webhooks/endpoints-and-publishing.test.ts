@@ -1,6 +1,8 @@
 /** Endpoints (validation, signing secrets, secrets in use) and publishing (one delivery per match, idempotent). */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ValidationError } from '@tessera/core';
+import { CORE, type SqliteDatabase, type ValidationError } from '@tessera/core';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -91,6 +93,53 @@ describe('publishing', () => {
       issues: [{ field: 'endpointId', message: expect.stringContaining('is disabled; enable it first') }],
     });
   });
+
+  it('publishes without a single failure while another process publishes to the same database', async () => {
+    const world = await startTestWebhooks();
+    await world.createEndpoint({ events: ['race.*'] });
+    const events = 2_000;
+    const other = spawn(process.execPath, [join(import.meta.dirname, '..', 'fixtures', 'publish-worker.mjs')], {
+      env: { ...process.env, DB: world.databasePath, MASTER_KEY: world.masterKey, EVENTS: String(events), PREFIX: 'theirs' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    other.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => other.once('exit', resolve));
+    await waitFor(() => output.startsWith('publishing\n'), 10_000);
+    let failed = 0;
+    let firstError: unknown;
+    for (let start = 0; start < events; start += 50) {
+      const batch = Array.from({ length: 50 }, (_, i) => world.publisher.publish({ id: `ours-${start + i}`, type: 'race.test', data: { n: start + i } }));
+      for (const outcome of await Promise.allSettled(batch)) {
+        if (outcome.status === 'rejected') {
+          failed += 1;
+          firstError ??= outcome.reason;
+        }
+      }
+    }
+    expect(await exited).toBe(0);
+    expect({ failed, firstError }).toEqual({ failed: 0, firstError: undefined });
+    expect(JSON.parse(output.split('\n')[1]!)).toEqual({ failed: 0 });
+    const db = world.container.get<SqliteDatabase>(CORE.Database);
+    expect(db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE event_type = 'race.test'").get()).toEqual({ n: 2 * events });
+  }, 60_000);
+
+  it('starts three processes at once on a new database file: each migrates or waits, none fails', async () => {
+    const world = await startTestWebhooks();
+    const fresh = join(world.dir, 'fresh.db');
+    const startAt = String(Date.now() + 1_500);
+    const runs = ['a', 'b', 'c'].map((prefix) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'fixtures', 'publish-worker.mjs')], {
+        env: { ...process.env, DB: fresh, MASTER_KEY: world.masterKey, EVENTS: '50', PREFIX: prefix, START_AT: startAt },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      return new Promise<string>((resolve) => child.once('exit', (code) => resolve(`${code} ${output}`)));
+    });
+    expect(await Promise.all(runs)).toEqual(Array(3).fill('0 publishing\n{"failed":0}\n'));
+  }, 30_000);
 
   it('rejects a malformed event before writing anything', async () => {
     const world = await startTestWebhooks();

@@ -13,9 +13,10 @@ export interface SqliteDatabase extends Database.Database {}
 export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new SqliteConnection(path);
+  // The busy timeout first: switching a new file to WAL takes a lock another process may hold.
+  db.pragma('busy_timeout = 5000');
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
   migrate(db, migrations);
   return db;

@@ -73,7 +73,7 @@ export class SqliteSecretRecords implements SecretRecords {
     const write = this.db.prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
     this.db.transaction(() => {
       for (const change of changes) write.run(change);
-    })();
+    }).immediate();
   }
 
   #unique<T>(name: string, write: () => T): T {

@@ -203,7 +203,7 @@ export class DeliveryQueue {
     if (batch.length === 0) return;
     let applied: boolean[];
     try {
-      applied = this.db.transaction(() => this.#apply(batch))();
+      applied = this.db.transaction(() => this.#apply(batch)).immediate();
     } catch (error) {
       this.#putBack(batch, error);
       return;
@@ -282,7 +282,7 @@ export class DeliveryQueue {
     this.db.transaction(() => {
       this.#failEndpoint.run({ id: endpointId, now });
       andThen();
-    })();
+    }).immediate();
   }
 
   /** Deliveries by status, for health and metrics. */

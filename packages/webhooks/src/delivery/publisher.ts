@@ -96,12 +96,16 @@ export class Publisher {
     this.#batch = [];
     let results: string[][];
     try {
-      results = this.db.transaction(() => {
-        // Read inside the transaction: exactly the endpoints enabled when the event is committed,
-        // whichever process changed them.
-        const endpoints = this.endpoints.enabled().map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
-        return batch.map((event) => this.#insert(event, endpoints));
-      })();
+      // IMMEDIATE: take the write lock before reading, so another process's commit waits in the busy
+      // timeout instead of failing this batch with SQLITE_BUSY when a read transaction turns into a write.
+      results = this.db
+        .transaction(() => {
+          // Read inside the transaction: exactly the endpoints enabled when the event is committed,
+          // whichever process changed them.
+          const endpoints = this.endpoints.enabled().map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
+          return batch.map((event) => this.#insert(event, endpoints));
+        })
+        .immediate();
     } catch (error) {
       for (const event of batch) event.reject(error);
       return;
