@@ -3,8 +3,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
+import type { Logger } from 'winston';
 import { describe, expect, it } from 'vitest';
-import { CORE, coreModule, generateMasterKey, MASK, migrate, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
+import { CORE, coreModule, generateMasterKey, MASK, migrate, REDACTED, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)', (storage) => {
@@ -106,6 +107,19 @@ describe('extra parameters and exact credentials', () => {
     expect(JSON.parse(world.tokenServer.requests[0]!.body)).toMatchObject({ client_secret: extraSecret, audience: 'erp' });
   });
 
+  it('treats the usual names of secret extras as secret: keys, subscription keys, pwd, passphrase, code_verifier', async () => {
+    const world = await startTestTessera();
+    const names = ['secret_key', 'Ocp-Apim-Subscription-Key', 'x-api-key', 'pwd', 'passphrase', 'code_verifier', 'client_assertion_jwt', 'signature'];
+    const values = Object.fromEntries(names.map((name) => [name, randomCredential(name)]));
+    const secret = await world.createGeneralSecret({ extraParams: { ...values, resource: 'https://crm.example' } });
+    expect(secret.params.extraParams).toEqual({ ...Object.fromEntries(names.map((name) => [name, MASK])), resource: 'https://crm.example' });
+    const bytes = Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
+    for (const value of Object.values(values)) expect(bytes.includes(value)).toBe(false);
+    const logger = world.container.get<Logger>(CORE.Logger);
+    logger.info('sending', { ...values });
+    expect(world.logs.at(-1)).toMatchObject(Object.fromEntries(names.map((name) => [name, REDACTED])));
+  });
+
   it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {
     const world = await startTestTessera();
     const password = `  ${randomCredential('spaced')}  `;
@@ -187,6 +201,25 @@ describe('encryption at rest', () => {
     const onlyOld = storeOn(world.databasePath, { masterKey: world.masterKey });
     await expect(onlyOld.store.reveal(secrets[0]!.id)).rejects.toMatchObject({ code: 'key-not-found', message: expect.stringMatching(/encrypted with key 'k2026'/) });
     await onlyOld.container.unbindAllAsync();
+  });
+
+  it('still lists every secret when one was sealed with a key the ring no longer has; only using that one fails', async () => {
+    const world = await startTestTessera();
+    await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk'), audience: 'crm' } }, 'readable');
+    const lost = await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk') } }, 'lost');
+    await world.container.unbindAllAsync();
+    // The 'lost' secret re-sealed under a key that is then dropped, as after a botched rotation.
+    const rotated = storeOn(world.databasePath, { keyRing: { primary: 'gone', keys: { old: world.masterKey, gone: generateMasterKey() } } });
+    await rotated.store.update(lost.id, { params: { username: 'resealed' } });
+    await rotated.container.unbindAllAsync();
+    const keep = storeOn(world.databasePath, { masterKey: world.masterKey });
+    const listed = await keep.store.list();
+    expect(listed.map((s) => [s.name, s.params.extraParams])).toEqual([
+      ['lost', { secret_key: MASK }],
+      ['readable', { audience: 'crm', secret_key: MASK }],
+    ]);
+    await expect(keep.store.reveal(lost.id)).rejects.toMatchObject({ code: 'key-not-found' });
+    await keep.container.unbindAllAsync();
   });
 });
 

@@ -1,6 +1,7 @@
 /** Retries, permanent failures, the cool-down and malformed answers: typed errors, never crashes. */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { TokenRequestError } from '@tessera/core';
+import type { Logger } from 'winston';
+import { CORE, TokenRequestError } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
 import { inspect } from 'node:util';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
@@ -189,5 +190,22 @@ describe('malformed and slow answers', () => {
     const error = await failure(world.tokens.getToken(secret.id));
     expect(error.message).not.toContain(String(params.password));
     expect(error.oauthErrorDescription).toBe('bad password [REDACTED]');
+  });
+
+  it('masks a credential the endpoint echoes form-encoded, whose characters a form encodes unlike a URL', async () => {
+    const world = await startTestTessera({ tokens: { maxAttempts: 1 } });
+    // ' ( ) ! ~ and spaces: URLSearchParams writes %27 %28 %29 %21 %7E and +, encodeURIComponent leaves them or writes %20.
+    const password = randomCredential("it's (a) ~quiet! one");
+    const secret = await world.createGeneralSecret({ password, encoding: 'form' });
+    world.tokenServer.respond((request) => ({ status: 400, body: { error: 'invalid_client', error_description: `could not parse ${request.body}` } }));
+    const error = await failure(world.tokens.getToken(secret.id));
+    const formEncoded = new URLSearchParams({ password }).toString().slice('password='.length);
+    expect(world.tokenServer.requests[0]!.body).toContain(formEncoded);
+    expect(error.oauthErrorDescription).toContain('password=[REDACTED]');
+    expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(formEncoded);
+
+    const logger = world.container.get<Logger>(CORE.Logger);
+    logger.warn(`the endpoint received ${world.tokenServer.requests[0]!.body}`);
+    expect(JSON.stringify(world.logs.at(-1))).not.toContain(formEncoded);
   });
 });

@@ -12,7 +12,11 @@ const MIN_VALUE_LENGTH = 4;
 const MAX_TRANSIENT_VALUES = 20_000;
 /** Deeper structures are not walked; they are replaced rather than logged unchecked. */
 const MAX_DEPTH = 8;
-const SENSITIVE_NAME = /(password|passwd|secret|token|authorization|assertion|privatekey|apikey|cookie|masterkey|credentials?)$/;
+/**
+ * Matched against the end of a name in lower case with everything but letters removed, so `client_secret`,
+ * `Ocp-Apim-Subscription-Key`, `x-api-key`, `code_verifier` and `client_assertion_jwt` all count.
+ */
+const SENSITIVE_NAME = /(password|passwd|pwd|passphrase|secret|token|authorization|assertion|jwt|key|cookie|credentials?|verifier|signature)$/;
 
 export function isSensitiveName(key: string): boolean {
   return SENSITIVE_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
@@ -25,7 +29,7 @@ export class Redactor {
 
   /** The current sensitive values of one owner (a secret id); replaces what it had before. */
   registerCredentials(ownerId: string, values: readonly string[]): void {
-    this.#credentials.set(ownerId, values.flatMap(forms));
+    this.#credentials.set(ownerId, values.flatMap(valueForms));
   }
 
   /** Forgets an owner's values (its secret was deleted). */
@@ -35,7 +39,7 @@ export class Redactor {
 
   /** From now on, `value` (a token, a draft credential) is masked, until it is among the oldest of many. */
   register(value: string): void {
-    for (const form of forms(value)) {
+    for (const form of valueForms(value)) {
       this.#transient.delete(form);
       this.#transient.add(form);
     }
@@ -70,9 +74,12 @@ export class Redactor {
   }
 }
 
-/** The value as it may appear: plain, URL-encoded, and JSON-escaped. */
-function forms(value: string): string[] {
+/**
+ * The value as it may appear: plain, URL-encoded, form-encoded (`application/x-www-form-urlencoded`
+ * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), and JSON-escaped.
+ */
+export function valueForms(value: string): string[] {
   if (value.length < MIN_VALUE_LENGTH) return [];
-  const out = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]);
   return [...out];
 }

@@ -59,6 +59,8 @@ const patchSchema = z
 const ROTATION_BATCH = 200;
 /** Key, inside the sealed envelope, of the extra parameters whose names say they are secret. */
 const SEALED_EXTRAS = '$extraParams';
+/** Key, in the clear params, of those parameters' names: a view shows them masked without decrypting. */
+const SEALED_EXTRA_NAMES = '$sealedExtraNames';
 
 function splitExtras(extras: Record<string, string> | undefined): { clear?: Record<string, string>; sensitive?: Record<string, string> } {
   if (!extras) return {};
@@ -225,7 +227,10 @@ export class SecretStoreService implements SecretStore {
       else clear[key] = value;
     }
     const extras = splitExtras(params.extraParams as Record<string, string> | undefined);
-    if (extras.sensitive) secret[SEALED_EXTRAS] = extras.sensitive;
+    if (extras.sensitive) {
+      secret[SEALED_EXTRAS] = extras.sensitive;
+      clear[SEALED_EXTRA_NAMES] = Object.keys(extras.sensitive);
+    }
     if (extras.clear) clear.extraParams = extras.clear;
     else delete clear.extraParams;
     const sealed = Object.keys(secret).length > 0 ? this.keys.encrypt(JSON.stringify(secret), id) : null;
@@ -235,7 +240,7 @@ export class SecretStoreService implements SecretStore {
   #reveal(record: SecretRecord): RevealedSecret {
     const sealed = record.sealed ? (JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>) : {};
     const { [SEALED_EXTRAS]: sealedExtras, ...secret } = sealed;
-    const clear = JSON.parse(record.params) as Record<string, unknown>;
+    const { [SEALED_EXTRA_NAMES]: _names, ...clear } = JSON.parse(record.params) as Record<string, unknown>;
     const params: Record<string, unknown> = { ...clear, ...secret };
     if (sealedExtras) params.extraParams = { ...(clear.extraParams as Record<string, string> | undefined), ...(sealedExtras as Record<string, string>) };
     const values = [...Object.values(secret), ...Object.values((sealedExtras ?? {}) as Record<string, unknown>)].filter((v): v is string => typeof v === 'string');
@@ -244,14 +249,14 @@ export class SecretStoreService implements SecretStore {
   }
 
   #view(record: SecretRecord): SecretView {
-    const params = JSON.parse(record.params) as Record<string, unknown>;
+    const { [SEALED_EXTRA_NAMES]: names, ...params } = JSON.parse(record.params) as Record<string, unknown>;
     for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
-    if (record.sealed) {
-      // Which sealed extra parameters exist is not secret; their values are.
-      const sealed = JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>;
-      const sealedExtras = sealed[SEALED_EXTRAS] as Record<string, string> | undefined;
-      if (sealedExtras) params.extraParams = { ...(params.extraParams as Record<string, string> | undefined), ...Object.fromEntries(Object.keys(sealedExtras).map((k) => [k, MASK])) };
-    }
+    // Which sealed extra parameters exist is not secret; their values are. A view never decrypts, so one
+    // row whose key is missing cannot break a list; clear extras named like secrets are masked too.
+    const extras = Object.entries((params.extraParams ?? {}) as Record<string, string>).map(([k, v]) => [k, isSensitiveName(k) ? MASK : v]);
+    const sealedNames = Array.isArray(names) ? (names as string[]) : this.#sealedExtraNamesOf(record);
+    for (const name of sealedNames) extras.push([name, MASK]);
+    if (extras.length > 0) params.extraParams = Object.fromEntries(extras);
     return {
       id: record.id,
       name: record.name,
@@ -264,6 +269,17 @@ export class SecretStoreService implements SecretStore {
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };
+  }
+
+  /** For rows written before the names were kept in the clear: read them from the envelope, if it opens. */
+  #sealedExtraNamesOf(record: SecretRecord): string[] {
+    if (!record.sealed) return [];
+    try {
+      const sealed = JSON.parse(this.keys.decrypt(record.sealed, record.id)) as Record<string, unknown>;
+      return Object.keys((sealed[SEALED_EXTRAS] ?? {}) as Record<string, string>);
+    } catch {
+      return [];
+    }
   }
 
   #emit(change: SecretChange): void {

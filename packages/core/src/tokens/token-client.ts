@@ -8,7 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
-import type { Redactor } from '../logging/redactor.js';
+import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
@@ -85,7 +85,8 @@ export class TokenClient {
       .filter((v): v is string => typeof v === 'string' && v.length > 0);
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
-    return (text) => values.reduce((out, value) => out.split(value).join('[REDACTED]'), text);
+    const masked = values.flatMap(valueForms);
+    return (text) => masked.reduce((out, form) => out.split(form).join(REDACTED), text);
   }
 }
 
