@@ -55,6 +55,37 @@ describe.each(['sqlite', 'memory'] as const)('endpoint store (%s storage)', (sto
     expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([rotated.signingSecret]);
   });
 
+  it('keeps every rotated-out signing secret for its own grace period when rotating again', async () => {
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks({ core: { clock }, webhooks: { storage } });
+    const { endpoint, signingSecret: first } = await world.createEndpoint();
+    const { signingSecret: second } = await world.endpoints.rotateSigningSecret(endpoint.id, { graceMs: 60_000 });
+    clock.advance(30_000);
+    const { signingSecret: third } = await world.endpoints.rotateSigningSecret(endpoint.id, { graceMs: 60_000 });
+    expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([third, second, first]);
+    expect((await world.endpoints.get(endpoint.id)).signing.previousValidUntil).toBe(new Date(clock.now() + 60_000).toISOString());
+    clock.advance(30_001);
+    expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([third, second]);
+    // A rotation with no grace (the secret leaked) drops every old one at once.
+    const { signingSecret: fourth } = await world.endpoints.rotateSigningSecret(endpoint.id, { graceMs: 0 });
+    expect(world.endpoints.target(endpoint.id)?.signingSecrets).toEqual([fourth]);
+    expect((await world.endpoints.get(endpoint.id)).signing.previousValidUntil).toBeNull();
+  });
+
+  it('keeps a failing period that began while an operator’s change was being saved', async () => {
+    const world = await startTestWebhooks({ webhooks: { storage } });
+    const { endpoint, secret } = await world.createEndpoint();
+    const saving = world.endpoints.update(endpoint.id, { name: 'renamed', secretId: secret.id });
+    const { failingSince } = world.endpoints.markFailing(endpoint.id, true);
+    expect(failingSince).not.toBeNull();
+    expect(await saving).toMatchObject({ name: 'renamed', failingSince: new Date(failingSince!).toISOString() });
+    expect(await world.endpoints.get(endpoint.id)).toMatchObject({ name: 'renamed', failingSince: new Date(failingSince!).toISOString() });
+    // Enabling by hand ends the period.
+    await world.endpoints.disable(endpoint.id, 'test');
+    expect(await world.endpoints.update(endpoint.id, { enabled: true })).toMatchObject({ failingSince: null });
+    expect((await world.endpoints.get(endpoint.id)).failingSince).toBeNull();
+  });
+
   it('keeps failing periods: a failure starts one, a later failure continues it, a success ends it', async () => {
     const clock = new FakeClock(Date.now());
     const world = await startTestWebhooks({ core: { clock }, webhooks: { storage } });

@@ -170,6 +170,13 @@ describe('delivery log', () => {
     expect((await world.deliveries.list({ status: 'failed' })).map((d) => d.endpointId)).toEqual([bad.endpoint.id]);
     expect(await world.deliveries.list({ eventType: 'b.one', since: before })).toHaveLength(1);
     expect(await world.deliveries.list({ until: new Date(Date.parse(before) - 60_000) })).toEqual([]);
+    // since is inclusive and until exclusive ("created before"), so adjacent windows never count a delivery twice.
+    const { createdAt } = await world.deliveries.get(badId!);
+    expect((await world.deliveries.list({ since: createdAt })).map((d) => d.id)).toContain(badId);
+    expect((await world.deliveries.list({ until: createdAt })).map((d) => d.id)).not.toContain(badId);
+    // The same page size as the HTTP API.
+    expect(await world.deliveries.list({ limit: 1000 })).toHaveLength(2);
+    await expect(world.deliveries.list({ limit: 1001 })).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'limit' }] });
 
     const detail = await world.deliveries.get(badId!);
     expect(detail.payload).toMatchObject({ type: 'b.one', data: {} });
@@ -196,6 +203,7 @@ describe('delivery log', () => {
     await expect(world.deliveries.retry(ids[0]!)).rejects.toMatchObject({ code: 'delivery-not-failed' });
     expect(world.receiver.requests.at(-1)!.headers['webhook-id']).toBe(ids[0]);
 
+    await expect(world.deliveries.recover('ep_nope', since)).rejects.toMatchObject({ code: 'not-found' });
     expect(await world.deliveries.recover(endpoint.id, since)).toBe(2);
     await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 3);
     expect(world.receiver.requests.slice(-2).map((r) => r.headers['webhook-id']).sort()).toEqual([ids[1], ids[2]].sort());

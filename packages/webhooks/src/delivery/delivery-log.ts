@@ -12,8 +12,9 @@ export interface DeliveryFilter {
   eventType?: string;
   /** ISO time or Date: created at or after. */
   since?: string | Date;
+  /** ISO time or Date: created before. */
   until?: string | Date;
-  /** Default 50, at most 500. */
+  /** Default 50, at most 1000 (as the HTTP API). */
   limit?: number;
 }
 
@@ -68,7 +69,7 @@ const filterSchema = z
     eventType: z.string().optional(),
     since: time.optional(),
     until: time.optional(),
-    limit: z.number().int().min(1).max(500).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
   })
   .strict();
 
@@ -91,7 +92,7 @@ export class DeliveryLog {
       .prepare(
         `${SELECT} WHERE (@endpointId IS NULL OR d.endpoint_id = @endpointId) AND (@status IS NULL OR d.status = @status)
          AND (@eventType IS NULL OR d.event_type = @eventType) AND (@since IS NULL OR d.created_at >= @since)
-         AND (@until IS NULL OR d.created_at <= @until) ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
+         AND (@until IS NULL OR d.created_at < @until) ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
       )
       .all({
         endpointId: f.endpointId ?? null,
@@ -138,6 +139,7 @@ export class DeliveryLog {
   async recover(endpointId: string, since: string | Date): Promise<number> {
     const from = time.safeParse(since);
     if (!from.success) throw new ValidationError('The recovery', [{ field: 'since', message: 'since must be an ISO time' }]);
+    if (this.db.prepare('SELECT 1 FROM webhook_endpoints WHERE id = ?').get(endpointId) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
     return this.#requeue('endpoint_id = @endpointId AND created_at >= @since', { endpointId, since: from.data });
   }
 

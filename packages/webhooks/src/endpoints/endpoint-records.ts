@@ -29,7 +29,10 @@ export interface EndpointRecords {
   all(): EndpointRow[];
   /** Enabled endpoints and their filters, read as of now (the publisher calls it inside its transaction). */
   enabled(): Array<{ id: string; events: string }>;
-  /** Writes `row` only if the stored revision is still `row.revision - 1`; false otherwise. */
+  /**
+   * Writes `row` only if the stored revision is still `row.revision - 1`; false otherwise. Leaves the
+   * failing period (`failing_since`, `last_failed_at`) as stored: only `markFailing` changes it.
+   */
   replace(row: EndpointRow): boolean;
   remove(id: string): void;
   /**

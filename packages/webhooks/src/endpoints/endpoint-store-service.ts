@@ -93,11 +93,17 @@ const FAILING_GAP_MS = 86_400_000;
 /** Endpoints are re-read at least this often, so changes made by another process are seen. */
 const CACHE_TTL_MS = 2_000;
 
+/** A rotated-out signing secret (sealed in the row as a JSON list) and when its grace period ends. */
+interface PreviousSigningSecret {
+  secret: string;
+  until: number;
+}
+
 @injectable()
 export class EndpointStoreService implements EndpointStore {
   #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
-  /** Endpoints whose rotated-out signing secret may still be in its grace period. */
-  readonly #signing = new Map<string, { previousUntil: number; duringGrace: DeliveryTarget }>();
+  /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
+  readonly #signing = new Map<string, PreviousSigningSecret[]>();
 
   constructor(
     @inject(WEBHOOKS.EndpointRecords) private readonly records: EndpointRecords,
@@ -166,13 +172,11 @@ export class EndpointStoreService implements EndpointStore {
     if (parsed.enabled !== undefined) {
       next.enabled = parsed.enabled ? 1 : 0;
       next.disabled_reason = parsed.enabled ? null : 'disabled by an operator';
-      if (parsed.enabled) {
-        next.failing_since = null;
-        next.last_failed_at = null;
-      }
     }
     this.#write(next);
-    return this.#view(next);
+    // Enabling by hand starts afresh: the failing period that disabled it is over.
+    if (parsed.enabled === true) this.records.markFailing(id, false, this.clock.now(), FAILING_GAP_MS);
+    return this.#view(this.#row(id));
   }
 
   async delete(id: string): Promise<void> {
@@ -186,11 +190,18 @@ export class EndpointStoreService implements EndpointStore {
     const current = this.#row(id);
     const signingSecret = generateSigningSecret();
     const now = this.clock.now();
+    // Every rotated-out secret keeps its own grace period, so rotating twice in a row drops neither; a
+    // shorter grace cuts the older ones short too (graceMs: 0 after a leak ends them all at once).
+    const until = now + (options.graceMs ?? this.options.signingGraceMs);
+    const previous = this.#previousSigningSecrets(current)
+      .map((p) => ({ secret: p.secret, until: Math.min(p.until, until) }))
+      .filter((p) => p.until > now);
+    if (current.signing_secret && until > now) previous.unshift({ secret: this.keys.decrypt(current.signing_secret, id), until });
     const next: EndpointRow = {
       ...current,
       signing_secret: this.keys.encrypt(signingSecret, id),
-      previous_signing_secret: current.signing_secret,
-      previous_signing_expires_at: current.signing_secret ? now + (options.graceMs ?? this.options.signingGraceMs) : null,
+      previous_signing_secret: previous.length > 0 ? this.keys.encrypt(JSON.stringify(previous), id) : null,
+      previous_signing_expires_at: previous.length > 0 ? Math.max(...previous.map((p) => p.until)) : null,
       revision: current.revision + 1,
       updated_at: now,
     };
@@ -232,9 +243,12 @@ export class EndpointStoreService implements EndpointStore {
   target(id: string): DeliveryTarget | undefined {
     const target = this.#targets().get(id);
     if (!target) return undefined;
-    // The old signing secret is sent only until its grace period ends, even from a cached entry.
-    const signing = this.#signing.get(id);
-    return signing && signing.previousUntil > this.clock.now() ? signing.duringGrace : target;
+    // An old signing secret is sent only until its grace period ends, even from a cached entry.
+    const previous = this.#signing.get(id);
+    if (!previous) return target;
+    const now = this.clock.now();
+    const valid = previous.filter((p) => p.until > now).map((p) => p.secret);
+    return valid.length > 0 ? { ...target, signingSecrets: [...target.signingSecrets, ...valid] } : target;
   }
 
   /**
@@ -259,13 +273,19 @@ export class EndpointStoreService implements EndpointStore {
       const current = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
       const target = { ...this.#view(row), signingSecrets: current };
       targets.set(row.id, target);
-      if (row.previous_signing_secret && row.previous_signing_expires_at !== null) {
-        const previous = this.keys.decrypt(row.previous_signing_secret, row.id);
-        this.#signing.set(row.id, { previousUntil: row.previous_signing_expires_at, duringGrace: { ...target, signingSecrets: [...current, previous] } });
-      }
+      const previous = this.#previousSigningSecrets(row);
+      if (previous.length > 0) this.#signing.set(row.id, previous);
     }
     this.#cache = { at: wall, targets };
     return targets;
+  }
+
+  /** The rotated-out signing secrets, newest first, expired ones included. */
+  #previousSigningSecrets(row: EndpointRow): PreviousSigningSecret[] {
+    if (row.previous_signing_secret === null || row.previous_signing_expires_at === null) return [];
+    const opened = this.keys.decrypt(row.previous_signing_secret, row.id);
+    // Rows written before several grace periods could overlap hold one bare secret, valid until the column's time.
+    return opened.startsWith('[') ? (JSON.parse(opened) as PreviousSigningSecret[]) : [{ secret: opened, until: row.previous_signing_expires_at }];
   }
 
   async #assertSecret(secretId: string): Promise<void> {

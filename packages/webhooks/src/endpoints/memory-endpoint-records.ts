@@ -28,7 +28,8 @@ export class MemoryEndpointRecords implements EndpointRecords {
   replace(row: EndpointRow): boolean {
     const current = this.#rows.get(row.id);
     if (!current || current.revision !== row.revision - 1) return false;
-    this.#rows.set(row.id, { ...row });
+    // The failing period is only ever changed by markFailing (as in SQLite).
+    this.#rows.set(row.id, { ...row, failing_since: current.failing_since, last_failed_at: current.last_failed_at });
     return true;
   }
 

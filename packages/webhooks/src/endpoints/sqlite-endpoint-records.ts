@@ -8,6 +8,8 @@ const COLUMNS = [
   'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'signing_secret',
   'previous_signing_secret', 'previous_signing_expires_at', 'failing_since', 'last_failed_at', 'revision', 'created_at', 'updated_at',
 ] as const;
+/** The failing period is only ever changed by `markFailing`, so a save that read the row earlier cannot undo it. */
+const NOT_REPLACED = new Set<string>(['id', 'failing_since', 'last_failed_at']);
 
 @injectable()
 export class SqliteEndpointRecords implements EndpointRecords {
@@ -27,7 +29,7 @@ export class SqliteEndpointRecords implements EndpointRecords {
     this.#all = db.prepare('SELECT * FROM webhook_endpoints ORDER BY created_at, id');
     this.#enabled = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
     this.#replace = db.prepare(
-      `UPDATE webhook_endpoints SET ${COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND revision = @revision - 1`,
+      `UPDATE webhook_endpoints SET ${COLUMNS.filter((c) => !NOT_REPLACED.has(c)).map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND revision = @revision - 1`,
     );
     this.#remove = db.prepare('DELETE FROM webhook_endpoints WHERE id = ?');
     this.#fail = db.prepare(
