@@ -95,6 +95,36 @@ describe('Salesforce connector', () => {
     expect(salesforce.tokenRequests).toHaveLength(2);
   });
 
+  it('recovers on both connections when the session one of them just refreshed to is revoked too, with one token request per revocation', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const first = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const second = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.revokeAll();
+    expect((await first.client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(salesforce.tokenRequests).toHaveLength(2);
+    // The first connection's new session is revoked as well: the second is handed it from the cache,
+    // sees it rejected, and requests another instead of taking it for a session Salesforce refuses.
+    salesforce.revokeAll();
+    expect((await second.client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(salesforce.tokenRequests).toHaveLength(3);
+    // The first connection's own new session was rejected, but a newer one is there to take: no request.
+    expect((await first.client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(salesforce.tokenRequests).toHaveLength(3);
+  });
+
+  it('gives up on each connection after one session of its own is rejected, when Salesforce rejects every new session', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const first = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    const second = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.rejectEverySession = true;
+    await expect(first.client.query('SELECT Id FROM Account')).rejects.toThrow(/Salesforce rejected a session it had just issued/);
+    expect(salesforce.tokenRequests).toHaveLength(2);
+    // The second is handed the first's rejected session from the cache: not its own, so it requests
+    // one more, and gives up when that one is rejected too.
+    await expect(second.client.query('SELECT Id FROM Account')).rejects.toThrow(/Salesforce rejected a session it had just issued/);
+    expect(salesforce.tokenRequests).toHaveLength(3);
+  });
+
   it('gives up with a clear error instead of refreshing forever when Salesforce rejects every new session', async () => {
     const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
     const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);

@@ -1,12 +1,13 @@
 /**
  * Salesforce on jsforce: the connector keeps a `salesforce` secret from its config and hands back a
  * jsforce `Connection` whose `refreshFn` invalidates and re-fetches through the TokenProvider, so an
- * INVALID_SESSION_ID is survived transparently.
+ * INVALID_SESSION_ID is survived transparently, and whose requests all pass the SSRF guard.
  */
 import jsforce, { type Connection } from 'jsforce';
 import { z } from 'zod';
 import { TesseraError, TokenRequestError, type TokenProvider } from '@tessera/core';
 import { defineConnector } from '../framework/connector-definition.js';
+import { GuardedTransport } from './guarded-transport.js';
 import { FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS } from './salesforce-flows.js';
 import { DEFAULT_SESSION_SECONDS, salesforceKind } from './salesforce-kind.js';
 
@@ -74,17 +75,25 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
     if (typeof instanceUrl !== 'string' || !URL.canParse(instanceUrl)) {
       throw new TesseraError('salesforce-no-instance-url', `Salesforce signed in with the ${FLOW_LABELS[config.flow]} but sent no valid instance_url; check the token URL.`);
     }
-    // jsforce talks to the instance with its own HTTP stack: the SSRF guard checks the address first.
+    // Fails fast on an instance URL the SSRF guard refuses; every request after that is checked again
+    // when it connects, through the guarded transport installed below.
     await http.assertAllowed(instanceUrl);
-    let refreshedAt = 0;
-    return new jsforce.Connection({
+    // The session this connection's own refresh last obtained from a token request (not from the
+    // cache), and when: the one whose rejection means "Salesforce refuses the sessions it issues".
+    let issued: { accessToken: string; at: number } | undefined;
+    const client = new jsforce.Connection({
       instanceUrl,
       accessToken: token.accessToken,
       version: config.apiVersion,
       // jsforce calls this on INVALID_SESSION_ID: drop exactly the session it used, fetch the next one
       // through the TokenProvider (single flight: one request however many calls failed).
       refreshFn: (connection, callback) => {
-        if (Date.now() - refreshedAt < REFRESH_GRACE_MS) {
+        const rejected = connection.accessToken || undefined;
+        // Give up only when the rejected session is the one this refresh itself just had issued and no
+        // other connection has replaced it since. A session handed out by the cache (another
+        // connection's refresh) may have been revoked since: it is dropped and one more is requested.
+        const justIssued = rejected !== undefined && rejected === issued?.accessToken && Date.now() - issued.at < REFRESH_GRACE_MS;
+        if (justIssued && tokens.peek(secretId)?.accessToken === rejected) {
           callback(
             new TesseraError(
               'salesforce-session-rejected',
@@ -93,16 +102,21 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
           );
           return;
         }
-        if (connection.accessToken) tokens.invalidate(secretId, connection.accessToken);
+        if (rejected !== undefined) tokens.invalidate(secretId, rejected);
+        const cached = tokens.peek(secretId)?.accessToken;
         signIn(tokens, secretId, config).then(
           (fresh) => {
-            refreshedAt = Date.now();
+            issued = fresh.accessToken === cached ? undefined : { accessToken: fresh.accessToken, at: Date.now() };
             callback(null, fresh.accessToken);
           },
           (error: Error) => callback(error),
         );
       },
     });
+    const transport = new GuardedTransport(http);
+    client._transport = transport;
+    client.oauth2._transport = transport;
+    return client;
   },
 });
 
