@@ -120,6 +120,33 @@ describe('extra parameters and exact credentials', () => {
     expect(world.logs.at(-1)).toMatchObject(Object.fromEntries(names.map((name) => [name, REDACTED])));
   });
 
+  it('masks, registers and finally seals an extra kept in clear by an older version whose name now counts as secret', async () => {
+    const world = await startTestTessera();
+    const legacyValue = randomCredential('legacy-subscription');
+    // A row as an older version wrote it: `subscription_key` was not yet a secret name, so it sits in the clear params.
+    const created = await world.createGeneralSecret({}, 'legacy');
+    const records = world.container.get(CORE.SecretRecords);
+    const row = records.find(created.id)!;
+    const { $sealedExtraNames: _names, ...clear } = JSON.parse(row.params) as Record<string, unknown>;
+    clear.extraParams = { subscription_key: legacyValue };
+    expect(records.replace({ ...row, params: JSON.stringify(clear), revision: row.revision + 1 }, row.revision)).toBe(true);
+    const onDisk = () => Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
+
+    expect((await world.secrets.get(created.id)).params.extraParams).toEqual({ subscription_key: MASK });
+    await world.tokens.getToken(created.id);
+    expect(world.tokenServer.requests[0]!.body).toContain(legacyValue);
+    const logger = world.container.get<Logger>(CORE.Logger);
+    logger.warn(`upstream said: bad subscription ${legacyValue}`);
+    expect(JSON.stringify(world.logs.at(-1))).not.toContain(legacyValue);
+
+    expect(await world.secrets.rotateKeys()).toEqual({ reencrypted: 1, total: 1 });
+    const db = world.container.get<SqliteDatabase>(CORE.Database);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('VACUUM');
+    expect(onDisk().includes(legacyValue)).toBe(false);
+    expect((await world.secrets.reveal(created.id)).params.extraParams).toEqual({ subscription_key: legacyValue });
+  });
+
   it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {
     const world = await startTestTessera();
     const password = `  ${randomCredential('spaced')}  `;

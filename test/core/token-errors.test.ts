@@ -192,6 +192,23 @@ describe('malformed and slow answers', () => {
     expect(error.oauthErrorDescription).toBe('bad password [REDACTED]');
   });
 
+  it('masks secret extra parameters and short credentials that the endpoint echoes, for saved secrets and drafts', async () => {
+    const world = await startTestTessera({ tokens: { maxAttempts: 1 } });
+    world.tokenServer.respond((request) => ({ status: 400, body: { error: 'invalid_client', error_description: `could not parse ${request.body}` } }));
+    const assertion = randomCredential('eyJhbGciOi.assertion');
+    const params = { password: 'Qz7', encoding: 'form', extraParams: { client_assertion: assertion, audience: 'crm' } };
+    const saved = await world.createGeneralSecret(params);
+    const reports = [await world.tester.test(saved.id), await world.tester.test({ kind: 'general', params: { ...params, url: world.tokenServer.tokenUrl, username: 'u' } })];
+    for (const report of reports) {
+      const text = JSON.stringify(report);
+      expect(text).toContain('client_assertion=[REDACTED]');
+      expect(text).toContain('password=[REDACTED]');
+      expect(text).toContain('audience=crm');
+      expect(text).not.toContain(assertion);
+      expect(text).not.toContain('Qz7');
+    }
+  });
+
   it('masks a credential the endpoint echoes form-encoded, whose characters a form encodes unlike a URL', async () => {
     const world = await startTestTessera({ tokens: { maxAttempts: 1 } });
     // ' ( ) ! ~ and spaces: URLSearchParams writes %27 %28 %29 %21 %7E and +, encodeURIComponent leaves them or writes %20.

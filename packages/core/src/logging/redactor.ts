@@ -76,10 +76,11 @@ export class Redactor {
 
 /**
  * The value as it may appear: plain, URL-encoded, form-encoded (`application/x-www-form-urlencoded`
- * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), and JSON-escaped.
+ * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), and JSON-escaped; none for a
+ * value shorter than `minLength`.
  */
-export function valueForms(value: string): string[] {
-  if (value.length < MIN_VALUE_LENGTH) return [];
+export function valueForms(value: string, minLength = MIN_VALUE_LENGTH): string[] {
+  if (value.length < minLength) return [];
   const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]);
   return [...out];
 }

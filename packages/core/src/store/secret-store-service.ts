@@ -130,7 +130,9 @@ export class SecretStoreService implements SecretStore {
       const previous = this.#reveal(current).params;
       const params = this.kinds.parseParams(current.kind, this.#merge(current.kind, previous, parsed.params));
       paramsChanged = JSON.stringify(params) !== JSON.stringify(previous);
-      if (paramsChanged) stored = this.#seal(id, current.kind, params);
+      // Sealed afresh even when unchanged: a row from an older version may hold in clear an extra
+      // parameter whose name now counts as secret.
+      stored = this.#seal(id, current.kind, params);
     }
     const next: SecretRecord = {
       ...current,
@@ -173,6 +175,7 @@ export class SecretStoreService implements SecretStore {
   }
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
+    const sealedAfresh = this.#sealClearSecretExtras();
     const all = this.records.sealedValues();
     const stale = all.filter((value) => this.keys.needsRotation(value.sealed));
     let done = 0;
@@ -185,7 +188,19 @@ export class SecretStoreService implements SecretStore {
       // Let other work run between batches of a large rotation.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return { reencrypted: done, total: all.length };
+    return { reencrypted: done + sealedAfresh, total: all.length };
+  }
+
+  /** Seals the extra parameters that rows from an older version hold in clear although their names now count as secret. */
+  #sealClearSecretExtras(): number {
+    let sealed = 0;
+    for (const record of this.records.list({})) {
+      const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
+      if (!extras || !Object.keys(extras).some(isSensitiveName)) continue;
+      const next = { ...record, ...this.#seal(record.id, record.kind, this.#reveal(record).params), revision: record.revision + 1, updatedAt: new Date(this.clock.now()).toISOString() };
+      if (this.records.replace(next, record.revision)) sealed++;
+    }
+    return sealed;
   }
 
   onChange(listener: (change: SecretChange) => void): () => void {
@@ -227,10 +242,8 @@ export class SecretStoreService implements SecretStore {
       else clear[key] = value;
     }
     const extras = splitExtras(params.extraParams as Record<string, string> | undefined);
-    if (extras.sensitive) {
-      secret[SEALED_EXTRAS] = extras.sensitive;
-      clear[SEALED_EXTRA_NAMES] = Object.keys(extras.sensitive);
-    }
+    if (extras.sensitive) secret[SEALED_EXTRAS] = extras.sensitive;
+    clear[SEALED_EXTRA_NAMES] = Object.keys(extras.sensitive ?? {});
     if (extras.clear) clear.extraParams = extras.clear;
     else delete clear.extraParams;
     const sealed = Object.keys(secret).length > 0 ? this.keys.encrypt(JSON.stringify(secret), id) : null;
@@ -243,7 +256,9 @@ export class SecretStoreService implements SecretStore {
     const { [SEALED_EXTRA_NAMES]: _names, ...clear } = JSON.parse(record.params) as Record<string, unknown>;
     const params: Record<string, unknown> = { ...clear, ...secret };
     if (sealedExtras) params.extraParams = { ...(clear.extraParams as Record<string, string> | undefined), ...(sealedExtras as Record<string, string>) };
-    const values = [...Object.values(secret), ...Object.values((sealedExtras ?? {}) as Record<string, unknown>)].filter((v): v is string => typeof v === 'string');
+    // Clear extras named like secrets too: rows from before their names counted as secret.
+    const clearSecretExtras = Object.entries((clear.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSensitiveName(name)).map(([, v]) => v);
+    const values = [...Object.values(secret), ...Object.values((sealedExtras ?? {}) as Record<string, unknown>), ...clearSecretExtras].filter((v): v is string => typeof v === 'string');
     this.redactor.registerCredentials(record.id, values);
     return { id: record.id, name: record.name, kind: record.kind, revision: record.revision, params };
   }

@@ -8,7 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
-import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
+import { REDACTED, isSensitiveName, valueForms, type Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
@@ -79,13 +79,14 @@ export class TokenClient {
 
   #scrubber(subject: TokenRequestSubject): (text: string) => string {
     const kind = this.kinds.get(subject.kind);
-    const values = kind.fields
-      .filter((f) => f.sensitive)
-      .map((f) => subject.params[f.name])
-      .filter((v): v is string => typeof v === 'string' && v.length > 0);
+    const extras = (subject.params.extraParams ?? {}) as Record<string, unknown>;
+    const values = [...kind.fields.filter((f) => f.sensitive).map((f) => subject.params[f.name]), ...Object.entries(extras).filter(([name]) => isSensitiveName(name)).map(([, v]) => v)].filter(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
-    const masked = values.flatMap(valueForms);
+    // Here even a short value is masked in every form: the text is an answer to a request that carried it.
+    const masked = [...new Set(values.flatMap((value) => valueForms(value, 1)))].sort((a, b) => b.length - a.length);
     return (text) => masked.reduce((out, form) => out.split(form).join(REDACTED), text);
   }
 }
