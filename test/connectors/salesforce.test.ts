@@ -125,6 +125,34 @@ describe('Salesforce connector', () => {
     expect(salesforce.tokenRequests).toHaveLength(3);
   });
 
+  it('retries a query through a short Salesforce outage as jsforce does, and never resends a create', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.unavailableFor = 2;
+    expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(salesforce.dataPaths).toHaveLength(3);
+    salesforce.unavailableFor = 1;
+    await expect(client.sobject('Account').create({ Name: 'Globex' })).rejects.toThrow();
+    expect(salesforce.dataPaths).toHaveLength(4);
+    expect(salesforce.accounts.map((a) => a.Name)).toEqual(['Acme']);
+  });
+
+  it('gives up too when two connections keep handing each other rejected sessions', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const a = (await manager.connect<Connection>('salesforce', 'main', passwordConfig)).client;
+    const b = (await manager.connect<Connection>('salesforce', 'main', passwordConfig)).client;
+    salesforce.rejectEverySession = true;
+    // What jsforce does on INVALID_SESSION_ID, in the order that lets each connection see only
+    // sessions the other one obtained or that the cache has moved past.
+    const refresh = (client: Connection) => client._refreshDelegate!.refresh(Date.now()).then(() => 'refreshed', () => 'gave up');
+    const outcomes = [await refresh(a), await refresh(b)];
+    for (let round = 0; round < 5 && !outcomes.includes('gave up'); round++) outcomes.push(await refresh(b), await refresh(a), await refresh(a), await refresh(b));
+    // At most three refreshes a connection within the grace period, then the clear error.
+    expect(outcomes).toContain('gave up');
+    expect(outcomes.filter((o) => o === 'refreshed').length).toBeLessThanOrEqual(6);
+    expect(salesforce.tokenRequests.length).toBeLessThanOrEqual(7);
+  });
+
   it('gives up with a clear error instead of refreshing forever when Salesforce rejects every new session', async () => {
     const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
     const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);

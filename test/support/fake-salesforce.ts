@@ -19,6 +19,8 @@ export class FakeSalesforce {
   readonly dataPaths: string[] = [];
   /** When set, every session is refused even right after it was issued (a broken org policy). */
   rejectEverySession = false;
+  /** The next this many data requests answer 503, as during a Salesforce incident. */
+  unavailableFor = 0;
   /** What the token endpoint returns as instance_url; default this server. */
   instanceUrl: string | undefined;
   readonly accounts: Array<{ Id: string; Name: string }> = [{ Id: '001000000000001AAA', Name: 'Acme' }];
@@ -60,6 +62,10 @@ export class FakeSalesforce {
       return { status: 200, body: '' };
     }
     this.dataPaths.push(request.path);
+    if (this.unavailableFor > 0) {
+      this.unavailableFor--;
+      return { status: 503, body: 'Service Unavailable' };
+    }
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
     if (this.rejectEverySession || !this.sessions.has(token)) return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     const data = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(request.path);

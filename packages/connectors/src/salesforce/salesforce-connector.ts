@@ -39,6 +39,12 @@ export const salesforceConfigSchema = z
 
 /** A session Salesforce rejects again this soon after it was issued is not refreshed once more: something else is wrong. */
 const REFRESH_GRACE_MS = 5_000;
+/**
+ * However the rejected sessions came (its own, or handed over by another connection's refresh), a
+ * connection refreshes at most this often within REFRESH_GRACE_MS, so connections sharing a secret
+ * cannot hand each other rejected sessions for ever. Recovering from a revocation takes two at most.
+ */
+const MAX_REFRESHES_IN_GRACE = 3;
 
 export type SalesforceConfig = z.infer<typeof salesforceConfigSchema>;
 /** What product code passes to `connect('salesforce', …)`: defaults may be left out. */
@@ -81,6 +87,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
     // The session this connection's own refresh last obtained from a token request (not from the
     // cache), and when: the one whose rejection means "Salesforce refuses the sessions it issues".
     let issued: { accessToken: string; at: number } | undefined;
+    let recentRefreshes: number[] = [];
     const client = new jsforce.Connection({
       instanceUrl,
       accessToken: token.accessToken,
@@ -92,8 +99,10 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
         // Give up only when the rejected session is the one this refresh itself just had issued and no
         // other connection has replaced it since. A session handed out by the cache (another
         // connection's refresh) may have been revoked since: it is dropped and one more is requested.
-        const justIssued = rejected !== undefined && rejected === issued?.accessToken && Date.now() - issued.at < REFRESH_GRACE_MS;
-        if (justIssued && tokens.peek(secretId)?.accessToken === rejected) {
+        const now = Date.now();
+        const justIssued = rejected !== undefined && rejected === issued?.accessToken && now - issued.at < REFRESH_GRACE_MS;
+        recentRefreshes = recentRefreshes.filter((at) => now - at < REFRESH_GRACE_MS);
+        if ((justIssued && tokens.peek(secretId)?.accessToken === rejected) || recentRefreshes.length >= MAX_REFRESHES_IN_GRACE) {
           callback(
             new TesseraError(
               'salesforce-session-rejected',
@@ -102,6 +111,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
           );
           return;
         }
+        recentRefreshes.push(now);
         if (rejected !== undefined) tokens.invalidate(secretId, rejected);
         const cached = tokens.peek(secretId)?.accessToken;
         signIn(tokens, secretId, config).then(
