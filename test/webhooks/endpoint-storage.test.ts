@@ -86,6 +86,21 @@ describe.each(['sqlite', 'memory'] as const)('endpoint store (%s storage)', (sto
     expect((await world.endpoints.get(endpoint.id)).failingSince).toBeNull();
   });
 
+  it('recovers the failed deliveries of an endpoint, and says not-found for an endpoint it does not have', async () => {
+    const world = await startTestWebhooks({ webhooks: { storage, retrySchedule: [] } });
+    let up = false;
+    world.receiver.respond(() => (up ? { status: 200 } : { status: 503 }));
+    const { endpoint } = await world.createEndpoint();
+    const since = new Date(Date.now() - 1_000).toISOString();
+    await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.list({ status: 'failed' })).length === 1);
+    up = true;
+    expect(await world.deliveries.recover(endpoint.id, since)).toBe(1);
+    await waitFor(async () => (await world.deliveries.list({ status: 'succeeded' })).length === 1);
+    await expect(world.deliveries.recover('ep_nope', since)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('keeps failing periods: a failure starts one, a later failure continues it, a success ends it', async () => {
     const clock = new FakeClock(Date.now());
     const world = await startTestWebhooks({ core: { clock }, webhooks: { storage } });

@@ -186,6 +186,22 @@ describe('delivery log', () => {
     expect(detail.attemptLog[0]!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('pages through deliveries created in the same millisecond without skipping or repeating one', async () => {
+    const world = await startTestWebhooks();
+    const secret = await world.createGeneralSecret();
+    for (const path of ['/a', '/b', '/c', '/d', '/e']) await world.createEndpoint({ secret, path });
+    const ids = await world.publisher.publish({ type: 'fan.out', data: {} });
+    expect(new Set(await Promise.all(ids.map(async (id) => (await world.deliveries.get(id)).createdAt))).size).toBe(1);
+    const seen: string[] = [];
+    let page = await world.deliveries.list({ limit: 2 });
+    while (page.length > 0) {
+      seen.push(...page.map((d) => d.id));
+      page = await world.deliveries.list({ limit: 2, before: page.at(-1)!.id });
+    }
+    expect(seen.toSorted()).toEqual(ids.toSorted());
+    await expect(world.deliveries.list({ before: 'msg_nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('retries a failed delivery by hand with the same webhook-id, and recovers an endpoint’s failures since a time', async () => {
     const world = await startTestWebhooks({ webhooks: { retrySchedule: [] } });
     let up = false;

@@ -85,5 +85,6 @@ export const deliveryList = z
     since: z.string().optional().describe('ISO time: created at or after'),
     until: z.string().optional().describe('ISO time: created before'),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
+    before: z.string().optional().describe('A delivery id: the page after it (pass the last id of the previous page)'),
   })
   .strict();

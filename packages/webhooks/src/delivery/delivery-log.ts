@@ -2,6 +2,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { CORE, ConflictError, NotFoundError, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
+import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliveryStatus } from './delivery-types.js';
@@ -16,6 +17,8 @@ export interface DeliveryFilter {
   until?: string | Date;
   /** Default 50, at most 1000 (as the HTTP API). */
   limit?: number;
+  /** A delivery id: only deliveries listed after it (older, or as old with a smaller id), for the next page. */
+  before?: string;
 }
 
 export interface DeliverySummary {
@@ -70,6 +73,7 @@ const filterSchema = z
     since: time.optional(),
     until: time.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
+    before: z.string().min(1).optional(),
   })
   .strict();
 
@@ -80,6 +84,7 @@ export class DeliveryLog {
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
     @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
+    @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
     @inject(CORE.Clock) private readonly clock: Clock,
   ) {}
 
@@ -92,7 +97,9 @@ export class DeliveryLog {
       .prepare(
         `${SELECT} WHERE (@endpointId IS NULL OR d.endpoint_id = @endpointId) AND (@status IS NULL OR d.status = @status)
          AND (@eventType IS NULL OR d.event_type = @eventType) AND (@since IS NULL OR d.created_at >= @since)
-         AND (@until IS NULL OR d.created_at < @until) ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
+         AND (@until IS NULL OR d.created_at < @until)
+         AND (@beforeAt IS NULL OR d.created_at < @beforeAt OR (d.created_at = @beforeAt AND d.id < @beforeId))
+         ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
       )
       .all({
         endpointId: f.endpointId ?? null,
@@ -101,6 +108,8 @@ export class DeliveryLog {
         since: f.since ?? null,
         until: f.until ?? null,
         limit: f.limit ?? 50,
+        beforeAt: f.before === undefined ? null : this.#row(f.before).created_at,
+        beforeId: f.before ?? null,
       }) as DeliveryRow[];
     return rows.map(summary);
   }
@@ -139,7 +148,7 @@ export class DeliveryLog {
   async recover(endpointId: string, since: string | Date): Promise<number> {
     const from = time.safeParse(since);
     if (!from.success) throw new ValidationError('The recovery', [{ field: 'since', message: 'since must be an ISO time' }]);
-    if (this.db.prepare('SELECT 1 FROM webhook_endpoints WHERE id = ?').get(endpointId) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
+    if (this.endpoints.find(endpointId) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
     return this.#requeue('endpoint_id = @endpointId AND created_at >= @since', { endpointId, since: from.data });
   }
 
