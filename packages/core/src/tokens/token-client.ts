@@ -85,10 +85,21 @@ export class TokenClient {
     );
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
-    // Here even a short value is masked in every form: the text is an answer to a request that carried it.
-    const masked = [...new Set(values.flatMap((value) => valueForms(value, 1)))].sort((a, b) => b.length - a.length);
-    return (text) => masked.reduce((out, form) => out.split(form).join(REDACTED), text);
+    // Longest first and in one pass, so a mask is never masked again.
+    const forms = [...new Set(values.flatMap((value) => valueForms(value)))].sort((a, b) => b.length - a.length);
+    const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+    // A value too short to mask without garbling the text (and giving it away letter by letter):
+    // a text that contains it anywhere is withheld whole.
+    const short = values.filter((value) => valueForms(value).length === 0).flatMap((value) => valueForms(value, 1));
+    return (text) => (short.some((form) => text.includes(form)) ? WITHHELD : pattern ? text.replace(pattern, REDACTED) : text);
   }
+}
+
+/** What the operator reads instead of a text that may hold a credential too short to mask. */
+const WITHHELD = '[withheld: it may contain a credential too short to mask]';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Maps what the HTTP layer threw to a typed token error. */
