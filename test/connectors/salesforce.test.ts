@@ -137,6 +137,27 @@ describe('Salesforce connector', () => {
     expect(salesforce.accounts.map((a) => a.Name)).toEqual(['Acme']);
   });
 
+  it('keeps one deadline over all retries, and the retry settings of a call, as jsforce does', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.unavailableFor = 1_000;
+    const started = Date.now();
+    await expect(client.request({ method: 'GET', url: '/services/data/v62.0/limits' }, { timeout: 1_200 })).rejects.toThrow(/aborted after 1200 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // 0.5 s, then 1 s between attempts: the deadline falls in the second wait.
+    expect(salesforce.dataPaths).toHaveLength(2);
+    await expect(client.request({ method: 'GET', url: '/services/data/v62.0/limits' }, { retry: { maxRetries: 0 } })).rejects.toThrow();
+    expect(salesforce.dataPaths).toHaveLength(3);
+  });
+
+  it('reports a failed sign-in as such however often it is retried, not as a rejected session', async () => {
+    const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    salesforce.revokeAll();
+    salesforce.refuseSignIn = true;
+    for (let n = 0; n < 5; n++) await expect(client.query('SELECT Id FROM Account')).rejects.toThrow(/sign-in .*failed.*invalid_grant/);
+  });
+
   it('gives up too when two connections keep handing each other rejected sessions', async () => {
     const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
     const a = (await manager.connect<Connection>('salesforce', 'main', passwordConfig)).client;

@@ -19,6 +19,8 @@ export class FakeSalesforce {
   readonly dataPaths: string[] = [];
   /** When set, every session is refused even right after it was issued (a broken org policy). */
   rejectEverySession = false;
+  /** Every sign-in is refused (invalid_grant), as after the integration user's password was changed. */
+  refuseSignIn = false;
   /** The next this many data requests answer 503, as during a Salesforce incident. */
   unavailableFor = 0;
   /** What the token endpoint returns as instance_url; default this server. */
@@ -82,6 +84,7 @@ export class FakeSalesforce {
     this.tokenRequests.push(request);
     const form = new URLSearchParams(request.body);
     const denied = { status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } };
+    if (this.refuseSignIn) return denied;
     switch (form.get('grant_type')) {
       case 'password':
         if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };

@@ -7,20 +7,24 @@ import { Transport } from 'jsforce/lib/transport.js';
 import { TesseraError, type HttpClient } from '@tessera/core';
 
 /**
- * How long a request may wait for its answer when jsforce sets no timeout: Salesforce lets an API
- * request run up to 10 minutes (jsforce's own transport waits 30), far beyond the guarded client's
- * default, which is sized for token endpoints. Connecting stays bounded by the guard's connect timeout.
+ * How long a request may wait for its answer, retries included, when jsforce sets no timeout: Salesforce
+ * lets an API request run up to 10 minutes (jsforce's own transport waits 30), far beyond the guarded
+ * client's default, which is sized for token endpoints. jsforce's `HTTP_TIMEOUT` variable overrides it.
+ * Connecting stays bounded by the guard's connect timeout.
  */
-const DEFAULT_TIMEOUT_MS = 600_000;
+const DEFAULT_TIMEOUT_MS = process.env.HTTP_TIMEOUT ? Number.parseInt(process.env.HTTP_TIMEOUT, 10) : 600_000;
 
-/** jsforce's own retry rules, kept: which requests, which answers and errors, how often, how long between. */
-const RETRY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
-const RETRY_STATUSES = new Set([420, 429, 500, 502, 503, 504]);
-const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT', 'EPIPE']);
-const MAX_RETRIES = 5;
+/** jsforce's own retry rules and defaults, kept; a call's `options.retry` overrides them as in jsforce. */
+const RETRY_DEFAULTS = {
+  maxRetries: 5,
+  minTimeout: 500,
+  timeoutFactor: 2,
+  methods: ['GET', 'PUT', 'HEAD', 'OPTIONS', 'DELETE'],
+  statusCodes: [420, 429, 500, 502, 503, 504],
+  errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT', 'EPIPE'],
+};
 /** A deleted or expired org answers 420 to everything: retried twice only. */
 const MAX_420_RETRIES = 2;
-const FIRST_RETRY_DELAY_MS = 500;
 
 /**
  * jsforce's own transport sends through node-fetch with Node's global agent and follows redirects,
@@ -28,7 +32,8 @@ const FIRST_RETRY_DELAY_MS = 500;
  * later (rebinding), and a redirect may point anywhere. This one goes through `http.createAxios()`,
  * whose agents check every resolved address when the socket connects, and which follows no redirect
  * (a 3xx is handed to jsforce as the answer). jsforce's own retries (420, 429 and 5xx answers and
- * network errors, for requests without a body) are kept. Not covered: `conn.streaming` (faye), which opens its own HTTP connections.
+ * network errors, for requests without a body), its `options.retry` and its one deadline over all
+ * attempts are kept. Not covered: `conn.streaming` (faye), which opens its own HTTP connections.
  */
 export class GuardedTransport extends Transport {
   readonly #axios: AxiosInstance;
@@ -44,34 +49,51 @@ export class GuardedTransport extends Transport {
       // answer's body is read from `output` once 'response' is emitted, then 'complete' follows.
       const { input, output, stream } = createHttpRequestHandlerStreams(req, options);
       const method = req.method.toUpperCase();
+      const hasBody = /^(POST|PUT|PATCH)$/.test(method);
+      const rules = { ...RETRY_DEFAULTS, ...options.retry };
+      // A request with a body is never sent again: its body is a stream that has been read.
+      const retrying = !hasBody && (rules.methods as string[]).includes(method);
+      // One deadline over every attempt and the waits between them, as jsforce's executeWithTimeout.
+      const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
+      const deadline = Date.now() + timeoutMs;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error(`The request to ${new URL(req.url).host} was aborted after ${timeoutMs} ms without an answer.`)), timeoutMs);
       const send = () =>
         this.#axios.request<Readable>({
           url: req.url,
           method: req.method,
           headers: req.headers,
-          ...(/^(POST|PUT|PATCH)$/.test(method) && { data: input }),
-          timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+          ...(hasBody && { data: input }),
+          timeout: Math.max(1, deadline - Date.now()),
+          signal: abort.signal,
         });
-      // Only requests without a body are sent again, as jsforce does: a streamed body cannot be re-read.
-      const retrying = RETRY_METHODS.has(method);
+      const wait = (retries: number) =>
+        new Promise<void>((resolve, reject) => {
+          if (abort.signal.aborted) return reject(abort.signal.reason as Error);
+          const pause = setTimeout(resolve, rules.minTimeout * rules.timeoutFactor ** retries);
+          abort.signal.addEventListener('abort', () => (clearTimeout(pause), reject(abort.signal.reason as Error)), { once: true });
+        });
       const attempt = async (retries: number, retries420: number): Promise<AxiosResponse<Readable>> => {
         let response: AxiosResponse<Readable>;
         try {
           response = await send();
         } catch (error) {
+          if (abort.signal.aborted) throw abort.signal.reason;
           const code = isAxiosError(error) ? error.code : undefined;
-          if (!retrying || retries >= MAX_RETRIES || code === undefined || !RETRY_ERROR_CODES.has(code)) throw error;
-          await delay(retries);
+          if (!retrying || retries >= rules.maxRetries || code === undefined || !rules.errorCodes.includes(code)) throw error;
+          await wait(retries);
           return attempt(retries + 1, retries420);
         }
-        const again = retrying && retries < MAX_RETRIES && RETRY_STATUSES.has(response.status) && (response.status !== 420 || retries420 < MAX_420_RETRIES);
+        const is420 = response.status === 420;
+        const again = retrying && retries < rules.maxRetries && rules.statusCodes.includes(response.status) && (!is420 || retries420 < MAX_420_RETRIES);
         if (!again) return response;
         response.data.destroy();
-        await delay(retries);
-        return attempt(retries + 1, retries420 + (response.status === 420 ? 1 : 0));
+        await wait(retries);
+        return attempt(retries + 1, retries420 + (is420 ? 1 : 0));
       };
       attempt(0, 0).then(
         (response) => {
+          clearTimeout(timer);
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(response.headers)) {
             if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -80,16 +102,14 @@ export class GuardedTransport extends Transport {
           response.data.on('error', (error: Error) => stream.emit('error', error));
           response.data.pipe(output);
         },
-        (error: unknown) => stream.emit('error', unwrap(error)),
+        (error: unknown) => {
+          clearTimeout(timer);
+          stream.emit('error', unwrap(error));
+        },
       );
       return stream;
     };
   }
-}
-
-/** Waits before retry number `retries + 1`: 0.5 s, then twice as long each time. */
-function delay(retries: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_DELAY_MS * 2 ** retries));
 }
 
 /** The guard's own error (address refused, connect timeout) rather than the axios error around it. */

@@ -41,7 +41,7 @@ export const salesforceConfigSchema = z
 const REFRESH_GRACE_MS = 5_000;
 /**
  * However the rejected sessions came (its own, or handed over by another connection's refresh), a
- * connection refreshes at most this often within REFRESH_GRACE_MS, so connections sharing a secret
+ * connection obtains a session by refresh at most this often within REFRESH_GRACE_MS, so connections sharing a secret
  * cannot hand each other rejected sessions for ever. Recovering from a revocation takes two at most.
  */
 const MAX_REFRESHES_IN_GRACE = 3;
@@ -111,11 +111,12 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
           );
           return;
         }
-        recentRefreshes.push(now);
         if (rejected !== undefined) tokens.invalidate(secretId, rejected);
         const cached = tokens.peek(secretId)?.accessToken;
         signIn(tokens, secretId, config).then(
           (fresh) => {
+            // Only refreshes that produced a session count towards the cap: a failed sign-in reports its own error.
+            recentRefreshes.push(now);
             issued = fresh.accessToken === cached ? undefined : { accessToken: fresh.accessToken, at: Date.now() };
             callback(null, fresh.accessToken);
           },
