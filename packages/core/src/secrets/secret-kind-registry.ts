@@ -3,6 +3,7 @@ import { injectable, multiInject } from 'inversify';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
+import { isSensitiveName } from '../logging/redactor.js';
 import { CORE } from '../tokens.js';
 import type { SecretKind, SecretParams } from './secret-kind.js';
 import { secretParamsSchema } from './secret-params-schema.js';
@@ -43,6 +44,13 @@ export class SecretKindRegistry {
     return this.get(kindId)
       .fields.filter((f) => f.sensitive)
       .map((f) => f.name);
+  }
+
+  /** The secret values in `params`: the kind's sensitive fields, and the extra parameters whose names say they are secret. */
+  sensitiveValues(kindId: string, params: Record<string, unknown>): string[] {
+    const extras = Object.entries((params.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSensitiveName(name));
+    const values = [...this.sensitiveFields(kindId).map((name) => params[name]), ...extras.map(([, value]) => value)];
+    return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
   }
 
   #unknown(id: string): ValidationError {

@@ -256,10 +256,9 @@ export class SecretStoreService implements SecretStore {
     const { [SEALED_EXTRA_NAMES]: _names, ...clear } = JSON.parse(record.params) as Record<string, unknown>;
     const params: Record<string, unknown> = { ...clear, ...secret };
     if (sealedExtras) params.extraParams = { ...(clear.extraParams as Record<string, string> | undefined), ...(sealedExtras as Record<string, string>) };
-    // Clear extras named like secrets too: rows from before their names counted as secret.
-    const clearSecretExtras = Object.entries((clear.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSensitiveName(name)).map(([, v]) => v);
-    const values = [...Object.values(secret), ...Object.values((sealedExtras ?? {}) as Record<string, unknown>), ...clearSecretExtras].filter((v): v is string => typeof v === 'string');
-    this.redactor.registerCredentials(record.id, values);
+    // By name, not by where they are stored: a row from an older version may hold in clear an extra
+    // parameter whose name now counts as secret.
+    this.redactor.registerCredentials(record.id, this.kinds.sensitiveValues(record.kind, params));
     return { id: record.id, name: record.name, kind: record.kind, revision: record.revision, params };
   }
 

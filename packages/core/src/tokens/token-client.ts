@@ -8,7 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
-import { REDACTED, isSensitiveName, valueForms, type Redactor } from '../logging/redactor.js';
+import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
@@ -78,11 +78,7 @@ export class TokenClient {
   }
 
   #scrubber(subject: TokenRequestSubject): (text: string) => string {
-    const kind = this.kinds.get(subject.kind);
-    const extras = (subject.params.extraParams ?? {}) as Record<string, unknown>;
-    const values = [...kind.fields.filter((f) => f.sensitive).map((f) => subject.params[f.name]), ...Object.entries(extras).filter(([name]) => isSensitiveName(name)).map(([, v]) => v)].filter(
-      (v): v is string => typeof v === 'string' && v.length > 0,
-    );
+    const values = this.kinds.sensitiveValues(subject.kind, subject.params);
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
     // Longest first and in one pass, so a mask is never masked again.
