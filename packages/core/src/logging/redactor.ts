@@ -4,6 +4,7 @@
  * the secret exists; tokens and draft values are registered in a bounded, most-recently-used pool.
  */
 import { injectable } from 'inversify';
+import { maskValues } from './mask-values.js';
 
 export const REDACTED = '[REDACTED]';
 /** Shorter values would mask ordinary words; such credentials are still masked by field name. */
@@ -29,7 +30,8 @@ export class Redactor {
 
   /** The current sensitive values of one owner (a secret id); replaces what it had before. */
   registerCredentials(ownerId: string, values: readonly string[]): void {
-    this.#credentials.set(ownerId, values.flatMap(valueForms));
+    // Not `flatMap(valueForms)`: flatMap would pass each value's index as valueForms' minimum length.
+    this.#credentials.set(ownerId, values.flatMap((value) => valueForms(value)));
   }
 
   /** Forgets an owner's values (its secret was deleted). */
@@ -49,11 +51,14 @@ export class Redactor {
     }
   }
 
+  /** The text with every registered value masked, in one pass over the text as it was (a mask is never masked again). */
   redactText(text: string): string {
-    let out = text;
-    for (const values of this.#credentials.values()) for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED);
-    for (const value of this.#transient) if (out.includes(value)) out = out.split(value).join(REDACTED);
-    return out;
+    return maskValues(text, this.#registered(), REDACTED);
+  }
+
+  *#registered(): Iterable<string> {
+    for (const values of this.#credentials.values()) yield* values;
+    yield* this.#transient;
   }
 
   /** A copy of `value` with sensitive fields masked and registered values replaced. */

@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
+import { compileMask } from '../logging/mask-values.js';
 import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
@@ -81,22 +82,16 @@ export class TokenClient {
     const values = this.kinds.sensitiveValues(subject.kind, subject.params);
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
-    // Longest first and in one pass, so a mask is never masked again.
-    const forms = [...new Set(values.flatMap((value) => valueForms(value)))].sort((a, b) => b.length - a.length);
-    const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+    const mask = compileMask(values.flatMap((value) => valueForms(value)), REDACTED);
     // A value too short to mask without garbling the text (and giving it away letter by letter):
     // a text that contains it anywhere is withheld whole.
     const short = values.filter((value) => valueForms(value).length === 0).flatMap((value) => valueForms(value, 1));
-    return (text) => (short.some((form) => text.includes(form)) ? WITHHELD : pattern ? text.replace(pattern, REDACTED) : text);
+    return (text) => (short.some((form) => text.includes(form)) ? WITHHELD : mask(text));
   }
 }
 
 /** What the operator reads instead of a text that may hold a credential too short to mask. */
 const WITHHELD = '[withheld: it may contain a credential too short to mask]';
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Maps what the HTTP layer threw to a typed token error. */
 function toTokenError(error: unknown, url: string): TokenRequestError {

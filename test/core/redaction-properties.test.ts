@@ -1,0 +1,75 @@
+/**
+ * Properties of masking by value, for random credential sets of any length: a line without a credential
+ * of 4 or more characters comes back unchanged, and one with such a credential keeps none of it.
+ */
+import fc from 'fast-check';
+import type { Logger } from 'winston';
+import { describe, expect, it } from 'vitest';
+import { CORE, REDACTED, Redactor } from '@tessera/core';
+import { startTestTessera } from '../support/start-test-tessera.js';
+
+/** Credentials of every length, from plain ASCII to any code unit (lone surrogates and all). */
+const credential = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 3 }),
+  fc.string({ minLength: 1, maxLength: 24 }),
+  fc.string({ minLength: 1, maxLength: 24, unit: 'binary' }),
+  fc.stringMatching(/^[a-z0-9]{1,12}$/),
+);
+const credentials = fc.array(credential, { minLength: 1, maxLength: 8 });
+const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60, unit: 'binary' }), fc.stringMatching(/^[a-z0-9 ]{0,60}$/));
+
+/** Every form a credential is masked in (plain, URL-, form- and JSON-encoded), as the Redactor registers them. */
+function forms(value: string): string[] {
+  return [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)];
+}
+
+function redactorWith(values: readonly string[], owners = 1): Redactor {
+  const redactor = new Redactor();
+  // Spread over several owners, and several values per owner: the index of a value must not matter.
+  for (let owner = 0; owner < owners; owner++) redactor.registerCredentials(`sec_${owner}`, values.filter((_, i) => i % owners === owner));
+  return redactor;
+}
+
+describe('masking by value, for any credentials', () => {
+  it('returns a line unchanged when it holds no credential of 4 or more characters', () => {
+    fc.assert(
+      fc.property(credentials, text, fc.integer({ min: 1, max: 3 }), (values, line, owners) => {
+        fc.pre(!values.filter((v) => v.length >= 4).some((v) => forms(v).some((form) => line.includes(form))));
+        expect(redactorWith(values, owners).redactText(line)).toBe(line);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps nothing of a credential of 4 or more characters that a line holds, whatever else is registered', () => {
+    const input = credentials.chain((values) =>
+      fc.record({
+        values: fc.constant(values),
+        owners: fc.integer({ min: 1, max: 3 }),
+        // A line of random text with credentials (in one of their forms) put in between.
+        parts: fc.array(fc.oneof(text, fc.tuple(fc.constantFrom(...values), fc.integer({ min: 0, max: 3 })).map(([v, f]) => forms(v)[f] as string)), { minLength: 1, maxLength: 8 }),
+      }),
+    );
+    fc.assert(
+      fc.property(input, ({ values, owners, parts }) => {
+        const line = parts.join('');
+        const kept = redactorWith(values, owners).redactText(line).split(REDACTED);
+        for (const value of values.filter((v) => v.length >= 4)) {
+          for (const form of forms(value)) if (line.includes(form)) expect(kept.some((piece) => piece.includes(form))).toBe(false);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('does not garble the log when a secret has a one-character password, and still masks its field by name', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret({ password: 'a' });
+    await world.tokens.getToken(secret.id);
+    const logger = world.container.get<Logger>(CORE.Logger);
+    logger.info('a token was issued for a secret and a webhook', { password: 'a' });
+    const line = world.logs.at(-1)!;
+    expect(line.message).toBe('a token was issued for a secret and a webhook');
+    expect(line.password).toBe(REDACTED);
+  });
+});
