@@ -10,7 +10,7 @@ export const acmeOrdersKind: SecretKind = {
   id: 'acme-orders',
   label: 'Acme Orders API',
   fields: [
-    { name: 'url', label: 'Token URL', type: 'url', required: true, sensitive: false },
+    { name: 'url', label: 'Token URL', type: 'url', required: true, sensitive: false, destination: true },
     { name: 'clientId', label: 'Client ID', type: 'text', required: true, sensitive: false },
     { name: 'clientSecret', label: 'Client secret', type: 'text', required: true, sensitive: true },
   ],

@@ -177,6 +177,37 @@ describe('secrets', () => {
   });
 });
 
+describe('secrets update', () => {
+  it('asks for the stored credentials again when the token URL moves, and never sends the old password there', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    const elsewhere = await fakeTokenServer();
+    const { password } = await createSecret(dir, tokenServer);
+
+    // A plain change needs no credential.
+    const renamed = await tessera(dir, ['secrets', 'update', 'crm', '--username', 'svc-2', '--description', 'CRM hook']);
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toMatch(/^Updated secret 'crm' \(sec_[0-9a-f]+\), revision 2; its cached token is dropped\./);
+
+    // Moving the token URL with nothing on stdin: refused, nothing saved.
+    const refused = await tessera(dir, ['secrets', 'update', 'crm', '--url', elsewhere.tokenUrl]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('url changes: give Password again (a stored credential is never sent to a new destination).');
+    expect(JSON.parse((await tessera(dir, ['secrets', 'show', 'crm', '--json'])).stdout)).toMatchObject({ revision: 2, params: { url: tokenServer.tokenUrl } });
+
+    // With the password on stdin it is saved, and the new endpoint only ever sees the new password.
+    const retyped = randomCredential('pw');
+    const moved = await tessera(dir, ['secrets', 'update', 'crm', '--url', elsewhere.tokenUrl], retyped + '\n');
+    expect(moved.code).toBe(0);
+    expect((await tessera(dir, ['secrets', 'test', 'crm'])).code).toBe(0);
+    expect(elsewhere.requests.map((r) => JSON.parse(r.body).password)).toEqual([retyped]);
+    expect([refused, moved].map((r) => r.stdout + r.stderr).join('\n')).not.toContain(retyped);
+    expect(elsewhere.requests.some((r) => r.body.includes(password))).toBe(false);
+    // Sensitive values are still never taken on the command line.
+    expect((await tessera(dir, ['secrets', 'update', 'crm', '--password', 'x'])).stderr).toMatch(/--password is sensitive and is not taken on the command line/);
+  });
+});
+
 describe('webhooks, deliveries and serve', () => {
   it('creates a webhook, sends a test event through a running server, lists, shows and retries deliveries', async () => {
     const dir = dataDir();

@@ -111,14 +111,30 @@ describe('web console', () => {
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     expect(await page.getByLabel('Password').getAttribute('placeholder')).toBe('unchanged');
     await page.getByLabel('Username').fill('svc-user-2');
-    // Test in edit mode tries the form's settings (here a wrong token URL), not the saved ones.
+    // Moving the token URL asks for the password again: the stored one is never sent to the new URL.
     tokenServer.respond((request) => (request.path === '/nowhere' ? { status: 401, body: '{"error":"invalid_client"}' } : tokenServer.tokenResponse()));
     await page.getByLabel('Token URL').fill(tokenServer.url('/nowhere'));
+    await expect.poll(() => page.locator('#credentials-again').textContent()).toContain('Token URL changed: type Password again');
+    expect(await page.getByLabel('Password').getAttribute('placeholder')).toBe('type it again');
+    const sentBefore = tokenServer.count;
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => page.locator('#field-password').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('form [role="alert"]').textContent()).toContain('would send the stored params.password to a new destination');
+    await shot(page, '03b-credentials-again');
+    expect(tokenServer.count).toBe(sentBefore);
+    // Test in edit mode tries the form's settings (the new token URL, the password typed again), not the saved ones.
+    const retyped = randomCredential('pw');
+    await page.getByLabel('Password').fill(retyped);
     await page.getByRole('button', { name: 'Test', exact: true }).click();
     await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('HTTP 401');
     expect(await page.getByTestId('test-report').textContent()).toContain('Test of these settings');
     expect(tokenServer.requests.at(-1)!.path).toBe('/nowhere');
+    expect(JSON.parse(tokenServer.requests.at(-1)!.body)).toMatchObject({ password: retyped });
+    expect(tokenServer.requests.filter((r) => r.path === '/nowhere').some((r) => r.body.includes(password))).toBe(false);
+    // Back at the saved URL, the stored password may be kept again.
     await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
+    await page.getByLabel('Password').fill('');
+    await expect.poll(() => page.locator('#credentials-again').isVisible()).toBe(false);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
     await page.getByRole('button', { name: 'Test crm-hook' }).click();

@@ -15,6 +15,7 @@ export { zodIssues } from './errors/zod-issues.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { ConflictError } from './errors/conflict-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';
+export { CredentialsRequiredError } from './errors/credentials-required-error.js';
 
 export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
 export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';

@@ -349,6 +349,8 @@ async function showSecretForm(id) {
   };
   kind.addEventListener('change', renderFields);
   renderFields();
+  const again = h('p', { id: 'credentials-again', class: 'notice', role: 'status', hidden: true });
+  if (existing) fields.addEventListener('input', () => watchDestinations(existing, state.kinds.find((k) => k.id === existing.kind), again));
 
   /**
    * The form as params. Editing: an empty sensitive field keeps the stored value (sent masked), an
@@ -428,6 +430,7 @@ async function showSecretForm(id) {
     h('div', { class: 'field' }, h('label', { for: 'secret-name' }, 'Name'), name),
     h('div', { class: 'field' }, h('label', { for: 'secret-description' }, 'Description (optional)'), description),
     fields,
+    again,
     advanced,
     errors,
     h('div', { class: 'row' }, test, save, h('a', { href: '#/secrets', class: 'button' }, 'Cancel')),
@@ -435,6 +438,37 @@ async function showSecretForm(id) {
   );
   setView(existing ? `Edit secret “${existing.name}”` : 'New secret', form);
   (existing ? name : kind).focus();
+}
+
+/** The place a destination field sends the credentials to: the value as saved (trimmed), or the field's default. */
+function destinationOf(field, value) {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return text === '' ? (field.default ?? '') : text;
+}
+
+/**
+ * Editing: once a field that decides where the credentials go (the token URL, say) differs from the
+ * saved one, the sensitive fields must be typed again; the server refuses to send stored ones elsewhere.
+ */
+function watchDestinations(existing, kind, notice) {
+  const moved = (kind?.fields ?? []).filter((f) => f.destination && destinationOf(f, document.getElementById(`field-${f.name}`)?.value) !== destinationOf(f, existing.params[f.name]));
+  const sensitive = (kind?.fields ?? []).filter((f) => f.sensitive);
+  for (const field of sensitive) {
+    const input = document.getElementById(`field-${field.name}`);
+    if (!input) continue;
+    input.required = moved.length > 0 && field.required;
+    input.placeholder = moved.length > 0 ? 'type it again' : 'unchanged';
+    const help = document.getElementById(`field-${field.name}-help`);
+    if (help) {
+      help.dataset.kept ??= help.textContent;
+      help.textContent = moved.length > 0 ? [field.help, 'Stored encrypted; type it again to save this change.'].filter(Boolean).join(' ') : help.dataset.kept;
+    }
+  }
+  notice.hidden = moved.length === 0;
+  notice.textContent =
+    moved.length === 0
+      ? ''
+      : `${moved.map((f) => f.label).join(' and ')} changed: type ${sensitive.map((f) => f.label).join(', ')} again where set. A stored credential is never sent to a new destination.`;
 }
 
 function fieldInput(field, current, editing) {

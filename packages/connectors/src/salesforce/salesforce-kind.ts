@@ -17,6 +17,7 @@ export const salesforceKind: SecretKind = {
       type: 'url',
       required: true,
       sensitive: false,
+      destination: true,
       help: 'https://login.salesforce.com/services/oauth2/token, or your My Domain URL + /services/oauth2/token for the client-credentials flow.',
     },
     { name: 'clientId', label: 'Consumer key', type: 'text', required: true, sensitive: false },
@@ -25,7 +26,7 @@ export const salesforceKind: SecretKind = {
     { name: 'password', label: 'Password', type: 'text', required: false, sensitive: true, help: 'Password flow.' },
     { name: 'securityToken', label: 'Security token', type: 'text', required: false, sensitive: true, help: 'Password flow, appended to the password when the org requires it.' },
     { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', type: 'text', required: false, sensitive: true, help: 'JWT bearer flow: the key whose certificate is on the connected app.' },
-    { name: 'audience', label: 'Audience', type: 'url', required: false, sensitive: false, default: 'https://login.salesforce.com', help: 'JWT bearer flow: https://login.salesforce.com, or https://test.salesforce.com for sandboxes.' },
+    { name: 'audience', label: 'Audience', type: 'url', required: false, sensitive: false, destination: true, default: 'https://login.salesforce.com', help: 'JWT bearer flow: https://login.salesforce.com, or https://test.salesforce.com for sandboxes.' },
   ],
   defaults: { encoding: 'form', scopeFormat: 'plain' },
   // Salesforce sends no expires_in; a session lasts the org's timeout, declared here (defaultLifetimeSeconds overrides).

@@ -9,6 +9,11 @@ export interface FieldDeclaration {
   readonly required: boolean;
   /** Sensitive values are encrypted at rest, masked in views and registered for log redaction. */
   readonly sensitive: boolean;
+  /**
+   * The field decides where the credentials are sent (a token URL, a login URL, a JWT audience): a change
+   * of it must come with every stored sensitive value again, so no credential reaches a place it was not entered for.
+   */
+  readonly destination?: boolean;
   readonly default?: string;
   readonly options?: readonly string[];
   /** One or two sentences that help an operator fill the field in. */

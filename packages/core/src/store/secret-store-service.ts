@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { ConflictError } from '../errors/conflict-error.js';
+import { CredentialsRequiredError } from '../errors/credentials-required-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
@@ -16,6 +17,7 @@ import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
+import { carriedCredentials } from './carried-credentials.js';
 import type { SecretRecord, SecretRecords } from './secret-records.js';
 import type { SecretUsage } from './secret-usage.js';
 import type {
@@ -129,6 +131,7 @@ export class SecretStoreService implements SecretStore {
     if (parsed.params) {
       const previous = this.#reveal(current).params;
       const params = this.kinds.parseParams(current.kind, this.#merge(current.kind, previous, parsed.params));
+      this.#refuseCarriedCredentials(current, previous, parsed.params);
       paramsChanged = JSON.stringify(params) !== JSON.stringify(previous);
       // Sealed afresh even when unchanged: a row from an older version may hold in clear an extra
       // parameter whose name now counts as secret.
@@ -171,7 +174,9 @@ export class SecretStoreService implements SecretStore {
 
   async draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }> {
     const current = this.#find(id);
-    return { kind: current.kind, params: this.#merge(current.kind, this.#reveal(current).params, params) };
+    const previous = this.#reveal(current).params;
+    this.#refuseCarriedCredentials(current, previous, params);
+    return { kind: current.kind, params: this.#merge(current.kind, previous, params) };
   }
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
@@ -212,6 +217,14 @@ export class SecretStoreService implements SecretStore {
     const record = this.records.find(id);
     if (!record) throw new NotFoundError('secret', id);
     return record;
+  }
+
+  /** DESIGN §7: a change that moves where the credentials go must give every stored one again. */
+  #refuseCarriedCredentials(record: SecretRecord, previous: SecretParams, patch: Record<string, unknown>): void {
+    const carried = carriedCredentials(this.kinds.get(record.kind), previous, patch);
+    if (carried.credentials.length === 0) return;
+    const path = (name: string) => `params.${name}`;
+    throw new CredentialsRequiredError(`Secret '${record.name}'`, carried.destinations.map(path), carried.credentials.map(path));
   }
 
   /** Applies a patch to params: a sensitive field left out or sent masked keeps its value; null clears a field. */

@@ -6,7 +6,7 @@ export const generalKind: SecretKind = {
   label: 'General – username and password',
   description: 'Any token endpoint that takes a username and password (OAuth2 password grant).',
   fields: [
-    { name: 'url', label: 'Token URL', type: 'url', required: true, sensitive: false, help: 'The URL the credentials are POSTed to, e.g. https://auth.example.com/oauth/token.' },
+    { name: 'url', label: 'Token URL', type: 'url', required: true, sensitive: false, destination: true, help: 'The URL the credentials are POSTed to, e.g. https://auth.example.com/oauth/token.' },
     { name: 'grantType', label: 'Grant type', type: 'text', required: true, sensitive: false, default: 'password' },
     {
       name: 'scope',

@@ -12,6 +12,7 @@ export const microsoftGraphKind: SecretKind = {
       type: 'url',
       required: true,
       sensitive: false,
+      destination: true,
       help: 'https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token',
     },
     { name: 'grantType', label: 'Grant type', type: 'text', required: true, sensitive: false, default: 'client_credentials' },
