@@ -23,7 +23,18 @@ export const HELP = [
   'Exit codes: 0 ok, 1 failure, 2 usage error.',
 ].join('\n');
 
-const GLOBAL_STRING_FLAGS = { '--data-dir': 'dataDir', '--host': 'host', '--port': 'port', '--allow': 'allow', '--log-level': 'logLevel' } as const;
+const GLOBAL_STRING_FLAGS = {
+  '--data-dir': 'dataDir',
+  '--host': 'host',
+  '--port': 'port',
+  '--allow': 'allow',
+  '--log-level': 'logLevel',
+  '--request-timeout': 'requestTimeout',
+  '--connection-timeout': 'connectionTimeout',
+  '--keep-alive-timeout': 'keepAliveTimeout',
+  '--body-limit': 'bodyLimit',
+  '--max-connections': 'maxConnections',
+} as const;
 
 export async function runCli(argv: readonly string[], output: Output = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
   let cli: CliContext | undefined;

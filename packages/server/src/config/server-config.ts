@@ -19,7 +19,31 @@ export interface ServerConfig {
   allow: string[];
   production: boolean;
   logLevel: string;
+  /** How long and how large a client may make a request, and how many may be connected at once. */
+  limits: HttpLimits;
 }
+
+/** What keeps a slow or huge client from holding the server (the README's configuration table). */
+export interface HttpLimits {
+  /** The whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  /** A connection with nothing sent or received for this long is closed. */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** The largest request body of a route that takes one. */
+  bodyLimitBytes: number;
+  /** Connections beyond this many open ones are refused (and logged). */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = {
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  bodyLimitBytes: 1024 * 1024,
+  maxConnections: 1_024,
+};
 
 /** Settings given as flags (`--data-dir`, …); each wins over its environment variable. */
 export interface ServerFlags {
@@ -29,6 +53,11 @@ export interface ServerFlags {
   allowPrivate?: boolean | undefined;
   allow?: string | undefined;
   logLevel?: string | undefined;
+  requestTimeout?: string | undefined;
+  connectionTimeout?: string | undefined;
+  keepAliveTimeout?: string | undefined;
+  bodyLimit?: string | undefined;
+  maxConnections?: string | undefined;
 }
 
 /** Every setting, its flag, its variable and its default: the README's configuration table is this list. */
@@ -42,6 +71,11 @@ export const SETTINGS = [
   { flag: '--allow-private', env: 'TESSERA_ALLOW_PRIVATE', default: 'false', meaning: 'let token URLs and webhooks reach private and loopback addresses' },
   { flag: '--allow', env: 'TESSERA_NETWORK_ALLOW', default: '(empty)', meaning: 'comma-separated addresses or CIDR ranges let through although private' },
   { flag: '--log-level', env: 'TESSERA_LOG_LEVEL', default: 'info', meaning: 'error, warn, info or debug' },
+  { flag: '--request-timeout', env: 'TESSERA_REQUEST_TIMEOUT', default: '30s', meaning: 'a request (headers and body) must arrive within this, else 408 and the connection is closed' },
+  { flag: '--connection-timeout', env: 'TESSERA_CONNECTION_TIMEOUT', default: '60s', meaning: 'a connection silent for this long is closed' },
+  { flag: '--keep-alive-timeout', env: 'TESSERA_KEEP_ALIVE_TIMEOUT', default: '5s', meaning: 'an idle keep-alive connection is closed after this' },
+  { flag: '--body-limit', env: 'TESSERA_BODY_LIMIT', default: '1mb', meaning: 'the largest request body (b, kb or mb); larger ones get 413' },
+  { flag: '--max-connections', env: 'TESSERA_MAX_CONNECTIONS', default: '1024', meaning: 'connections beyond this many open ones are refused, with a log line' },
 ] as const;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
@@ -66,7 +100,48 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
     allow: allowText.split(',').map((item) => item.trim()).filter(Boolean),
     production: env.NODE_ENV === 'production',
     logLevel,
+    limits: {
+      requestTimeoutMs: duration(flags.requestTimeout ?? env.TESSERA_REQUEST_TIMEOUT, DEFAULT_LIMITS.requestTimeoutMs, '--request-timeout or TESSERA_REQUEST_TIMEOUT'),
+      connectionTimeoutMs: duration(flags.connectionTimeout ?? env.TESSERA_CONNECTION_TIMEOUT, DEFAULT_LIMITS.connectionTimeoutMs, '--connection-timeout or TESSERA_CONNECTION_TIMEOUT'),
+      keepAliveTimeoutMs: duration(flags.keepAliveTimeout ?? env.TESSERA_KEEP_ALIVE_TIMEOUT, DEFAULT_LIMITS.keepAliveTimeoutMs, '--keep-alive-timeout or TESSERA_KEEP_ALIVE_TIMEOUT'),
+      bodyLimitBytes: size(flags.bodyLimit ?? env.TESSERA_BODY_LIMIT, DEFAULT_LIMITS.bodyLimitBytes, '--body-limit or TESSERA_BODY_LIMIT'),
+      maxConnections: count(flags.maxConnections ?? env.TESSERA_MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, '--max-connections or TESSERA_MAX_CONNECTIONS'),
+    },
   };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** `30s`, `500ms`, `2m`, or a number of milliseconds. */
+export function duration(text: string | undefined, fallback: number, setting: string): number {
+  const value = measured(text, DURATION_UNITS, 'ms');
+  if (value === undefined) return fallback;
+  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration (like 30s, 500ms or 2m). Set ${setting}.`);
+  return value;
+}
+
+/** `1mb`, `64kb`, or a number of bytes. */
+function size(text: string | undefined, fallback: number, setting: string): number {
+  const value = measured(text, SIZE_UNITS, 'b');
+  if (value === undefined) return fallback;
+  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a size (like 1mb, 64kb or 4096). Set ${setting}.`);
+  return value;
+}
+
+function count(text: string | undefined, fallback: number, setting: string): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a positive whole number. Set ${setting}.`);
+  return Number(text);
+}
+
+/** undefined: not set; null: not readable. */
+function measured(text: string | undefined, units: Record<string, number>, bare: string): number | null | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = units[(match?.[2] || bare).toLowerCase()];
+  if (!match || unit === undefined) return null;
+  return Math.round(Number(match[1]) * unit);
 }
 
 export function databasePath(config: Pick<ServerConfig, 'dataDir'>): string {

@@ -16,6 +16,8 @@ export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.
   body?: B;
   /** Success status; default 200. */
   status?: number;
+  /** Largest body in bytes; default the server's body limit for a route with a body schema, 1 KB without. */
+  bodyLimit?: number;
   handler(input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: FastifyRequest; reply: FastifyReply }): Promise<unknown>;
 }
 
@@ -31,10 +33,16 @@ export interface RouteDoc {
   body?: z.ZodType;
 }
 
+/** What a route without a body schema still reads (an empty `{}` from a generic client, say). */
+const NO_BODY_LIMIT = 1024;
+
 export class ApiRoutes {
   readonly docs: RouteDoc[] = [];
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly bodyLimit: number,
+  ) {}
 
   add<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(route: ApiRoute<P, Q, B>): void {
     const status = route.status ?? 200;
@@ -51,6 +59,8 @@ export class ApiRoutes {
     this.app.route({
       method: route.method,
       url: route.url,
+      // A route that takes no body reads next to nothing.
+      bodyLimit: route.bodyLimit ?? (route.body ? this.bodyLimit : NO_BODY_LIMIT),
       handler: async (request, reply) => {
         const params = parse(route.params, request.params, 'The path');
         const query = parse(route.query, request.query, 'The query');

@@ -2,35 +2,75 @@
  * The fastify application: the admin-token guard on every `/api` route, the API of DESIGN §3, the
  * OpenAPI document, `/healthz`, `/metrics`, the web console, and errors in DESIGN §3's shape.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
 import { CORE, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
 import { isAdminToken } from '../config/admin-token.js';
+import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { secretRoutes } from '../routes/secret-routes.js';
 import { webhookRoutes } from '../routes/webhook-routes.js';
 import { SERVER } from '../tokens.js';
 import { ApiRoutes } from './api-route.js';
+import { clientErrorReply } from './client-error-reply.js';
+import { capConnections } from './connection-cap.js';
 import { consoleRoutes } from './console-routes.js';
 import { errorReply } from './error-reply.js';
 import { openApiDocument } from './openapi.js';
+import { parseJsonBody } from './parse-json-body.js';
 import { SERVER_VERSION } from './server-version.js';
 
 export interface BuildServerOptions {
   adminToken: string;
+  /** Timeouts, body and connection limits; default the configuration's (`SERVER.Config`). */
+  limits?: Partial<HttpLimits>;
 }
+
+/** Longer request targets are refused with 414 before anything else looks at them. */
+const MAX_URL_LENGTH = 8_192;
 
 export async function buildServer(container: Container, options: BuildServerOptions): Promise<FastifyInstance> {
   const logger = container.get<Logger>(CORE.Logger);
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  const limits: HttpLimits = { ...DEFAULT_LIMITS, ...container.get<ServerConfig>(SERVER.Config).limits, ...options.limits };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.bodyLimitBytes,
+    return503OnClosing: true,
+    // A slow or silent client cannot hold a connection: the request must arrive whole in time.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: Math.min(limits.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
+    routerOptions: { maxParamLength: 256 },
+    clientErrorHandler: clientErrorReply,
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = errorReply(error);
+      void (reply as FastifyReply).code(status).header('connection', 'close').send(body);
+    },
+  });
+  capConnections(app.server, limits.maxConnections, logger);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      return reply.code(414).header('connection', 'close').send({ error: { code: 'uri-too-long', message: `The URL is longer than ${MAX_URL_LENGTH} characters.` } });
+    }
     if (!isApiRequest(request.routeOptions.url, request.url)) return;
     const presented = bearerToken(request.headers.authorization);
     if (!isAdminToken(presented, options.adminToken)) {
       reply.header('www-authenticate', 'Bearer realm="tessera"');
+      // Answered before any body is read, and the connection closed: no unauthenticated client may keep
+      // it open by sending a large body slowly.
+      reply.header('connection', 'close');
       return reply.code(401).send({
         error: {
           code: 'unauthorized',
@@ -47,16 +87,19 @@ export async function buildServer(container: Container, options: BuildServerOpti
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error);
+    // A body that was refused unread (too large, of another type) is not read to its end either.
+    if (status === 413 || status === 415) reply.header('connection', 'close');
     if (status >= 500) {
       logger.error('request failed', { method: request.method, url: request.routeOptions.url ?? request.url, code: (error as { code?: string }).code, error: (error as Error).message });
     }
     return reply.code(status).send(body);
   });
+  // The path is not echoed back: the answer never repeats what a client sent.
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not-found', message: `There is no route ${request.method} ${request.url.split('?')[0]}. See /api/openapi.json.` } }),
+    reply.code(404).send({ error: { code: 'not-found', message: `There is no ${request.method} route at this path. The routes are in /api/openapi.json.` } }),
   );
 
-  const routes = new ApiRoutes(app);
+  const routes = new ApiRoutes(app, limits.bodyLimitBytes);
   secretRoutes(routes, container);
   webhookRoutes(routes, container);
   const document = openApiDocument(routes.docs, SERVER_VERSION);

@@ -7,7 +7,9 @@ export interface ErrorBody {
 
 /** Status by stable code, for errors whose class does not already say it. */
 const STATUS_BY_CODE: Record<string, number> = {
+  'bad-request': 400,
   unauthorized: 401,
+  'uri-too-long': 414,
   'dispatcher-stopping': 503,
 };
 
@@ -23,13 +25,27 @@ export function errorReply(error: unknown): { status: number; body: ErrorBody } 
   if (error instanceof ConflictError) return reply(409, error);
   if (error instanceof TokenRequestError) return reply(422, error);
   if (error instanceof TesseraError) return reply(STATUS_BY_CODE[error.code] ?? 422, error);
-  // Fastify's own errors: a body that is not JSON, a body too large, an unknown content type.
+  // Fastify's own errors (a body too large, an unknown content type, a bad URL): our words, never an echo of the request.
   const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = status === 413 ? 'body-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request';
-    return { status, body: { error: { code, message: (error as Error).message } } };
-  }
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: { error: FRAMEWORK_ERRORS[(error as { code?: string }).code ?? ''] ?? byStatus(status) } };
   return { status: 500, body: INTERNAL };
+}
+
+/** Fastify's error codes in DESIGN §3's words. */
+const FRAMEWORK_ERRORS: Record<string, ErrorBody['error']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body-too-large', message: 'The request body is larger than this route accepts (--body-limit or TESSERA_BODY_LIMIT for the API).' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported-media-type', message: 'Send the request body as JSON, with Content-Type: application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad-request', message: 'The Content-Length header does not match the body sent.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'bad-request', message: 'The body is empty although Content-Type says application/json: send a JSON object, or no Content-Type.' },
+  FST_ERR_BAD_URL: { code: 'bad-request', message: 'The URL is not valid (it holds a malformed %-escape).' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri-too-long', message: 'A part of the URL path is longer than any id or name can be.' },
+};
+
+function byStatus(status: number): ErrorBody['error'] {
+  if (status === 413) return FRAMEWORK_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE as ErrorBody['error'];
+  if (status === 415) return FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_MEDIA_TYPE as ErrorBody['error'];
+  if (status === 414) return { code: 'uri-too-long', message: 'The URL is too long.' };
+  return { code: 'bad-request', message: 'The request could not be read.' };
 }
 
 function reply(status: number, error: TesseraError): { status: number; body: ErrorBody } {
