@@ -16,8 +16,11 @@ export { NotFoundError } from './errors/not-found-error.js';
 export { ConflictError } from './errors/conflict-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';
 export { CredentialsRequiredError } from './errors/credentials-required-error.js';
+export { SecretParamsError } from './errors/secret-params-error.js';
 
 export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
+export { INPUT_LIMITS } from './input/input-limits.js';
+export { httpUrlSchema } from './input/http-url-schema.js';
 export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';
 export { field } from './secrets/secret-kind.js';
 export type { BodyEncoding, ScopeFormat, ResponseFields } from './secrets/token-request-options.js';

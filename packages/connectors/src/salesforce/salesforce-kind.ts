@@ -1,6 +1,7 @@
 /** The `salesforce` secret kind: three flows, form-encoded; no `expires_in` comes back, so sessions last a declared lifetime. */
-import { field, type SecretKind } from '@tessera/core';
+import { SecretParamsError, field, type SecretKind } from '@tessera/core';
 import { FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce-flows.js';
+import { readPrivateKey } from './read-private-key.js';
 import { signJwtAssertion } from './sign-jwt-assertion.js';
 
 export const DEFAULT_SESSION_SECONDS = 7_200;
@@ -33,9 +34,19 @@ export const salesforceKind: SecretKind = {
   lifetime: { requireExpiresIn: false, defaultSeconds: DEFAULT_SESSION_SECONDS },
   validate(params) {
     const flow = field(params, 'flow') as SalesforceFlow;
-    return FLOW_FIELDS[flow]
+    const issues: Array<{ field: string; message: string; code?: string }> = FLOW_FIELDS[flow]
       .filter((name) => field(params, name) === '')
       .map((name) => ({ field: name, message: `${name} is required for the ${FLOW_LABELS[flow]}` }));
+    const pem = field(params, 'privateKey');
+    if (pem !== '') {
+      try {
+        readPrivateKey(pem);
+      } catch (error) {
+        if (!(error instanceof SecretParamsError)) throw error;
+        issues.push({ field: error.field, message: error.message, code: error.code });
+      }
+    }
+    return issues;
   },
   async bodyParameters(params): Promise<Record<string, string>> {
     const flow = field(params, 'flow') as SalesforceFlow;

@@ -5,6 +5,8 @@ export interface FieldIssue {
   /** Dotted path of the field, e.g. `params.url`. */
   field: string;
   message: string;
+  /** A finer code for the tester's diagnostic (e.g. `invalid-private-key`); default `invalid-params`. */
+  code?: string;
 }
 
 export class ValidationError extends TesseraError {

@@ -36,7 +36,12 @@ export class SecretKindRegistry {
     const result = entry.schema.safeParse(params ?? {});
     if (!result.success) throw new ValidationError(`The ${entry.kind.label} secret`, zodIssues(result.error, prefix));
     const issues = entry.kind.validate?.(result.data as SecretParams) ?? [];
-    if (issues.length > 0) throw new ValidationError(`The ${entry.kind.label} secret`, issues.map((i) => ({ field: `${prefix}.${i.field}`, message: i.message })));
+    if (issues.length > 0) {
+      throw new ValidationError(
+        `The ${entry.kind.label} secret`,
+        issues.map((i) => ({ field: `${prefix}.${i.field}`, message: i.message, ...(i.code !== undefined && { code: i.code }) })),
+      );
+    }
     return result.data as SecretParams;
   }
 

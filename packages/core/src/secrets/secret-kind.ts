@@ -25,8 +25,11 @@ export interface SecretKind {
    * `scope` is already rendered in the secret's scope format, or undefined when none was set.
    */
   bodyParameters(params: SecretParams, scope: string | undefined): Record<string, string> | Promise<Record<string, string>>;
-  /** Rules across fields (e.g. a field required only for one flow); each issue names its field. */
-  validate?(params: SecretParams): Array<{ field: string; message: string }>;
+  /**
+   * Rules across fields (e.g. a field required only for one flow, a key that must parse); each issue
+   * names its field, and may carry the diagnostic code the tester reports (e.g. `invalid-private-key`).
+   */
+  validate?(params: SecretParams): Array<{ field: string; message: string; code?: string }>;
 }
 
 /** Reads a declared string field; validation has already run, so absence means an optional empty field. */

@@ -1,5 +1,7 @@
 /** Derives the zod schema of a kind's params from its field declarations plus the common overrides. */
 import { z } from 'zod';
+import { httpUrlSchema } from '../input/http-url-schema.js';
+import { INPUT_LIMITS } from '../input/input-limits.js';
 import type { FieldDeclaration } from './field-declaration.js';
 import type { SecretKind } from './secret-kind.js';
 import { tokenRequestOptionsShape } from './token-request-options.js';
@@ -11,15 +13,11 @@ export function secretParamsSchema(kind: SecretKind) {
 }
 
 function fieldSchema(declaration: FieldDeclaration): z.ZodType {
-  const text = z.string({ error: `${declaration.label} must be text` });
+  const max = declaration.sensitive ? INPUT_LIMITS.sensitiveText : INPUT_LIMITS.text;
+  const text = z.string({ error: `${declaration.label} must be text` }).max(max, `${declaration.label} must be at most ${max} characters`);
   // Credentials are taken exactly as given: a leading or trailing space may be part of a password.
   let value: z.ZodType<string> = declaration.sensitive ? text : text.trim();
-  if (declaration.type === 'url') {
-    value = text
-      .trim()
-      .refine(isHttpUrl, { message: `${declaration.label} must be an absolute http:// or https:// URL` })
-      .refine((url) => !hasUserinfo(url), { message: `${declaration.label} may not carry a user name or password; put credentials in their own fields` });
-  }
+  if (declaration.type === 'url') value = httpUrlSchema(declaration.label, 'put credentials in their own fields');
   if (declaration.type === 'select' && declaration.options) {
     const options = declaration.options;
     value = value.refine((v) => options.includes(v), { message: `${declaration.label} must be one of: ${options.join(', ')}` });
@@ -29,19 +27,4 @@ function fieldSchema(declaration: FieldDeclaration): z.ZodType {
     return declaration.default === undefined ? required : z.preprocess((v) => (v === undefined || v === '' ? declaration.default : v), required);
   }
   return declaration.default === undefined ? value.optional() : value.optional().default(declaration.default);
-}
-
-function hasUserinfo(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const url = new URL(text);
-  return url.username !== '' || url.password !== '';
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

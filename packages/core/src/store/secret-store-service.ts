@@ -12,6 +12,7 @@ import { CredentialsRequiredError } from '../errors/credentials-required-error.j
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
+import { INPUT_LIMITS } from '../input/input-limits.js';
 import { isSensitiveName, type Redactor } from '../logging/redactor.js';
 import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
@@ -35,7 +36,7 @@ const nameSchema = z
   .string({ error: 'name must be text' })
   .trim()
   .min(1, 'name is required')
-  .max(100, 'name must be at most 100 characters')
+  .max(INPUT_LIMITS.name, `name must be at most ${INPUT_LIMITS.name} characters`)
   .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, 'name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit');
 
 const newSecretSchema = z
@@ -43,7 +44,7 @@ const newSecretSchema = z
     name: nameSchema,
     kind: z.string({ error: 'kind is required' }).min(1, 'kind is required'),
     params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(INPUT_LIMITS.description).optional(),
     origin: z.enum(['manual', 'connector']).optional(),
     owner: z.string().min(1).max(200).optional(),
   })
@@ -52,7 +53,7 @@ const newSecretSchema = z
 const patchSchema = z
   .object({
     name: nameSchema.optional(),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(INPUT_LIMITS.description).optional(),
     params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),
     expectedRevision: z.number().int().positive().optional(),
   })

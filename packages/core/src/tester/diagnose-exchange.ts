@@ -54,7 +54,7 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
       else add('network-error', error.message);
       break;
     case 'oauth':
-      if (error.oauthError === 'invalid_request' && (status === 400 || status === 415) && request.encoding === 'json') {
+      if (error.oauthError === 'invalid_request' && (status === 400 || status === 415) && request?.encoding === 'json') {
         // What Microsoft's endpoint answers to a JSON body: it cannot see grant_type in it.
         add('try-form-encoding', error.message, FORM_HINT);
       } else {
@@ -64,9 +64,12 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
     case 'http':
       if (status === 401 || status === 403) add('credentials-rejected', error.message, statusHint(status));
       else if (status === 404) add('url-not-found', error.message, statusHint(status));
-      else if ((status === 400 || status === 415) && request.encoding === 'json') {
+      else if ((status === 400 || status === 415) && request?.encoding === 'json') {
         add('try-form-encoding', error.message, FORM_HINT);
       } else add('http-error', error.message, status !== undefined ? statusHint(status) : undefined);
+      break;
+    case 'invalid-secret':
+      add(error.reason ?? 'invalid-secret', error.message, 'Correct the field named here and save the secret again.');
       break;
     case 'invalid-response': {
       const hints: Record<string, string> = {

@@ -35,7 +35,7 @@ export class SecretTester {
       return {
         ok: false,
         durationMs: performance.now() - started,
-        diagnostics: error.issues.map((issue) => ({ level: 'error', code: 'invalid-params', message: `${issue.field}: ${issue.message}` })),
+        diagnostics: error.issues.map((issue) => ({ level: 'error', code: issue.code ?? 'invalid-params', message: `${issue.field}: ${issue.message}` })),
       };
     }
     const exchange = await this.client.exchange(subject);

@@ -6,6 +6,7 @@ import { isAxiosError } from 'axios';
 import { inject, injectable } from 'inversify';
 import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
+import { SecretParamsError } from '../errors/secret-params-error.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
 import { compileMask } from '../logging/mask-values.js';
@@ -26,7 +27,8 @@ export interface TokenRequestSubject {
 
 /** One exchange with the endpoint, kept whole so the tester can diagnose it. */
 export interface TokenExchange {
-  request: TokenHttpRequest;
+  /** Absent when the secret's params could not make a request (`invalid-secret`). */
+  request?: TokenHttpRequest;
   sentAt: number;
   durationMs: number;
   response?: HttpPostResult;
@@ -60,8 +62,13 @@ export class TokenClient {
   /** Exactly one request, never throwing for what the endpoint did: the outcome is in the exchange. */
   async exchange(subject: TokenRequestSubject): Promise<TokenExchange> {
     const kind = this.kinds.get(subject.kind);
-    const request = await buildTokenRequest(kind, subject.params);
     const scrub = this.#scrubber(subject);
+    let request: TokenHttpRequest;
+    try {
+      request = await buildTokenRequest(kind, subject.params);
+    } catch (error) {
+      return { sentAt: this.clock.now(), durationMs: 0, error: this.#invalidSecret(error, subject, scrub) };
+    }
     const sentAt = this.clock.now();
     const started = performance.now();
     let response: HttpPostResult | undefined;
@@ -76,6 +83,15 @@ export class TokenClient {
       if (subject.id !== undefined) typed.secretId = subject.id;
       return { request, sentAt, durationMs: performance.now() - started, ...(response && { response }), error: typed };
     }
+  }
+
+  /** The params could not make a request (a key that does not parse, say): no retry helps until the secret is changed. */
+  #invalidSecret(error: unknown, subject: TokenRequestSubject, scrub: (text: string) => string): TokenRequestError {
+    const known = error instanceof SecretParamsError;
+    const message = known ? error.message : `The ${subject.kind} secret's parameters cannot make a token request (${scrub(error instanceof Error ? error.message : String(error))}). Check them and save the secret again.`;
+    const typed = new TokenRequestError('invalid-secret', message, { retryable: false, reason: known ? error.code : 'invalid-secret' });
+    if (subject.id !== undefined) typed.secretId = subject.id;
+    return typed;
   }
 
   #scrubber(subject: TokenRequestSubject): (text: string) => string {

@@ -9,6 +9,7 @@ export type TokenErrorCode =
   | 'invalid-response'
   | 'response-too-large'
   | 'address-refused'
+  | 'invalid-secret'
   | 'cooldown';
 
 export interface TokenErrorInfo {

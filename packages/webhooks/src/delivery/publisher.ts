@@ -4,7 +4,7 @@
  */
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { CORE, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
+import { CORE, INPUT_LIMITS, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
 import { EVENT_TYPE, matchesEvent } from '../endpoints/event-filter.js';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -26,7 +26,7 @@ export interface PublishInput {
 const inputSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'id may contain letters, digits and _ . : - (at most 100)').optional(),
-    type: z.string({ error: 'type is required' }).max(200).regex(EVENT_TYPE, 'type is dot-separated words, e.g. invoice.paid'),
+    type: z.string({ error: 'type is required' }).max(INPUT_LIMITS.eventType).regex(EVENT_TYPE, 'type is dot-separated words, e.g. invoice.paid'),
     data: z.unknown().refine((value) => value !== undefined, { message: 'data is required (any JSON value)' }),
     endpointId: z.string().min(1).optional(),
   })

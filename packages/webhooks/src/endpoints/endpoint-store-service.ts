@@ -7,12 +7,14 @@ import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import {
   CORE,
+  INPUT_LIMITS,
   ConflictError,
   NotFoundError,
   ValidationError,
   type Clock,
   type KeyRing,
   type SecretStore,
+  httpUrlSchema,
   zodIssues,
 } from '@tessera/core';
 import type { DeliveryQueue } from '../delivery/delivery-queue.js';
@@ -42,15 +44,27 @@ const RESERVED_HEADERS = new Set([
   'proxy-connection',
 ]);
 
-const urlSchema = z
-  .string({ error: 'url is required' })
-  .trim()
-  .refine((text) => /^https?:\/\//i.test(text) && URL.canParse(text), { message: 'url must be an absolute http:// or https:// URL' });
+const urlSchema = httpUrlSchema('url', "send a credential in a header (headers) or through the endpoint's secret instead");
 const eventsSchema = z
-  .array(z.string().regex(EVENT_PATTERN, "each event filter is an event type (invoice.paid), '*', or a prefix (invoice.*)"))
-  .min(1, 'events needs at least one filter');
+  .array(
+    z
+      .string()
+      .max(INPUT_LIMITS.eventType, `an event filter is at most ${INPUT_LIMITS.eventType} characters`)
+      .regex(EVENT_PATTERN, "each event filter is an event type (invoice.paid), '*', or a prefix (invoice.*)"),
+  )
+  .min(1, 'events needs at least one filter')
+  .max(100, 'at most 100 event filters');
+/** What a header value may hold: printable Latin-1 and tabs; no control characters, line breaks (CR, LF, U+2028) or anything past U+00FF. */
+const HEADER_VALUE = /^[\t\x20-\x7e\xa0-\xff]*$/;
 const headersSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'header names are tokens'), z.string().regex(/^[^\r\n]*$/, 'header values may not contain line breaks'))
+  .record(
+    z.string().max(INPUT_LIMITS.entryName, `header names are at most ${INPUT_LIMITS.entryName} characters`).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'header names are tokens'),
+    z
+      .string()
+      .max(INPUT_LIMITS.entryValue, `header values are at most ${INPUT_LIMITS.entryValue} characters`)
+      .regex(HEADER_VALUE, 'header values may hold only printable Latin-1 characters: no control characters, no line breaks (CR, LF, U+2028), nothing past U+00FF'),
+  )
+  .refine((headers) => Object.keys(headers).length <= INPUT_LIMITS.entries, { message: `at most ${INPUT_LIMITS.entries} headers` })
   .refine((headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'), {
     message: "an Authorization header is refused: it comes from the endpoint's secret",
   })
@@ -61,7 +75,7 @@ const scheduleSchema = z.array(z.number().nonnegative().max(7 * 86_400)).max(50)
 
 const newEndpointSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
     url: urlSchema,
     secretId: z.string({ error: 'secretId is required' }).min(1, 'secretId is required'),
     events: eventsSchema.optional(),
@@ -77,7 +91,7 @@ const newEndpointSchema = z
 
 const patchSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
     url: urlSchema.optional(),
     secretId: z.string().min(1).optional(),
     events: eventsSchema.optional(),
