@@ -183,9 +183,9 @@ describe('database', () => {
     const world = await startTestTessera();
     const db = world.container.get<SqliteDatabase>(CORE.Database);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual(['core-001-secrets']);
-    migrate(db, [{ id: 'core-001-secrets', sql: 'this is not SQL and must not run' }, { id: 'test-002', sql: 'CREATE TABLE t (x)' }]);
-    expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(['core-001-secrets', 'test-002']);
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual(['core-001-secrets', 'core-002-secret-name-key']);
+    migrate(db, [{ id: 'core-001-secrets', sql: 'this is not SQL and must not run' }, { id: 'test-003', sql: 'CREATE TABLE t (x)' }]);
+    expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(['core-001-secrets', 'core-002-secret-name-key', 'test-003']);
   });
 });
 

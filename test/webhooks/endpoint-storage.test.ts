@@ -1,7 +1,7 @@
 /** The endpoint store on both storages (SQLite and memory): the same rules, the same answers, and deliveries that follow them. */
 import { describe, expect, it } from 'vitest';
 import { WEBHOOKS, type EndpointRecords } from '@tessera/webhooks';
-import type { SqliteDatabase } from '@tessera/core';
+import { MASK, type SqliteDatabase } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
@@ -14,7 +14,9 @@ describe.each(['sqlite', 'memory'] as const)('endpoint store (%s storage)', (sto
     const world = await startTestWebhooks({ webhooks: { storage } });
     const first = await world.createEndpoint({ name: 'orders', events: ['order.*'], headers: { 'x-tenant': 'acme' } });
     const second = await world.createEndpoint({ name: 'billing', events: ['invoice.paid'], signing: 'none' });
-    expect(first.endpoint).toMatchObject({ name: 'orders', events: ['order.*'], enabled: true, revision: 1, headers: { 'x-tenant': 'acme' }, signing: { enabled: true } });
+    // Header values are credentials: masked in every view, in clear only for the dispatcher.
+    expect(first.endpoint).toMatchObject({ name: 'orders', events: ['order.*'], enabled: true, revision: 1, headers: { 'x-tenant': MASK }, signing: { enabled: true } });
+    expect(world.endpoints.target(first.endpoint.id)?.headers).toEqual({ 'x-tenant': 'acme' });
     expect(second.signingSecret).toBeUndefined();
     expect((await world.endpoints.list()).map((e) => e.name)).toEqual(['orders', 'billing']);
     expect(rowsInTable(world)).toBe(storage === 'memory' ? 0 : 2);

@@ -42,7 +42,7 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     bind(CORE.Logger).toConstantValue(logger);
     bind(CORE.KeyRing).toConstantValue(keyRing);
     bind<SqliteDatabase>(CORE.Database)
-      .toDynamicValue(() => openDatabase(resolved.database))
+      .toDynamicValue(() => openDatabase(resolved.database, undefined, (note) => logger.warn(note)))
       .inSingletonScope()
       .onDeactivation((db) => {
         db.close();

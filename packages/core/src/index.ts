@@ -21,6 +21,8 @@ export { SecretParamsError } from './errors/secret-params-error.js';
 export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
 export { INPUT_LIMITS } from './input/input-limits.js';
 export { httpUrlSchema } from './input/http-url-schema.js';
+export { nameKey, assignNameKeys } from './input/name-key.js';
+export { canonicalJson } from './input/canonical-json.js';
 export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';
 export { field } from './secrets/secret-kind.js';
 export type { BodyEncoding, ScopeFormat, ResponseFields } from './secrets/token-request-options.js';
@@ -55,4 +57,5 @@ export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
 export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
 
 export { Redactor, REDACTED } from './logging/redactor.js';
+export { maskValues } from './logging/mask-values.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';

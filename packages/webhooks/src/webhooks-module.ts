@@ -1,5 +1,6 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`. */
 import { ContainerModule } from 'inversify';
+import type { Logger } from 'winston';
 import { CORE, migrate, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import { DeliveryLog } from './delivery/delivery-log.js';
 import { DeliveryQueue } from './delivery/delivery-queue.js';
@@ -22,7 +23,8 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
     bind<SqliteDatabase>(WEBHOOKS.Database)
       .toDynamicValue((context) => {
         const db = context.get<SqliteDatabase>(CORE.Database);
-        migrate(db, webhookMigrations);
+        const logger = context.get<Logger>(CORE.Logger);
+        for (const note of migrate(db, webhookMigrations)) logger.warn(note);
         return db;
       })
       .inSingletonScope();

@@ -8,6 +8,7 @@ import {
   CORE,
   ValidationError,
   NotFoundError,
+  canonicalJson,
   zodIssues,
   type HttpClient,
   type SecretKindRegistry,
@@ -131,7 +132,7 @@ export class ConnectorManager {
       secretId = existing.id;
       const current = await this.secrets.reveal(existing.id);
       const wanted = this.kinds.parseParams(desired.kind, desired.params);
-      if (stable(wanted) !== stable(current.params)) {
+      if (canonicalJson(wanted) !== canonicalJson(current.params)) {
         // Replace, not merge: a parameter the config no longer has is removed.
         const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
         await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
@@ -154,11 +155,4 @@ export class ConnectorManager {
     }
     return definition;
   }
-}
-
-/** JSON with keys sorted, so two param sets compare by content, not by key order. */
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
 }

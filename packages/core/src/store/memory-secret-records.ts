@@ -1,6 +1,7 @@
 /** Secret rows in process memory, for embedding without a database file; lost when the process ends. */
 import { injectable } from 'inversify';
 import { ConflictError } from '../errors/conflict-error.js';
+import { nameKey } from '../input/name-key.js';
 import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
 @injectable()
@@ -49,8 +50,8 @@ export class MemorySecretRecords implements SecretRecords {
 
   #assertNameFree(record: SecretRecord): void {
     for (const other of this.#records.values()) {
-      if (other.name === record.name && other.id !== record.id) {
-        const taken = nameTaken(record.name);
+      if (nameKey(other.name) === nameKey(record.name) && other.id !== record.id) {
+        const taken = nameTaken(record.name, other.name);
         throw new ConflictError(taken.code, taken.message);
       }
     }

@@ -10,7 +10,8 @@ import { SqliteConnection } from './sqlite-driver.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named type, so declarations can refer to it
 export interface SqliteDatabase extends Database.Database {}
 
-export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations): SqliteDatabase {
+/** `onNote` hears what a migration applied now had to report (names that clash, say). */
+export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations, onNote: (note: string) => void = () => undefined): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new SqliteConnection(path);
   // The busy timeout first: switching a new file to WAL takes a lock another process may hold.
@@ -18,6 +19,6 @@ export function openDatabase(path: string, migrations: readonly Migration[] = co
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  migrate(db, migrations);
+  for (const note of migrate(db, migrations)) onNote(note);
   return db;
 }

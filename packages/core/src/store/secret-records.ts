@@ -23,7 +23,7 @@ export interface SecretRecordFilter {
 }
 
 export interface SecretRecords {
-  /** Throws `ConflictError` (`secret-name-taken`) when the name is in use. */
+  /** Throws `ConflictError` (`secret-name-taken`) when the name is in use, whatever its case. */
   insert(record: SecretRecord): void;
   find(id: string): SecretRecord | undefined;
   /** Ordered by name. */
@@ -37,6 +37,8 @@ export interface SecretRecords {
   reseal(changes: Array<{ id: string; from: string; to: string }>): void;
 }
 
-export function nameTaken(name: string): { code: string; message: string } {
-  return { code: 'secret-name-taken', message: `A secret named '${name}' already exists. Choose another name or update that secret.` };
+/** `existing`: the name as stored, when it differs from `name` only in case. */
+export function nameTaken(name: string, existing = name): { code: string; message: string } {
+  const which = existing === name ? `'${name}'` : `'${existing}' (names are the same whatever their case)`;
+  return { code: 'secret-name-taken', message: `A secret named ${which} already exists. Choose another name or update that secret.` };
 }

@@ -1,9 +1,13 @@
 /** Secret rows in the SQLite `secrets` table. */
 import { inject, injectable } from 'inversify';
 import { ConflictError } from '../errors/conflict-error.js';
+import { nameKey } from '../input/name-key.js';
 import { CORE } from '../tokens.js';
 import type { SqliteDatabase } from './open-database.js';
 import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+
+/** Every column but the name key, which is the storage's own business. */
+const COLUMNS = 'id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at';
 
 interface SecretRow {
   id: string;
@@ -24,25 +28,26 @@ export class SqliteSecretRecords implements SecretRecords {
   constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
 
   insert(record: SecretRecord): void {
+    this.#refuseLegacyClash(record.name, record.id);
     this.#unique(record.name, () =>
       this.db
         .prepare(
-          `INSERT INTO secrets (id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
-           VALUES (@id, @name, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
+          `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
+           VALUES (@id, @name, @name_key, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
         )
-        .run(toRow(record)),
+        .run({ ...toRow(record), name_key: nameKey(record.name) }),
     );
   }
 
   find(id: string): SecretRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM secrets WHERE id = ?').get(id) as SecretRow | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
     return row && fromRow(row);
   }
 
   list(filter: SecretRecordFilter): SecretRecord[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
+        `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
          AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
       )
       .all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
@@ -50,13 +55,16 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   replace(record: SecretRecord, expectedRevision: number): boolean {
+    const current = this.db.prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) as string | undefined;
+    if (current !== record.name) this.#refuseLegacyClash(record.name, record.id);
     const result = this.#unique(record.name, () =>
       this.db
         .prepare(
-          `UPDATE secrets SET name = @name, description = @description, params = @params, sealed = @sealed,
-           revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+          // The key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
+          `UPDATE secrets SET name = @name, name_key = CASE WHEN name = @name THEN name_key ELSE @name_key END, description = @description,
+           params = @params, sealed = @sealed, revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
         )
-        .run({ ...toRow(record), expected: expectedRevision }),
+        .run({ ...toRow(record), name_key: nameKey(record.name), expected: expectedRevision }),
     );
     return result.changes === 1;
   }
@@ -76,12 +84,25 @@ export class SqliteSecretRecords implements SecretRecords {
     }).immediate();
   }
 
+  /**
+   * The unique index cannot see a row that clashed before names were case-insensitive: it keeps a key of
+   * its own (`<key>\0<id>`) until renamed, so a new name is checked against those keys too.
+   */
+  #refuseLegacyClash(name: string, id: string): void {
+    const key = nameKey(name);
+    const existing = this.db.prepare('SELECT name FROM secrets WHERE name_key >= ? AND name_key < ? AND id <> ? LIMIT 1').pluck().get(`${key}\u0000`, `${key}\u0001`, id) as string | undefined;
+    if (existing === undefined) return;
+    const taken = nameTaken(name, existing);
+    throw new ConflictError(taken.code, taken.message);
+  }
+
   #unique<T>(name: string, write: () => T): T {
     try {
       return write();
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        const taken = nameTaken(name);
+        const existing = this.db.prepare('SELECT name FROM secrets WHERE name_key = ?').pluck().get(nameKey(name)) as string | undefined;
+        const taken = nameTaken(name, existing);
         throw new ConflictError(taken.code, taken.message);
       }
       throw error;

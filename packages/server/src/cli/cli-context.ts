@@ -1,7 +1,7 @@
 /** What every CLI command works with: the resolved configuration, where to print, and Tessera's services on the data directory. */
 import type { Container, ServiceIdentifier } from 'inversify';
 import type Transport from 'winston-transport';
-import { CORE, NotFoundError, type SecretStore, type SecretView } from '@tessera/core';
+import { CORE, NotFoundError, nameKey, type SecretStore, type SecretView } from '@tessera/core';
 import { WEBHOOKS, type EndpointStore, type EndpointView } from '@tessera/webhooks';
 import type { ServerConfig } from '../config/server-config.js';
 import { createTesseraContainer } from '../tessera-container.js';
@@ -50,7 +50,9 @@ async function byIdOrName<T extends { name: string }>(idOrName: string, resource
     return await get(idOrName);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    const byName = (await list()).find((item) => item.name === idOrName);
+    const all = await list();
+    // Names are unique whatever their case: `CRM` finds `crm`.
+    const byName = all.find((item) => item.name === idOrName) ?? all.find((item) => nameKey(item.name) === nameKey(idOrName));
     if (!byName) throw new NotFoundError(resource, idOrName);
     return byName;
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
+import { CORE, REDACTED, TesseraError, TokenRequestError, maskValues, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
@@ -338,9 +338,12 @@ export class Dispatcher {
       headers['webhook-signature'] = target.signingSecrets.map((secret) => this.#signer(secret).sign(delivery.id, timestamp, delivery.payload)).join(' ');
     }
     const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, attemptedAt });
-    // A receiver may echo the request: what is stored never holds the token or a signing secret.
-    send.attempt.responseBody = scrub(send.attempt.responseBody, accessToken, target.signingSecrets);
-    send.attempt.errorMessage = scrub(send.attempt.errorMessage, accessToken, target.signingSecrets);
+    // A receiver may echo the request: what is stored never holds the token, a signing secret or a header value.
+    if (send.attempt.responseBody !== null || send.attempt.errorMessage !== null) {
+      const credentials = [accessToken, ...target.signingSecrets, ...target.signingSecrets.map((s) => s.slice('whsec_'.length)), ...Object.values(target.headers)];
+      send.attempt.responseBody = scrub(send.attempt.responseBody, credentials);
+      send.attempt.errorMessage = scrub(send.attempt.errorMessage, credentials);
+    }
     attempts.push(send.attempt);
     return { send, accessToken };
   }
@@ -403,11 +406,9 @@ export class Dispatcher {
   }
 }
 
-function scrub(text: string | null, token: string, secrets: readonly string[]): string | null {
-  if (text === null) return null;
-  let out = text;
-  for (const value of [token, ...secrets, ...secrets.map((s) => s.slice(6))]) if (value.length >= 8 && out.includes(value)) out = out.split(value).join('[REDACTED]');
-  return out;
+/** Masks credentials of 4 or more characters (shorter ones would garble the text) in one pass. */
+function scrub(text: string | null, credentials: readonly string[]): string | null {
+  return text === null ? null : maskValues(text, credentials.filter((value) => value.length >= 4), REDACTED);
 }
 
 /** `5 days`, `3 hours`, `40 minutes`: how long, in the unit an operator would use. */

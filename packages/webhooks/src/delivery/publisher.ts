@@ -4,7 +4,7 @@
  */
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { CORE, INPUT_LIMITS, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
+import { CORE, ConflictError, INPUT_LIMITS, ValidationError, canonicalJson, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
 import { EVENT_TYPE, matchesEvent } from '../endpoints/event-filter.js';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -48,6 +48,7 @@ export class Publisher {
   readonly #insertEvent;
   readonly #insertDelivery;
   readonly #existing;
+  readonly #stored;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
@@ -61,6 +62,7 @@ export class Publisher {
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
+    this.#stored = db.prepare('SELECT type, payload FROM webhook_events WHERE id = ?');
   }
 
   /**
@@ -94,7 +96,7 @@ export class Publisher {
   #flush(): void {
     const batch = this.#batch;
     this.#batch = [];
-    let results: string[][];
+    let results: Array<string[] | ConflictError>;
     try {
       // IMMEDIATE: take the write lock before reading, so another process's commit waits in the busy
       // timeout instead of failing this batch with SQLITE_BUSY when a read transaction turns into a write.
@@ -110,17 +112,39 @@ export class Publisher {
       for (const event of batch) event.reject(error);
       return;
     }
-    batch.forEach((event, i) => event.resolve(results[i] as string[]));
-    if (results.some((ids) => ids.length > 0)) this.queue.notify();
+    batch.forEach((event, i) => {
+      const result = results[i] as string[] | ConflictError;
+      if (result instanceof ConflictError) event.reject(result);
+      else event.resolve(result);
+    });
+    if (results.some((ids) => Array.isArray(ids) && ids.length > 0)) this.queue.notify();
   }
 
-  #insert(event: PendingEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): string[] {
-    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) return this.#existing.all(event.eventId) as string[];
+  /** The deliveries of a new event; for an id published before, the first event's deliveries, if it is the same event. */
+  #insert(event: PendingEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): string[] | ConflictError {
+    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) {
+      const conflict = this.#conflict(event);
+      return conflict ?? (this.#existing.all(event.eventId) as string[]);
+    }
     const chosen = event.endpointId === undefined ? endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : endpoints.filter((endpoint) => endpoint.id === event.endpointId);
     return chosen.map((target) => {
       const id = sortableId('msg', event.now);
       this.#insertDelivery.run(id, event.eventId, target.id, event.type, event.now, event.now, event.now);
       return id;
     });
+  }
+
+  /** Publishing an id again is idempotent only for the same event: another type or body under that id is refused. */
+  #conflict(event: PendingEvent): ConflictError | undefined {
+    const first = this.#stored.get(event.eventId) as { type: string; payload: string } | undefined;
+    if (!first) return undefined;
+    const sameData = canonicalJson((JSON.parse(first.payload) as { data: unknown }).data) === canonicalJson((JSON.parse(event.payload) as { data: unknown }).data);
+    if (first.type === event.type && sameData) return undefined;
+    const what = first.type === event.type ? 'the same type with other data' : `type '${event.type}' (it was '${first.type}')`;
+    return new ConflictError(
+      'event-id-conflict',
+      `Event '${event.eventId}' was published before with other content; this one has ${what}. An event id names one event: reuse it only to publish that same event again, and give a new event a new id.`,
+      { eventId: event.eventId },
+    );
   }
 }

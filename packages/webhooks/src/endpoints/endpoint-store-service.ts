@@ -4,108 +4,37 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   CORE,
   INPUT_LIMITS,
   ConflictError,
+  CredentialsRequiredError,
   NotFoundError,
   ValidationError,
   type Clock,
   type KeyRing,
+  type Redactor,
   type SecretStore,
-  httpUrlSchema,
   zodIssues,
 } from '@tessera/core';
 import type { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
+import { keptHeaders, legacyClearHeaders, maskedHeaders, mergeHeaders, openHeaders, sealHeaders } from './endpoint-headers.js';
 import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
+import { endpointPatchSchema, newEndpointSchema } from './endpoint-schemas.js';
 import type { DeliveryTarget, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
-import { EVENT_PATTERN, matchesEvent } from './event-filter.js';
-import { SIGNING_SECRET, SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
-
-const RESERVED_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'content-type',
-  'content-length',
-  'host',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-]);
-
-const urlSchema = httpUrlSchema('url', "send a credential in a header (headers) or through the endpoint's secret instead");
-const eventsSchema = z
-  .array(
-    z
-      .string()
-      .max(INPUT_LIMITS.eventType, `an event filter is at most ${INPUT_LIMITS.eventType} characters`)
-      .regex(EVENT_PATTERN, "each event filter is an event type (invoice.paid), '*', or a prefix (invoice.*)"),
-  )
-  .min(1, 'events needs at least one filter')
-  .max(100, 'at most 100 event filters');
-/** What a header value may hold: printable Latin-1 and tabs; no control characters, line breaks (CR, LF, U+2028) or anything past U+00FF. */
-const HEADER_VALUE = /^[\t\x20-\x7e\xa0-\xff]*$/;
-const headersSchema = z
-  .record(
-    z.string().max(INPUT_LIMITS.entryName, `header names are at most ${INPUT_LIMITS.entryName} characters`).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'header names are tokens'),
-    z
-      .string()
-      .max(INPUT_LIMITS.entryValue, `header values are at most ${INPUT_LIMITS.entryValue} characters`)
-      .regex(HEADER_VALUE, 'header values may hold only printable Latin-1 characters: no control characters, no line breaks (CR, LF, U+2028), nothing past U+00FF'),
-  )
-  .refine((headers) => Object.keys(headers).length <= INPUT_LIMITS.entries, { message: `at most ${INPUT_LIMITS.entries} headers` })
-  .refine((headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'), {
-    message: "an Authorization header is refused: it comes from the endpoint's secret",
-  })
-  .refine((headers) => !Object.keys(headers).some((name) => RESERVED_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== 'authorization'), {
-    message: `headers may not set ${[...RESERVED_HEADERS].filter((h) => h !== 'authorization').join(', ')}`,
-  });
-const scheduleSchema = z.array(z.number().nonnegative().max(7 * 86_400)).max(50);
-
-const newEndpointSchema = z
-  .object({
-    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
-    url: urlSchema,
-    secretId: z.string({ error: 'secretId is required' }).min(1, 'secretId is required'),
-    events: eventsSchema.optional(),
-    enabled: z.boolean().optional(),
-    timeoutMs: z.number().int().min(100).max(120_000).optional(),
-    retrySchedule: scheduleSchema.optional(),
-    headers: headersSchema.optional(),
-    signing: z
-      .union([z.literal('generate'), z.literal('none'), z.object({ secret: z.string().regex(SIGNING_SECRET, 'a signing secret looks like whsec_ followed by base64') }).strict()])
-      .optional(),
-  })
-  .strict();
-
-const patchSchema = z
-  .object({
-    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
-    url: urlSchema.optional(),
-    secretId: z.string().min(1).optional(),
-    events: eventsSchema.optional(),
-    enabled: z.boolean().optional(),
-    timeoutMs: z.number().int().min(100).max(120_000).optional(),
-    retrySchedule: scheduleSchema.nullable().optional(),
-    headers: headersSchema.optional(),
-  })
-  .strict();
+import { matchesEvent } from './event-filter.js';
+import { SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
 
 /** Failures further apart than this are separate failing periods, not one long one. */
 const FAILING_GAP_MS = 86_400_000;
-/** Endpoints are re-read at least this often, so changes made by another process are seen. */
-const CACHE_TTL_MS = 2_000;
+/**
+ * The endpoint cache is reloaded when any process changes an endpoint (the records' version moves),
+ * and at the latest after this long, as a backstop.
+ */
+const CACHE_BACKSTOP_MS = 30_000;
 
 /** A rotated-out signing secret (sealed in the row as a JSON list) and when its grace period ends. */
 interface PreviousSigningSecret {
@@ -115,9 +44,11 @@ interface PreviousSigningSecret {
 
 @injectable()
 export class EndpointStoreService implements EndpointStore {
-  #cache: { at: number; targets: Map<string, DeliveryTarget> } | undefined;
+  #cache: { version: number; at: number; targets: Map<string, DeliveryTarget> } | undefined;
   /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
   readonly #signing = new Map<string, PreviousSigningSecret[]>();
+  /** Header values of rows from older versions are sealed once per process, on the first load. */
+  #legacySealed = false;
 
   constructor(
     @inject(WEBHOOKS.EndpointRecords) private readonly records: EndpointRecords,
@@ -125,6 +56,7 @@ export class EndpointStoreService implements EndpointStore {
     @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
     @inject(CORE.SecretStore) private readonly secrets: SecretStore,
     @inject(CORE.KeyRing) private readonly keys: KeyRing,
+    @inject(CORE.Redactor) private readonly redactor: Redactor,
     @inject(CORE.Clock) private readonly clock: Clock,
   ) {}
 
@@ -136,7 +68,7 @@ export class EndpointStoreService implements EndpointStore {
     const now = this.clock.now();
     const row: EndpointRow = {
       id,
-      name: parsed.name ?? new URL(parsed.url).host,
+      name: parsed.name ?? this.#freeName(new URL(parsed.url).host),
       url: parsed.url,
       secret_id: parsed.secretId,
       events: JSON.stringify(parsed.events ?? ['*']),
@@ -144,7 +76,7 @@ export class EndpointStoreService implements EndpointStore {
       disabled_reason: parsed.enabled === false ? 'disabled when created' : null,
       timeout_ms: parsed.timeoutMs ?? this.options.timeoutMs,
       retry_schedule: parsed.retrySchedule ? JSON.stringify(parsed.retrySchedule) : null,
-      headers: JSON.stringify(parsed.headers ?? {}),
+      ...sealHeaders(this.keys, id, parsed.headers ?? {}),
       signing_secret: signingSecret ? this.keys.encrypt(signingSecret, id) : null,
       previous_signing_secret: null,
       previous_signing_expires_at: null,
@@ -168,9 +100,17 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
-    const parsed = parse(patchSchema, patch, 'The change to the webhook endpoint');
+    const parsed = parse(endpointPatchSchema, patch, 'The change to the webhook endpoint');
     const current = this.#row(id);
     if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
+    const stored = openHeaders(this.keys, current);
+    // DESIGN §7: header values are credentials entered for this URL; moving the URL needs them again.
+    if (parsed.url !== undefined && parsed.url !== current.url) {
+      const kept = keptHeaders(parsed.headers, stored);
+      if (kept.length > 0) throw new CredentialsRequiredError(`Webhook endpoint '${current.name}'`, ['url'], kept);
+    }
+    // Sealed afresh even when unchanged: a row from an older version may hold its values in clear.
+    const headers = sealHeaders(this.keys, id, parsed.headers ? mergeHeaders(parsed.headers, stored) : stored);
     const next: EndpointRow = {
       ...current,
       name: parsed.name ?? current.name,
@@ -179,7 +119,7 @@ export class EndpointStoreService implements EndpointStore {
       events: parsed.events ? JSON.stringify(parsed.events) : current.events,
       timeout_ms: parsed.timeoutMs ?? current.timeout_ms,
       retry_schedule: parsed.retrySchedule === undefined ? current.retry_schedule : parsed.retrySchedule === null ? null : JSON.stringify(parsed.retrySchedule),
-      headers: parsed.headers ? JSON.stringify(parsed.headers) : current.headers,
+      ...(parsed.headers !== undefined || legacyClearHeaders(current) !== undefined ? headers : {}),
       revision: current.revision + 1,
       updated_at: this.clock.now(),
     };
@@ -198,6 +138,7 @@ export class EndpointStoreService implements EndpointStore {
     // Its waiting deliveries fail first: should that fail, the endpoint is still there to try again.
     this.queue.failEndpoint(id, this.clock.now(), () => this.records.remove(id));
     this.#cache = undefined;
+    this.redactor.forget(redactionOwner(id));
   }
 
   async rotateSigningSecret(id: string, options: { graceMs?: number } = {}): Promise<EndpointWithSecret> {
@@ -234,12 +175,23 @@ export class EndpointStoreService implements EndpointStore {
     let changed = 0;
     for (const row of this.records.all()) {
       const stale = (value: string | null) => value !== null && this.keys.needsRotation(value);
-      if (!stale(row.signing_secret) && !stale(row.previous_signing_secret)) continue;
-      const reseal = (value: string | null) => (value === null ? null : this.keys.encrypt(this.keys.decrypt(value, row.id), row.id));
-      this.#write({ ...row, signing_secret: reseal(row.signing_secret), previous_signing_secret: reseal(row.previous_signing_secret), revision: row.revision + 1 });
+      if (!stale(row.signing_secret) && !stale(row.previous_signing_secret) && !stale(row.sealed_headers) && legacyClearHeaders(row) === undefined) continue;
+      this.#write(this.#resealed(row));
       changed++;
     }
     return changed;
+  }
+
+  /** The row with every sealed value under the primary key, and header values from an older version sealed. */
+  #resealed(row: EndpointRow): EndpointRow {
+    const reseal = (value: string | null) => (value === null ? null : this.keys.encrypt(this.keys.decrypt(value, row.id), row.id));
+    return {
+      ...row,
+      signing_secret: reseal(row.signing_secret),
+      previous_signing_secret: reseal(row.previous_signing_secret),
+      ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)),
+      revision: row.revision + 1,
+    };
   }
 
   matching(type: string): DeliveryTarget[] {
@@ -255,7 +207,12 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   target(id: string): DeliveryTarget | undefined {
-    const target = this.#targets().get(id);
+    let target = this.#targets().get(id);
+    // Not in the cache: read the row itself. Only an endpoint that is really gone decides a delivery's fate.
+    if (!target && this.records.find(id) !== undefined) {
+      this.#cache = undefined;
+      target = this.#targets().get(id);
+    }
     if (!target) return undefined;
     // An old signing secret is sent only until its grace period ends, even from a cached entry.
     const previous = this.#signing.get(id);
@@ -279,19 +236,43 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   #targets(): Map<string, DeliveryTarget> {
+    // Read on every use: one indexed row, so a change any process committed is seen at once.
+    const version = this.records.version();
     const wall = Date.now();
-    if (this.#cache && wall - this.#cache.at < CACHE_TTL_MS) return this.#cache.targets;
+    if (this.#cache && this.#cache.version === version && wall - this.#cache.at < CACHE_BACKSTOP_MS) return this.#cache.targets;
+    if (!this.#legacySealed) this.#sealLegacyHeaders();
+    const before = this.#cache?.targets;
     const targets = new Map<string, DeliveryTarget>();
     this.#signing.clear();
     for (const row of this.records.all()) {
-      const current = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
-      const target = { ...this.#view(row), signingSecrets: current };
-      targets.set(row.id, target);
+      const signingSecrets = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
+      const headers = openHeaders(this.keys, row);
       const previous = this.#previousSigningSecrets(row);
       if (previous.length > 0) this.#signing.set(row.id, previous);
+      // Every value that authenticates is masked in logs, wherever it would appear.
+      this.redactor.registerCredentials(redactionOwner(row.id), [...Object.values(headers), ...signingSecrets, ...previous.map((p) => p.secret)]);
+      targets.set(row.id, { ...this.#view(row), headers, signingSecrets });
     }
-    this.#cache = { at: wall, targets };
+    for (const id of before?.keys() ?? []) if (!targets.has(id)) this.redactor.forget(redactionOwner(id));
+    this.#cache = { version, at: wall, targets };
     return targets;
+  }
+
+  /** Seals the header values that rows from an older version hold in clear (once per process). */
+  #sealLegacyHeaders(): void {
+    this.#legacySealed = true;
+    for (const row of this.records.all()) {
+      if (legacyClearHeaders(row) === undefined) continue;
+      // Another process may seal it first; then there is nothing left to do.
+      this.records.replace({ ...row, ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)), revision: row.revision + 1, updated_at: this.clock.now() });
+    }
+  }
+
+  /** A name for an endpoint created without one: its host, or the host with a number when that name is taken. */
+  #freeName(host: string): string {
+    const base = host.slice(0, INPUT_LIMITS.name - 8);
+    if (this.records.byName(base) === undefined) return base;
+    for (let n = 2; ; n++) if (this.records.byName(`${base}-${n}`) === undefined) return `${base}-${n}`;
   }
 
   /** The rotated-out signing secrets, newest first, expired ones included. */
@@ -336,7 +317,7 @@ export class EndpointStoreService implements EndpointStore {
       disabledReason: row.disabled_reason,
       timeoutMs: row.timeout_ms,
       retrySchedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]) : null,
-      headers: JSON.parse(row.headers) as Record<string, string>,
+      headers: maskedHeaders(row),
       signing: {
         enabled: row.signing_secret !== null,
         preview: row.signing_secret ? SIGNING_SECRET_MASK : null,
@@ -348,6 +329,11 @@ export class EndpointStoreService implements EndpointStore {
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
+}
+
+/** Under whose name the Redactor keeps an endpoint's credentials. */
+function redactionOwner(endpointId: string): string {
+  return `endpoint:${endpointId}`;
 }
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {

@@ -11,7 +11,10 @@ export interface NewEndpoint {
   timeoutMs?: number;
   /** Delays after failed attempts, in seconds; default the module's schedule. */
   retrySchedule?: number[];
-  /** Extra static headers; `Authorization` is refused (it comes from the secret). */
+  /**
+   * Extra static headers; `Authorization` is refused (it comes from the secret). Their values are
+   * credentials: sealed at rest, masked in views, masked in logs.
+   */
   headers?: Record<string, string>;
   /** `generate` (default): a new `whsec_` secret, returned once; `none`; or one you provide. */
   signing?: 'generate' | 'none' | { secret: string };
@@ -25,6 +28,10 @@ export interface EndpointPatch {
   enabled?: boolean;
   timeoutMs?: number;
   retrySchedule?: number[] | null;
+  /**
+   * Replaces the extra headers; a value sent as the mask keeps that header's stored value. Changing
+   * `url` needs every stored header value again (else `credentials-required`).
+   */
   headers?: Record<string, string>;
 }
 
@@ -38,6 +45,7 @@ export interface EndpointView {
   disabledReason: string | null;
   timeoutMs: number;
   retrySchedule: number[] | null;
+  /** Header names, each value masked (`••••`). */
   headers: Record<string, string>;
   signing: { enabled: boolean; preview: string | null; previousValidUntil: string | null };
   failingSince: string | null;
@@ -52,7 +60,7 @@ export interface EndpointWithSecret {
   signingSecret?: string;
 }
 
-/** What the dispatcher needs to deliver: the view plus the signing secrets in clear. */
+/** What the dispatcher needs to deliver: the view with the header values and the signing secrets in clear. */
 export interface DeliveryTarget extends EndpointView {
   signingSecrets: string[];
 }
@@ -66,7 +74,11 @@ export interface EndpointStore {
   /** A new signing secret (shown once); the old one keeps being sent alongside during the grace period. */
   rotateSigningSecret(id: string, options?: { graceMs?: number }): Promise<EndpointWithSecret>;
   disable(id: string, reason: string): Promise<EndpointView>;
-  /** Re-encrypts signing secrets sealed with an older key under the key ring's primary key (key rotation); returns how many endpoints changed. */
+  /**
+   * Re-encrypts every sealed value of the endpoints (signing secrets, header values) still under an
+   * older key with the key ring's primary key, and seals header values an older version left in clear
+   * (key rotation); returns how many endpoints changed.
+   */
   resealSigningSecrets(): Promise<number>;
   /** Enabled endpoints whose event filter matches `type`. */
   matching(type: string): DeliveryTarget[];

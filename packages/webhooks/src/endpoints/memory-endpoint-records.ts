@@ -1,15 +1,19 @@
 /** Endpoint rows in a Map: for tests and embedded use where nothing about endpoints must outlive the process. */
 import { injectable } from 'inversify';
-import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
+import { ConflictError, nameKey } from '@tessera/core';
+import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-records.js';
 
 @injectable()
 export class MemoryEndpointRecords implements EndpointRecords {
   /** Copies in and out, so a caller holding a row can never change what is stored. */
   readonly #rows = new Map<string, EndpointRow>();
+  #version = 0;
 
   insert(row: EndpointRow): void {
     if (this.#rows.has(row.id)) throw new Error(`endpoint ${row.id} already exists`);
+    this.#assertNameFree(row);
     this.#rows.set(row.id, { ...row });
+    this.#version++;
   }
 
   find(id: string): EndpointRow | undefined {
@@ -28,13 +32,33 @@ export class MemoryEndpointRecords implements EndpointRecords {
   replace(row: EndpointRow): boolean {
     const current = this.#rows.get(row.id);
     if (!current || current.revision !== row.revision - 1) return false;
+    if (current.name !== row.name) this.#assertNameFree(row);
     // The failing period is only ever changed by markFailing (as in SQLite).
     this.#rows.set(row.id, { ...row, failing_since: current.failing_since, last_failed_at: current.last_failed_at });
+    this.#version++;
     return true;
   }
 
   remove(id: string): void {
-    this.#rows.delete(id);
+    if (this.#rows.delete(id)) this.#version++;
+  }
+
+  byName(name: string): { id: string; name: string } | undefined {
+    const key = nameKey(name);
+    const row = [...this.#rows.values()].find((r) => nameKey(r.name) === key);
+    return row && { id: row.id, name: row.name };
+  }
+
+  version(): number {
+    return this.#version;
+  }
+
+  #assertNameFree(row: EndpointRow): void {
+    const other = this.byName(row.name);
+    if (other && other.id !== row.id) {
+      const taken = nameTaken(row.name, other.name);
+      throw new ConflictError(taken.code, taken.message);
+    }
   }
 
   markFailing(id: string, failing: boolean, now: number, gapMs: number): number | null | undefined {

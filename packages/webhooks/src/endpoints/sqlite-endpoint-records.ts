@@ -1,15 +1,16 @@
 /** Endpoint rows in the `webhook_endpoints` table of the shared SQLite database. */
 import { inject, injectable } from 'inversify';
-import type { SqliteDatabase } from '@tessera/core';
+import { ConflictError, nameKey, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
-import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
+import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-records.js';
 
 const COLUMNS = [
-  'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'signing_secret',
+  'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'sealed_headers', 'signing_secret',
   'previous_signing_secret', 'previous_signing_expires_at', 'failing_since', 'last_failed_at', 'revision', 'created_at', 'updated_at',
 ] as const;
 /** The failing period is only ever changed by `markFailing`, so a save that read the row earlier cannot undo it. */
 const NOT_REPLACED = new Set<string>(['id', 'failing_since', 'last_failed_at']);
+const SELECTED = COLUMNS.join(', ');
 
 @injectable()
 export class SqliteEndpointRecords implements EndpointRecords {
@@ -22,14 +23,20 @@ export class SqliteEndpointRecords implements EndpointRecords {
   readonly #fail;
   readonly #recover;
   readonly #usingSecret;
+  readonly #byName;
+  readonly #version;
+  readonly #nameOf;
+  readonly #legacyClash;
 
   constructor(@inject(WEBHOOKS.Database) db: SqliteDatabase) {
-    this.#insert = db.prepare(`INSERT INTO webhook_endpoints (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`);
-    this.#find = db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?');
-    this.#all = db.prepare('SELECT * FROM webhook_endpoints ORDER BY created_at, id');
+    this.#insert = db.prepare(`INSERT INTO webhook_endpoints (${SELECTED}, name_key) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')}, @name_key)`);
+    this.#find = db.prepare(`SELECT ${SELECTED} FROM webhook_endpoints WHERE id = ?`);
+    this.#all = db.prepare(`SELECT ${SELECTED} FROM webhook_endpoints ORDER BY created_at, id`);
     this.#enabled = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
+    // The name key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
     this.#replace = db.prepare(
-      `UPDATE webhook_endpoints SET ${COLUMNS.filter((c) => !NOT_REPLACED.has(c)).map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND revision = @revision - 1`,
+      `UPDATE webhook_endpoints SET name_key = CASE WHEN name = @name THEN name_key ELSE @name_key END,
+         ${COLUMNS.filter((c) => !NOT_REPLACED.has(c)).map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND revision = @revision - 1`,
     );
     this.#remove = db.prepare('DELETE FROM webhook_endpoints WHERE id = ?');
     this.#fail = db.prepare(
@@ -38,10 +45,16 @@ export class SqliteEndpointRecords implements EndpointRecords {
     );
     this.#recover = db.prepare('UPDATE webhook_endpoints SET failing_since = NULL, last_failed_at = NULL WHERE id = @id RETURNING failing_since');
     this.#usingSecret = db.prepare('SELECT id, name FROM webhook_endpoints WHERE secret_id = ? ORDER BY name');
+    // The key itself, or a key of a row that clashed before names were case-insensitive (`<key>\0<id>`).
+    this.#byName = db.prepare('SELECT id, name FROM webhook_endpoints WHERE name_key >= @key AND name_key < @key || char(1) ORDER BY name_key LIMIT 1');
+    this.#version = db.prepare('SELECT value FROM webhook_endpoint_version WHERE id = 1').pluck();
+    this.#nameOf = db.prepare('SELECT name FROM webhook_endpoints WHERE id = ?').pluck();
+    this.#legacyClash = db.prepare('SELECT name FROM webhook_endpoints WHERE name_key >= ? AND name_key < ? AND id <> ? LIMIT 1').pluck();
   }
 
   insert(row: EndpointRow): void {
-    this.#insert.run(row);
+    this.#refuseLegacyClash(row.name, row.id);
+    this.#unique(row.name, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
   }
 
   find(id: string): EndpointRow | undefined {
@@ -57,7 +70,8 @@ export class SqliteEndpointRecords implements EndpointRecords {
   }
 
   replace(row: EndpointRow): boolean {
-    return this.#replace.run(row).changes > 0;
+    if (this.#nameOf.get(row.id) !== row.name) this.#refuseLegacyClash(row.name, row.id);
+    return this.#unique(row.name, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
   }
 
   remove(id: string): void {
@@ -71,5 +85,37 @@ export class SqliteEndpointRecords implements EndpointRecords {
 
   usingSecret(secretId: string): Array<{ id: string; name: string }> {
     return this.#usingSecret.all(secretId) as Array<{ id: string; name: string }>;
+  }
+
+  byName(name: string): { id: string; name: string } | undefined {
+    return this.#byName.get({ key: nameKey(name) }) as { id: string; name: string } | undefined;
+  }
+
+  version(): number {
+    return this.#version.get() as number;
+  }
+
+  /**
+   * The unique index cannot see a row that clashed before names were case-insensitive: it keeps a key of
+   * its own (`<key>\0<id>`) until renamed, so a new name is checked against those keys too.
+   */
+  #refuseLegacyClash(name: string, id: string): void {
+    const key = nameKey(name);
+    const existing = this.#legacyClash.get(`${key}\u0000`, `${key}\u0001`, id) as string | undefined;
+    if (existing === undefined) return;
+    const taken = nameTaken(name, existing);
+    throw new ConflictError(taken.code, taken.message);
+  }
+
+  #unique<T>(name: string, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const taken = nameTaken(name, this.byName(name)?.name);
+        throw new ConflictError(taken.code, taken.message);
+      }
+      throw error;
+    }
   }
 }

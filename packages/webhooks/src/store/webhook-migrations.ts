@@ -1,5 +1,5 @@
 /** The schema of `@tessera/webhooks`, as an append-only list of migrations on the shared database. */
-import type { Migration } from '@tessera/core';
+import { assignNameKeys, type Migration } from '@tessera/core';
 
 export const webhookMigrations: readonly Migration[] = [
   {
@@ -67,6 +67,42 @@ export const webhookMigrations: readonly Migration[] = [
         response_body TEXT
       );
       CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+    `,
+  },
+  {
+    // Extra header values are credentials like any other: sealed with the key ring. The headers column
+    // keeps their names (values null); a row from before holds clear values there until it is sealed.
+    id: 'webhooks-002-sealed-headers',
+    sql: 'ALTER TABLE webhook_endpoints ADD COLUMN sealed_headers TEXT',
+  },
+  {
+    // Webhook names unique whatever their case; rows that already clash are reported, not refused.
+    id: 'webhooks-003-endpoint-name-key',
+    sql: 'ALTER TABLE webhook_endpoints ADD COLUMN name_key TEXT',
+    run(db) {
+      const rows = db.prepare('SELECT id, name FROM webhook_endpoints ORDER BY created_at, id').all() as Array<{ id: string; name: string }>;
+      const { keys, notes } = assignNameKeys(rows, 'Webhooks', 'PATCH /api/webhooks/:id with a new name');
+      const write = db.prepare('UPDATE webhook_endpoints SET name_key = ? WHERE id = ?');
+      for (const [id, key] of keys) write.run(key, id);
+      db.exec('CREATE UNIQUE INDEX webhook_endpoints_name_key ON webhook_endpoints (name_key)');
+      return notes;
+    },
+  },
+  {
+    // A change counter for endpoints, bumped by every process's writes: each process's endpoint cache
+    // reads it on the hot path and reloads when it moved. The failing period is left out (it changes on
+    // every failed delivery and no cache depends on it).
+    id: 'webhooks-004-endpoint-version',
+    sql: `
+      CREATE TABLE webhook_endpoint_version (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+      INSERT INTO webhook_endpoint_version (id, value) VALUES (1, 0);
+      CREATE TRIGGER webhook_endpoints_inserted AFTER INSERT ON webhook_endpoints
+        BEGIN UPDATE webhook_endpoint_version SET value = value + 1 WHERE id = 1; END;
+      CREATE TRIGGER webhook_endpoints_deleted AFTER DELETE ON webhook_endpoints
+        BEGIN UPDATE webhook_endpoint_version SET value = value + 1 WHERE id = 1; END;
+      CREATE TRIGGER webhook_endpoints_changed AFTER UPDATE OF name, url, secret_id, events, enabled, disabled_reason, timeout_ms,
+        retry_schedule, headers, sealed_headers, signing_secret, previous_signing_secret, previous_signing_expires_at, revision ON webhook_endpoints
+        BEGIN UPDATE webhook_endpoint_version SET value = value + 1 WHERE id = 1; END;
     `,
   },
 ];
