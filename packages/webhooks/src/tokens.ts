@@ -7,6 +7,7 @@ import type { DeliverySender } from './delivery/delivery-sender.js';
 import type { Dispatcher } from './delivery/dispatcher.js';
 import type { Publisher } from './delivery/publisher.js';
 import type { WebhookEvents } from './delivery/webhook-events.js';
+import type { WorkerRegistry } from './delivery/worker-registry.js';
 import type { EndpointRecords } from './endpoints/endpoint-records.js';
 import type { EndpointStore } from './endpoints/endpoint-store.js';
 import type { ResolvedWebhooksOptions } from './webhooks-options.js';
@@ -28,4 +29,6 @@ export const WEBHOOKS = {
   Dispatcher: id<Dispatcher>('Dispatcher'),
   DeliveryLog: id<DeliveryLog>('DeliveryLog'),
   Events: id<WebhookEvents>('Events'),
+  /** Live dispatchers' heartbeats, so a dead one's claims are released at once. */
+  WorkerRegistry: id<WorkerRegistry>('WorkerRegistry'),
 } as const;

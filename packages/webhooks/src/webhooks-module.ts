@@ -8,6 +8,7 @@ import { DeliverySender } from './delivery/delivery-sender.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { Publisher } from './delivery/publisher.js';
 import { WebhookEvents } from './delivery/webhook-events.js';
+import { WorkerRegistry } from './delivery/worker-registry.js';
 import { EndpointSecretUsage } from './endpoints/endpoint-secret-usage.js';
 import type { EndpointRecords } from './endpoints/endpoint-records.js';
 import { EndpointStoreService } from './endpoints/endpoint-store-service.js';
@@ -39,6 +40,7 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
     bind(CORE.SecretUsage).to(EndpointSecretUsage).inSingletonScope();
     bind(WEBHOOKS.Events).toConstantValue(new WebhookEvents());
     bind(WEBHOOKS.DeliveryQueue).to(DeliveryQueue).inSingletonScope();
+    bind(WEBHOOKS.WorkerRegistry).to(WorkerRegistry).inSingletonScope();
     bind<DeliverySender>(WEBHOOKS.DeliverySender)
       .to(DeliverySender)
       .inSingletonScope()

@@ -15,6 +15,11 @@ export interface WebhooksOptions {
   perEndpointConcurrency?: number;
   /** How long a claim lasts before another worker may take the delivery over. Default 60,000 ms. */
   leaseMs?: number;
+  /**
+   * How often a dispatcher renews its heartbeat and looks for dead workers; one whose heartbeat is three
+   * intervals old (or whose process on this machine is gone) has its claims released at once. Default 2,000 ms.
+   */
+  heartbeatIntervalMs?: number;
   /** How often the dispatcher looks for due work when nothing wakes it. Default 250 ms. */
   pollIntervalMs?: number;
   /** Default per-endpoint request timeout. Default 10,000 ms. */
@@ -39,6 +44,7 @@ export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhoo
     concurrency: options.concurrency ?? 32,
     perEndpointConcurrency: options.perEndpointConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2_000,
     pollIntervalMs: options.pollIntervalMs ?? 250,
     timeoutMs: options.timeoutMs ?? 10_000,
     retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_SECONDS,

@@ -16,6 +16,7 @@ import type { DeliverySender, SendResult } from './delivery-sender.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { WebhookEvents } from './webhook-events.js';
+import type { WorkerRegistry } from './worker-registry.js';
 
 const USER_AGENT = 'Tessera-Webhooks/0.1';
 /**
@@ -63,11 +64,13 @@ export class Dispatcher {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
   readonly #onWork = () => this.#wake?.();
 
   constructor(
     @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
     @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
+    @inject(WEBHOOKS.WorkerRegistry) private readonly workers: WorkerRegistry,
     @inject(WEBHOOKS.EndpointStore) private readonly endpoints: EndpointStore,
     @inject(WEBHOOKS.DeliverySender) private readonly sender: DeliverySender,
     @inject(WEBHOOKS.Events) private readonly events: WebhookEvents,
@@ -96,6 +99,11 @@ export class Dispatcher {
     // Claims are renewed while held, so a long delivery is never taken over by another worker.
     this.#renewTimer = setInterval(() => this.#renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
     this.#renewTimer.unref();
+    // A heartbeat in the database: others release our claims at once if we die, and we theirs. The first
+    // beat right away, so work a crashed process left claimed is picked up as this one starts.
+    this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.options.heartbeatIntervalMs);
+    this.#heartbeatTimer.unref();
+    this.#heartbeat();
     this.#loop = this.#runLoop(run);
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
   }
@@ -146,6 +154,12 @@ export class Dispatcher {
     await this.#until(Promise.all(this.#committing.values()), deadlineAt);
     const unrecorded = this.#committing.size;
     clearInterval(this.#renewTimer);
+    clearInterval(this.#heartbeatTimer);
+    try {
+      this.workers.leave(this.#owner);
+    } catch (error) {
+      this.logger.warn('leaving the worker registry failed; others release this worker after its heartbeat times out', { worker: this.#owner, error: (error as Error).message });
+    }
     const result = { finished: handedOver + pending.length - left.length - unrecorded, released: left.length, unrecorded };
     if (unrecorded > 0) {
       this.logger.error('webhook dispatcher stopped with delivery outcomes not written; those deliveries are sent again when their lease runs out', { worker: this.#owner, unrecorded });
@@ -219,6 +233,20 @@ export class Dispatcher {
     // A claim of ours that expired (a stalled process) may come back: it is already being handled.
     const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id), ...this.#committing.keys()]);
     return claimed.filter((delivery) => !mine.has(delivery.id));
+  }
+
+  /** Renews this worker's heartbeat and releases the claims of workers that stopped beating. */
+  #heartbeat(): void {
+    try {
+      const now = this.clock.now();
+      this.workers.beat(this.#owner, now);
+      const dead = this.workers.releaseDead(this.#owner, now, this.options.heartbeatIntervalMs);
+      if (dead.workers === 0) return;
+      this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
+      if (dead.released > 0) this.#wake?.();
+    } catch (error) {
+      this.logger.error('renewing the worker heartbeat failed', { worker: this.#owner, error: (error as Error).message });
+    }
   }
 
   #renewLeases(): void {

@@ -105,4 +105,19 @@ export const webhookMigrations: readonly Migration[] = [
         BEGIN UPDATE webhook_endpoint_version SET value = value + 1 WHERE id = 1; END;
     `,
   },
+  {
+    // A row per live dispatcher, its heartbeat renewed every few seconds: the claims of a worker that
+    // stopped beating (or whose process is gone) are released at once instead of at the end of their lease.
+    id: 'webhooks-005-workers',
+    sql: `
+      CREATE TABLE webhook_workers (
+        id TEXT PRIMARY KEY,
+        machine TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_owner ON webhook_deliveries (lease_owner) WHERE status = 'delivering';
+    `,
+  },
 ];
