@@ -314,7 +314,7 @@ describe('keys rotate', () => {
     const rotated = await tessera(dir, ['keys', 'rotate']);
     expect(rotated.code).toBe(0);
     expect(rotated.stderr).toContain('[████████████████████████] 100% 2/2 secrets');
-    expect(rotated.stdout).toMatch(/^Re-encrypted 2 of 2 secrets and the signing secrets of 1 webhooks under key k[0-9a-f]+\./);
+    expect(rotated.stdout).toMatch(/^Re-encrypted 2 of 2 secrets and the signing secrets and header values of 1 webhooks under key k[0-9a-f]+\./);
     const after = readFileSync(join(dir, 'master.key'), 'utf8');
     expect(after).not.toBe(before);
     expect(existsSync(join(dir, 'master.key.previous'))).toBe(false);

@@ -35,6 +35,8 @@ const FAILING_GAP_MS = 86_400_000;
  * and at the latest after this long, as a backstop.
  */
 const CACHE_BACKSTOP_MS = 30_000;
+/** The change counter is read at most this often. */
+const VERSION_READ_EVERY_MS = 1;
 
 /** A rotated-out signing secret (sealed in the row as a JSON list) and when its grace period ends. */
 interface PreviousSigningSecret {
@@ -49,6 +51,8 @@ export class EndpointStoreService implements EndpointStore {
   readonly #signing = new Map<string, PreviousSigningSecret[]>();
   /** Header values of rows from older versions are sealed once per process, on the first load. */
   #legacySealed = false;
+  /** When the records' version was last read (`performance.now()`). */
+  #versionReadAt = -Infinity;
 
   constructor(
     @inject(WEBHOOKS.EndpointRecords) private readonly records: EndpointRecords,
@@ -236,8 +240,12 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   #targets(): Map<string, DeliveryTarget> {
-    // Read on every use: one indexed row, so a change any process committed is seen at once.
+    // Every process's change moves the version: read it (one row, about 2 µs) at most once a millisecond,
+    // so a change committed anywhere is seen within a millisecond without a read per delivery.
+    const tick = performance.now();
+    if (this.#cache && tick - this.#versionReadAt < VERSION_READ_EVERY_MS) return this.#cache.targets;
     const version = this.records.version();
+    this.#versionReadAt = tick;
     const wall = Date.now();
     if (this.#cache && this.#cache.version === version && wall - this.#cache.at < CACHE_BACKSTOP_MS) return this.#cache.targets;
     if (!this.#legacySealed) this.#sealLegacyHeaders();

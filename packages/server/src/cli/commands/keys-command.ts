@@ -47,7 +47,7 @@ export async function keysCommand(action: string | undefined, args: string[], cl
 
     const result = { keyId, secretsReencrypted: reencrypted, secrets: total, webhooksReencrypted: signing };
     if (parsed.values.json) return printJson(cli.output, result);
-    cli.output.out(`Re-encrypted ${reencrypted} of ${total} secrets and the signing secrets of ${signing} webhooks under key ${keyId}.`);
+    cli.output.out(`Re-encrypted ${reencrypted} of ${total} secrets and the signing secrets and header values of ${signing} webhooks under key ${keyId}.`);
     cli.output.out(
       fromEnvironment
         ? 'The old key is no longer needed: remove TESSERA_PREVIOUS_MASTER_KEYS.'
