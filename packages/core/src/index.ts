@@ -21,7 +21,7 @@ export { SecretParamsError } from './errors/secret-params-error.js';
 export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
 export { INPUT_LIMITS } from './input/input-limits.js';
 export { httpUrlSchema } from './input/http-url-schema.js';
-export { nameKey, assignNameKeys } from './input/name-key.js';
+export { nameKey } from './input/name-key.js';
 export { canonicalJson } from './input/canonical-json.js';
 export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';
 export { field } from './secrets/secret-kind.js';
@@ -42,6 +42,7 @@ export type { SecretUsage } from './store/secret-usage.js';
 export { openDatabase, type SqliteDatabase } from './store/open-database.js';
 export { sqliteDriver } from './store/sqlite-driver.js';
 export { migrate, type Migration } from './store/migrate.js';
+export { addNameKeyColumn, writeUniqueName, type NameTaken } from './store/name-key-column.js';
 
 export type { AccessToken } from './tokens/access-token.js';
 export { parseRetryAfter } from './tokens/read-token-response.js';

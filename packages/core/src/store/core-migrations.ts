@@ -1,6 +1,6 @@
 /** The schema of `@tessera/core`, as an append-only list of migrations. */
-import { assignNameKeys } from '../input/name-key.js';
 import type { Migration } from './migrate.js';
+import { addNameKeyColumn } from './name-key-column.js';
 
 export const coreMigrations: readonly Migration[] = [
   {
@@ -26,14 +26,6 @@ export const coreMigrations: readonly Migration[] = [
     // Names unique whatever their case: a key column with a unique index. Rows that already clash are
     // reported, not refused: the later ones keep a key of their own until they are renamed.
     id: 'core-002-secret-name-key',
-    sql: 'ALTER TABLE secrets ADD COLUMN name_key TEXT',
-    run(db) {
-      const rows = db.prepare('SELECT id, name FROM secrets ORDER BY created_at, id').all() as Array<{ id: string; name: string }>;
-      const { keys, notes } = assignNameKeys(rows, 'Secrets', 'tessera secrets update <name> --name <new name>, or PATCH /api/secrets/:id');
-      const write = db.prepare('UPDATE secrets SET name_key = ? WHERE id = ?');
-      for (const [id, key] of keys) write.run(key, id);
-      db.exec('CREATE UNIQUE INDEX secrets_name_key ON secrets (name_key)');
-      return notes;
-    },
+    run: (db) => addNameKeyColumn(db, 'secrets', 'Secrets', 'tessera secrets update <name> --name <new name>, or PATCH /api/secrets/:id'),
   },
 ];

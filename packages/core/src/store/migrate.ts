@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 export interface Migration {
   /** Unique across all packages sharing the database, e.g. `core-001-secrets`. */
   readonly id: string;
-  readonly sql: string;
+  /** The schema change; a migration may instead (or also) `run` code. */
+  readonly sql?: string;
   /**
    * Runs after `sql`, in the same transaction, for what SQL alone cannot do (keys computed in
    * JavaScript, say). Returns what an operator must hear about (names that clash), never throws for it.
@@ -23,7 +24,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
     // the first's migration and then skips it instead of failing on a table that now exists.
     db.transaction(() => {
       if (isApplied.get(migration.id) !== undefined) return;
-      db.exec(migration.sql);
+      if (migration.sql !== undefined) db.exec(migration.sql);
       notes.push(...(migration.run?.(db) ?? []));
       record.run(migration.id, new Date().toISOString());
     }).immediate();

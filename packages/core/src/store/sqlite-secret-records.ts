@@ -1,7 +1,7 @@
 /** Secret rows in the SQLite `secrets` table. */
 import { inject, injectable } from 'inversify';
-import { ConflictError } from '../errors/conflict-error.js';
 import { nameKey } from '../input/name-key.js';
+import { writeUniqueName } from './name-key-column.js';
 import { CORE } from '../tokens.js';
 import type { SqliteDatabase } from './open-database.js';
 import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
@@ -28,8 +28,7 @@ export class SqliteSecretRecords implements SecretRecords {
   constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
 
   insert(record: SecretRecord): void {
-    this.#refuseLegacyClash(record.name, record.id);
-    this.#unique(record.name, () =>
+    writeUniqueName(this.db, 'secrets', record, true, nameTaken, () =>
       this.db
         .prepare(
           `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
@@ -55,9 +54,8 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   replace(record: SecretRecord, expectedRevision: number): boolean {
-    const current = this.db.prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) as string | undefined;
-    if (current !== record.name) this.#refuseLegacyClash(record.name, record.id);
-    const result = this.#unique(record.name, () =>
+    const renaming = this.db.prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) !== record.name;
+    const result = writeUniqueName(this.db, 'secrets', record, renaming, nameTaken, () =>
       this.db
         .prepare(
           // The key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
@@ -82,31 +80,6 @@ export class SqliteSecretRecords implements SecretRecords {
     this.db.transaction(() => {
       for (const change of changes) write.run(change);
     }).immediate();
-  }
-
-  /**
-   * The unique index cannot see a row that clashed before names were case-insensitive: it keeps a key of
-   * its own (`<key>\0<id>`) until renamed, so a new name is checked against those keys too.
-   */
-  #refuseLegacyClash(name: string, id: string): void {
-    const key = nameKey(name);
-    const existing = this.db.prepare('SELECT name FROM secrets WHERE name_key >= ? AND name_key < ? AND id <> ? LIMIT 1').pluck().get(`${key}\u0000`, `${key}\u0001`, id) as string | undefined;
-    if (existing === undefined) return;
-    const taken = nameTaken(name, existing);
-    throw new ConflictError(taken.code, taken.message);
-  }
-
-  #unique<T>(name: string, write: () => T): T {
-    try {
-      return write();
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        const existing = this.db.prepare('SELECT name FROM secrets WHERE name_key = ?').pluck().get(nameKey(name)) as string | undefined;
-        const taken = nameTaken(name, existing);
-        throw new ConflictError(taken.code, taken.message);
-      }
-      throw error;
-    }
   }
 }
 

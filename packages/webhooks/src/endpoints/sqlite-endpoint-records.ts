@@ -1,6 +1,6 @@
 /** Endpoint rows in the `webhook_endpoints` table of the shared SQLite database. */
 import { inject, injectable } from 'inversify';
-import { ConflictError, nameKey, type SqliteDatabase } from '@tessera/core';
+import { nameKey, writeUniqueName, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
 import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-records.js';
 
@@ -26,9 +26,8 @@ export class SqliteEndpointRecords implements EndpointRecords {
   readonly #byName;
   readonly #version;
   readonly #nameOf;
-  readonly #legacyClash;
 
-  constructor(@inject(WEBHOOKS.Database) db: SqliteDatabase) {
+  constructor(@inject(WEBHOOKS.Database) private readonly db: SqliteDatabase) {
     this.#insert = db.prepare(`INSERT INTO webhook_endpoints (${SELECTED}, name_key) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')}, @name_key)`);
     this.#find = db.prepare(`SELECT ${SELECTED} FROM webhook_endpoints WHERE id = ?`);
     this.#all = db.prepare(`SELECT ${SELECTED} FROM webhook_endpoints ORDER BY created_at, id`);
@@ -49,12 +48,11 @@ export class SqliteEndpointRecords implements EndpointRecords {
     this.#byName = db.prepare('SELECT id, name FROM webhook_endpoints WHERE name_key >= @key AND name_key < @key || char(1) ORDER BY name_key LIMIT 1');
     this.#version = db.prepare('SELECT value FROM webhook_endpoint_version WHERE id = 1').pluck();
     this.#nameOf = db.prepare('SELECT name FROM webhook_endpoints WHERE id = ?').pluck();
-    this.#legacyClash = db.prepare('SELECT name FROM webhook_endpoints WHERE name_key >= ? AND name_key < ? AND id <> ? LIMIT 1').pluck();
+
   }
 
   insert(row: EndpointRow): void {
-    this.#refuseLegacyClash(row.name, row.id);
-    this.#unique(row.name, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
+    writeUniqueName(this.db, 'webhook_endpoints', row, true, nameTaken, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
   }
 
   find(id: string): EndpointRow | undefined {
@@ -70,8 +68,8 @@ export class SqliteEndpointRecords implements EndpointRecords {
   }
 
   replace(row: EndpointRow): boolean {
-    if (this.#nameOf.get(row.id) !== row.name) this.#refuseLegacyClash(row.name, row.id);
-    return this.#unique(row.name, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
+    const renaming = this.#nameOf.get(row.id) !== row.name;
+    return writeUniqueName(this.db, 'webhook_endpoints', row, renaming, nameTaken, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
   }
 
   remove(id: string): void {
@@ -93,29 +91,5 @@ export class SqliteEndpointRecords implements EndpointRecords {
 
   version(): number {
     return this.#version.get() as number;
-  }
-
-  /**
-   * The unique index cannot see a row that clashed before names were case-insensitive: it keeps a key of
-   * its own (`<key>\0<id>`) until renamed, so a new name is checked against those keys too.
-   */
-  #refuseLegacyClash(name: string, id: string): void {
-    const key = nameKey(name);
-    const existing = this.#legacyClash.get(`${key}\u0000`, `${key}\u0001`, id) as string | undefined;
-    if (existing === undefined) return;
-    const taken = nameTaken(name, existing);
-    throw new ConflictError(taken.code, taken.message);
-  }
-
-  #unique<T>(name: string, write: () => T): T {
-    try {
-      return write();
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        const taken = nameTaken(name, this.byName(name)?.name);
-        throw new ConflictError(taken.code, taken.message);
-      }
-      throw error;
-    }
   }
 }

@@ -1,5 +1,5 @@
 /** The schema of `@tessera/webhooks`, as an append-only list of migrations on the shared database. */
-import { assignNameKeys, type Migration } from '@tessera/core';
+import { addNameKeyColumn, type Migration } from '@tessera/core';
 
 export const webhookMigrations: readonly Migration[] = [
   {
@@ -78,15 +78,7 @@ export const webhookMigrations: readonly Migration[] = [
   {
     // Webhook names unique whatever their case; rows that already clash are reported, not refused.
     id: 'webhooks-003-endpoint-name-key',
-    sql: 'ALTER TABLE webhook_endpoints ADD COLUMN name_key TEXT',
-    run(db) {
-      const rows = db.prepare('SELECT id, name FROM webhook_endpoints ORDER BY created_at, id').all() as Array<{ id: string; name: string }>;
-      const { keys, notes } = assignNameKeys(rows, 'Webhooks', 'PATCH /api/webhooks/:id with a new name');
-      const write = db.prepare('UPDATE webhook_endpoints SET name_key = ? WHERE id = ?');
-      for (const [id, key] of keys) write.run(key, id);
-      db.exec('CREATE UNIQUE INDEX webhook_endpoints_name_key ON webhook_endpoints (name_key)');
-      return notes;
-    },
+    run: (db) => addNameKeyColumn(db, 'webhook_endpoints', 'Webhooks', 'PATCH /api/webhooks/:id with a new name'),
   },
   {
     // A change counter for endpoints, bumped by every process's writes: each process's endpoint cache
