@@ -1,4 +1,5 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
+import { runRedactionBench } from './redaction-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
 
@@ -10,6 +11,11 @@ const ratio = core.baselineOpsPerSecond / core.cachedOpsPerSecond;
 console.log(`cached getToken: ${format(core.cachedOpsPerSecond)} ops/s (target >= 1,000,000) ${verdict(core.cachedOpsPerSecond >= 1_000_000)}`);
 console.log(`baseline Map.get + Date.now(): ${format(core.baselineOpsPerSecond)} ops/s; getToken is ${ratio.toFixed(2)}x slower (target <= 5x) ${verdict(ratio <= 5)}`);
 console.log(`cold herd of 10,000 getToken callers: ${core.herdRequests} token request(s) (target 1) ${verdict(core.herdRequests === 1)}, all resolved in ${core.herdMs.toFixed(1)} ms`);
+
+const redaction = runRedactionBench();
+console.log(
+  `redacting a 150-character log line with ${format(redaction.registered)} values registered: ${redaction.redactMicros.toFixed(1)} µs; JSON.stringify of it ${redaction.baselineMicros.toFixed(1)} µs (${(redaction.redactMicros / redaction.baselineMicros).toFixed(1)}x)`,
+);
 
 const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000) });
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;

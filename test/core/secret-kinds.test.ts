@@ -53,4 +53,18 @@ describe('secret kind contributions', () => {
     expect(token.metadata).toEqual({ instance_url: 'https://eu.example.com' });
     expect(JSON.parse(world.tokenServer.requests[0]!.body)).toMatchObject({ region: 'eu' });
   });
+
+  it('guards the token URL of a kind that never declared it a destination: every url field is one unless it says otherwise', async () => {
+    const world = await startTestTessera({}, [contribution]);
+    const kind = world.container.get<SecretKindRegistry>(CORE.SecretKindRegistry).get('api-key-session');
+    expect(kind.fields.map((f) => [f.name, f.destination])).toEqual([
+      ['url', true],
+      ['apiKey', false],
+      ['region', false],
+    ]);
+    const secret = await world.secrets.create({ name: 'k', kind: 'api-key-session', params: { url: world.tokenServer.tokenUrl, apiKey: randomCredential('key') } });
+    await expect(world.secrets.update(secret.id, { params: { url: 'https://evil.example.com/session' } })).rejects.toMatchObject({ code: 'credentials-required', fields: ['params.apiKey'] });
+    // The contributed declaration itself is left as it was.
+    expect(apiKeyKind.fields[0]).not.toHaveProperty('destination');
+  });
 });

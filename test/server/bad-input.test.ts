@@ -37,6 +37,12 @@ describe('bad input', () => {
     expect(refused.body).not.toContain(NOT_A_KEY);
     expect((await server.api('GET', '/api/secrets')).json()).toEqual([]);
 
+    // A key jose would refuse to sign with (RS256 needs 2048 bits) is refused when saved, not at every token request.
+    const { generateKeyPairSync } = await import('node:crypto');
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const weak = await server.api('POST', '/api/secrets', { name: 'sf-weak', kind: 'salesforce', params: await jwtParams(server, small) });
+    expect(weak.json<ErrorBody>().error.details?.issues).toEqual([{ field: 'params.privateKey', message: expect.stringContaining('1024-bit RSA key; RS256 needs 2048 bits'), code: 'invalid-private-key' }]);
+
     const draft = await server.api('POST', '/api/secrets/test', { kind: 'salesforce', params: await jwtParams(server, NOT_A_KEY) });
     expect(draft.statusCode).toBe(200);
     expect(draft.json()).toMatchObject({ ok: false, diagnostics: [{ level: 'error', code: 'invalid-private-key' }] });
@@ -89,6 +95,12 @@ describe('bad input', () => {
     expect(proto.json<ErrorBody>().error).toMatchObject({ code: 'validation', details: { issues: [{ field: 'data.order.__proto__', message: 'a key named __proto__ is refused' }] } });
     const constructor = await post('/api/secrets', '{"name":"x","kind":"general","params":{"constructor":{"prototype":{"x":1}}}}');
     expect(constructor.json<ErrorBody>().error.details?.issues).toEqual([{ field: 'params.constructor', message: 'a key named constructor with a prototype is refused' }]);
+    // A body full of them costs no more to answer than to send: the first few are named, shortened.
+    const many = await post('/api/events', `{"type":"a.b","data":{"${'k'.repeat(100_000)}":[${Array.from({ length: 30_000 }, () => '{"__proto__":0}').join(',')}]}}`);
+    const issues = many.json<ErrorBody>().error.details?.issues ?? [];
+    expect(issues).toHaveLength(5);
+    expect(issues[0]).toEqual({ field: `data.${'k'.repeat(40)}….0.__proto__`, message: 'a key named __proto__ is refused' });
+    expect(many.body.length).toBeLessThan(2_000);
     // Strings that look like nesting are not nesting.
     const quoted = await post('/api/events', JSON.stringify({ type: 'a.b', data: { text: '['.repeat(1_000) } }));
     expect(quoted.statusCode).toBe(202);
@@ -107,6 +119,8 @@ describe('bad input', () => {
 
     const webhook = (body: Record<string, unknown>) => server.api('POST', '/api/webhooks', { url: server.receiver.url('/hook'), secretId, ...body });
     expect((await webhook({ name: long(200) })).statusCode).toBe(201);
+    for (const name of ['crm\u0000x', 'line\u2028break', 'bidi\u202eevil', 'tab\tname']) expect((await webhook({ name })).statusCode, JSON.stringify(name)).toBe(400);
+    expect((await webhook({ name: 'Zürich orders ✓' })).statusCode).toBe(201);
     expect((await webhook({ name: long(201) })).statusCode).toBe(400);
     expect((await webhook({ url: `${server.receiver.url('/hook')}?${long(2_100)}` })).json<ErrorBody>().error.details?.issues).toEqual([{ field: 'url', message: 'url must be at most 2048 characters' }]);
     expect((await webhook({ events: [`${long(199)}.*`] })).statusCode).toBe(400);

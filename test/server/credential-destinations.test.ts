@@ -79,7 +79,7 @@ describe('credentials and their destinations', () => {
     expect(password).not.toBe(retyped);
   });
 
-  it('counts secret-named extra parameters as credentials: kept or sent masked they block the move, dropped they do not', async () => {
+  it('counts extra parameters as credentials: left out or a secret one sent masked they block the move, sent again or dropped they do not', async () => {
     const server = await startTestServer();
     const evil = await attacker();
     const apiKey = randomCredential('key');
@@ -87,15 +87,27 @@ describe('credentials and their destinations', () => {
     const secrets = server.container.get<SecretStore>(CORE.SecretStore);
     const password = randomCredential('pw');
 
+    // Any extra parameter may be a credential under a name nobody foresaw: the set must come again.
     const kept = await secrets.update(id, { params: { url: evil.tokenUrl, password } }).catch((e: unknown) => e);
     expect(kept).toBeInstanceOf(CredentialsRequiredError);
-    expect((kept as CredentialsRequiredError).fields).toEqual(['params.extraParams.api_key']);
+    expect((kept as CredentialsRequiredError).fields).toEqual(['params.extraParams']);
     const masked = await secrets.update(id, { params: { url: evil.tokenUrl, password, extraParams: { api_key: MASK, audience: 'crm' } } }).catch((e: unknown) => e);
     expect((masked as CredentialsRequiredError).fields).toEqual(['params.extraParams.api_key']);
     await expect(secrets.draftWithChanges(id, { url: evil.tokenUrl, password })).rejects.toBeInstanceOf(CredentialsRequiredError);
 
     await secrets.update(id, { params: { url: evil.tokenUrl, password, extraParams: { audience: 'crm' } } });
     expect((await secrets.reveal(id)).params.extraParams).toEqual({ audience: 'crm' });
+  });
+
+  it('seals an extra parameter with a secret word anywhere in its name', async () => {
+    const server = await startTestServer();
+    const values = { client_secret_b64: randomCredential('b64'), api_key_v2: randomCredential('v2'), private_key_pem: randomCredential('pem'), resource: 'crm' };
+    const { id } = await generalSecret(server, values);
+    const view = (await server.api('GET', `/api/secrets/${id}`)).json<{ params: { extraParams: Record<string, string> } }>();
+    expect(view.params.extraParams).toEqual({ client_secret_b64: MASK, api_key_v2: MASK, private_key_pem: MASK, resource: 'crm' });
+    const evil = await attacker();
+    const moved = await server.api('PATCH', `/api/secrets/${id}`, { params: { url: evil.tokenUrl, password: randomCredential('pw'), extraParams: view.params.extraParams } });
+    expect(moved.json<ErrorBody>().error.details.fields).toEqual(['params.extraParams.client_secret_b64', 'params.extraParams.api_key_v2', 'params.extraParams.private_key_pem']);
   });
 
   it("applies the rule to a connector kind's own destinations: the Salesforce audience and token URL", async () => {

@@ -64,8 +64,9 @@ describe('names', () => {
     // The database as the previous version left it: names that differ only in case, no name keys.
     const db = world.container.get<SqliteDatabase>(CORE.Database);
     db.exec(`
-      DROP INDEX secrets_name_key; ALTER TABLE secrets DROP COLUMN name_key; UPDATE secrets SET name = 'CRM' WHERE name = 'crm-2';
-      DROP INDEX webhook_endpoints_name_key; ALTER TABLE webhook_endpoints DROP COLUMN name_key; UPDATE webhook_endpoints SET name = 'orders' WHERE name = 'orders-2';
+      DROP TRIGGER secrets_name_key_required; DROP INDEX secrets_name_key; ALTER TABLE secrets DROP COLUMN name_key; UPDATE secrets SET name = 'CRM' WHERE name = 'crm-2';
+      DROP TRIGGER webhook_endpoints_name_key_required; DROP INDEX webhook_endpoints_name_key; ALTER TABLE webhook_endpoints DROP COLUMN name_key;
+      UPDATE webhook_endpoints SET name = 'orders' WHERE name = 'orders-2';
       DELETE FROM schema_migrations WHERE id IN ('core-002-secret-name-key', 'webhooks-003-endpoint-name-key');
     `);
     await world.container.unbindAllAsync();
@@ -90,6 +91,13 @@ describe('names', () => {
     await expect(reopened.create({ name: 'Crm', kind: 'general', params: { url: world.tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } })).rejects.toMatchObject({ code: 'secret-name-taken' });
     expect((await reopened.update(second.id, { name: 'crm-legacy' })).name).toBe('crm-legacy');
     await expect(reopened.update(second.id, { name: 'CRM' })).rejects.toMatchObject({ code: 'secret-name-taken' });
+    // A row written without a key (by a process of the older version) is refused, and says why.
+    expect(() =>
+      container
+        .get<SqliteDatabase>(CORE.Database)
+        .prepare(`INSERT INTO secrets (id, name, kind, description, origin, params, revision, created_at, updated_at) VALUES ('sec_old', 'old', 'general', '', 'manual', '{}', 1, '', '')`)
+        .run(),
+    ).toThrow('this database was upgraded by a newer version of Tessera; upgrade this process too');
   });
 });
 
@@ -122,5 +130,20 @@ describe('event ids', () => {
     expect(fresh.status).toBe('fulfilled');
     const stored = world.container.get<SqliteDatabase>(CORE.Database).prepare('SELECT id FROM webhook_events ORDER BY id').pluck().all();
     expect(stored).toEqual(['evt-a', 'evt-b']);
+  });
+
+  it('counts the one endpoint an event was sent to as part of it', async () => {
+    const world = await startTestTessera({}, [webhooksModule()]);
+    const endpoints = world.container.get<EndpointStore>(WEBHOOKS.EndpointStore);
+    const secret = await world.createGeneralSecret();
+    const a = (await endpoints.create({ url: 'https://a.example.com/in', secretId: secret.id })).endpoint;
+    const b = (await endpoints.create({ url: 'https://b.example.com/in', secretId: secret.id })).endpoint;
+    const publisher = world.container.get<Publisher>(WEBHOOKS.Publisher);
+    const first = await publisher.publish({ id: 'test-1', type: 'tessera.test', data: {}, endpointId: a.id });
+    expect(await publisher.publish({ id: 'test-1', type: 'tessera.test', data: {}, endpointId: a.id })).toEqual(first);
+    await expect(publisher.publish({ id: 'test-1', type: 'tessera.test', data: {}, endpointId: b.id })).rejects.toMatchObject({
+      code: 'event-id-conflict',
+      message: expect.stringContaining(`this one has endpoint '${b.id}' as its only target`),
+    });
   });
 });

@@ -60,6 +60,16 @@ describe('slow and huge clients', () => {
     await waitFor(async () => (await openConnections(server)) === 0, 5_000);
   }, 60_000);
 
+  it('answers a request for no route with 404 before reading its body, and closes the connection', async () => {
+    const { port } = await listening();
+    const client = await rawClient(port);
+    client.write('POST /nowhere HTTP/1.1\r\nHost: tessera\r\nContent-Type: application/json\r\nContent-Length: 900000\r\n\r\n{"a":');
+    client.trickle('[', 50);
+    await waitFor(() => client.closed, 10_000);
+    expect(client.received).toMatch(/^HTTP\/1\.1 404 /);
+    expect(rawBody(client.received)).toEqual({ error: { code: 'not-found', message: 'There is no POST route at this path. The routes are in /api/openapi.json.' } });
+  });
+
   it('answers 408 in the API shape to a client whose headers trickle in, once the request timeout passes', async () => {
     const { port } = await listening({ requestTimeout: '1s' });
     const client = await rawClient(port);
@@ -120,6 +130,25 @@ describe('slow and huge clients', () => {
   });
 });
 
+describe('connections per client', () => {
+  it('refuses a client more connections than its share, so one client cannot take them all', async () => {
+    const { port, logs } = await listening({ maxConnectionsPerClient: '3' });
+    const held = await Promise.all(Array.from({ length: 3 }, () => rawClient(port)));
+    const extra = await rawClient(port);
+    await waitFor(() => extra.closed, 10_000);
+    expect(extra.received).toBe('');
+    expect(held.some((c) => c.closed)).toBe(false);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', maxConnectionsPerClient: 3, message: expect.stringContaining('from a client that already has 3 open') }));
+    held[0]!.socket.destroy();
+    await waitFor(async () => {
+      const client = await rawClient(port);
+      client.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\nConnection: close\r\n\r\n');
+      await client.whenClosed;
+      return /^HTTP\/1\.1 200 /.test(client.received);
+    }, 10_000);
+  });
+});
+
 describe('limit settings', () => {
   it('reads durations and sizes with their units, and names the setting of one it cannot read', () => {
     const env = { TESSERA_REQUEST_TIMEOUT: '45s', TESSERA_BODY_LIMIT: '64kb' };
@@ -129,8 +158,11 @@ describe('limit settings', () => {
       keepAliveTimeoutMs: 1_500,
       bodyLimitBytes: 65_536,
       maxConnections: 10,
+      maxConnectionsPerClient: 256,
     });
-    expect(() => resolveServerConfig({ requestTimeout: 'soon' }, {})).toThrow("'soon' is not a duration (like 30s, 500ms or 2m). Set --request-timeout or TESSERA_REQUEST_TIMEOUT.");
+    expect(() => resolveServerConfig({ requestTimeout: 'soon' }, {})).toThrow("'soon' is not a duration with its unit (like 30s, 500ms or 2m). Set --request-timeout or TESSERA_REQUEST_TIMEOUT.");
+    // Is a bare 30 seconds or milliseconds? Neither: the unit is required.
+    expect(() => resolveServerConfig({}, { TESSERA_REQUEST_TIMEOUT: '30' })).toThrow('is not a duration with its unit');
     expect(() => resolveServerConfig({}, { TESSERA_BODY_LIMIT: '1tb' })).toThrow('Set --body-limit or TESSERA_BODY_LIMIT.');
     expect(() => resolveServerConfig({ maxConnections: '0' }, {})).toThrow('Set --max-connections or TESSERA_MAX_CONNECTIONS.');
   });

@@ -63,6 +63,35 @@ describe('webhook header values', () => {
     expect(bytes.includes('X-Api-Key')).toBe(true); // the scan sees clear text: the names are not secret
   });
 
+  it('keeps no form of them in a stored answer: JSON-escaped, escaped as other encoders do, or cut at 4 KB', async () => {
+    const world = await startTestWebhooks();
+    const quoted = `ab"cd\\ef-${randomCredential('q')}`;
+    const latin = `clé-secrète-${randomCredential('l')}`;
+    const cut = randomCredential('cut');
+    const { endpoint } = await world.createEndpoint({ headers: { 'X-Quoted': quoted, 'X-Latin': latin, 'X-Cut': cut }, retrySchedule: [] });
+    const asciiJson = (value: string) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const answers = [
+      // A receiver that echoes the headers it got as JSON, as Python's json.dumps writes it.
+      `{"echo":[${asciiJson(quoted)},${asciiJson(latin)},${JSON.stringify(latin)}]}`,
+      // A long answer whose 4 KB cut falls inside a credential.
+      `${'x'.repeat(4_096 - 10)}${cut} and more`,
+    ];
+    world.receiver.respond((_request, index) => ({ status: 500, body: answers[index % answers.length] }));
+    world.dispatcher.start();
+    const ids = [...(await world.publisher.publish({ type: 'a.b', data: 1 })), ...(await world.publisher.publish({ type: 'a.b', data: 2 }))];
+    const bodies: string[] = [];
+    for (const id of ids) {
+      await waitFor(async () => (await world.deliveries.get(id)).status === 'failed', 10_000);
+      bodies.push((await world.deliveries.get(id)).attemptLog[0]!.responseBody ?? '');
+    }
+    // Sent as the operator typed it (Latin-1 on the wire).
+    expect(world.receiver.requests[0]!.headers['x-latin']).toBe(latin);
+    expect(bodies[0]).toBe('{"echo":["[REDACTED]","[REDACTED]","[REDACTED]"]}');
+    expect(bodies[1]).toBe('x'.repeat(4_096 - 10));
+    for (const value of [quoted, latin, cut]) for (const body of bodies) expect(body).not.toContain(value.slice(0, 8));
+    expect(endpoint.headers).toEqual({ 'X-Quoted': MASK, 'X-Latin': MASK, 'X-Cut': MASK });
+  });
+
   it('refuses a webhook URL that carries a user name or password, pointing at headers or the secret instead', async () => {
     const world = await startTestWebhooks();
     const secret = await world.createGeneralSecret();

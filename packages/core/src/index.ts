@@ -57,6 +57,6 @@ export type { NetworkGuard } from './http/network-guard.js';
 export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
 export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
 
-export { Redactor, REDACTED } from './logging/redactor.js';
+export { Redactor, REDACTED, valueForms } from './logging/redactor.js';
 export { maskValues } from './logging/mask-values.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';

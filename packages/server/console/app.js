@@ -366,6 +366,8 @@ async function showSecretForm(id) {
       else if (existing && field.sensitive) params[field.name] = MASK;
       else if (existing) params[field.name] = null;
     }
+    // Extra parameters are not edited here: sent back as shown (secret ones masked keep their values).
+    if (existing?.params?.extraParams) params.extraParams = existing.params.extraParams;
     return { name: name.value.trim(), description: description.value.trim(), kind: kind.value, params };
   };
   const showIssues = (error) => {

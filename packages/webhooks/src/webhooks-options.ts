@@ -17,7 +17,8 @@ export interface WebhooksOptions {
   leaseMs?: number;
   /**
    * How often a dispatcher renews its heartbeat and looks for dead workers; one whose heartbeat is three
-   * intervals old (or whose process on this machine is gone) has its claims released at once. Default 2,000 ms.
+   * of its own intervals old (or whose process on this machine is gone) has its claims released at once.
+   * Default 5,000 ms (so a worker waiting out the 5 s busy timeout of a locked database is not taken for dead).
    */
   heartbeatIntervalMs?: number;
   /** How often the dispatcher looks for due work when nothing wakes it. Default 250 ms. */
@@ -44,7 +45,7 @@ export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhoo
     concurrency: options.concurrency ?? 32,
     perEndpointConcurrency: options.perEndpointConcurrency ?? 8,
     leaseMs: options.leaseMs ?? 60_000,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
     pollIntervalMs: options.pollIntervalMs ?? 250,
     timeoutMs: options.timeoutMs ?? 10_000,
     retrySchedule: options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_SECONDS,

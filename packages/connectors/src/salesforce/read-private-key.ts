@@ -15,5 +15,7 @@ export function readPrivateKey(pem: string): KeyObject {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new SecretParamsError('privateKey', 'invalid-private-key', `privateKey is a ${key.asymmetricKeyType ?? 'non-RSA'} key; the JWT bearer flow signs with RS256 and needs an RSA key.`);
   }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 2048) throw new SecretParamsError('privateKey', 'invalid-private-key', `privateKey is a ${bits}-bit RSA key; RS256 needs 2048 bits or more. Create a new key and certificate for the connected app.`);
   return key;
 }

@@ -12,8 +12,11 @@ export interface LoggingOptions {
 export function createLogger(redactor: Redactor, options: LoggingOptions = {}): winston.Logger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
+      // The logger's own fields hold no credential; masking by value there would let a four-digit
+      // password turn every timestamp into [REDACTED].
+      if (key === 'level' || key === 'timestamp') continue;
       const value = info[key];
-      info[key] = key !== 'level' && isSensitiveName(key) && typeof value === 'string' ? REDACTED : redactor.redact(value);
+      info[key] = isSensitiveName(key) && typeof value === 'string' ? REDACTED : redactor.redact(value);
     }
     return info;
   });

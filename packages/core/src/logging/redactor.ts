@@ -5,6 +5,7 @@
  */
 import { injectable } from 'inversify';
 import { maskValues } from './mask-values.js';
+import { ValueIndex } from './value-index.js';
 
 export const REDACTED = '[REDACTED]';
 /** Shorter values would mask ordinary words; such credentials are still masked by field name. */
@@ -23,42 +24,57 @@ export function isSensitiveName(key: string): boolean {
   return SENSITIVE_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
 }
 
+/** A secret word anywhere in the name, for `isSecretParamName`. */
+const SECRET_WORD = /(password|passwd|pwd|passphrase|secret|token|auth|bearer|assertion|jwt|key|cookie|credential|verifier|signature|private)/;
+
+/**
+ * Whether an extra body parameter of a secret holds a secret: judged more warily than a log field, by a
+ * secret word anywhere in its name (`client_secret_b64`, `api_key_v2`, `private_key_pem`, `access_key_id`):
+ * sealing a value that was not secret costs nothing, leaving a secret in clear costs everything.
+ */
+export function isSecretParamName(name: string): boolean {
+  return isSensitiveName(name) || SECRET_WORD.test(name.toLowerCase().replace(/[^a-z]/g, ''));
+}
+
 @injectable()
 export class Redactor {
   readonly #credentials = new Map<string, string[]>();
   readonly #transient = new Set<string>();
+  /** Every value above, credentials and transient alike, for finding them in a text quickly. */
+  readonly #index = new ValueIndex();
 
   /** The current sensitive values of one owner (a secret id); replaces what it had before. */
   registerCredentials(ownerId: string, values: readonly string[]): void {
+    this.forget(ownerId);
     // Not `flatMap(valueForms)`: flatMap would pass each value's index as valueForms' minimum length.
-    this.#credentials.set(ownerId, values.flatMap((value) => valueForms(value)));
+    const forms = values.flatMap((value) => valueForms(value));
+    for (const form of forms) this.#index.add(form);
+    this.#credentials.set(ownerId, forms);
   }
 
   /** Forgets an owner's values (its secret was deleted). */
   forget(ownerId: string): void {
+    for (const form of this.#credentials.get(ownerId) ?? []) this.#index.remove(form);
     this.#credentials.delete(ownerId);
   }
 
   /** From now on, `value` (a token, a draft credential) is masked, until it is among the oldest of many. */
   register(value: string): void {
     for (const form of valueForms(value)) {
-      this.#transient.delete(form);
+      if (this.#transient.delete(form)) this.#index.remove(form);
       this.#transient.add(form);
+      this.#index.add(form);
     }
     while (this.#transient.size > MAX_TRANSIENT_VALUES) {
       const oldest = this.#transient.values().next().value as string;
       this.#transient.delete(oldest);
+      this.#index.remove(oldest);
     }
   }
 
   /** The text with every registered value masked, in one pass over the text as it was (a mask is never masked again). */
   redactText(text: string): string {
-    return maskValues(text, this.#registered(), REDACTED);
-  }
-
-  *#registered(): Iterable<string> {
-    for (const values of this.#credentials.values()) yield* values;
-    yield* this.#transient;
+    return maskValues(text, this.#index.foundIn(text), REDACTED);
   }
 
   /** A copy of `value` with sensitive fields masked and registered values replaced. */
@@ -81,11 +97,13 @@ export class Redactor {
 
 /**
  * The value as it may appear: plain, URL-encoded, form-encoded (`application/x-www-form-urlencoded`
- * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), and JSON-escaped; none for a
- * value shorter than `minLength`.
+ * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), JSON-escaped, and JSON as
+ * other encoders write it (non-ASCII as `\uXXXX`, `/` as `\/`); none for a value shorter than `minLength`.
  */
 export function valueForms(value: string, minLength = MIN_VALUE_LENGTH): string[] {
   if (value.length < minLength) return [];
-  const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]);
+  const json = JSON.stringify(value).slice(1, -1);
+  const asciiJson = json.replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+  const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), json, asciiJson, json.replace(/\//g, '\\/'), asciiJson.replace(/\//g, '\\/')]);
   return [...out];
 }

@@ -11,7 +11,9 @@ export interface FieldDeclaration {
   readonly sensitive: boolean;
   /**
    * The field decides where the credentials are sent (a token URL, a login URL, a JWT audience): a change
-   * of it must come with every stored sensitive value again, so no credential reaches a place it was not entered for.
+   * of it must come with every stored sensitive value again, so no credential reaches a place it was not
+   * entered for. Default: true for every `url` field (and always for the field named `url`, where the
+   * token request goes); set it on a text field that decides a destination too.
    */
   readonly destination?: boolean;
   readonly default?: string;

@@ -3,7 +3,7 @@ import { injectable, multiInject } from 'inversify';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
-import { isSensitiveName } from '../logging/redactor.js';
+import { isSecretParamName } from '../logging/redactor.js';
 import { CORE } from '../tokens.js';
 import type { SecretKind, SecretParams } from './secret-kind.js';
 import { secretParamsSchema } from './secret-params-schema.js';
@@ -13,8 +13,12 @@ export class SecretKindRegistry {
   readonly #kinds = new Map<string, { kind: SecretKind; schema: z.ZodType }>();
 
   constructor(@multiInject(CORE.SecretKind) kinds: SecretKind[]) {
-    for (const kind of kinds) {
-      if (this.#kinds.has(kind.id)) throw new Error(`Two secret kinds are contributed with the id '${kind.id}'.`);
+    for (const contributed of kinds) {
+      if (this.#kinds.has(contributed.id)) throw new Error(`Two secret kinds are contributed with the id '${contributed.id}'.`);
+      // Every field says whether it is a destination, so no kind can leave its token URL unguarded by omission.
+      // (Its prototype kept: a kind may be a class instance with its methods there.)
+      const fields = contributed.fields.map((f) => ({ ...f, destination: f.name === 'url' || (f.destination ?? f.type === 'url') }));
+      const kind = Object.assign(Object.create(Object.getPrototypeOf(contributed) as object) as SecretKind, contributed, { fields });
       this.#kinds.set(kind.id, { kind, schema: secretParamsSchema(kind) });
     }
   }
@@ -53,7 +57,7 @@ export class SecretKindRegistry {
 
   /** The secret values in `params`: the kind's sensitive fields, and the extra parameters whose names say they are secret. */
   sensitiveValues(kindId: string, params: Record<string, unknown>): string[] {
-    const extras = Object.entries((params.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSensitiveName(name));
+    const extras = Object.entries((params.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSecretParamName(name));
     const values = [...this.sensitiveFields(kindId).map((name) => params[name]), ...extras.map(([, value]) => value)];
     return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
   }

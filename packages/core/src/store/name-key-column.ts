@@ -14,6 +14,10 @@ export function addNameKeyColumn(db: Database.Database, table: string, what: str
   const write = db.prepare(`UPDATE ${table} SET name_key = ? WHERE id = ?`);
   for (const [id, key] of keys) write.run(key, id);
   db.exec(`CREATE UNIQUE INDEX ${table}_name_key ON ${table} (name_key)`);
+  // A process of an older version (an upgrade must stop them all first) would write rows without a key,
+  // which no index can check: it is refused, and says why.
+  db.exec(`CREATE TRIGGER ${table}_name_key_required BEFORE INSERT ON ${table} WHEN NEW.name_key IS NULL
+    BEGIN SELECT RAISE(ABORT, 'this database was upgraded by a newer version of Tessera; upgrade this process too'); END`);
   return notes;
 }
 

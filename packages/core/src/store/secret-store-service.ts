@@ -13,7 +13,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
 import { INPUT_LIMITS } from '../input/input-limits.js';
-import { isSensitiveName, type Redactor } from '../logging/redactor.js';
+import { isSecretParamName, type Redactor } from '../logging/redactor.js';
 import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
@@ -42,7 +42,7 @@ const nameSchema = z
 const newSecretSchema = z
   .object({
     name: nameSchema,
-    kind: z.string({ error: 'kind is required' }).min(1, 'kind is required'),
+    kind: z.string({ error: 'kind is required' }).min(1, 'kind is required').max(100, 'kind is at most 100 characters'),
     params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
     description: z.string().max(INPUT_LIMITS.description).optional(),
     origin: z.enum(['manual', 'connector']).optional(),
@@ -67,8 +67,8 @@ const SEALED_EXTRA_NAMES = '$sealedExtraNames';
 
 function splitExtras(extras: Record<string, string> | undefined): { clear?: Record<string, string>; sensitive?: Record<string, string> } {
   if (!extras) return {};
-  const clear = Object.entries(extras).filter(([name]) => !isSensitiveName(name));
-  const sensitive = Object.entries(extras).filter(([name]) => isSensitiveName(name));
+  const clear = Object.entries(extras).filter(([name]) => !isSecretParamName(name));
+  const sensitive = Object.entries(extras).filter(([name]) => isSecretParamName(name));
   return {
     ...(clear.length > 0 && { clear: Object.fromEntries(clear) }),
     ...(sensitive.length > 0 && { sensitive: Object.fromEntries(sensitive) }),
@@ -202,7 +202,7 @@ export class SecretStoreService implements SecretStore {
     let sealed = 0;
     for (const record of this.records.list({})) {
       const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
-      if (!extras || !Object.keys(extras).some(isSensitiveName)) continue;
+      if (!extras || !Object.keys(extras).some(isSecretParamName)) continue;
       const next = { ...record, ...this.#seal(record.id, record.kind, this.#reveal(record).params), revision: record.revision + 1, updatedAt: new Date(this.clock.now()).toISOString() };
       if (this.records.replace(next, record.revision)) sealed++;
     }
@@ -281,7 +281,7 @@ export class SecretStoreService implements SecretStore {
     for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
     // Which sealed extra parameters exist is not secret; their values are. A view never decrypts, so one
     // row whose key is missing cannot break a list; clear extras named like secrets are masked too.
-    const extras = Object.entries((params.extraParams ?? {}) as Record<string, string>).map(([k, v]) => [k, isSensitiveName(k) ? MASK : v]);
+    const extras = Object.entries((params.extraParams ?? {}) as Record<string, string>).map(([k, v]) => [k, isSecretParamName(k) ? MASK : v]);
     const sealedNames = Array.isArray(names) ? (names as string[]) : this.#sealedExtraNamesOf(record);
     for (const name of sealedNames) extras.push([name, MASK]);
     if (extras.length > 0) params.extraParams = Object.fromEntries(extras);

@@ -1,7 +1,7 @@
 /** What every CLI command works with: the resolved configuration, where to print, and Tessera's services on the data directory. */
 import type { Container, ServiceIdentifier } from 'inversify';
 import type Transport from 'winston-transport';
-import { CORE, NotFoundError, nameKey, type SecretStore, type SecretView } from '@tessera/core';
+import { CORE, ConflictError, NotFoundError, nameKey, type SecretStore, type SecretView } from '@tessera/core';
 import { WEBHOOKS, type EndpointStore, type EndpointView } from '@tessera/webhooks';
 import type { ServerConfig } from '../config/server-config.js';
 import { createTesseraContainer } from '../tessera-container.js';
@@ -51,9 +51,14 @@ async function byIdOrName<T extends { name: string }>(idOrName: string, resource
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     const all = await list();
-    // Names are unique whatever their case: `CRM` finds `crm`.
-    const byName = all.find((item) => item.name === idOrName) ?? all.find((item) => nameKey(item.name) === nameKey(idOrName));
-    if (!byName) throw new NotFoundError(resource, idOrName);
-    return byName;
+    const exact = all.find((item) => item.name === idOrName);
+    if (exact) return exact;
+    // Names are unique whatever their case: `CRM` finds `crm`; two that clash from before are not guessed between.
+    const alike = all.filter((item) => nameKey(item.name) === nameKey(idOrName));
+    if (alike.length > 1) {
+      throw new ConflictError('name-ambiguous', `${alike.map((item) => `'${item.name}'`).join(' and ')} differ only in case; give the exact name or the id of the ${resource} you mean.`);
+    }
+    if (alike.length === 0) throw new NotFoundError(resource, idOrName);
+    return alike[0] as T;
   }
 }

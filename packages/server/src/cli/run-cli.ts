@@ -34,6 +34,7 @@ const GLOBAL_STRING_FLAGS = {
   '--keep-alive-timeout': 'keepAliveTimeout',
   '--body-limit': 'bodyLimit',
   '--max-connections': 'maxConnections',
+  '--max-connections-per-client': 'maxConnectionsPerClient',
 } as const;
 
 export async function runCli(argv: readonly string[], output: Output = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {

@@ -35,6 +35,8 @@ export interface HttpLimits {
   bodyLimitBytes: number;
   /** Connections beyond this many open ones are refused (and logged). */
   maxConnections: number;
+  /** Connections from one client address beyond this many open ones are refused (and logged). */
+  maxConnectionsPerClient: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   keepAliveTimeoutMs: 5_000,
   bodyLimitBytes: 1024 * 1024,
   maxConnections: 1_024,
+  maxConnectionsPerClient: 256,
 };
 
 /** Settings given as flags (`--data-dir`, …); each wins over its environment variable. */
@@ -58,6 +61,7 @@ export interface ServerFlags {
   keepAliveTimeout?: string | undefined;
   bodyLimit?: string | undefined;
   maxConnections?: string | undefined;
+  maxConnectionsPerClient?: string | undefined;
 }
 
 /** Every setting, its flag, its variable and its default: the README's configuration table is this list. */
@@ -76,6 +80,7 @@ export const SETTINGS = [
   { flag: '--keep-alive-timeout', env: 'TESSERA_KEEP_ALIVE_TIMEOUT', default: '5s', meaning: 'an idle keep-alive connection is closed after this' },
   { flag: '--body-limit', env: 'TESSERA_BODY_LIMIT', default: '1mb', meaning: 'the largest request body (b, kb or mb); larger ones get 413' },
   { flag: '--max-connections', env: 'TESSERA_MAX_CONNECTIONS', default: '1024', meaning: 'connections beyond this many open ones are refused, with a log line' },
+  { flag: '--max-connections-per-client', env: 'TESSERA_MAX_CONNECTIONS_PER_CLIENT', default: '256', meaning: 'connections from one client address beyond this many are refused (raise it behind a reverse proxy)' },
 ] as const;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
@@ -106,6 +111,11 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
       keepAliveTimeoutMs: duration(flags.keepAliveTimeout ?? env.TESSERA_KEEP_ALIVE_TIMEOUT, DEFAULT_LIMITS.keepAliveTimeoutMs, '--keep-alive-timeout or TESSERA_KEEP_ALIVE_TIMEOUT'),
       bodyLimitBytes: size(flags.bodyLimit ?? env.TESSERA_BODY_LIMIT, DEFAULT_LIMITS.bodyLimitBytes, '--body-limit or TESSERA_BODY_LIMIT'),
       maxConnections: count(flags.maxConnections ?? env.TESSERA_MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, '--max-connections or TESSERA_MAX_CONNECTIONS'),
+      maxConnectionsPerClient: count(
+        flags.maxConnectionsPerClient ?? env.TESSERA_MAX_CONNECTIONS_PER_CLIENT,
+        DEFAULT_LIMITS.maxConnectionsPerClient,
+        '--max-connections-per-client or TESSERA_MAX_CONNECTIONS_PER_CLIENT',
+      ),
     },
   };
 }
@@ -113,11 +123,11 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
-/** `30s`, `500ms`, `2m`, or a number of milliseconds. */
+/** `30s`, `500ms`, `2m`: the unit is required (is a bare 30 seconds or milliseconds?). */
 export function duration(text: string | undefined, fallback: number, setting: string): number {
-  const value = measured(text, DURATION_UNITS, 'ms');
+  const value = measured(text, DURATION_UNITS, '');
   if (value === undefined) return fallback;
-  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration (like 30s, 500ms or 2m). Set ${setting}.`);
+  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration with its unit (like 30s, 500ms or 2m). Set ${setting}.`);
   return value;
 }
 

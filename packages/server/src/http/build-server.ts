@@ -28,6 +28,8 @@ export interface BuildServerOptions {
   limits?: Partial<HttpLimits>;
 }
 
+/** The request line and headers must arrive within this (or the request timeout, if shorter). */
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Longer request targets are refused with 414 before anything else looks at them. */
 const MAX_URL_LENGTH = 8_192;
 
@@ -42,7 +44,8 @@ export async function buildServer(container: Container, options: BuildServerOpti
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: { headersTimeout: Math.min(limits.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
+    // Headers come first and small: a client trickling them is cut off sooner than a slow body.
+    http: { headersTimeout: Math.min(limits.requestTimeoutMs, HEADERS_TIMEOUT_MS), connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
     routerOptions: { maxParamLength: 256 },
     clientErrorHandler: clientErrorReply,
     frameworkErrors: (error, _request, reply) => {
@@ -50,7 +53,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
       void (reply as FastifyReply).code(status).header('connection', 'close').send(body);
     },
   });
-  capConnections(app.server, limits.maxConnections, logger);
+  capConnections(app.server, limits.maxConnections, limits.maxConnectionsPerClient, logger);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -64,7 +67,10 @@ export async function buildServer(container: Container, options: BuildServerOpti
     if (request.url.length > MAX_URL_LENGTH) {
       return reply.code(414).header('connection', 'close').send({ error: { code: 'uri-too-long', message: `The URL is longer than ${MAX_URL_LENGTH} characters.` } });
     }
-    if (!isApiRequest(request.routeOptions.url, request.url)) return;
+    const api = isApiRequest(request.routeOptions.url, request.url);
+    // No route: answered before any body is read, whoever asks (a body sent to nowhere is never parsed).
+    if (!api && request.is404) return reply.code(404).header('connection', 'close').send(notFound(request.method));
+    if (!api) return;
     const presented = bearerToken(request.headers.authorization);
     if (!isAdminToken(presented, options.adminToken)) {
       reply.header('www-authenticate', 'Bearer realm="tessera"');
@@ -78,6 +84,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
         },
       });
     }
+    if (request.is404) return reply.code(404).header('connection', 'close').send(notFound(request.method));
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -94,10 +101,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
     }
     return reply.code(status).send(body);
   });
-  // The path is not echoed back: the answer never repeats what a client sent.
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not-found', message: `There is no ${request.method} route at this path. The routes are in /api/openapi.json.` } }),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request.method)));
 
   const routes = new ApiRoutes(app, limits.bodyLimitBytes);
   secretRoutes(routes, container);
@@ -145,4 +149,9 @@ export function isApiRequest(routeUrl: string | undefined, rawUrl: string): bool
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^bearer +(\S+) *$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** The path is not echoed back: the answer never repeats what a client sent. */
+function notFound(method: string): { error: { code: string; message: string } } {
+  return { error: { code: 'not-found', message: `There is no ${method} route at this path. The routes are in /api/openapi.json.` } };
 }

@@ -46,16 +46,22 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
+/** At most this many are reported (a body full of them must not cost more to answer than to send). */
+const MAX_REPORTED = 5;
+/** A path segment longer than this is shortened in the report. */
+const MAX_SEGMENT = 40;
+
+/** Depth-first, stopping at the first few: `path` is only joined for what is reported. */
 function findPrototypeKeys(value: unknown, path: string[], issues: FieldIssue[]): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => findPrototypeKeys(item, [...path, String(i)], issues));
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const here = [...path, key];
-    if (key === '__proto__' || (key === 'constructor' && item !== null && typeof item === 'object' && 'prototype' in item)) {
-      issues.push({ field: here.join('.'), message: `a key named ${key === '__proto__' ? '__proto__' : 'constructor with a prototype'} is refused` });
-    } else findPrototypeKeys(item, here, issues);
+  if (value === null || typeof value !== 'object' || issues.length >= MAX_REPORTED) return;
+  const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((item, i) => [String(i), item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (issues.length >= MAX_REPORTED) return;
+    path.push(key);
+    if (!Array.isArray(value) && (key === '__proto__' || (key === 'constructor' && item !== null && typeof item === 'object' && 'prototype' in item))) {
+      const field = path.map((segment) => (segment.length > MAX_SEGMENT ? `${segment.slice(0, MAX_SEGMENT)}…` : segment)).join('.');
+      issues.push({ field, message: `a key named ${key === '__proto__' ? '__proto__' : 'constructor with a prototype'} is refused` });
+    } else findPrototypeKeys(item, path, issues);
+    path.pop();
   }
 }

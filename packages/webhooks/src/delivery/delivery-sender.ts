@@ -24,6 +24,8 @@ export interface SendRequest {
 export interface SendResult {
   attempt: AttemptRecord;
   retryAfterMs?: number;
+  /** The answer was longer than what is kept: the kept body ends where it was cut. */
+  bodyCut?: boolean;
 }
 
 @injectable()
@@ -45,7 +47,7 @@ export class DeliverySender {
   send(input: SendRequest): Promise<SendResult> {
     const started = performance.now();
     return new Promise((resolve) => {
-      const finish = (fields: Partial<AttemptRecord>, retryAfterMs?: number) => {
+      const finish = (fields: Partial<AttemptRecord>, retryAfterMs?: number, bodyCut = false) => {
         const attempt: AttemptRecord = {
           attemptedAt: input.attemptedAt,
           status: null,
@@ -55,9 +57,12 @@ export class DeliverySender {
           responseBody: null,
           ...fields,
         };
-        resolve(retryAfterMs === undefined ? { attempt } : { attempt, retryAfterMs });
+        const result: SendResult = { attempt };
+        if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+        if (bodyCut) result.bodyCut = true;
+        resolve(result);
       };
-      const answered = (status: number, body: string, retryAfter: string | undefined) => {
+      const answered = (status: number, body: string, retryAfter: string | undefined, cut: boolean) => {
         const ok = status >= 200 && status < 300;
         const redirect = status >= 300 && status < 400;
         finish(
@@ -68,6 +73,7 @@ export class DeliverySender {
             errorMessage: ok ? null : redirect ? `HTTP ${status}: redirects are not followed; use the final URL` : `HTTP ${status}`,
           },
           parseRetryAfter(retryAfter),
+          cut,
         );
       };
       const failed = (error: unknown) => {
@@ -144,7 +150,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   #settled = false;
 
   constructor(
-    private readonly answered: (status: number, body: string, retryAfter: string | undefined) => void,
+    private readonly answered: (status: number, body: string, retryAfter: string | undefined, cut: boolean) => void,
     private readonly failed: (error: unknown) => void,
   ) {}
 
@@ -182,7 +188,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
-    this.answered(this.#status, body.subarray(0, KEPT_BYTES).toString('utf8'), this.#retryAfter);
+    this.answered(this.#status, body.subarray(0, KEPT_BYTES).toString('utf8'), this.#retryAfter, this.#size > KEPT_BYTES);
   }
 }
 

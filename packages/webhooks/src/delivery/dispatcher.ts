@@ -7,12 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, REDACTED, TesseraError, TokenRequestError, maskValues, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
+import { CORE, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliverySender, SendResult } from './delivery-sender.js';
+import { EchoScrubber } from './echo-scrubber.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { WebhookEvents } from './webhook-events.js';
@@ -61,6 +62,7 @@ export class Dispatcher {
   #stopping: Promise<StopResult> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
   readonly #signers = new Map<string, Webhook>();
+  readonly #echoes = new EchoScrubber();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
@@ -103,6 +105,11 @@ export class Dispatcher {
     // beat right away, so work a crashed process left claimed is picked up as this one starts.
     this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.options.heartbeatIntervalMs);
     this.#heartbeatTimer.unref();
+    try {
+      this.workers.register(this.#owner, this.clock.now(), this.options.heartbeatIntervalMs);
+    } catch (error) {
+      this.logger.error('registering the webhook worker failed; its next heartbeat tries again', { worker: this.#owner, error: (error as Error).message });
+    }
     this.#heartbeat();
     this.#loop = this.#runLoop(run);
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
@@ -239,14 +246,27 @@ export class Dispatcher {
   #heartbeat(): void {
     try {
       const now = this.clock.now();
-      this.workers.beat(this.#owner, now);
-      const dead = this.workers.releaseDead(this.#owner, now, this.options.heartbeatIntervalMs);
+      if (!this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs)) this.#takenForDead();
+      const dead = this.workers.releaseDead(this.#owner, now);
       if (dead.workers === 0) return;
       this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
       if (dead.released > 0) this.#wake?.();
     } catch (error) {
       this.logger.error('renewing the worker heartbeat failed', { worker: this.#owner, error: (error as Error).message });
     }
+  }
+
+  /**
+   * Another worker found this one silent for three beats (a stalled event loop, a suspended process) and
+   * released its claims: what was claimed but not started is no longer ours to send. What is in flight
+   * finishes; its outcome is fenced out if another worker has claimed it since.
+   */
+  #takenForDead(): void {
+    const dropped = this.#ready.splice(0).length;
+    this.logger.warn('this webhook worker was taken for dead (its heartbeat stopped for three intervals) and its claims were released; it drops what it had claimed but not started', {
+      worker: this.#owner,
+      dropped,
+    });
   }
 
   #renewLeases(): void {
@@ -369,8 +389,8 @@ export class Dispatcher {
     // A receiver may echo the request: what is stored never holds the token, a signing secret or a header value.
     if (send.attempt.responseBody !== null || send.attempt.errorMessage !== null) {
       const credentials = [accessToken, ...target.signingSecrets, ...target.signingSecrets.map((s) => s.slice('whsec_'.length)), ...Object.values(target.headers)];
-      send.attempt.responseBody = scrub(send.attempt.responseBody, credentials);
-      send.attempt.errorMessage = scrub(send.attempt.errorMessage, credentials);
+      send.attempt.responseBody = this.#echoes.scrub(send.attempt.responseBody, credentials, send.bodyCut === true);
+      send.attempt.errorMessage = this.#echoes.scrub(send.attempt.errorMessage, credentials);
     }
     attempts.push(send.attempt);
     return { send, accessToken };
@@ -432,11 +452,6 @@ export class Dispatcher {
     this.events.emit('endpoint-disabled', { endpointId: target.id, reason });
     this.logger.warn('webhook endpoint disabled', { endpointId: target.id, url: target.url, reason });
   }
-}
-
-/** Masks credentials of 4 or more characters (shorter ones would garble the text) in one pass. */
-function scrub(text: string | null, credentials: readonly string[]): string | null {
-  return text === null ? null : maskValues(text, credentials.filter((value) => value.length >= 4), REDACTED);
 }
 
 /** `5 days`, `3 hours`, `40 minutes`: how long, in the unit an operator would use. */

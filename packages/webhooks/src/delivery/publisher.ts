@@ -49,6 +49,7 @@ export class Publisher {
   readonly #insertDelivery;
   readonly #existing;
   readonly #stored;
+  readonly #targets;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
@@ -63,6 +64,7 @@ export class Publisher {
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
     this.#stored = db.prepare('SELECT type, payload FROM webhook_events WHERE id = ?');
+    this.#targets = db.prepare('SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ?').pluck();
   }
 
   /**
@@ -139,8 +141,11 @@ export class Publisher {
     const first = this.#stored.get(event.eventId) as { type: string; payload: string } | undefined;
     if (!first) return undefined;
     const sameData = canonicalJson((JSON.parse(first.payload) as { data: unknown }).data) === canonicalJson((JSON.parse(event.payload) as { data: unknown }).data);
-    if (first.type === event.type && sameData) return undefined;
-    const what = first.type === event.type ? 'the same type with other data' : `type '${event.type}' (it was '${first.type}')`;
+    // Sent to one endpoint: the first event must have gone to that endpoint alone.
+    const sameTarget = event.endpointId === undefined || (this.#targets.all(event.eventId) as string[]).every((id) => id === event.endpointId);
+    if (first.type === event.type && sameData && sameTarget) return undefined;
+    const what =
+      first.type !== event.type ? `type '${event.type}' (it was '${first.type}')` : !sameData ? 'the same type with other data' : `endpoint '${event.endpointId}' as its only target`;
     return new ConflictError(
       'event-id-conflict',
       `Event '${event.eventId}' was published before with other content; this one has ${what}. An event id names one event: reuse it only to publish that same event again, and give a new event a new id.`,

@@ -1,9 +1,9 @@
 /**
  * Live dispatchers and their heartbeats, in the database every process shares: a worker registers,
  * beats every few seconds and leaves on a graceful stop. A worker whose heartbeat is older than three
- * intervals, or whose process on this machine is gone, is dead: its claims are released at once.
+ * of its own intervals, or whose process on this machine is gone, is dead: its claims are released at once.
  */
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
 import type { SqliteDatabase } from '@tessera/core';
@@ -23,7 +23,7 @@ interface WorkerRow {
   id: string;
   machine: string;
   pid: number;
-  heartbeat_at: number;
+  expires_at: number;
 }
 
 @injectable()
@@ -38,10 +38,10 @@ export class WorkerRegistry {
   readonly #forget;
 
   constructor(@inject(WEBHOOKS.Database) private readonly db: SqliteDatabase) {
-    this.#register = db.prepare('INSERT OR REPLACE INTO webhook_workers (id, machine, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)');
-    this.#beat = db.prepare('UPDATE webhook_workers SET heartbeat_at = ? WHERE id = ?');
+    this.#register = db.prepare('INSERT OR REPLACE INTO webhook_workers (id, machine, pid, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#beat = db.prepare('UPDATE webhook_workers SET heartbeat_at = ?, expires_at = ? WHERE id = ?');
     this.#leave = db.prepare('DELETE FROM webhook_workers WHERE id = ?');
-    this.#others = db.prepare('SELECT id, machine, pid, heartbeat_at FROM webhook_workers WHERE id <> ?');
+    this.#others = db.prepare('SELECT id, machine, pid, expires_at FROM webhook_workers WHERE id <> ?');
     this.#release = db.prepare(
       `UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
        WHERE status = 'delivering' AND lease_owner = ?`,
@@ -49,13 +49,18 @@ export class WorkerRegistry {
     this.#forget = db.prepare('DELETE FROM webhook_workers WHERE id = ?');
   }
 
-  register(workerId: string, now: number): void {
-    this.#register.run(workerId, this.machine, process.pid, now, now);
+  register(workerId: string, now: number, intervalMs: number): void {
+    this.#register.run(workerId, this.machine, process.pid, now, now, now + MISSED_HEARTBEATS * intervalMs);
   }
 
-  /** Renews the heartbeat; a worker that was taken for dead meanwhile registers again. */
-  beat(workerId: string, now: number): void {
-    if (this.#beat.run(now, workerId).changes === 0) this.register(workerId, now);
+  /**
+   * Renews the heartbeat. False when the worker had been taken for dead meanwhile (its claims are no
+   * longer its own); it is registered again either way.
+   */
+  beat(workerId: string, now: number, intervalMs: number): boolean {
+    if (this.#beat.run(now, now + MISSED_HEARTBEATS * intervalMs, workerId).changes > 0) return true;
+    this.register(workerId, now, intervalMs);
+    return false;
   }
 
   leave(workerId: string): void {
@@ -63,8 +68,8 @@ export class WorkerRegistry {
   }
 
   /** Finds the dead workers other than `self` and gives their claims back, in one transaction (a write only when one is found). */
-  releaseDead(self: string, now: number, intervalMs: number): DeadWorkers {
-    const isDead = (worker: WorkerRow) => worker.heartbeat_at < now - MISSED_HEARTBEATS * intervalMs || this.#gone(worker);
+  releaseDead(self: string, now: number): DeadWorkers {
+    const isDead = (worker: WorkerRow) => worker.expires_at < now || this.#gone(worker);
     if (!(this.#others.all(self) as WorkerRow[]).some(isDead)) return { workers: 0, released: 0 };
     return this.db
       .transaction(() => {
@@ -92,11 +97,19 @@ export class WorkerRegistry {
   }
 }
 
-/** The host name and, where the system tells, the PID namespace: processes in two containers of one host are told apart. */
+/**
+ * The host name and, where the system tells, this boot of the kernel and the PID namespace: two hosts of
+ * one name, and two containers of one host, are told apart, so a process id is only trusted where it means one process.
+ */
 function thisMachine(): string {
-  try {
-    return `${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
-  } catch {
-    return hostname();
-  }
+  const read = (what: () => string) => {
+    try {
+      return what().trim();
+    } catch {
+      return '';
+    }
+  };
+  const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+  const namespace = read(() => readlinkSync('/proc/self/ns/pid'));
+  return [hostname(), boot, namespace].filter(Boolean).join(' ');
 }

@@ -17,8 +17,10 @@ export function sealHeaders(keys: KeyRing, id: string, headers: Readonly<Record<
 
 /** The header values in clear, for sending. */
 export function openHeaders(keys: KeyRing, row: Pick<EndpointRow, 'id' | 'headers' | 'sealed_headers'>): Record<string, string> {
-  if (row.sealed_headers !== null) return JSON.parse(keys.decrypt(row.sealed_headers, row.id)) as Record<string, string>;
-  return legacyClearHeaders(row) ?? {};
+  // Clear values win: an older version that wrote them did so after the sealed ones.
+  const clear = legacyClearHeaders(row);
+  if (clear !== undefined) return clear;
+  return row.sealed_headers === null ? {} : (JSON.parse(keys.decrypt(row.sealed_headers, row.id)) as Record<string, string>);
 }
 
 /** What a view shows: every header name, every value masked. */
@@ -26,9 +28,11 @@ export function maskedHeaders(row: Pick<EndpointRow, 'headers'>): Record<string,
   return Object.fromEntries(Object.keys(JSON.parse(row.headers) as Record<string, unknown>).map((name) => [name, MASK]));
 }
 
-/** A row written before header values were sealed: its values, in clear in `headers`; undefined when there are none. */
-export function legacyClearHeaders(row: Pick<EndpointRow, 'headers' | 'sealed_headers'>): Record<string, string> | undefined {
-  if (row.sealed_headers !== null) return undefined;
+/**
+ * A row an older version wrote (before header values were sealed, or since, if one still runs): its
+ * values, in clear in `headers`; undefined when it holds none.
+ */
+export function legacyClearHeaders(row: Pick<EndpointRow, 'headers'>): Record<string, string> | undefined {
   const stored = Object.entries(JSON.parse(row.headers) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
   return stored.length > 0 ? Object.fromEntries(stored) : undefined;
 }

@@ -23,6 +23,13 @@ const RESERVED_HEADERS = new Set([
   'proxy-connection',
 ]);
 
+/** Any letters, but nothing invisible or controlling (NUL, line breaks, bidirectional overrides). */
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(INPUT_LIMITS.name)
+  .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, 'name may not contain control, formatting or line-separator characters');
 const urlSchema = httpUrlSchema('url', "send a credential in a header (headers) or through the endpoint's secret instead");
 const eventsSchema = z
   .array(
@@ -57,9 +64,9 @@ const scheduleSchema = z.array(z.number().nonnegative().max(7 * 86_400)).max(50)
 
 export const newEndpointSchema = z
   .object({
-    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
+    name: nameSchema.optional(),
     url: urlSchema,
-    secretId: z.string({ error: 'secretId is required' }).min(1, 'secretId is required'),
+    secretId: z.string({ error: 'secretId is required' }).min(1, 'secretId is required').max(100, 'secretId is at most 100 characters'),
     events: eventsSchema.optional(),
     enabled: z.boolean().optional(),
     timeoutMs: z.number().int().min(100).max(120_000).optional(),
@@ -73,9 +80,9 @@ export const newEndpointSchema = z
 
 export const endpointPatchSchema = z
   .object({
-    name: z.string().trim().min(1).max(INPUT_LIMITS.name).optional(),
+    name: nameSchema.optional(),
     url: urlSchema.optional(),
-    secretId: z.string().min(1).optional(),
+    secretId: z.string().min(1).max(100, 'secretId is at most 100 characters').optional(),
     events: eventsSchema.optional(),
     enabled: z.boolean().optional(),
     timeoutMs: z.number().int().min(100).max(120_000).optional(),

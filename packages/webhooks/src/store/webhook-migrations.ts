@@ -109,7 +109,9 @@ export const webhookMigrations: readonly Migration[] = [
         machine TEXT NOT NULL,
         pid INTEGER NOT NULL,
         started_at INTEGER NOT NULL,
-        heartbeat_at INTEGER NOT NULL
+        heartbeat_at INTEGER NOT NULL,
+        -- Set by the worker itself (three of its own intervals ahead): others judge it by its own pace.
+        expires_at INTEGER NOT NULL
       );
     `,
   },
