@@ -39,6 +39,14 @@ function openConnections(server: RunningServer): Promise<number> {
   return new Promise((resolve, reject) => server.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
 }
 
+/** Whether a new connection gets an answer (200 from /healthz). */
+async function answersHealth(port: number): Promise<boolean> {
+  const client = await rawClient(port);
+  client.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\nConnection: close\r\n\r\n');
+  await client.whenClosed;
+  return /^HTTP\/1\.1 200 /.test(client.received);
+}
+
 const HUGE_POST = 'POST /api/events HTTP/1.1\r\nHost: tessera\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n';
 
 describe('slow and huge clients', () => {
@@ -121,12 +129,7 @@ describe('slow and huge clients', () => {
     expect(capped[0]).toMatchObject({ level: 'warn', maxConnections: 5, message: 'refused 1 connection: 5 are open, the most allowed (--max-connections or TESSERA_MAX_CONNECTIONS)' });
 
     for (const client of held) client.socket.destroy();
-    await waitFor(async () => {
-      const client = await rawClient(port);
-      client.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\nConnection: close\r\n\r\n');
-      await client.whenClosed;
-      return /^HTTP\/1\.1 200 /.test(client.received);
-    }, 10_000);
+    await waitFor(() => answersHealth(port), 10_000);
   });
 });
 
@@ -140,12 +143,7 @@ describe('connections per client', () => {
     expect(held.some((c) => c.closed)).toBe(false);
     expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', maxConnectionsPerClient: 3, message: expect.stringContaining('from a client that already has 3 open') }));
     held[0]!.socket.destroy();
-    await waitFor(async () => {
-      const client = await rawClient(port);
-      client.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\nConnection: close\r\n\r\n');
-      await client.whenClosed;
-      return /^HTTP\/1\.1 200 /.test(client.received);
-    }, 10_000);
+    await waitFor(() => answersHealth(port), 10_000);
   });
 });
 
