@@ -93,5 +93,10 @@ describe('masking by value in the log', () => {
     expect(line.level).toBe('info');
     expect(String(line.timestamp)).toMatch(new RegExp(`^${year}-`));
     expect(line.message).toBe('info: fine');
+    // A caller's own field of that name is no timestamp of the logger's: it is checked like any other.
+    const other = await world.createGeneralSecret({}, 'other');
+    const password = String((await world.secrets.reveal(other.id)).params.password);
+    logger.info('with a field of its own', { timestamp: password });
+    expect(JSON.stringify(world.logs.at(-1))).not.toContain(password);
   });
 });

@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import type { Logger } from 'winston';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CORE, coreModule, generateMasterKey, MASK, migrate, REDACTED, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+
+
+/** Writes a row's extra parameters in clear, as an older version did before their names counted as secret. */
+function writeClearExtras(world: Awaited<ReturnType<typeof startTestTessera>>, id: string, extras: Record<string, string>): void {
+  const records = world.container.get(CORE.SecretRecords);
+  const row = records.find(id)!;
+  const { $sealedExtraNames: _names, ...clear } = JSON.parse(row.params) as Record<string, unknown>;
+  clear.extraParams = extras;
+  expect(records.replace({ ...row, params: JSON.stringify(clear), revision: row.revision + 1 }, row.revision)).toBe(true);
+}
 
 describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)', (storage) => {
   it('never returns a sensitive value in clear', async () => {
@@ -125,11 +135,7 @@ describe('extra parameters and exact credentials', () => {
     const legacyValue = randomCredential('legacy-subscription');
     // A row as an older version wrote it: `subscription_key` was not yet a secret name, so it sits in the clear params.
     const created = await world.createGeneralSecret({}, 'legacy');
-    const records = world.container.get(CORE.SecretRecords);
-    const row = records.find(created.id)!;
-    const { $sealedExtraNames: _names, ...clear } = JSON.parse(row.params) as Record<string, unknown>;
-    clear.extraParams = { subscription_key: legacyValue };
-    expect(records.replace({ ...row, params: JSON.stringify(clear), revision: row.revision + 1 }, row.revision)).toBe(true);
+    writeClearExtras(world, created.id, { subscription_key: legacyValue });
     const onDisk = () => Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
 
     expect((await world.secrets.get(created.id)).params.extraParams).toEqual({ subscription_key: MASK });
@@ -145,6 +151,25 @@ describe('extra parameters and exact credentials', () => {
     db.exec('VACUUM');
     expect(onDisk().includes(legacyValue)).toBe(false);
     expect((await world.secrets.reveal(created.id)).params.extraParams).toEqual({ subscription_key: legacyValue });
+  });
+
+  it('seals such an extra when a process first uses the store, without waiting for a key rotation', async () => {
+    const world = await startTestTessera();
+    const legacyValue = randomCredential('legacy-b64');
+    const created = await world.createGeneralSecret({}, 'legacy');
+    // `client_secret_b64` counts as secret only since secret words count anywhere in a name.
+    writeClearExtras(world, created.id, { client_secret_b64: legacyValue, resource: 'crm' });
+    await world.container.unbindAllAsync();
+
+    const reopened = new Container();
+    reopened.load(coreModule({ database: world.databasePath, masterKey: world.masterKey, logging: { level: 'error' } }));
+    onTestFinished(() => reopened.unbindAllAsync());
+    const secrets = reopened.get<SecretStore>(CORE.SecretStore);
+    expect((await secrets.list()).map((s) => s.params.extraParams)).toEqual([{ resource: 'crm', client_secret_b64: MASK }]);
+    const stored = reopened.get(CORE.SecretRecords).find(created.id)!;
+    expect(stored.params).not.toContain(legacyValue);
+    expect(stored.revision).toBe(3);
+    expect((await secrets.reveal(created.id)).params.extraParams).toEqual({ resource: 'crm', client_secret_b64: legacyValue });
   });
 
   it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {

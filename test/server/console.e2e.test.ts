@@ -197,6 +197,36 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('asks again for secret extra parameters too when the token URL moves', async () => {
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const apiKey = randomCredential('extra');
+    const secret = (await (
+      await fetch(`${server.url}api/secrets`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'extras-secret', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw'), extraParams: { api_key: apiKey, resource: 'crm' } } }),
+      })
+    ).json()) as { id: string };
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signIn(page);
+    await page.goto(`${server.url}#/secrets/${secret.id}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Edit secret “extras-secret”');
+    expect(await page.getByLabel('Extra parameter api_key').count()).toBe(0);
+    await page.getByLabel('Token URL').fill(tokenServer.url('/moved'));
+    await expect.poll(() => page.locator('#credentials-again').textContent()).toContain('type Password, api_key again');
+    const retypedPassword = randomCredential('pw');
+    const retypedKey = randomCredential('extra');
+    await page.getByLabel('Password').fill(retypedPassword);
+    await page.getByLabel('Extra parameter api_key').fill(retypedKey);
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('Token issued');
+    const sent = JSON.parse(tokenServer.requests.at(-1)!.body) as Record<string, string>;
+    expect(tokenServer.requests.at(-1)!.path).toBe('/moved');
+    expect(sent).toMatchObject({ password: retypedPassword, api_key: retypedKey, resource: 'crm' });
+    expect(tokenServer.requests.filter((r) => r.path === '/moved').some((r) => r.body.includes(apiKey))).toBe(false);
+    await page.close();
+  });
+
   it('is usable by keyboard, labels every control, and fits 390 px', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(server.url);

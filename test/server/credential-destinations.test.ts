@@ -79,7 +79,7 @@ describe('credentials and their destinations', () => {
     expect(password).not.toBe(retyped);
   });
 
-  it('counts extra parameters as credentials: left out or a secret one sent masked they block the move, sent again or dropped they do not', async () => {
+  it('counts secret extra parameters as credentials: left out or sent masked they block the move, sent again or dropped they do not', async () => {
     const server = await startTestServer();
     const evil = await attacker();
     const apiKey = randomCredential('key');
@@ -87,10 +87,9 @@ describe('credentials and their destinations', () => {
     const secrets = server.container.get<SecretStore>(CORE.SecretStore);
     const password = randomCredential('pw');
 
-    // Any extra parameter may be a credential under a name nobody foresaw: the set must come again.
     const kept = await secrets.update(id, { params: { url: evil.tokenUrl, password } }).catch((e: unknown) => e);
     expect(kept).toBeInstanceOf(CredentialsRequiredError);
-    expect((kept as CredentialsRequiredError).fields).toEqual(['params.extraParams']);
+    expect((kept as CredentialsRequiredError).fields).toEqual(['params.extraParams.api_key']);
     const masked = await secrets.update(id, { params: { url: evil.tokenUrl, password, extraParams: { api_key: MASK, audience: 'crm' } } }).catch((e: unknown) => e);
     expect((masked as CredentialsRequiredError).fields).toEqual(['params.extraParams.api_key']);
     await expect(secrets.draftWithChanges(id, { url: evil.tokenUrl, password })).rejects.toBeInstanceOf(CredentialsRequiredError);
@@ -112,6 +111,10 @@ describe('credentials and their destinations', () => {
 
   it("applies the rule to a connector kind's own destinations: the Salesforce audience and token URL", async () => {
     const server = await startTestServer();
+    // The kinds say which fields are destinations, so the console knows when to ask again.
+    const kinds = (await server.api('GET', '/api/secret-kinds')).json<Array<{ id: string; fields: Array<{ name: string; destination: boolean }> }>>();
+    const salesforce = kinds.find((k) => k.id === 'salesforce')!;
+    expect(salesforce.fields.filter((f) => f.destination).map((f) => f.name)).toEqual(['url', 'audience']);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const secrets = server.container.get<SecretStore>(CORE.SecretStore);

@@ -143,7 +143,13 @@ describe('event ids', () => {
     expect(await publisher.publish({ id: 'test-1', type: 'tessera.test', data: {}, endpointId: a.id })).toEqual(first);
     await expect(publisher.publish({ id: 'test-1', type: 'tessera.test', data: {}, endpointId: b.id })).rejects.toMatchObject({
       code: 'event-id-conflict',
-      message: expect.stringContaining(`this one has endpoint '${b.id}' as its only target`),
+      message: expect.stringContaining(`this one has another target: endpoint '${b.id}' only (it was endpoint '${a.id}' only)`),
+    });
+    // The other way round too: an event sent to every matching endpoint is not the one sent to one.
+    await expect(publisher.publish({ id: 'test-1', type: 'tessera.test', data: {} })).rejects.toMatchObject({ code: 'event-id-conflict' });
+    await publisher.publish({ id: 'broadcast-1', type: 'tessera.test', data: {} });
+    await expect(publisher.publish({ id: 'broadcast-1', type: 'tessera.test', data: {}, endpointId: a.id })).rejects.toMatchObject({
+      message: expect.stringContaining(`(it was every matching endpoint)`),
     });
   });
 });

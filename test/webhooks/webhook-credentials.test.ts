@@ -67,18 +67,23 @@ describe('webhook header values', () => {
     const world = await startTestWebhooks();
     const quoted = `ab"cd\\ef-${randomCredential('q')}`;
     const latin = `clé-secrète-${randomCredential('l')}`;
+    const plus = `a+b/c+${randomCredential('p')}`;
     const cut = randomCredential('cut');
-    const { endpoint } = await world.createEndpoint({ headers: { 'X-Quoted': quoted, 'X-Latin': latin, 'X-Cut': cut }, retrySchedule: [] });
+    const umlaut = `geheim-${randomCredential('u')}-Schlüssel`;
+    const { endpoint } = await world.createEndpoint({ headers: { 'X-Quoted': quoted, 'X-Latin': latin, 'X-Plus': plus, 'X-Cut': cut, 'X-Umlaut': umlaut }, retrySchedule: [] });
     const asciiJson = (value: string) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const answers = [
-      // A receiver that echoes the headers it got as JSON, as Python's json.dumps writes it.
-      `{"echo":[${asciiJson(quoted)},${asciiJson(latin)},${JSON.stringify(latin)}]}`,
+      // A receiver that echoes the headers it got as JSON: as Python writes it, as .NET does (\u002B, upper-case hex), and percent-encoded.
+      `{"echo":[${asciiJson(quoted)},${asciiJson(latin)},${JSON.stringify(latin)},"${plus.replace(/\+/g, '\\u002B').replace(/\//g, '\\/')}","${encodeURIComponent(latin).toLowerCase()}","${asciiJson(umlaut).slice(1, -1).replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)}"]}`,
       // A long answer whose 4 KB cut falls inside a credential.
       `${'x'.repeat(4_096 - 10)}${cut} and more`,
+      // …and one whose cut falls inside a two-byte character of one.
+      `${'y'.repeat(4_096 - Buffer.byteLength(umlaut) + 3)}${umlaut}`,
     ];
     world.receiver.respond((_request, index) => ({ status: 500, body: answers[index % answers.length] }));
     world.dispatcher.start();
-    const ids = [...(await world.publisher.publish({ type: 'a.b', data: 1 })), ...(await world.publisher.publish({ type: 'a.b', data: 2 }))];
+    const ids: string[] = [];
+    for (let n = 0; n < answers.length; n++) ids.push(...(await world.publisher.publish({ type: 'a.b', data: n })));
     const bodies: string[] = [];
     for (const id of ids) {
       await waitFor(async () => (await world.deliveries.get(id)).status === 'failed', 10_000);
@@ -86,10 +91,11 @@ describe('webhook header values', () => {
     }
     // Sent as the operator typed it (Latin-1 on the wire).
     expect(world.receiver.requests[0]!.headers['x-latin']).toBe(latin);
-    expect(bodies[0]).toBe('{"echo":["[REDACTED]","[REDACTED]","[REDACTED]"]}');
+    expect(bodies[0]).toBe('{"echo":["[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]"]}');
     expect(bodies[1]).toBe('x'.repeat(4_096 - 10));
-    for (const value of [quoted, latin, cut]) for (const body of bodies) expect(body).not.toContain(value.slice(0, 8));
-    expect(endpoint.headers).toEqual({ 'X-Quoted': MASK, 'X-Latin': MASK, 'X-Cut': MASK });
+    expect(bodies[2]).toMatch(/^y+$/);
+    for (const value of [quoted, latin, plus, cut, umlaut]) for (const body of bodies) expect(body).not.toContain(value.slice(0, 8));
+    expect(endpoint.headers).toEqual({ 'X-Quoted': MASK, 'X-Latin': MASK, 'X-Plus': MASK, 'X-Cut': MASK, 'X-Umlaut': MASK });
   });
 
   it('refuses a webhook URL that carries a user name or password, pointing at headers or the secret instead', async () => {
@@ -159,6 +165,10 @@ describe('webhook header values', () => {
     expect(endpoints.target(legacy.id)?.headers).toEqual({ 'X-Old-Key': legacyKey });
     // A second pass finds nothing left under the old key.
     expect(await endpoints.resealSigningSecrets()).toBe(0);
+    // An older version that removes the headers leaves the envelope behind: the names decide, none are sent.
+    after.get<SqliteDatabase>(CORE.Database).prepare("UPDATE webhook_endpoints SET headers = '{}', revision = revision + 1 WHERE id = ?").run(endpoint.id);
+    await endpoints.list();
+    expect(endpoints.target(endpoint.id)?.headers).toEqual({});
     expect(existsSync(database)).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ export { ConfigurationError } from './errors/configuration-error.js';
 export { CredentialsRequiredError } from './errors/credentials-required-error.js';
 export { SecretParamsError } from './errors/secret-params-error.js';
 
-export { MASK, type FieldDeclaration } from './secrets/field-declaration.js';
+export { MASK, isDestinationField, type FieldDeclaration } from './secrets/field-declaration.js';
 export { INPUT_LIMITS } from './input/input-limits.js';
 export { httpUrlSchema } from './input/http-url-schema.js';
 export { nameKey } from './input/name-key.js';

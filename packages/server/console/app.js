@@ -298,6 +298,7 @@ function renderReport(report, title) {
 /** Where a field issue from the API points in the secret form. */
 function secretInputId(field) {
   if (field === 'name' || field === 'description' || field === 'kind') return `secret-${field}`;
+  if (field.startsWith('params.extraParams.')) return `extra-${field.slice('params.extraParams.'.length)}`;
   return `field-${field.replace(/^params\./, '').split('.')[0]}`;
 }
 
@@ -350,7 +351,8 @@ async function showSecretForm(id) {
   kind.addEventListener('change', renderFields);
   renderFields();
   const again = h('p', { id: 'credentials-again', class: 'notice', role: 'status', hidden: true });
-  if (existing) fields.addEventListener('input', () => watchDestinations(existing, state.kinds.find((k) => k.id === existing.kind), again));
+  const extrasAgain = h('div', { id: 'extras-again' });
+  if (existing) fields.addEventListener('input', () => watchDestinations(existing, state.kinds.find((k) => k.id === existing.kind), again, extrasAgain));
 
   /**
    * The form as params. Editing: an empty sensitive field keeps the stored value (sent masked), an
@@ -366,8 +368,12 @@ async function showSecretForm(id) {
       else if (existing && field.sensitive) params[field.name] = MASK;
       else if (existing) params[field.name] = null;
     }
-    // Extra parameters are not edited here: sent back as shown (secret ones masked keep their values).
-    if (existing?.params?.extraParams) params.extraParams = existing.params.extraParams;
+    // Extra parameters are not edited here: sent back as shown (secret ones masked keep their values),
+    // but those typed again because the token URL moved.
+    if (existing?.params?.extraParams) {
+      params.extraParams = { ...existing.params.extraParams };
+      for (const input of extrasAgain.querySelectorAll('input')) if (input.value !== '') params.extraParams[input.dataset.extra] = input.value;
+    }
     return { name: name.value.trim(), description: description.value.trim(), kind: kind.value, params };
   };
   const showIssues = (error) => {
@@ -433,6 +439,7 @@ async function showSecretForm(id) {
     h('div', { class: 'field' }, h('label', { for: 'secret-description' }, 'Description (optional)'), description),
     fields,
     again,
+    extrasAgain,
     advanced,
     errors,
     h('div', { class: 'row' }, test, save, h('a', { href: '#/secrets', class: 'button' }, 'Cancel')),
@@ -452,9 +459,26 @@ function destinationOf(field, value) {
  * Editing: once a field that decides where the credentials go (the token URL, say) differs from the
  * saved one, the sensitive fields must be typed again; the server refuses to send stored ones elsewhere.
  */
-function watchDestinations(existing, kind, notice) {
+function watchDestinations(existing, kind, notice, extrasBox) {
   const moved = (kind?.fields ?? []).filter((f) => f.destination && destinationOf(f, document.getElementById(`field-${f.name}`)?.value) !== destinationOf(f, existing.params[f.name]));
   const sensitive = (kind?.fields ?? []).filter((f) => f.sensitive);
+  // Secret extra parameters are shown masked; once the URL moves they are typed again here.
+  const sealedExtras = Object.entries(existing.params.extraParams ?? {})
+    .filter(([, value]) => value === MASK)
+    .map(([name]) => name);
+  if (moved.length === 0) extrasBox.replaceChildren();
+  else if (!extrasBox.hasChildNodes()) {
+    extrasBox.replaceChildren(
+      ...sealedExtras.map((name) =>
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: `extra-${name}` }, `Extra parameter ${name}`),
+          h('input', { id: `extra-${name}`, type: 'password', autocomplete: 'new-password', required: true, placeholder: 'type it again', dataset: { extra: name } }),
+        ),
+      ),
+    );
+  }
   for (const field of sensitive) {
     const input = document.getElementById(`field-${field.name}`);
     if (!input) continue;
@@ -470,7 +494,7 @@ function watchDestinations(existing, kind, notice) {
   notice.textContent =
     moved.length === 0
       ? ''
-      : `${moved.map((f) => f.label).join(' and ')} changed: type ${sensitive.map((f) => f.label).join(', ')} again where set. A stored credential is never sent to a new destination.`;
+      : `${moved.map((f) => f.label).join(' and ')} changed: type ${[...sensitive.map((f) => f.label), ...sealedExtras].join(', ')} again where set. A stored credential is never sent to a new destination.`;
 }
 
 function fieldInput(field, current, editing) {

@@ -9,13 +9,16 @@ export interface LoggingOptions {
   transports?: Transport[];
 }
 
+/** What `winston.format.timestamp()` writes. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
 export function createLogger(redactor: Redactor, options: LoggingOptions = {}): winston.Logger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
-      // The logger's own fields hold no credential; masking by value there would let a four-digit
-      // password turn every timestamp into [REDACTED].
-      if (key === 'level' || key === 'timestamp') continue;
       const value = info[key];
+      // The logger's own fields hold no credential; masking by value there would let a four-digit
+      // password turn every timestamp into [REDACTED]. (Only the logger's own: a caller's field of that name is redacted.)
+      if ((key === 'level' && typeof value === 'string' && value in winston.config.npm.levels) || (key === 'timestamp' && typeof value === 'string' && ISO_TIME.test(value))) continue;
       info[key] = isSensitiveName(key) && typeof value === 'string' ? REDACTED : redactor.redact(value);
     }
     return info;

@@ -24,16 +24,31 @@ export function isSensitiveName(key: string): boolean {
   return SENSITIVE_NAME.test(key.toLowerCase().replace(/[^a-z]/g, ''));
 }
 
-/** A secret word anywhere in the name, for `isSecretParamName`. */
-const SECRET_WORD = /(password|passwd|pwd|passphrase|secret|token|auth|bearer|assertion|jwt|key|cookie|credential|verifier|signature|private)/;
+/** Words that make a parameter secret wherever they stand in its name… */
+const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode', 'pass', 'secret', 'token', 'key', 'apikey', 'auth', 'bearer', 'assertion', 'jwt', 'cookie', 'credential', 'credentials', 'verifier', 'signature', 'private', 'pin', 'otp']);
+/** …unless the name ends in a word that says it only describes one (`key_version`, `token_type_hint`, `access_key_id`). */
+const DESCRIBING_WORDS = new Set(['id', 'version', 'method', 'hint', 'type', 'name', 'url', 'uri', 'endpoint', 'format', 'alg', 'algorithm', 'mode', 'network', 'length', 'size', 'count', 'enabled', 'path', 'header', 'field', 'location', 'expiry', 'expires', 'ttl', 'lifetime', 'scope', 'kind', 'prefix']);
+
+/** `client_secret_b64` → client, secret, b64; `apiKeyV2` → api, key, v2. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
 
 /**
  * Whether an extra body parameter of a secret holds a secret: judged more warily than a log field, by a
- * secret word anywhere in its name (`client_secret_b64`, `api_key_v2`, `private_key_pem`, `access_key_id`):
- * sealing a value that was not secret costs nothing, leaving a secret in clear costs everything.
+ * secret word anywhere in its name (`client_secret_b64`, `api_key_v2`, `private_key_pem`), not only at its
+ * end, unless its last word says it merely describes one. Sealing a value that was not secret costs little;
+ * leaving a secret in clear costs everything.
  */
 export function isSecretParamName(name: string): boolean {
-  return isSensitiveName(name) || SECRET_WORD.test(name.toLowerCase().replace(/[^a-z]/g, ''));
+  if (isSensitiveName(name)) return true;
+  const parts = words(name);
+  if (parts.length === 0 || DESCRIBING_WORDS.has(parts.at(-1) as string)) return false;
+  return parts.some((word) => SECRET_WORDS.has(word));
 }
 
 @injectable()

@@ -24,3 +24,11 @@ export interface FieldDeclaration {
 
 /** What a view shows instead of a sensitive value. */
 export const MASK = '••••';
+
+/**
+ * Whether a field decides where the credentials go: as declared, else every `url` field; always the
+ * field named `url`, where the token request is sent. No kind leaves its token URL unguarded by omission.
+ */
+export function isDestinationField(field: FieldDeclaration): boolean {
+  return field.name === 'url' || (field.destination ?? field.type === 'url');
+}

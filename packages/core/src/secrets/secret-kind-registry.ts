@@ -13,12 +13,8 @@ export class SecretKindRegistry {
   readonly #kinds = new Map<string, { kind: SecretKind; schema: z.ZodType }>();
 
   constructor(@multiInject(CORE.SecretKind) kinds: SecretKind[]) {
-    for (const contributed of kinds) {
-      if (this.#kinds.has(contributed.id)) throw new Error(`Two secret kinds are contributed with the id '${contributed.id}'.`);
-      // Every field says whether it is a destination, so no kind can leave its token URL unguarded by omission.
-      // (Its prototype kept: a kind may be a class instance with its methods there.)
-      const fields = contributed.fields.map((f) => ({ ...f, destination: f.name === 'url' || (f.destination ?? f.type === 'url') }));
-      const kind = Object.assign(Object.create(Object.getPrototypeOf(contributed) as object) as SecretKind, contributed, { fields });
+    for (const kind of kinds) {
+      if (this.#kinds.has(kind.id)) throw new Error(`Two secret kinds are contributed with the id '${kind.id}'.`);
       this.#kinds.set(kind.id, { kind, schema: secretParamsSchema(kind) });
     }
   }

@@ -78,6 +78,7 @@ function splitExtras(extras: Record<string, string> | undefined): { clear?: Reco
 @injectable()
 export class SecretStoreService implements SecretStore {
   readonly #listeners = new Set<(change: SecretChange) => void>();
+  #prepared = false;
 
   constructor(
     @inject(CORE.SecretRecords) private readonly records: SecretRecords,
@@ -89,6 +90,7 @@ export class SecretStoreService implements SecretStore {
   ) {}
 
   async create(input: NewSecret): Promise<SecretView> {
+    this.#prepare();
     const parsed = parseOrThrow(newSecretSchema, input, 'The secret');
     const params = this.kinds.parseParams(parsed.kind, parsed.params);
     const id = 'sec_' + randomBytes(10).toString('hex');
@@ -111,14 +113,17 @@ export class SecretStoreService implements SecretStore {
   }
 
   async get(id: string): Promise<SecretView> {
+    this.#prepare();
     return this.#view(this.#find(id));
   }
 
   async list(filter: { owner?: string; origin?: SecretOrigin; kind?: string } = {}): Promise<SecretView[]> {
+    this.#prepare();
     return this.records.list(filter).map((record) => this.#view(record));
   }
 
   async update(id: string, patch: SecretPatch): Promise<SecretView> {
+    this.#prepare();
     const parsed = parseOrThrow(patchSchema, patch, 'The change');
     const current = this.#find(id);
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
@@ -170,10 +175,12 @@ export class SecretStoreService implements SecretStore {
   }
 
   async reveal(id: string): Promise<RevealedSecret> {
+    this.#prepare();
     return this.#reveal(this.#find(id));
   }
 
   async draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }> {
+    this.#prepare();
     const current = this.#find(id);
     const previous = this.#reveal(current).params;
     this.#refuseCarriedCredentials(current, previous, params);
@@ -197,16 +204,30 @@ export class SecretStoreService implements SecretStore {
     return { reencrypted: done + sealedAfresh, total: all.length };
   }
 
-  /** Seals the extra parameters that rows from an older version hold in clear although their names now count as secret. */
-  #sealClearSecretExtras(): number {
+  /**
+   * Seals the extra parameters that rows from an older version hold in clear although their names now
+   * count as secret. `strict`: a row that cannot be opened (its key or kind missing) fails the whole; else it is left for later.
+   */
+  #sealClearSecretExtras(strict = true): number {
     let sealed = 0;
     for (const record of this.records.list({})) {
       const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
       if (!extras || !Object.keys(extras).some(isSecretParamName)) continue;
-      const next = { ...record, ...this.#seal(record.id, record.kind, this.#reveal(record).params), revision: record.revision + 1, updatedAt: new Date(this.clock.now()).toISOString() };
-      if (this.records.replace(next, record.revision)) sealed++;
+      try {
+        const next = { ...record, ...this.#seal(record.id, record.kind, this.#reveal(record).params), revision: record.revision + 1, updatedAt: new Date(this.clock.now()).toISOString() };
+        if (this.records.replace(next, record.revision)) sealed++;
+      } catch (error) {
+        if (strict) throw error;
+      }
     }
     return sealed;
+  }
+
+  /** Once per process, before the store is first used: what older rows hold in clear and should not, sealed (DESIGN §7). */
+  #prepare(): void {
+    if (this.#prepared) return;
+    this.#prepared = true;
+    this.#sealClearSecretExtras(false);
   }
 
   onChange(listener: (change: SecretChange) => void): () => void {

@@ -1,6 +1,6 @@
 /** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
 import type { Container } from 'inversify';
-import { CORE, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
+import { CORE, isDestinationField, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
 import type { ApiRoutes } from '../http/api-route.js';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
@@ -22,7 +22,14 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'secrets',
     summary: 'Kinds of secret and the fields each declares (labels, types, help, which are sensitive)',
     handler: async () =>
-      kinds.list().map((kind) => ({ id: kind.id, label: kind.label, description: kind.description ?? '', fields: kind.fields, defaults: kind.defaults })),
+      kinds.list().map((kind) => ({
+        id: kind.id,
+        label: kind.label,
+        description: kind.description ?? '',
+        // Every field says whether it is a destination (the console asks for the credentials again when one changes).
+        fields: kind.fields.map((field) => ({ ...field, destination: isDestinationField(field) })),
+        defaults: kind.defaults,
+      })),
   });
   routes.add({
     method: 'GET',

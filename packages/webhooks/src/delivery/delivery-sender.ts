@@ -188,7 +188,10 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
-    this.answered(this.#status, body.subarray(0, KEPT_BYTES).toString('utf8'), this.#retryAfter, this.#size > KEPT_BYTES);
+    // Cut where a character starts: half a character would decode as U+FFFD and hide what it cut into.
+    let end = Math.min(KEPT_BYTES, body.length);
+    if (body.length > end) while (end > 0 && ((body[end] as number) & 0xc0) === 0x80) end--;
+    this.answered(this.#status, body.subarray(0, end).toString('utf8'), this.#retryAfter, this.#size > KEPT_BYTES);
   }
 }
 

@@ -67,6 +67,8 @@ export class Dispatcher {
   #wake: (() => void) | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Whether this worker's registry row was written once (a missing row means something only then). */
+  #registered = false;
   readonly #onWork = () => this.#wake?.();
 
   constructor(
@@ -107,6 +109,7 @@ export class Dispatcher {
     this.#heartbeatTimer.unref();
     try {
       this.workers.register(this.#owner, this.clock.now(), this.options.heartbeatIntervalMs);
+      this.#registered = true;
     } catch (error) {
       this.logger.error('registering the webhook worker failed; its next heartbeat tries again', { worker: this.#owner, error: (error as Error).message });
     }
@@ -164,6 +167,7 @@ export class Dispatcher {
     clearInterval(this.#heartbeatTimer);
     try {
       this.workers.leave(this.#owner);
+      this.#registered = false;
     } catch (error) {
       this.logger.warn('leaving the worker registry failed; others release this worker after its heartbeat times out', { worker: this.#owner, error: (error as Error).message });
     }
@@ -246,7 +250,10 @@ export class Dispatcher {
   #heartbeat(): void {
     try {
       const now = this.clock.now();
-      if (!this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs)) this.#takenForDead();
+      const known = this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs);
+      // Missing although registered: another worker took this one for dead (not so when the first registration failed).
+      if (!known && this.#registered) this.#takenForDead(now);
+      this.#registered = true;
       const dead = this.workers.releaseDead(this.#owner, now);
       if (dead.workers === 0) return;
       this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
@@ -261,11 +268,13 @@ export class Dispatcher {
    * released its claims: what was claimed but not started is no longer ours to send. What is in flight
    * finishes; its outcome is fenced out if another worker has claimed it since.
    */
-  #takenForDead(): void {
-    const dropped = this.#ready.splice(0).length;
+  #takenForDead(now: number): void {
+    const dropped = this.#ready.splice(0);
+    // Any of them claimed again by this worker meanwhile goes back too (fenced: no other worker's claim is touched).
+    for (const delivery of dropped) this.queue.release(delivery.id, this.#owner, now);
     this.logger.warn('this webhook worker was taken for dead (its heartbeat stopped for three intervals) and its claims were released; it drops what it had claimed but not started', {
       worker: this.#owner,
-      dropped,
+      dropped: dropped.length,
     });
   }
 

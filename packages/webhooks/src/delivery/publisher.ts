@@ -49,7 +49,6 @@ export class Publisher {
   readonly #insertDelivery;
   readonly #existing;
   readonly #stored;
-  readonly #targets;
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
@@ -57,14 +56,13 @@ export class Publisher {
     @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
     @inject(CORE.Clock) private readonly clock: Clock,
   ) {
-    this.#insertEvent = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)');
+    this.#insertEvent = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, created_at, target_endpoint_id) VALUES (?, ?, ?, ?, ?)');
     this.#insertDelivery = db.prepare(
       `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
-    this.#stored = db.prepare('SELECT type, payload FROM webhook_events WHERE id = ?');
-    this.#targets = db.prepare('SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ?').pluck();
+    this.#stored = db.prepare('SELECT type, payload, target_endpoint_id FROM webhook_events WHERE id = ?');
   }
 
   /**
@@ -124,7 +122,7 @@ export class Publisher {
 
   /** The deliveries of a new event; for an id published before, the first event's deliveries, if it is the same event. */
   #insert(event: PendingEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): string[] | ConflictError {
-    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now).changes === 0) {
+    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now, event.endpointId ?? null).changes === 0) {
       const conflict = this.#conflict(event);
       return conflict ?? (this.#existing.all(event.eventId) as string[]);
     }
@@ -138,14 +136,19 @@ export class Publisher {
 
   /** Publishing an id again is idempotent only for the same event: another type or body under that id is refused. */
   #conflict(event: PendingEvent): ConflictError | undefined {
-    const first = this.#stored.get(event.eventId) as { type: string; payload: string } | undefined;
+    const first = this.#stored.get(event.eventId) as { type: string; payload: string; target_endpoint_id: string | null } | undefined;
     if (!first) return undefined;
     const sameData = canonicalJson((JSON.parse(first.payload) as { data: unknown }).data) === canonicalJson((JSON.parse(event.payload) as { data: unknown }).data);
-    // Sent to one endpoint: the first event must have gone to that endpoint alone.
-    const sameTarget = event.endpointId === undefined || (this.#targets.all(event.eventId) as string[]).every((id) => id === event.endpointId);
+    // Sent to one endpoint only, or to every matching one: that is part of the event too.
+    const sameTarget = first.target_endpoint_id === (event.endpointId ?? null);
     if (first.type === event.type && sameData && sameTarget) return undefined;
+    const target = (id: string | null) => (id === null ? 'every matching endpoint' : `endpoint '${id}' only`);
     const what =
-      first.type !== event.type ? `type '${event.type}' (it was '${first.type}')` : !sameData ? 'the same type with other data' : `endpoint '${event.endpointId}' as its only target`;
+      first.type !== event.type
+        ? `type '${event.type}' (it was '${first.type}')`
+        : !sameData
+          ? 'the same type with other data'
+          : `another target: ${target(event.endpointId ?? null)} (it was ${target(first.target_endpoint_id)})`;
     return new ConflictError(
       'event-id-conflict',
       `Event '${event.eventId}' was published before with other content; this one has ${what}. An event id names one event: reuse it only to publish that same event again, and give a new event a new id.`,

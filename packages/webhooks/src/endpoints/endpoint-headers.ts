@@ -20,7 +20,11 @@ export function openHeaders(keys: KeyRing, row: Pick<EndpointRow, 'id' | 'header
   // Clear values win: an older version that wrote them did so after the sealed ones.
   const clear = legacyClearHeaders(row);
   if (clear !== undefined) return clear;
-  return row.sealed_headers === null ? {} : (JSON.parse(keys.decrypt(row.sealed_headers, row.id)) as Record<string, string>);
+  // The names listed are the headers there are (an older version clearing them leaves the envelope behind).
+  const names = Object.keys(JSON.parse(row.headers) as Record<string, unknown>);
+  if (names.length === 0 || row.sealed_headers === null) return {};
+  const sealed = JSON.parse(keys.decrypt(row.sealed_headers, row.id)) as Record<string, string>;
+  return Object.fromEntries(names.filter((name) => typeof sealed[name] === 'string').map((name) => [name, sealed[name] as string]));
 }
 
 /** What a view shows: every header name, every value masked. */

@@ -23,13 +23,16 @@ const RESERVED_HEADERS = new Set([
   'proxy-connection',
 ]);
 
-/** Any letters, but nothing invisible or controlling (NUL, line breaks, bidirectional overrides). */
+/**
+ * Any letters, joiners included (Persian, Indic, emoji sequences), but nothing that controls how text
+ * reads: control characters, line and paragraph separators, bidirectional overrides and isolates, a BOM.
+ */
 const nameSchema = z
   .string()
   .trim()
   .min(1)
   .max(INPUT_LIMITS.name)
-  .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, 'name may not contain control, formatting or line-separator characters');
+  .regex(/^[^\p{Cc}\p{Zl}\p{Zp}\u202a-\u202e\u2066-\u2069\ufeff]*$/u, 'name may not contain control, line-separator or text-direction characters');
 const urlSchema = httpUrlSchema('url', "send a credential in a header (headers) or through the endpoint's secret instead");
 const eventsSchema = z
   .array(

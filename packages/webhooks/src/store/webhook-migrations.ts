@@ -115,4 +115,10 @@ export const webhookMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The one endpoint an event was sent to, if it was sent to one only ("Send test event"): publishing
+    // its id again is the same event only with the same target.
+    id: 'webhooks-006-event-target',
+    sql: 'ALTER TABLE webhook_events ADD COLUMN target_endpoint_id TEXT',
+  },
 ];

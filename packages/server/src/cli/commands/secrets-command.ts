@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import {
   CORE,
   CredentialsRequiredError,
-  MASK,
   type Clock,
   type FieldDeclaration,
   type SecretKind,
@@ -223,12 +222,7 @@ async function update(args: string[], cli: CliContext): Promise<void> {
 /** The credentials a destination change needs again, read from stdin or a prompt into `params`. */
 async function askAgain(error: CredentialsRequiredError, kind: SecretKind, secret: SecretView, params: Record<string, unknown>, cli: CliContext): Promise<void> {
   const storedExtras = (secret.params.extraParams ?? {}) as Record<string, unknown>;
-  // The extra parameters as a whole: the clear ones are sent again as shown, the sealed ones are asked for.
-  const names = error.fields
-    .map((field) => field.replace(/^params\./, ''))
-    .flatMap((name) => (name === 'extraParams' ? Object.keys(storedExtras).filter((k) => storedExtras[k] === MASK).map((k) => `extraParams.${k}`) : [name]));
-  if (error.fields.includes('params.extraParams')) params.extraParams = { ...storedExtras };
-  if (names.length === 0) return;
+  const names = error.fields.map((field) => field.replace(/^params\./, ''));
   const labels = names.map((name) => kind.fields.find((f) => f.name === name)?.label ?? name);
   const moved = error.destinations.map((d) => d.replace(/^params\./, '')).join(', ');
   cli.output.err(`${moved} changes: give ${labels.join(', ')} again (a stored credential is never sent to a new destination).`);
