@@ -396,7 +396,8 @@ export class Dispatcher {
     }
     const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, attemptedAt });
     // A receiver may echo the request: what is stored never holds the token, a signing secret or a header value.
-    if (send.attempt.responseBody !== null || send.attempt.errorMessage !== null) {
+    // (Nothing to look at in a short answer such as `ok`: no credential is shorter than 4 characters.)
+    if ((send.attempt.responseBody !== null && send.attempt.responseBody.length >= 4) || send.attempt.errorMessage !== null) {
       const credentials = [accessToken, ...target.signingSecrets, ...target.signingSecrets.map((s) => s.slice('whsec_'.length)), ...Object.values(target.headers)];
       send.attempt.responseBody = this.#echoes.scrub(send.attempt.responseBody, credentials, send.bodyCut === true);
       send.attempt.errorMessage = this.#echoes.scrub(send.attempt.errorMessage, credentials);
