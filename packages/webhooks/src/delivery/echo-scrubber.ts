@@ -72,12 +72,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-/** The text without a tail that is the start of one of `forms` (the rest of it was cut off). */
+/**
+ * The text without a tail that is the start of one of `forms` (the rest of it was cut off), if that tail
+ * is 4 characters or more: a shorter one gives away no more than a credential too short to mask, and
+ * trimming every answer that happens to end like a credential begins would garble them.
+ */
 function withoutPartialTail(text: string, forms: readonly string[]): string {
   let end = text.length;
   for (const form of forms) {
     const first = form[0] as string;
-    for (let at = text.indexOf(first, Math.max(0, text.length - form.length + 1)); at !== -1 && at < end; at = text.indexOf(first, at + 1)) {
+    const last = text.length - MIN_LENGTH;
+    for (let at = text.indexOf(first, Math.max(0, text.length - form.length + 1)); at !== -1 && at <= last && at < end; at = text.indexOf(first, at + 1)) {
       if (form.startsWith(text.slice(at))) {
         end = at;
         break;
