@@ -159,6 +159,9 @@ describe('extra parameters and exact credentials', () => {
     const created = await world.createGeneralSecret({}, 'legacy');
     // `client_secret_b64` counts as secret only since secret words count anywhere in a name.
     writeClearExtras(world, created.id, { client_secret_b64: legacyValue, resource: 'crm' });
+    // A database as the older version left it: the sealing has never run on it.
+    const before = world.container.get<SqliteDatabase>(CORE.Database);
+    expect(before.prepare('DELETE FROM schema_migrations WHERE id = ?').run('core-data-001-seal-secret-extras').changes).toBe(1);
     await world.container.unbindAllAsync();
 
     const reopened = new Container();
@@ -170,6 +173,9 @@ describe('extra parameters and exact credentials', () => {
     expect(stored.params).not.toContain(legacyValue);
     expect(stored.revision).toBe(3);
     expect((await secrets.reveal(created.id)).params.extraParams).toEqual({ resource: 'crm', client_secret_b64: legacyValue });
+    // Done once per database: the next process does not look through every secret again.
+    const done = reopened.get<SqliteDatabase>(CORE.Database).prepare('SELECT COUNT(*) FROM schema_migrations WHERE id = ?').pluck().get('core-data-001-seal-secret-extras');
+    expect(done).toBe(1);
   });
 
   it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {

@@ -58,5 +58,5 @@ export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
 export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
 
 export { Redactor, REDACTED, valueForms } from './logging/redactor.js';
-export { maskValues } from './logging/mask-values.js';
+export { maskValues, escapeRegExp } from './logging/mask-values.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';

@@ -22,6 +22,7 @@ function alternation(values: readonly string[]): RegExp {
   return new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -48,6 +48,11 @@ export class MemorySecretRecords implements SecretRecords {
     }
   }
 
+  /** Memory holds no rows from an older version: nothing to remember between runs. */
+  once(_task: string, work: () => boolean): void {
+    work();
+  }
+
   #assertNameFree(record: SecretRecord): void {
     for (const other of this.#records.values()) {
       if (nameKey(other.name) === nameKey(record.name) && other.id !== record.id) {

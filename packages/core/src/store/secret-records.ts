@@ -35,6 +35,11 @@ export interface SecretRecords {
   sealedValues(): Array<{ id: string; sealed: string }>;
   /** Replaces envelopes atomically, each only if it is still `from`. */
   reseal(changes: Array<{ id: string; from: string; to: string }>): void;
+  /**
+   * Runs a data task once per database (a step a schema migration cannot take, as it needs the key
+   * ring): skipped when done before; recorded as done only when `work` says it finished everything.
+   */
+  once(task: string, work: () => boolean): void;
 }
 
 /** `existing`: the name as stored, when it differs from `name` only in case. */

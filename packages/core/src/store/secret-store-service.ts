@@ -60,6 +60,8 @@ const patchSchema = z
   .strict();
 
 const ROTATION_BATCH = 200;
+/** The data task that seals extras whose names count as secret since secret words count anywhere in a name. */
+const SEAL_SECRET_EXTRAS_TASK = 'core-data-001-seal-secret-extras';
 /** Key, inside the sealed envelope, of the extra parameters whose names say they are secret. */
 const SEALED_EXTRAS = '$extraParams';
 /** Key, in the clear params, of those parameters' names: a view shows them masked without decrypting. */
@@ -188,7 +190,7 @@ export class SecretStoreService implements SecretStore {
   }
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
-    const sealedAfresh = this.#sealClearSecretExtras();
+    const sealedAfresh = this.#sealClearSecretExtras().sealed;
     const all = this.records.sealedValues();
     const stale = all.filter((value) => this.keys.needsRotation(value.sealed));
     let done = 0;
@@ -206,10 +208,12 @@ export class SecretStoreService implements SecretStore {
 
   /**
    * Seals the extra parameters that rows from an older version hold in clear although their names now
-   * count as secret. `strict`: a row that cannot be opened (its key or kind missing) fails the whole; else it is left for later.
+   * count as secret. `strict`: a row that cannot be opened (its key or kind missing) fails the whole;
+   * else it is left for later (and `skipped` counts it).
    */
-  #sealClearSecretExtras(strict = true): number {
+  #sealClearSecretExtras(strict = true): { sealed: number; skipped: number } {
     let sealed = 0;
+    let skipped = 0;
     for (const record of this.records.list({})) {
       const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
       if (!extras || !Object.keys(extras).some(isSecretParamName)) continue;
@@ -218,16 +222,20 @@ export class SecretStoreService implements SecretStore {
         if (this.records.replace(next, record.revision)) sealed++;
       } catch (error) {
         if (strict) throw error;
+        skipped++;
       }
     }
-    return sealed;
+    return { sealed, skipped };
   }
 
-  /** Once per process, before the store is first used: what older rows hold in clear and should not, sealed (DESIGN §7). */
+  /**
+   * Before the store is first used, once per database (not on every start of a CLI command): what older
+   * rows hold in clear and should not, sealed (DESIGN §7). Done again at a later start if a row could not be opened.
+   */
   #prepare(): void {
     if (this.#prepared) return;
     this.#prepared = true;
-    this.#sealClearSecretExtras(false);
+    this.records.once(SEAL_SECRET_EXTRAS_TASK, () => this.#sealClearSecretExtras(false).skipped === 0);
   }
 
   onChange(listener: (change: SecretChange) => void): () => void {

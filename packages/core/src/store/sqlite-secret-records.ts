@@ -75,6 +75,12 @@ export class SqliteSecretRecords implements SecretRecords {
     return this.db.prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
   }
 
+  once(task: string, work: () => boolean): void {
+    // Beside the schema migrations: a data migration is one too, just one that needs the key ring.
+    if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(task) !== undefined) return;
+    if (work()) this.db.prepare('INSERT OR IGNORE INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(task, new Date().toISOString());
+  }
+
   reseal(changes: Array<{ id: string; from: string; to: string }>): void {
     const write = this.db.prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
     this.db.transaction(() => {

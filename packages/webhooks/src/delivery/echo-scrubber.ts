@@ -4,7 +4,7 @@
  * (each character as itself, JSON-escaped with `\uXXXX` in either case, percent-encoded, a space as `+`),
  * and an answer cut at 4 KB loses any start of one at its end.
  */
-import { REDACTED, valueForms } from '@tessera/core';
+import { REDACTED, escapeRegExp, valueForms } from '@tessera/core';
 
 /** Shorter values are not masked (they would garble the text); no form of a longer one is shorter. */
 const MIN_LENGTH = 4;
@@ -66,10 +66,6 @@ function echoSource(value: string): string {
 /** `0x2b` as `2[bB]`: hex digits in either case. */
 function hexSource(n: number, width: number): string {
   return [...n.toString(16).padStart(width, '0')].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /**
