@@ -49,8 +49,6 @@ export class EndpointStoreService implements EndpointStore {
   #cache: { version: number; at: number; targets: Map<string, DeliveryTarget> } | undefined;
   /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
   readonly #signing = new Map<string, PreviousSigningSecret[]>();
-  /** Header values of rows from older versions are sealed once per process, on the first load. */
-  #legacySealed = false;
   /** When the records' version was last read (`performance.now()`). */
   #versionReadAt = -Infinity;
 
@@ -248,11 +246,12 @@ export class EndpointStoreService implements EndpointStore {
     this.#versionReadAt = tick;
     const wall = Date.now();
     if (this.#cache && this.#cache.version === version && wall - this.#cache.at < CACHE_BACKSTOP_MS) return this.#cache.targets;
-    if (!this.#legacySealed) this.#sealLegacyHeaders();
     const before = this.#cache?.targets;
     const targets = new Map<string, DeliveryTarget>();
     this.#signing.clear();
     for (const row of this.records.all()) {
+      // Header values an older version wrote in clear are sealed as soon as they are seen.
+      if (legacyClearHeaders(row) !== undefined) this.#sealLegacyHeaders(row);
       const signingSecrets = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
       const headers = openHeaders(this.keys, row);
       const previous = this.#previousSigningSecrets(row);
@@ -266,14 +265,9 @@ export class EndpointStoreService implements EndpointStore {
     return targets;
   }
 
-  /** Seals the header values that rows from an older version hold in clear (once per process). */
-  #sealLegacyHeaders(): void {
-    this.#legacySealed = true;
-    for (const row of this.records.all()) {
-      if (legacyClearHeaders(row) === undefined) continue;
-      // Another process may seal it first; then there is nothing left to do.
-      this.records.replace({ ...row, ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)), revision: row.revision + 1, updated_at: this.clock.now() });
-    }
+  /** Seals the header values of a row an older version wrote in clear (another process may do it first: then nothing is written). */
+  #sealLegacyHeaders(row: EndpointRow): void {
+    this.records.replace({ ...row, ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)), revision: row.revision + 1, updated_at: this.clock.now() });
   }
 
   /** A name for an endpoint created without one: its host, or the host with a number when that name is taken. */
