@@ -16,4 +16,4 @@ fi
 [ -f packages/server/dist/cli/tessera.js ] || npm run build --silent
 export PATH="$PWD/$dir/bin:$PATH"
 echo "Running every test on Node.js $(node --version)"
-npx vitest run
+bash scripts/with-postgres.sh npx vitest run

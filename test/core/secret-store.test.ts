@@ -5,20 +5,30 @@ import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import type { Logger } from 'winston';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CORE, coreModule, generateMasterKey, MASK, migrate, REDACTED, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
-import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+import { CORE, coreModule, generateMasterKey, isPostgresUrl, MASK, migrate, REDACTED, type SecretStore, type SqliteDatabase, type ValidationError } from '@tessera/core';
+import { captureTransport, randomCredential, startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
+import { DATABASE_STORAGES, withClient } from '../support/test-postgres.js';
 
 
 /** Writes a row's extra parameters in clear, as an older version did before their names counted as secret. */
-function writeClearExtras(world: Awaited<ReturnType<typeof startTestTessera>>, id: string, extras: Record<string, string>): void {
+async function writeClearExtras(world: Awaited<ReturnType<typeof startTestTessera>>, id: string, extras: Record<string, string>): Promise<void> {
   const records = world.container.get(CORE.SecretRecords);
-  const row = records.find(id)!;
+  const row = (await records.find(id))!;
   const { $sealedExtraNames: _names, ...clear } = JSON.parse(row.params) as Record<string, unknown>;
   clear.extraParams = extras;
-  expect(records.replace({ ...row, params: JSON.stringify(clear), revision: row.revision + 1 }, row.revision)).toBe(true);
+  expect(await records.replace({ ...row, params: JSON.stringify(clear), revision: row.revision + 1 }, row.revision)).toBe(true);
 }
 
-describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)', (storage) => {
+/** Everything the storage holds, as bytes to search: the SQLite files, or every secrets row of the PostgreSQL database as text. */
+async function storedBytes(world: TestTessera): Promise<Buffer> {
+  if (!isPostgresUrl(world.databasePath)) {
+    return Buffer.concat(['', '-wal', '-shm'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
+  }
+  const rows = await withClient(world.databasePath, async (client) => (await client.query<{ row: string }>('SELECT t::text AS row FROM secrets t')).rows);
+  return Buffer.from(rows.map((r) => r.row).join('\n'));
+}
+
+describe.each(['sqlite', 'memory', 'postgres'] as const)('views and revisions (%s storage)', (storage) => {
   it('never returns a sensitive value in clear', async () => {
     const world = await startTestTessera({ storage });
     const graph = await world.secrets.create({
@@ -103,14 +113,13 @@ describe.each(['sqlite', 'memory'] as const)('views and revisions (%s storage)',
   });
 });
 
-describe('extra parameters and exact credentials', () => {
+describe.each(DATABASE_STORAGES)('extra parameters at rest (%s)', (storage) => {
   it('seals and masks extra parameters whose names say they are secret, and keeps them when sent back masked', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const extraSecret = randomCredential('extra');
     const secret = await world.createGeneralSecret({ extraParams: { client_secret: extraSecret, audience: 'crm' } });
     expect(secret.params.extraParams).toEqual({ audience: 'crm', client_secret: MASK });
-    const bytes = Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
-    expect(bytes.includes(extraSecret)).toBe(false);
+    expect((await storedBytes(world)).includes(extraSecret)).toBe(false);
 
     await world.secrets.update(secret.id, { params: { extraParams: { client_secret: MASK, audience: 'erp' } } });
     await world.tokens.getToken(secret.id);
@@ -118,24 +127,28 @@ describe('extra parameters and exact credentials', () => {
   });
 
   it('treats the usual names of secret extras as secret: keys, subscription keys, pwd, passphrase, code_verifier', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const names = ['secret_key', 'Ocp-Apim-Subscription-Key', 'x-api-key', 'pwd', 'passphrase', 'code_verifier', 'client_assertion_jwt', 'signature'];
     const values = Object.fromEntries(names.map((name) => [name, randomCredential(name)]));
     const secret = await world.createGeneralSecret({ extraParams: { ...values, resource: 'https://crm.example' } });
     expect(secret.params.extraParams).toEqual({ ...Object.fromEntries(names.map((name) => [name, MASK])), resource: 'https://crm.example' });
-    const bytes = Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
+    const bytes = await storedBytes(world);
     for (const value of Object.values(values)) expect(bytes.includes(value)).toBe(false);
     const logger = world.container.get<Logger>(CORE.Logger);
     logger.info('sending', { ...values });
     expect(world.logs.at(-1)).toMatchObject(Object.fromEntries(names.map((name) => [name, REDACTED])));
   });
 
+});
+
+// Rows an older version left: only SQLite databases have any (PostgreSQL storage starts at this version).
+describe('extra parameters left in clear by an older version', () => {
   it('masks, registers and finally seals an extra kept in clear by an older version whose name now counts as secret', async () => {
     const world = await startTestTessera();
     const legacyValue = randomCredential('legacy-subscription');
     // A row as an older version wrote it: `subscription_key` was not yet a secret name, so it sits in the clear params.
     const created = await world.createGeneralSecret({}, 'legacy');
-    writeClearExtras(world, created.id, { subscription_key: legacyValue });
+    await writeClearExtras(world, created.id, { subscription_key: legacyValue });
     const onDisk = () => Buffer.concat(['', '-wal'].map((suffix) => world.databasePath + suffix).filter(existsSync).map((f) => readFileSync(f)));
 
     expect((await world.secrets.get(created.id)).params.extraParams).toEqual({ subscription_key: MASK });
@@ -158,7 +171,7 @@ describe('extra parameters and exact credentials', () => {
     const legacyValue = randomCredential('legacy-b64');
     const created = await world.createGeneralSecret({}, 'legacy');
     // `client_secret_b64` counts as secret only since secret words count anywhere in a name.
-    writeClearExtras(world, created.id, { client_secret_b64: legacyValue, resource: 'crm' });
+    await writeClearExtras(world, created.id, { client_secret_b64: legacyValue, resource: 'crm' });
     // A database as the older version left it: the sealing has never run on it.
     const before = world.container.get<SqliteDatabase>(CORE.Database);
     expect(before.prepare('DELETE FROM schema_migrations WHERE id = ?').run('core-data-001-seal-secret-extras').changes).toBe(1);
@@ -169,7 +182,7 @@ describe('extra parameters and exact credentials', () => {
     onTestFinished(() => reopened.unbindAllAsync());
     const secrets = reopened.get<SecretStore>(CORE.SecretStore);
     expect((await secrets.list()).map((s) => s.params.extraParams)).toEqual([{ resource: 'crm', client_secret_b64: MASK }]);
-    const stored = reopened.get(CORE.SecretRecords).find(created.id)!;
+    const stored = (await reopened.get(CORE.SecretRecords).find(created.id))!;
     expect(stored.params).not.toContain(legacyValue);
     expect(stored.revision).toBe(3);
     expect((await secrets.reveal(created.id)).params.extraParams).toEqual({ resource: 'crm', client_secret_b64: legacyValue });
@@ -178,6 +191,9 @@ describe('extra parameters and exact credentials', () => {
     expect(done).toBe(1);
   });
 
+});
+
+describe('exact credentials', () => {
   it('sends a credential exactly as given, spaces included, while trimming ordinary fields', async () => {
     const world = await startTestTessera();
     const password = `  ${randomCredential('spaced')}  `;
@@ -218,18 +234,28 @@ describe('database', () => {
     migrate(db, [{ id: 'core-001-secrets', sql: 'this is not SQL and must not run' }, { id: 'test-003', sql: 'CREATE TABLE t (x)' }]);
     expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(['core-001-secrets', 'core-002-secret-name-key', 'test-003']);
   });
+
+  it('keeps the PostgreSQL schema in versioned migrations, applied on first use and once', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    await world.createGeneralSecret({}, 'first');
+    const applied = () => withClient(world.databasePath, async (client) => (await client.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id));
+    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache']);
+    const again = storeOn(world.databasePath, { masterKey: world.masterKey });
+    expect((await again.store.list()).map((s) => s.name)).toEqual(['first']);
+    await again.container.unbindAllAsync();
+    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache']);
+  });
 });
 
-describe('encryption at rest', () => {
-  it('holds no credential or token in plain text in the SQLite files', async () => {
-    const world = await startTestTessera();
+describe.each(DATABASE_STORAGES)('encryption at rest (%s)', (storage) => {
+  it('holds no credential or token in plain text in the database', async () => {
+    const world = await startTestTessera({ storage });
     const secret = await world.createGeneralSecret({ username: 'visible-user' });
     const graphSecret = randomCredential('graph');
     await world.secrets.create({ name: 'g', kind: 'microsoft-graph', params: { url: world.tokenServer.tokenUrl, clientId: 'c', clientSecret: graphSecret } });
     const token = await world.tokens.getToken(secret.id);
     const { params } = await world.secrets.reveal(secret.id);
-    const files = ['', '-wal', '-shm'].map((suffix) => world.databasePath + suffix).filter(existsSync);
-    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    const bytes = await storedBytes(world);
     expect(bytes.includes('visible-user')).toBe(true); // the scan does see clear text
     for (const value of [String(params.password), graphSecret, token.accessToken]) {
       expect(bytes.includes(value), `${value.slice(0, 3)}… found in the database files`).toBe(false);
@@ -237,7 +263,7 @@ describe('encryption at rest', () => {
   });
 
   it('re-encrypts every secret under a new primary key, and the old key is then no longer needed', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     const secrets = await Promise.all([1, 2, 3].map((n) => world.createGeneralSecret({}, `s${n}`)));
     const before = await Promise.all(secrets.map((s) => world.secrets.reveal(s.id)));
     await world.container.unbindAllAsync();
@@ -262,7 +288,7 @@ describe('encryption at rest', () => {
   });
 
   it('still lists every secret when one was sealed with a key the ring no longer has; only using that one fails', async () => {
-    const world = await startTestTessera();
+    const world = await startTestTessera({ storage });
     await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk'), audience: 'crm' } }, 'readable');
     const lost = await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk') } }, 'lost');
     await world.container.unbindAllAsync();

@@ -58,9 +58,9 @@ describe('bad input', () => {
     // A row as an older version, which did not check the key, could have written it.
     const records = server.container.get(CORE.SecretRecords);
     const keys = server.container.get<KeyRing>(CORE.KeyRing);
-    const row = records.find(saved.id)!;
+    const row = (await records.find(saved.id))!;
     const sealed = JSON.parse(keys.decrypt(row.sealed!, saved.id)) as Record<string, unknown>;
-    expect(records.replace({ ...row, sealed: keys.encrypt(JSON.stringify({ ...sealed, privateKey: NOT_A_KEY }), saved.id), revision: 2 }, 1)).toBe(true);
+    expect(await records.replace({ ...row, sealed: keys.encrypt(JSON.stringify({ ...sealed, privateKey: NOT_A_KEY }), saved.id), revision: 2 }, 1)).toBe(true);
 
     const tested = await server.api('POST', `/api/secrets/${saved.id}/test`);
     expect(tested.statusCode).toBe(200);

@@ -15,6 +15,7 @@ import { CORE, coreModule, generateMasterKey } from '@tessera/core';
 import type { CoreOptions, SecretStore, SecretTester, SecretView, TokenProvider } from '@tessera/core';
 import { FakeTokenServer } from './fake-token-server.js';
 import { recordLogLine, rememberSecret } from './leak-audit.js';
+import { createTestDatabase } from './test-postgres.js';
 
 export interface TestTessera {
   container: Container;
@@ -51,7 +52,12 @@ export function captureTransport(sink: (line: Record<string, unknown>) => void):
   return new winston.transports.Stream({ stream });
 }
 
-export async function startTestTessera(options: Omit<CoreOptions, 'logger'> = {}, extraModules: ContainerModule[] = []): Promise<TestTessera> {
+/** `storage: 'postgres'` runs on a fresh PostgreSQL database of the test server (its URL becomes `database`). */
+export type TestTesseraOptions = Omit<CoreOptions, 'logger' | 'storage'> & { storage?: 'sqlite' | 'memory' | 'postgres' };
+
+export async function startTestTessera(testOptions: TestTesseraOptions = {}, extraModules: ContainerModule[] = []): Promise<TestTessera> {
+  const { storage, ...rest } = testOptions;
+  const options: Omit<CoreOptions, 'logger'> = storage === 'postgres' ? { ...rest, database: rest.database ?? (await createTestDatabase()) } : { ...rest, ...(storage && { storage }) };
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const databasePath = options.database ?? join(dir, 'tessera.db');
   const masterKey = options.masterKey ?? generateMasterKey();

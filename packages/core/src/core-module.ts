@@ -10,13 +10,18 @@ import { Redactor } from './logging/redactor.js';
 import { generalKind } from './secrets/kinds/general-kind.js';
 import { microsoftGraphKind } from './secrets/kinds/microsoft-graph-kind.js';
 import { SecretKindRegistry } from './secrets/secret-kind-registry.js';
+import { ConfigurationError } from './errors/configuration-error.js';
+import { displayDatabase } from './postgres/database-url.js';
+import { PostgresDatabase } from './postgres/postgres-database.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
+import { PostgresSecretRecords } from './store/postgres-secret-records.js';
 import { MemorySecretRecords } from './store/memory-secret-records.js';
 import { SecretStoreService } from './store/secret-store-service.js';
 import { SqliteSecretRecords } from './store/sqlite-secret-records.js';
 import { SecretTester } from './tester/secret-tester.js';
 import { TokenClient } from './tokens/token-client.js';
 import { TokenEvents } from './tokens/token-events.js';
+import { PostgresSharedTokens } from './tokens/postgres-shared-tokens.js';
 import { TokenProvider } from './tokens/token-provider.js';
 import { CORE } from './tokens.js';
 
@@ -25,11 +30,18 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
   // Keys and logger are settled now, so a misconfiguration fails at load, not at first use.
   const redactor = new Redactor();
   const logger = options.logger ?? createLogger(redactor, options.logging);
+  if (resolved.storage === 'postgres' && !options.keyRing && !options.masterKey && !process.env.TESSERA_MASTER_KEY && !options.keyFile) {
+    // An invented key would seal shared rows that no other instance can open.
+    throw new ConfigurationError(
+      'master-key-missing',
+      `A PostgreSQL database is shared by every instance, and each needs the same key: pass masterKey, keyRing or keyFile to coreModule(), or set TESSERA_MASTER_KEY.`,
+    );
+  }
   const keyRing = loadKeyRing(
     {
       masterKey: options.masterKey ?? process.env.TESSERA_MASTER_KEY,
       keyRing: options.keyRing,
-      keyFile: options.keyFile ?? (resolved.storage === 'memory' ? undefined : defaultKeyFile(resolved.database)),
+      keyFile: options.keyFile ?? (resolved.storage === 'sqlite' ? defaultKeyFile(resolved.database) : undefined),
       production: resolved.production,
     },
     logger,
@@ -42,20 +54,41 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     bind(CORE.Logger).toConstantValue(logger);
     bind(CORE.KeyRing).toConstantValue(keyRing);
     bind<SqliteDatabase>(CORE.Database)
-      .toDynamicValue(() => openDatabase(resolved.database, undefined, (note) => logger.warn(note)))
+      .toDynamicValue(() => {
+        if (resolved.storage === 'postgres') {
+          throw new ConfigurationError('not-sqlite', `The SQLite database was asked for, but this container stores in PostgreSQL (${displayDatabase(resolved.database)}); use CORE.Postgres.`);
+        }
+        return openDatabase(resolved.database, undefined, (note) => logger.warn(note));
+      })
       .inSingletonScope()
       .onDeactivation((db) => {
         db.close();
       });
+    bind<PostgresDatabase>(CORE.Postgres)
+      .toDynamicValue(() => {
+        if (resolved.storage !== 'postgres') throw new ConfigurationError('not-postgres', 'PostgreSQL was asked for, but this container stores in SQLite: give coreModule() a postgres:// URL as database.');
+        return new PostgresDatabase(resolved.database, resolved.postgres, logger, redactor);
+      })
+      .inSingletonScope()
+      .onDeactivation((db) => db.close());
 
     // Contribution point: other packages add kinds with bind(CORE.SecretKind).
     bind(CORE.SecretKind).toConstantValue(generalKind);
     bind(CORE.SecretKind).toConstantValue(microsoftGraphKind);
     bind(CORE.SecretKindRegistry).to(SecretKindRegistry).inSingletonScope();
 
-    bind(CORE.SecretRecords)
-      .to(resolved.storage === 'memory' ? MemorySecretRecords : SqliteSecretRecords)
-      .inSingletonScope();
+    if (resolved.storage === 'postgres') {
+      bind(CORE.SecretRecords)
+        .toDynamicValue((context) => new PostgresSecretRecords(context.get<PostgresDatabase>(CORE.Postgres)))
+        .inSingletonScope();
+      bind(CORE.SharedTokens)
+        .toDynamicValue((context) => new PostgresSharedTokens(context.get<PostgresDatabase>(CORE.Postgres), keyRing))
+        .inSingletonScope();
+    } else {
+      bind(CORE.SecretRecords)
+        .to(resolved.storage === 'memory' ? MemorySecretRecords : SqliteSecretRecords)
+        .inSingletonScope();
+    }
     bind(CORE.SecretStore).to(SecretStoreService).inSingletonScope();
     bind(CORE.NetworkGuard).to(NetworkGuard).inSingletonScope();
     bind<HttpClient>(CORE.HttpClient)

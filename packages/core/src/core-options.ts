@@ -4,6 +4,9 @@ import type { Clock } from './clock/clock.js';
 import type { KeyRingConfig } from './crypto/key-ring.js';
 import { DEFAULT_HOW_TO_ALLOW } from './http/address-refused-error.js';
 import type { LoggingOptions } from './logging/create-logger.js';
+import { isPostgresUrl } from './postgres/database-url.js';
+import { resolvePostgresOptions, type PostgresOptions, type ResolvedPostgresOptions } from './postgres/postgres-options.js';
+import { ConfigurationError } from './errors/configuration-error.js';
 
 export interface NetworkOptions {
   /** Allow loopback, private, link-local and metadata addresses (tests, trusted internal networks). Default false. */
@@ -42,10 +45,15 @@ export interface TokenOptions {
 }
 
 export interface CoreOptions {
-  /** SQLite file path, or `:memory:`. Default `:memory:`. */
+  /**
+   * A SQLite file path, `:memory:`, or a `postgres://user:password@host:port/db` (or `postgresql://`) URL,
+   * which makes every process given the same URL share secrets, tokens and deliveries. Default `:memory:`.
+   */
   database?: string;
-  /** Where secrets are kept: the SQLite database (default) or process memory (gone on exit). */
+  /** Where secrets are kept: the database (default) or process memory (gone on exit; not with a PostgreSQL URL). */
   storage?: 'sqlite' | 'memory';
+  /** Pool size, statement timeout and NOTIFY use, when `database` is a PostgreSQL URL. */
+  postgres?: PostgresOptions;
   /** Base64 of 32 random bytes. Default: the TESSERA_MASTER_KEY environment variable. */
   masterKey?: string;
   /** A ring of keys for rotation; takes precedence over `masterKey`. */
@@ -65,7 +73,9 @@ export interface CoreOptions {
 
 export interface ResolvedCoreOptions {
   database: string;
-  storage: 'sqlite' | 'memory';
+  /** `postgres` when `database` is a PostgreSQL URL. */
+  storage: 'sqlite' | 'memory' | 'postgres';
+  postgres: ResolvedPostgresOptions;
   production: boolean;
   network: Required<NetworkOptions>;
   http: Required<HttpOptions>;
@@ -73,9 +83,15 @@ export interface ResolvedCoreOptions {
 }
 
 export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
+  const database = options.database ?? ':memory:';
+  const postgres = isPostgresUrl(database);
+  if (postgres && options.storage === 'memory') {
+    throw new ConfigurationError('storage-conflict', "storage: 'memory' keeps secrets in this process only, but database names a PostgreSQL server: leave out one of the two.");
+  }
   return {
-    database: options.database ?? ':memory:',
-    storage: options.storage ?? 'sqlite',
+    database,
+    storage: postgres ? 'postgres' : (options.storage ?? 'sqlite'),
+    postgres: resolvePostgresOptions(options.postgres),
     production: options.production ?? process.env.NODE_ENV === 'production',
     network: {
       allowPrivate: options.network?.allowPrivate ?? false,

@@ -42,11 +42,16 @@ export type { SecretUsage } from './store/secret-usage.js';
 export { openDatabase, type SqliteDatabase } from './store/open-database.js';
 export { sqliteDriver } from './store/sqlite-driver.js';
 export { migrate, type Migration } from './store/migrate.js';
+export { PostgresDatabase, type PostgresQueryable, type PostgresMigration } from './postgres/postgres-database.js';
+export type { PostgresOptions, ResolvedPostgresOptions } from './postgres/postgres-options.js';
+export { isPostgresUrl, displayDatabase } from './postgres/database-url.js';
+export { DatabaseUnavailableError } from './errors/database-unavailable-error.js';
 export { addNameKeyColumn, writeUniqueName, type NameTaken } from './store/name-key-column.js';
 
 export type { AccessToken } from './tokens/access-token.js';
 export { parseRetryAfter } from './tokens/read-token-response.js';
 export type { TokenProvider, TokenProviderStats } from './tokens/token-provider.js';
+export type { SharedTokens, SharedTokenState } from './tokens/shared-tokens.js';
 export { TokenRequestError, type TokenErrorCode } from './tokens/token-request-error.js';
 export type { TokenEvents, TokenIssuedEvent, TokenFailedEvent } from './tokens/token-events.js';
 

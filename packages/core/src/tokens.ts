@@ -9,11 +9,13 @@ import type { NetworkGuard } from './http/network-guard.js';
 import type { Redactor } from './logging/redactor.js';
 import type { SecretKindRegistry } from './secrets/secret-kind-registry.js';
 import type { SecretKind } from './secrets/secret-kind.js';
+import type { PostgresDatabase } from './postgres/postgres-database.js';
 import type { SqliteDatabase } from './store/open-database.js';
 import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
 import type { SecretUsage } from './store/secret-usage.js';
 import type { SecretTester } from './tester/secret-tester.js';
+import type { SharedTokens } from './tokens/shared-tokens.js';
 import type { TokenClient } from './tokens/token-client.js';
 import type { TokenEvents } from './tokens/token-events.js';
 import type { TokenProvider } from './tokens/token-provider.js';
@@ -28,7 +30,10 @@ export const CORE = {
   Logger: id<Logger>('Logger'),
   Redactor: id<Redactor>('Redactor'),
   KeyRing: id<KeyRing>('KeyRing'),
+  /** The SQLite database (not bound to a value when storing in PostgreSQL). */
   Database: id<SqliteDatabase>('Database'),
+  /** The PostgreSQL pool, when `database` is a PostgreSQL URL. */
+  Postgres: id<PostgresDatabase>('Postgres'),
   /** Contribution point: bind one per kind; collected with `@multiInject`. */
   SecretKind: id<SecretKind>('SecretKind'),
   SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),
@@ -40,6 +45,8 @@ export const CORE = {
   HttpClient: id<HttpClient>('HttpClient'),
   TokenClient: id<TokenClient>('TokenClient'),
   TokenProvider: id<TokenProvider>('TokenProvider'),
+  /** The fleet's token cache and single-flight lease (bound when storing in PostgreSQL). */
+  SharedTokens: id<SharedTokens>('SharedTokens'),
   TokenEvents: id<TokenEvents>('TokenEvents'),
   SecretTester: id<SecretTester>('SecretTester'),
 } as const;

@@ -8,24 +8,24 @@ import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecor
 export class MemorySecretRecords implements SecretRecords {
   readonly #records = new Map<string, SecretRecord>();
 
-  insert(record: SecretRecord): void {
+  async insert(record: SecretRecord): Promise<void> {
     this.#assertNameFree(record);
     this.#records.set(record.id, { ...record });
   }
 
-  find(id: string): SecretRecord | undefined {
+  async find(id: string): Promise<SecretRecord | undefined> {
     const record = this.#records.get(id);
     return record && { ...record };
   }
 
-  list(filter: SecretRecordFilter): SecretRecord[] {
+  async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
     return [...this.#records.values()]
       .filter((r) => (filter.owner === undefined || r.owner === filter.owner) && (filter.origin === undefined || r.origin === filter.origin) && (filter.kind === undefined || r.kind === filter.kind))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((r) => ({ ...r }));
   }
 
-  replace(record: SecretRecord, expectedRevision: number): boolean {
+  async replace(record: SecretRecord, expectedRevision: number): Promise<boolean> {
     const current = this.#records.get(record.id);
     if (current?.revision !== expectedRevision) return false;
     this.#assertNameFree(record);
@@ -33,15 +33,15 @@ export class MemorySecretRecords implements SecretRecords {
     return true;
   }
 
-  remove(id: string): boolean {
+  async remove(id: string): Promise<boolean> {
     return this.#records.delete(id);
   }
 
-  sealedValues(): Array<{ id: string; sealed: string }> {
+  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
     return [...this.#records.values()].filter((r) => r.sealed !== null).map((r) => ({ id: r.id, sealed: r.sealed as string }));
   }
 
-  reseal(changes: Array<{ id: string; from: string; to: string }>): void {
+  async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {
     for (const change of changes) {
       const record = this.#records.get(change.id);
       if (record?.sealed === change.from) record.sealed = change.to;
@@ -49,8 +49,8 @@ export class MemorySecretRecords implements SecretRecords {
   }
 
   /** Memory holds no rows from an older version: nothing to remember between runs. */
-  once(_task: string, work: () => boolean): void {
-    work();
+  async once(_task: string, work: () => Promise<boolean>): Promise<void> {
+    await work();
   }
 
   #assertNameFree(record: SecretRecord): void {

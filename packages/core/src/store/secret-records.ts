@@ -1,4 +1,4 @@
-/** Where secret rows are kept: the one seam between the secret store's rules and its storage (SQLite or memory). */
+/** Where secret rows are kept: the one seam between the secret store's rules and its storage (SQLite, PostgreSQL or memory). */
 import type { SecretOrigin } from './secret-store.js';
 
 /** A stored secret: non-sensitive params as JSON, sensitive ones sealed in one envelope. */
@@ -24,22 +24,27 @@ export interface SecretRecordFilter {
 
 export interface SecretRecords {
   /** Throws `ConflictError` (`secret-name-taken`) when the name is in use, whatever its case. */
-  insert(record: SecretRecord): void;
-  find(id: string): SecretRecord | undefined;
-  /** Ordered by name. */
-  list(filter: SecretRecordFilter): SecretRecord[];
-  /** Writes `record` only if the stored revision is still `expectedRevision`; false otherwise. */
-  replace(record: SecretRecord, expectedRevision: number): boolean;
-  remove(id: string): boolean;
+  insert(record: SecretRecord): Promise<void>;
+  find(id: string): Promise<SecretRecord | undefined>;
+  /** Ordered by name (by code point, whatever the database's collation). */
+  list(filter: SecretRecordFilter): Promise<SecretRecord[]>;
+  /**
+   * Writes `record` only if the stored revision is still `expectedRevision`; false otherwise.
+   * `paramsChanged`: the write changes what a token request sends, so a token shared by the fleet is dropped with it.
+   */
+  replace(record: SecretRecord, expectedRevision: number, paramsChanged?: boolean): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
   /** Every sealed envelope, for key rotation. */
-  sealedValues(): Array<{ id: string; sealed: string }>;
+  sealedValues(): Promise<Array<{ id: string; sealed: string }>>;
   /** Replaces envelopes atomically, each only if it is still `from`. */
-  reseal(changes: Array<{ id: string; from: string; to: string }>): void;
+  reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void>;
   /**
    * Runs a data task once per database (a step a schema migration cannot take, as it needs the key
    * ring): skipped when done before; recorded as done only when `work` says it finished everything.
    */
-  once(task: string, work: () => boolean): void;
+  once(task: string, work: () => Promise<boolean>): Promise<void>;
+  /** Storage shared by several instances: calls `listener` with the id of each secret written (by any instance, this one included). */
+  watch?(listener: (id: string) => void): () => void;
 }
 
 /** `existing`: the name as stored, when it differs from `name` only in case. */

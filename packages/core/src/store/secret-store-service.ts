@@ -80,7 +80,7 @@ function splitExtras(extras: Record<string, string> | undefined): { clear?: Reco
 @injectable()
 export class SecretStoreService implements SecretStore {
   readonly #listeners = new Set<(change: SecretChange) => void>();
-  #prepared = false;
+  #prepared: Promise<void> | undefined;
 
   constructor(
     @inject(CORE.SecretRecords) private readonly records: SecretRecords,
@@ -89,10 +89,13 @@ export class SecretStoreService implements SecretStore {
     @inject(CORE.Redactor) private readonly redactor: Redactor,
     @inject(CORE.Clock) private readonly clock: Clock,
     @multiInject(CORE.SecretUsage) @optional() private readonly usages: SecretUsage[] = [],
-  ) {}
+  ) {
+    // Changes made by other instances reach this one's caches (the token provider's) within a NOTIFY.
+    records.watch?.((id) => this.#emit({ type: 'updated', id, paramsChanged: true, remote: true }));
+  }
 
   async create(input: NewSecret): Promise<SecretView> {
-    this.#prepare();
+    await this.#prepare();
     const parsed = parseOrThrow(newSecretSchema, input, 'The secret');
     const params = this.kinds.parseParams(parsed.kind, parsed.params);
     const id = 'sec_' + randomBytes(10).toString('hex');
@@ -109,25 +112,25 @@ export class SecretStoreService implements SecretStore {
       createdAt: now,
       updatedAt: now,
     };
-    this.records.insert(record);
+    await this.records.insert(record);
     this.#emit({ type: 'created', id, paramsChanged: true });
     return this.#view(record);
   }
 
   async get(id: string): Promise<SecretView> {
-    this.#prepare();
-    return this.#view(this.#find(id));
+    await this.#prepare();
+    return this.#view(await this.#find(id));
   }
 
   async list(filter: { owner?: string; origin?: SecretOrigin; kind?: string } = {}): Promise<SecretView[]> {
-    this.#prepare();
-    return this.records.list(filter).map((record) => this.#view(record));
+    await this.#prepare();
+    return (await this.records.list(filter)).map((record) => this.#view(record));
   }
 
   async update(id: string, patch: SecretPatch): Promise<SecretView> {
-    this.#prepare();
+    await this.#prepare();
     const parsed = parseOrThrow(patchSchema, patch, 'The change');
-    const current = this.#find(id);
+    const current = await this.#find(id);
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
       throw new ConflictError(
         'revision-mismatch',
@@ -153,7 +156,7 @@ export class SecretStoreService implements SecretStore {
       revision: current.revision + 1,
       updatedAt: new Date(this.clock.now()).toISOString(),
     };
-    if (!this.records.replace(next, current.revision)) {
+    if (!(await this.records.replace(next, current.revision, paramsChanged))) {
       throw new ConflictError('revision-mismatch', `Secret '${current.name}' was changed by someone else meanwhile. Reload it and try again.`);
     }
     this.#emit({ type: 'updated', id, paramsChanged });
@@ -162,7 +165,7 @@ export class SecretStoreService implements SecretStore {
 
   /** Refused with `secret-in-use` while anything (a webhook endpoint, a connector) still uses the secret. */
   async delete(id: string): Promise<void> {
-    const record = this.#find(id);
+    const record = await this.#find(id);
     const users = (await Promise.all(this.usages.map((usage) => usage.usersOf(id)))).flat();
     if (users.length > 0) {
       throw new ConflictError(
@@ -171,33 +174,33 @@ export class SecretStoreService implements SecretStore {
         { users },
       );
     }
-    if (!this.records.remove(id)) throw new NotFoundError('secret', id);
+    if (!(await this.records.remove(id))) throw new NotFoundError('secret', id);
     this.redactor.forget(id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
   }
 
   async reveal(id: string): Promise<RevealedSecret> {
-    this.#prepare();
-    return this.#reveal(this.#find(id));
+    await this.#prepare();
+    return this.#reveal(await this.#find(id));
   }
 
   async draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }> {
-    this.#prepare();
-    const current = this.#find(id);
+    await this.#prepare();
+    const current = await this.#find(id);
     const previous = this.#reveal(current).params;
     this.#refuseCarriedCredentials(current, previous, params);
     return { kind: current.kind, params: this.#merge(current.kind, previous, params) };
   }
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
-    const sealedAfresh = this.#sealClearSecretExtras().sealed;
-    const all = this.records.sealedValues();
+    const sealedAfresh = (await this.#sealClearSecretExtras()).sealed;
+    const all = await this.records.sealedValues();
     const stale = all.filter((value) => this.keys.needsRotation(value.sealed));
     let done = 0;
     onProgress?.({ done, total: stale.length });
     for (let start = 0; start < stale.length; start += ROTATION_BATCH) {
       const batch = stale.slice(start, start + ROTATION_BATCH);
-      this.records.reseal(batch.map(({ id, sealed }) => ({ id, from: sealed, to: this.keys.encrypt(this.keys.decrypt(sealed, id), id) })));
+      await this.records.reseal(batch.map(({ id, sealed }) => ({ id, from: sealed, to: this.keys.encrypt(this.keys.decrypt(sealed, id), id) })));
       done += batch.length;
       onProgress?.({ done, total: stale.length });
       // Let other work run between batches of a large rotation.
@@ -211,15 +214,15 @@ export class SecretStoreService implements SecretStore {
    * count as secret. `strict`: a row that cannot be opened (its key or kind missing) fails the whole;
    * else it is left for later (and `skipped` counts it).
    */
-  #sealClearSecretExtras(strict = true): { sealed: number; skipped: number } {
+  async #sealClearSecretExtras(strict = true): Promise<{ sealed: number; skipped: number }> {
     let sealed = 0;
     let skipped = 0;
-    for (const record of this.records.list({})) {
+    for (const record of await this.records.list({})) {
       const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
       if (!extras || !Object.keys(extras).some(isSecretParamName)) continue;
       try {
         const next = { ...record, ...this.#seal(record.id, record.kind, this.#reveal(record).params), revision: record.revision + 1, updatedAt: new Date(this.clock.now()).toISOString() };
-        if (this.records.replace(next, record.revision)) sealed++;
+        if (await this.records.replace(next, record.revision)) sealed++;
       } catch (error) {
         if (strict) throw error;
         skipped++;
@@ -232,10 +235,13 @@ export class SecretStoreService implements SecretStore {
    * Before the store is first used, once per database (not on every start of a CLI command): what older
    * rows hold in clear and should not, sealed (DESIGN §7). Done again at a later start if a row could not be opened.
    */
-  #prepare(): void {
-    if (this.#prepared) return;
-    this.#prepared = true;
-    this.records.once(SEAL_SECRET_EXTRAS_TASK, () => this.#sealClearSecretExtras(false).skipped === 0);
+  #prepare(): Promise<void> {
+    // Shared by concurrent first calls; a failure (database unreachable) is tried again by the next call.
+    this.#prepared ??= this.records.once(SEAL_SECRET_EXTRAS_TASK, async () => (await this.#sealClearSecretExtras(false)).skipped === 0).catch((error: unknown) => {
+      this.#prepared = undefined;
+      throw error;
+    });
+    return this.#prepared;
   }
 
   onChange(listener: (change: SecretChange) => void): () => void {
@@ -243,8 +249,8 @@ export class SecretStoreService implements SecretStore {
     return () => this.#listeners.delete(listener);
   }
 
-  #find(id: string): SecretRecord {
-    const record = this.records.find(id);
+  async #find(id: string): Promise<SecretRecord> {
+    const record = await this.records.find(id);
     if (!record) throw new NotFoundError('secret', id);
     return record;
   }

@@ -47,7 +47,11 @@ export interface RevealedSecret {
   params: SecretParams;
 }
 
-export type SecretChange = { type: 'created' | 'updated' | 'deleted'; id: string; paramsChanged: boolean };
+/**
+ * `remote`: written by another instance sharing the database (heard through NOTIFY), which announces
+ * only which secret changed: such a change always counts as `updated` with `paramsChanged`.
+ */
+export type SecretChange = { type: 'created' | 'updated' | 'deleted'; id: string; paramsChanged: boolean; remote?: boolean };
 
 export interface RotationProgress {
   done: number;

@@ -27,7 +27,7 @@ interface SecretRow {
 export class SqliteSecretRecords implements SecretRecords {
   constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
 
-  insert(record: SecretRecord): void {
+  async insert(record: SecretRecord): Promise<void> {
     writeUniqueName(this.db, 'secrets', record, true, nameTaken, () =>
       this.db
         .prepare(
@@ -38,12 +38,12 @@ export class SqliteSecretRecords implements SecretRecords {
     );
   }
 
-  find(id: string): SecretRecord | undefined {
+  async find(id: string): Promise<SecretRecord | undefined> {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
     return row && fromRow(row);
   }
 
-  list(filter: SecretRecordFilter): SecretRecord[] {
+  async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
     const rows = this.db
       .prepare(
         `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
@@ -53,7 +53,7 @@ export class SqliteSecretRecords implements SecretRecords {
     return rows.map(fromRow);
   }
 
-  replace(record: SecretRecord, expectedRevision: number): boolean {
+  async replace(record: SecretRecord, expectedRevision: number): Promise<boolean> {
     const renaming = this.db.prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) !== record.name;
     const result = writeUniqueName(this.db, 'secrets', record, renaming, nameTaken, () =>
       this.db
@@ -67,21 +67,21 @@ export class SqliteSecretRecords implements SecretRecords {
     return result.changes === 1;
   }
 
-  remove(id: string): boolean {
+  async remove(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
   }
 
-  sealedValues(): Array<{ id: string; sealed: string }> {
+  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
     return this.db.prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
   }
 
-  once(task: string, work: () => boolean): void {
+  async once(task: string, work: () => Promise<boolean>): Promise<void> {
     // Beside the schema migrations: a data migration is one too, just one that needs the key ring.
     if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(task) !== undefined) return;
-    if (work()) this.db.prepare('INSERT OR IGNORE INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(task, new Date().toISOString());
+    if (await work()) this.db.prepare('INSERT OR IGNORE INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(task, new Date().toISOString());
   }
 
-  reseal(changes: Array<{ id: string; from: string; to: string }>): void {
+  async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {
     const write = this.db.prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
     this.db.transaction(() => {
       for (const change of changes) write.run(change);

@@ -1,0 +1,227 @@
+/**
+ * The PostgreSQL database every Tessera store of one process shares: a node-postgres pool (size and
+ * statement timeout from the options), transactions, schema migrations applied once under a lock, and
+ * LISTEN/NOTIFY; errors reaching the database name it with its password masked.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from 'winston';
+import { DatabaseUnavailableError } from '../errors/database-unavailable-error.js';
+import type { Redactor } from '../logging/redactor.js';
+import { databasePassword, displayDatabase } from './database-url.js';
+import type { ResolvedPostgresOptions } from './postgres-options.js';
+
+/** What a store runs its statements on: the pool, or the one connection of a transaction. */
+export interface PostgresQueryable {
+  query<R extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface PostgresMigration {
+  /** Unique across all packages sharing the database, e.g. `core-pg-001-secrets`. */
+  readonly id: string;
+  readonly sql: string;
+}
+
+/** One advisory lock for every package's migrations: instances starting together migrate one after another, so once. */
+const MIGRATION_LOCK = 0x7e55e4a;
+const INT8_OID = 20;
+/** SQLSTATE classes that mean the database itself is unreachable or refuses us, not that a statement was wrong. */
+const UNAVAILABLE_STATES = /^(08|28|3D|53|57P)/;
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+type Listener = (payload: string) => void;
+
+export class PostgresDatabase implements PostgresQueryable {
+  readonly display: string;
+  /** Names this process in the NOTIFYs it sends, so it can tell its own from other instances'. */
+  readonly origin = randomBytes(6).toString('hex');
+  readonly #pool: pg.Pool;
+  readonly #url: string;
+  readonly #schemas = new Map<string, Promise<string[]>>();
+  readonly #listeners = new Map<string, Set<Listener>>();
+  #listenClient: pg.Client | undefined;
+  #listenConnecting: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(
+    url: string,
+    readonly options: ResolvedPostgresOptions,
+    private readonly logger: Logger,
+    redactor: Redactor,
+  ) {
+    this.#url = url;
+    this.display = displayDatabase(url);
+    const password = databasePassword(url);
+    if (password !== undefined) redactor.register(password);
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize,
+      statement_timeout: options.statementTimeoutMs,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      application_name: 'tessera',
+      // Millisecond times and counters are BIGINT: read them as numbers (every value Tessera stores is below 2^53).
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    });
+    // An idle connection the server dropped: the pool replaces it; without a listener this would crash the process.
+    this.#pool.on('error', (error) => this.logger.warn('a PostgreSQL connection was lost; the pool opens another', { database: this.display, error: error.message }));
+  }
+
+  async query<R extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]> {
+    try {
+      const result = await this.#pool.query<R>(text, values as unknown[] | undefined);
+      return result.rows;
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection; rolled back if it throws. */
+  async transaction<T>(work: (tx: PostgresQueryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+    const tx: PostgresQueryable = {
+      query: async <R extends object>(text: string, values?: readonly unknown[]) => (await client.query<R>(text, values as unknown[] | undefined)).rows,
+    };
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError;
+      });
+      throw this.#unavailable(error);
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  /**
+   * Brings one package's schema up to date, once per process (later calls share the first's promise);
+   * resolves with the ids applied now. Every package's migrations run under one advisory lock in one
+   * transaction, so instances starting together on an empty database migrate it exactly once.
+   */
+  ensureSchema(name: string, migrations: readonly PostgresMigration[]): Promise<string[]> {
+    let ready = this.#schemas.get(name);
+    if (ready === undefined) {
+      ready = this.#migrate(migrations).then((applied) => {
+        if (applied.length > 0) this.logger.info('applied database migrations', { database: this.display, migrations: applied });
+        return applied;
+      });
+      // A failure (database down at start) is not remembered: the next use tries again.
+      ready.catch(() => this.#schemas.delete(name));
+      this.#schemas.set(name, ready);
+    }
+    return ready;
+  }
+
+  async #migrate(migrations: readonly PostgresMigration[]): Promise<string[]> {
+    return this.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+      const done = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+      const applied: string[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.id)) continue;
+        await tx.query(migration.sql);
+        await tx.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2)', [migration.id, new Date().toISOString()]);
+        applied.push(migration.id);
+      }
+      return applied;
+    });
+  }
+
+  /** Sends a NOTIFY (delivered when the surrounding transaction commits, if `on` is one); a no-op with `notify: false`. */
+  async notify(channel: string, payload: string, on: PostgresQueryable = this): Promise<void> {
+    if (!this.options.notify) return;
+    await on.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  /**
+   * Calls `listener` for every NOTIFY on `channel` (none with `notify: false`: callers poll as well).
+   * One dedicated connection listens for the whole process and reconnects when it is lost. Returns an unsubscribe function.
+   */
+  listen(channel: string, listener: Listener): () => void {
+    let set = this.#listeners.get(channel);
+    const fresh = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(channel, set);
+    }
+    set.add(listener);
+    if (this.options.notify && fresh) void this.#listenOn(channel);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  async #listenOn(channel: string): Promise<void> {
+    try {
+      const client = await this.#listenConnection();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      if (!this.#closed) this.logger.warn('cannot LISTEN for changes; relying on polling until the connection is back', { database: this.display, error: (error as Error).message });
+    }
+  }
+
+  #listenConnection(): Promise<pg.Client> {
+    if (this.#listenClient !== undefined) return Promise.resolve(this.#listenClient);
+    this.#listenConnecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: this.options.connectTimeoutMs, application_name: 'tessera-listen' });
+      client.on('notification', (message) => {
+        for (const listener of this.#listeners.get(message.channel) ?? []) listener(message.payload ?? '');
+      });
+      client.on('error', () => {
+        // Lost: listen again on a new connection shortly (polling covers the gap).
+        if (this.#listenClient === client) this.#listenClient = undefined;
+        void client.end().catch(() => undefined);
+        if (!this.#closed) setTimeout(() => this.#relisten(), 500).unref();
+      });
+      try {
+        await client.connect();
+      } catch (error) {
+        throw this.#unavailable(error);
+      }
+      this.#listenClient = client;
+    })().finally(() => {
+      this.#listenConnecting = undefined;
+    });
+    return this.#listenConnecting.then(() => this.#listenClient as pg.Client);
+  }
+
+  #relisten(): void {
+    if (this.#closed) return;
+    for (const channel of this.#listeners.keys()) void this.#listenOn(channel);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const listening = this.#listenClient;
+    this.#listenClient = undefined;
+    await Promise.all([this.#pool.end(), listening?.end().catch(() => undefined)]);
+  }
+
+  /** A failure to reach the database becomes a `DatabaseUnavailableError` naming it (password masked); others pass through. */
+  #unavailable(error: unknown): unknown {
+    if (!(error instanceof Error) || error instanceof DatabaseUnavailableError) return error;
+    const code = (error as { code?: unknown }).code;
+    const unreachable =
+      (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_ERRNOS.has(code))) ||
+      /timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT/i.test(error.message);
+    if (!unreachable) return error;
+    const why = error.message.split(this.#url).join(this.display);
+    return new DatabaseUnavailableError(
+      'database-unavailable',
+      `Cannot use the PostgreSQL database ${this.display}: ${why}. Check that the server is running and that the URL, user and password are right.`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,127 @@
+/** Secret rows in the PostgreSQL `secrets` table; every write announces the secret's id on `tessera_secrets` so other instances drop what they cached. */
+import { ConflictError } from '../errors/conflict-error.js';
+import { nameKey } from '../input/name-key.js';
+import type { PostgresDatabase, PostgresQueryable } from '../postgres/postgres-database.js';
+import { corePostgresMigrations } from './core-postgres-migrations.js';
+import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+
+/** The channel on which every secret write is announced (payload: `<origin> <secret id>`). */
+export const SECRET_CHANNEL = 'tessera_secrets';
+
+const COLUMNS = 'id, name, kind, description, origin, owner, params, sealed, revision, created_at AS "createdAt", updated_at AS "updatedAt"';
+const UNIQUE_VIOLATION = '23505';
+
+export class PostgresSecretRecords implements SecretRecords {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  /** The schema, brought up to date on first use (once per process, under the migration lock). */
+  async #ready(): Promise<PostgresDatabase> {
+    await this.db.ensureSchema('core', corePostgresMigrations);
+    return this.db;
+  }
+
+  async insert(record: SecretRecord): Promise<void> {
+    const db = await this.#ready();
+    await this.#uniqueName(record, () =>
+      db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [record.id, record.name, nameKey(record.name), record.kind, record.description, record.origin, record.owner, record.params, record.sealed, record.revision, record.createdAt, record.updatedAt],
+        );
+        await db.notify(SECRET_CHANNEL, `${db.origin} ${record.id}`, tx);
+      }),
+    );
+  }
+
+  async find(id: string): Promise<SecretRecord | undefined> {
+    const db = await this.#ready();
+    const [row] = await db.query<SecretRecord>(`SELECT ${COLUMNS} FROM secrets WHERE id = $1`, [id]);
+    return row;
+  }
+
+  async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
+    const db = await this.#ready();
+    // COLLATE "C": ordered by code point, as SQLite orders, whatever collation the database was created with.
+    return db.query<SecretRecord>(
+      `SELECT ${COLUMNS} FROM secrets WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR origin = $2) AND ($3::text IS NULL OR kind = $3)
+       ORDER BY name COLLATE "C"`,
+      [filter.owner ?? null, filter.origin ?? null, filter.kind ?? null],
+    );
+  }
+
+  async replace(record: SecretRecord, expectedRevision: number, paramsChanged = false): Promise<boolean> {
+    const db = await this.#ready();
+    return this.#uniqueName(record, () =>
+      db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `UPDATE secrets SET name = $2, name_key = $3, description = $4, params = $5, sealed = $6, revision = $7, updated_at = $8
+           WHERE id = $1 AND revision = $9 RETURNING id`,
+          [record.id, record.name, nameKey(record.name), record.description, record.params, record.sealed, record.revision, record.updatedAt, expectedRevision],
+        );
+        if (rows.length === 1 && paramsChanged) await dropSharedToken(tx, record.id);
+        if (rows.length === 1) await db.notify(SECRET_CHANNEL, `${db.origin} ${record.id}`, tx);
+        return rows.length === 1;
+      }),
+    );
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const db = await this.#ready();
+    return db.transaction(async (tx) => {
+      const rows = await tx.query('DELETE FROM secrets WHERE id = $1 RETURNING id', [id]);
+      if (rows.length === 1) await dropSharedToken(tx, id);
+      if (rows.length === 1) await db.notify(SECRET_CHANNEL, `${db.origin} ${id}`, tx);
+      return rows.length === 1;
+    });
+  }
+
+  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
+    const db = await this.#ready();
+    return db.query<{ id: string; sealed: string }>('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id');
+  }
+
+  async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {
+    const db = await this.#ready();
+    await db.transaction(async (tx) => {
+      for (const change of changes) await tx.query('UPDATE secrets SET sealed = $3 WHERE id = $1 AND sealed = $2', [change.id, change.from, change.to]);
+    });
+  }
+
+  async once(task: string, work: () => Promise<boolean>): Promise<void> {
+    const db = await this.#ready();
+    if ((await db.query('SELECT 1 FROM schema_migrations WHERE id = $1', [task])).length > 0) return;
+    if (await work()) await db.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [task, new Date().toISOString()]);
+  }
+
+  /** Calls `listener` with the id of every secret another process (or this one) writes; nothing with `notify: false`. */
+  watch(listener: (id: string) => void): () => void {
+    return this.db.listen(SECRET_CHANNEL, (payload) => {
+      const [origin, id] = payload.split(' ');
+      if (origin !== this.db.origin && id !== undefined) listener(id);
+    });
+  }
+
+  /** A unique-index violation on the name key becomes `secret-name-taken`, naming the secret that has it. */
+  async #uniqueName<T>(record: SecretRecord, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || (error as { constraint?: unknown }).constraint !== 'secrets_name_key') throw error;
+      const [existing] = await this.db.query<{ name: string }>('SELECT name FROM secrets WHERE name_key = $1', [nameKey(record.name)]);
+      const taken = nameTaken(record.name, existing?.name);
+      throw new ConflictError(taken.code, taken.message);
+    }
+  }
+}
+
+/**
+ * In the transaction that changes a secret's params or deletes it: the fleet's token goes with them,
+ * and the fence moves, so a request made with the old params cannot store its answer.
+ */
+async function dropSharedToken(tx: PostgresQueryable, secretId: string): Promise<void> {
+  await tx.query(
+    'UPDATE token_cache SET sealed = NULL, token_hash = NULL, failure = NULL, failure_until = NULL, lease_owner = NULL, lease_until = NULL, fence = fence + 1 WHERE secret_id = $1',
+    [secretId],
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * DESIGN §4 for a fleet (issue 12): instances sharing one PostgreSQL database make one token request per
+ * secret per lifetime, one new request for a burst of 401s, share a failure's cool-down, drop a token
+ * when another instance changes the secret, and keep the shared token sealed.
+ */
+import 'reflect-metadata';
+import { describe, expect, it } from 'vitest';
+import { CORE, MASK, type SecretStore, type TokenProvider } from '@tessera/core';
+import { startInstanceProcess } from '../support/instance-process.js';
+import { randomCredential, startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
+import { withClient } from '../support/test-postgres.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** A second instance on the same database, in this process (its own container, pool and caches). */
+async function sibling(world: TestTessera): Promise<TestTessera> {
+  const other = await startTestTessera({ database: world.databasePath, masterKey: world.masterKey });
+  world.onClose(() => other.close());
+  return other;
+}
+
+async function instances(world: TestTessera, n: number) {
+  return Promise.all(Array.from({ length: n }, () => startInstanceProcess('core-instance.mjs', { DATABASE_URL: world.databasePath, MASTER_KEY: world.masterKey })));
+}
+
+describe('one token request for the fleet', () => {
+  it('10 processes × 1,000 concurrent getToken for one cold secret make exactly 1 token request', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    // Slow enough that every process asks while the one request is under way.
+    world.tokenServer.respond(() => ({ ...world.tokenServer.tokenResponse(), delayMs: 400 }));
+    const secret = await world.createGeneralSecret();
+    const fleet = await instances(world, 10);
+    const answers = await Promise.all(fleet.map((instance) => instance.send<{ tokens: string[] }>(`tokens ${secret.id} 1000`)));
+    expect(world.tokenServer.count).toBe(1);
+    expect(new Set(answers.flatMap((a) => a.tokens))).toEqual(new Set([world.tokenServer.issued[0]]));
+    // Later callers anywhere take the same token: still one request.
+    expect((await world.tokens.getToken(secret.id)).accessToken).toBe(world.tokenServer.issued[0]);
+    expect(world.tokenServer.count).toBe(1);
+    await Promise.all(fleet.map((instance) => instance.end()));
+  }, 120_000);
+
+  it('a burst of 401s on every instance causes one new token request', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const secret = await world.createGeneralSecret();
+    const fleet = await instances(world, 4);
+    const first = await Promise.all(fleet.map((instance) => instance.send<{ tokens: string[] }>(`tokens ${secret.id} 50`)));
+    const old = world.tokenServer.issued[0]!;
+    expect(first.map((a) => a.tokens)).toEqual(Array(4).fill([old]));
+    world.tokenServer.respond(() => ({ ...world.tokenServer.tokenResponse(), delayMs: 200 }));
+    // Every instance's consumers got a 401 with the old token, and each asks again.
+    const dropped = await Promise.all(fleet.map((instance) => instance.send<{ dropped: boolean }>(`invalidate ${secret.id} ${old}`)));
+    expect(dropped.every((d) => d.dropped)).toBe(true);
+    const again = await Promise.all(fleet.map((instance) => instance.send<{ tokens: string[] }>(`tokens ${secret.id} 50`)));
+    expect(world.tokenServer.count).toBe(2);
+    expect(again.map((a) => a.tokens)).toEqual(Array(4).fill([world.tokenServer.issued[1]]));
+    // A late 401 with the old token changes nothing any more.
+    expect(await fleet[0]!.send(`invalidate ${secret.id} ${old}`)).toEqual({ dropped: false });
+    expect(await fleet[0]!.send(`tokens ${secret.id} 5`)).toEqual({ tokens: [world.tokenServer.issued[1]] });
+    expect(world.tokenServer.count).toBe(2);
+    await Promise.all(fleet.map((instance) => instance.end()));
+  }, 120_000);
+
+  it('shares a failure and its cool-down: another instance gets the same error without a new request', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const other = await sibling(world);
+    world.tokenServer.respond(() => ({ status: 400, body: { error: 'invalid_client', error_description: 'client unknown' } }));
+    const secret = await world.createGeneralSecret();
+    await expect(world.tokens.getToken(secret.id)).rejects.toMatchObject({ code: 'oauth', oauthError: 'invalid_client' });
+    const error = await other.tokens.getToken(secret.id).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'cooldown', oauthError: 'invalid_client', message: expect.stringMatching(/Not retried for another \d+ s/) });
+    expect(world.tokenServer.count).toBe(1);
+  });
+
+  it('drops the fleet token when a secret changes on any instance, within a second on the others', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const other = await sibling(world);
+    const secret = await world.createGeneralSecret();
+    const before = await other.tokens.getToken(secret.id);
+    expect((await world.tokens.getToken(secret.id)).accessToken).toBe(before.accessToken);
+    expect(world.tokenServer.count).toBe(1);
+    const password = randomCredential('pw2');
+    await world.secrets.update(secret.id, { params: { password } });
+    // The other instance's cache hears of it (NOTIFY) and stops handing out the old token.
+    await waitFor(() => other.tokens.peek(secret.id) === undefined, 1_000);
+    const after = await other.tokens.getToken(secret.id);
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(world.tokenServer.count).toBe(2);
+    expect(JSON.parse(world.tokenServer.requests[1]!.body)).toMatchObject({ password });
+    expect((await world.tokens.getToken(secret.id)).accessToken).toBe(after.accessToken);
+    expect(world.tokenServer.count).toBe(2);
+  });
+
+  it('keeps the shared token sealed, bound to its secret', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const secret = await world.createGeneralSecret();
+    const token = await world.tokens.getToken(secret.id);
+    const rows = await withClient(world.databasePath, async (client) => (await client.query<{ row: string }>('SELECT t::text AS row FROM token_cache t')).rows);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.row).toMatch(/tsr1:/);
+    expect(rows[0]!.row).not.toContain(token.accessToken);
+    expect((await world.secrets.get(secret.id)).params.password).toBe(MASK);
+  });
+
+  it('holds every DESIGN §4 rule on one instance too: the same token for any number of callers', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const secret = await world.createGeneralSecret();
+    const all = await Promise.all(Array.from({ length: 200 }, () => world.tokens.getToken(secret.id)));
+    expect(new Set(all.map((t) => t.accessToken)).size).toBe(1);
+    expect(world.tokenServer.count).toBe(1);
+    expect(world.container.get<TokenProvider>(CORE.TokenProvider).invalidate(secret.id, all[0]!.accessToken)).toBe(true);
+    expect((await world.tokens.getToken(secret.id)).accessToken).not.toBe(all[0]!.accessToken);
+    expect(world.tokenServer.count).toBe(2);
+    expect(await world.container.get<SecretStore>(CORE.SecretStore).list()).toHaveLength(1);
+  });
+});
