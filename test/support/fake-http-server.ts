@@ -31,6 +31,9 @@ export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** TCP connections accepted so far (keep-alive reuses one). */
   connections = 0;
+  /** Requests received and not yet answered (or dropped), and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   #responder: Responder;
   readonly #server: http.Server;
   #port = 0;
@@ -38,6 +41,9 @@ export class FakeHttpServer {
   constructor(defaultResponder: Responder) {
     this.#responder = defaultResponder;
     this.#server = http.createServer((req, res) => {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      res.once('close', () => this.inFlight--);
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {

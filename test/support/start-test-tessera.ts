@@ -15,6 +15,7 @@ import { CORE, coreModule, generateMasterKey } from '@tessera/core';
 import type { CoreOptions, SecretStore, SecretTester, SecretView, TokenProvider } from '@tessera/core';
 import { FakeTokenServer } from './fake-token-server.js';
 import { recordLogLine, rememberSecret } from './leak-audit.js';
+import { storageUnderTest } from './storage-under-test.js';
 import { createTestDatabase } from './test-postgres.js';
 
 export interface TestTessera {
@@ -56,7 +57,7 @@ export function captureTransport(sink: (line: Record<string, unknown>) => void):
 export type TestTesseraOptions = Omit<CoreOptions, 'logger' | 'storage'> & { storage?: 'sqlite' | 'memory' | 'postgres' };
 
 export async function startTestTessera(testOptions: TestTesseraOptions = {}, extraModules: ContainerModule[] = []): Promise<TestTessera> {
-  const { storage, ...rest } = testOptions;
+  const { storage = storageUnderTest() === 'postgres' && testOptions.database === undefined ? 'postgres' : undefined, ...rest } = testOptions;
   const options: Omit<CoreOptions, 'logger'> = storage === 'postgres' ? { ...rest, database: rest.database ?? (await createTestDatabase()) } : { ...rest, ...(storage && { storage }) };
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const databasePath = options.database ?? join(dir, 'tessera.db');

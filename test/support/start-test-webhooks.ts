@@ -3,11 +3,11 @@
  * loopback webhook receiver, and a dispatcher that is stopped when the test ends.
  */
 import { onTestFinished } from 'vitest';
-import type { CoreOptions, SecretView } from '@tessera/core';
+import type { SecretView } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type DeliveryLog, type Dispatcher, type EndpointStore, type EndpointWithSecret, type NewEndpoint, type Publisher, type WebhooksOptions } from '@tessera/webhooks';
 import { FakeHttpServer } from './fake-http-server.js';
 import { rememberSecret } from './leak-audit.js';
-import { startTestTessera, type TestTessera } from './start-test-tessera.js';
+import { startTestTessera, type TestTessera, type TestTesseraOptions } from './start-test-tessera.js';
 
 export interface TestWebhooks extends TestTessera {
   receiver: FakeHttpServer;
@@ -19,7 +19,8 @@ export interface TestWebhooks extends TestTessera {
   createEndpoint(overrides?: Partial<NewEndpoint> & { path?: string; secret?: SecretView }): Promise<EndpointWithSecret & { secret: SecretView }>;
 }
 
-export async function startTestWebhooks(options: { core?: Omit<CoreOptions, 'logger'>; webhooks?: WebhooksOptions } = {}): Promise<TestWebhooks> {
+/** `core: { storage: 'postgres' }` puts everything in a fresh PostgreSQL database. */
+export async function startTestWebhooks(options: { core?: TestTesseraOptions; webhooks?: WebhooksOptions } = {}): Promise<TestWebhooks> {
   const world = await startTestTessera(options.core, [webhooksModule({ pollIntervalMs: 20, ...options.webhooks })]);
   const receiver = await new FakeHttpServer(() => ({ status: 200, body: 'ok' })).listen();
   const dispatcher = world.container.get<Dispatcher>(WEBHOOKS.Dispatcher);

@@ -4,10 +4,11 @@ import { Webhook } from 'standardwebhooks';
 import type { SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS, type DeliveryQueue, type WebhooksOptions } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
-describe('claims', () => {
+describeOnEachStorage('claims', () => {
   it('renews the claim of a delivery that takes longer than the lease, so it is sent exactly once', async () => {
     const world = await startTestWebhooks({ webhooks: { leaseMs: 300 } });
     world.receiver.respond(() => ({ status: 200, delayMs: 1_200 }));
@@ -37,8 +38,8 @@ describe('claims', () => {
     const queue = world.container.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);
     const claims: number[] = [];
     const claim = queue.claim.bind(queue);
-    queue.claim = (...args: Parameters<DeliveryQueue['claim']>) => {
-      const claimed = claim(...args);
+    queue.claim = async (...args: Parameters<DeliveryQueue['claim']>) => {
+      const claimed = await claim(...args);
       claims.push(claimed.length);
       return claimed;
     };
@@ -127,7 +128,7 @@ describe('recording outcomes', () => {
   });
 });
 
-describe('limits and schedule details', () => {
+describeOnEachStorage('limits and schedule details', () => {
   it('never has more deliveries in flight than the global limit', async () => {
     const world = await startTestWebhooks({ webhooks: { concurrency: 3, perEndpointConcurrency: 10 } });
     let open = 0;
@@ -218,7 +219,7 @@ describe('limits and schedule details', () => {
   });
 });
 
-describe('stop and storage', () => {
+describeOnEachStorage('stop and storage', () => {
   it('keeps its deadline while a token is still being fetched, and then sends nothing', async () => {
     const world = await startTestWebhooks();
     world.tokenServer.respond(() => ({ ...world.tokenServer.tokenResponse(), delayMs: 1_500 }));

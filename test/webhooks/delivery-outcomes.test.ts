@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WEBHOOKS, type DeliverySummary, type WebhookEvents } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks, type TestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -13,7 +14,7 @@ async function settled(world: TestWebhooks, id: string, check: (d: DeliverySumma
   return last!;
 }
 
-describe('answers', () => {
+describeOnEachStorage('answers', () => {
   it('disables the endpoint on 410 Gone and fails the delivery', async () => {
     const world = await startTestWebhooks();
     const disabled: string[] = [];
@@ -121,7 +122,7 @@ describe('answers', () => {
   });
 });
 
-describe('isolation and failure of the token endpoint', () => {
+describeOnEachStorage('isolation and failure of the token endpoint', () => {
   it('does not let a slow endpoint (5 s per answer) delay deliveries to a fast one', async () => {
     const world = await startTestWebhooks({ webhooks: { concurrency: 8, perEndpointConcurrency: 4 } });
     world.receiver.respond((request) => (request.path === '/slow' ? { status: 200, delayMs: 5_000 } : { status: 200 }));
@@ -216,7 +217,7 @@ describe('isolation and failure of the token endpoint', () => {
   });
 });
 
-describe('graceful stop', () => {
+describeOnEachStorage('graceful stop', () => {
   it('lets in-flight deliveries finish within the deadline', async () => {
     const world = await startTestWebhooks();
     world.receiver.respond(() => ({ status: 200, delayMs: 300 }));

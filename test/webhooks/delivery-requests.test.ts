@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../support/fake-clock.js';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
-describe('a delivered request', () => {
+describeOnEachStorage('a delivered request', () => {
   it('carries the bearer token, the Standard Webhooks headers and the event body, and its signature verifies', async () => {
     const world = await startTestWebhooks();
     const { endpoint, signingSecret } = await world.createEndpoint({ headers: { 'X-Tenant': 'acme' } });
@@ -78,7 +79,7 @@ describe('a delivered request', () => {
   });
 });
 
-describe('tokens for deliveries', () => {
+describeOnEachStorage('tokens for deliveries', () => {
   it('uses one token for many deliveries and requests a new one after it expires', async () => {
     const clock = new FakeClock(Date.now());
     const world = await startTestWebhooks({ core: { clock } });

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORE, type SqliteDatabase, type ValidationError } from '@tessera/core';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
-describe('endpoints', () => {
+describeOnEachStorage('endpoints', () => {
   it('refuses an endpoint whose secret does not exist', async () => {
     const world = await startTestWebhooks();
     const error = await world.endpoints.create({ url: world.receiver.url('/hook'), secretId: 'sec_nope' }).catch((e: unknown) => e);
@@ -48,7 +49,7 @@ describe('endpoints', () => {
   });
 });
 
-describe('publishing', () => {
+describeOnEachStorage('publishing', () => {
   it('persists one delivery per matching endpoint: exact types, *, and prefixes', async () => {
     const world = await startTestWebhooks();
     const secret = await world.createGeneralSecret();
@@ -94,6 +95,9 @@ describe('publishing', () => {
     });
   });
 
+});
+
+describe('publishing from several processes on one SQLite file', () => {
   it('publishes without a single failure while another process publishes to the same database', async () => {
     const world = await startTestWebhooks();
     await world.createEndpoint({ events: ['race.*'] });
@@ -153,7 +157,7 @@ describe('publishing', () => {
   });
 });
 
-describe('delivery log', () => {
+describeOnEachStorage('delivery log', () => {
   it('lists and filters deliveries, and shows every attempt with status, latency, error and the start of the answer', async () => {
     const world = await startTestWebhooks({ webhooks: { retrySchedule: [0] } });
     world.receiver.respond((request) => (request.path === '/bad' ? { status: 500, body: 'x'.repeat(5_000) } : { status: 200, body: 'thanks' }));

@@ -115,16 +115,16 @@ describe('webhook header values', () => {
     const apiKey = randomCredential('hdr');
     const { endpoint } = await world.createEndpoint({ headers: { 'X-Api-Key': apiKey } });
     await world.endpoints.update(endpoint.id, { headers: { 'X-Api-Key': MASK, 'X-Trace': 'on' } });
-    expect(world.endpoints.target(endpoint.id)?.headers).toEqual({ 'X-Api-Key': apiKey, 'X-Trace': 'on' });
+    expect((await world.endpoints.target(endpoint.id))?.headers).toEqual({ 'X-Api-Key': apiKey, 'X-Trace': 'on' });
     await expect(world.endpoints.update(endpoint.id, { headers: { 'X-New': MASK } })).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'headers.X-New' }] });
 
     const elsewhere = world.receiver.url('/elsewhere');
     await expect(world.endpoints.update(endpoint.id, { url: elsewhere })).rejects.toMatchObject({ code: 'credentials-required', fields: ['headers.X-Api-Key', 'headers.X-Trace'], destinations: ['url'] });
     await expect(world.endpoints.update(endpoint.id, { url: elsewhere, headers: { 'X-Api-Key': MASK, 'X-Trace': 'on' } })).rejects.toMatchObject({ fields: ['headers.X-Api-Key'] });
-    expect(world.endpoints.target(endpoint.id)?.url).toBe(world.receiver.url('/hook'));
+    expect((await world.endpoints.target(endpoint.id))?.url).toBe(world.receiver.url('/hook'));
     const retyped = randomCredential('hdr');
     await world.endpoints.update(endpoint.id, { url: elsewhere, headers: { 'X-Api-Key': retyped, 'X-Trace': 'on' } });
-    expect(world.endpoints.target(endpoint.id)).toMatchObject({ url: elsewhere, headers: { 'X-Api-Key': retyped, 'X-Trace': 'on' } });
+    expect(await world.endpoints.target(endpoint.id)).toMatchObject({ url: elsewhere, headers: { 'X-Api-Key': retyped, 'X-Trace': 'on' } });
     // Without header values, a URL moves freely.
     const { endpoint: plain } = await world.createEndpoint({ path: '/plain' });
     expect((await world.endpoints.update(plain.id, { url: elsewhere })).url).toBe(elsewhere);
@@ -161,15 +161,15 @@ describe('webhook header values', () => {
       expect(row.sealed_headers).toMatch(/^tsr1:k2:/);
       expect(row.headers).not.toContain('key-');
     }
-    expect(endpoints.target(endpoint.id)?.headers).toEqual({ 'X-Api-Key': apiKey });
-    expect(endpoints.target(legacy.id)?.headers).toEqual({ 'X-Old-Key': legacyKey });
+    expect((await endpoints.target(endpoint.id))?.headers).toEqual({ 'X-Api-Key': apiKey });
+    expect((await endpoints.target(legacy.id))?.headers).toEqual({ 'X-Old-Key': legacyKey });
     // A second pass finds nothing left under the old key.
     expect(await endpoints.resealSigningSecrets()).toBe(0);
     // An older version that removes the headers leaves the envelope behind: the names decide, none are sent.
     after.get<SqliteDatabase>(CORE.Database).prepare("UPDATE webhook_endpoints SET headers = '{}', revision = revision + 1 WHERE id = ?").run(endpoint.id);
     // Another process's change reaches the cache within a millisecond (the change counter).
-    await waitFor(() => Object.keys(endpoints.target(endpoint.id)?.headers ?? { pending: '' }).length === 0, 5_000);
-    expect(endpoints.target(endpoint.id)?.headers).toEqual({});
+    await waitFor(async () => Object.keys((await endpoints.target(endpoint.id))?.headers ?? { pending: '' }).length === 0, 5_000);
+    expect((await endpoints.target(endpoint.id))?.headers).toEqual({});
     expect(existsSync(database)).toBe(true);
   });
 });

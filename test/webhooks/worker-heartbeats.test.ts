@@ -15,7 +15,7 @@ const INTERVAL = 1_000;
 
 interface Registry {
   machine: string;
-  releaseDead(self: string, now: number): { workers: number; released: number };
+  releaseDead(self: string, now: number): Promise<{ workers: number; released: number }>;
 }
 
 /** One pending delivery, then claimed (for a minute) by a worker that is not this process. */
@@ -43,11 +43,11 @@ describe('worker heartbeats', () => {
     const registry = world.container.get<Registry>(WEBHOOKS.WorkerRegistry);
 
     clock.advance(12 * INTERVAL);
-    expect(registry.releaseDead('w_me', clock.now())).toEqual({ workers: 0, released: 0 });
+    expect(await registry.releaseDead('w_me', clock.now())).toEqual({ workers: 0, released: 0 });
     expect(status(world, id)).toBe('delivering');
 
     clock.advance(1);
-    expect(registry.releaseDead('w_me', clock.now())).toEqual({ workers: 1, released: 1 });
+    expect(await registry.releaseDead('w_me', clock.now())).toEqual({ workers: 1, released: 1 });
     expect(status(world, id)).toBe('pending');
     expect(world.container.get<SqliteDatabase>(WEBHOOKS.Database).prepare('SELECT COUNT(*) FROM webhook_workers').pluck().get()).toBe(0);
   });
@@ -73,7 +73,7 @@ describe('worker heartbeats', () => {
     const db = world.container.get<SqliteDatabase>(WEBHOOKS.Database);
     // A live process of this machine (this one) under another worker id, its heartbeat fresh.
     db.prepare('INSERT INTO webhook_workers (id, machine, pid, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run('w_alive', registry.machine, process.pid, clock.now(), clock.now(), clock.now() + 3 * INTERVAL);
-    expect(registry.releaseDead('w_me', clock.now())).toEqual({ workers: 1, released: 1 });
+    expect(await registry.releaseDead('w_me', clock.now())).toEqual({ workers: 1, released: 1 });
     expect(status(world, id)).toBe('pending');
     expect(db.prepare('SELECT id FROM webhook_workers').pluck().all()).toEqual(['w_alive']);
   });

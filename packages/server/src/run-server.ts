@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE } from '@tessera/core';
+import { CORE, displayDatabase } from '@tessera/core';
 import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
 import { loadAdminToken, type AdminToken } from './config/admin-token.js';
 import type { ServerConfig } from './config/server-config.js';
@@ -79,6 +79,6 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
       ? '  admin token: from TESSERA_ADMIN_TOKEN'
       : `  admin token: ${adminToken.created ? 'generated into' : 'read from'} ${adminToken.source}  (show it: cat ${adminToken.source})`,
   );
-  print(`  data: ${config.dataDir}`);
+  print(`  data: ${config.dataDir}${config.databaseUrl === undefined ? '' : `  (database: ${displayDatabase(config.databaseUrl)})`}`);
   return { url, app, container, adminToken, stop };
 }

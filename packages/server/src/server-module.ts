@@ -1,14 +1,23 @@
 /** `serverModule(config)`: the server's own services, loaded after core, webhooks and connectors. */
 import { ContainerModule } from 'inversify';
+import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import type { ServerConfig } from './config/server-config.js';
 import { Metrics } from './metrics/metrics.js';
-import { TestResults } from './secret-tests/test-results.js';
+import { PostgresTestResults } from './secret-tests/postgres-test-results.js';
+import { SqliteTestResults } from './secret-tests/sqlite-test-results.js';
+import type { TestResults } from './secret-tests/test-results.js';
 import { SERVER } from './tokens.js';
 
 export function serverModule(config: ServerConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(SERVER.Config).toConstantValue(config);
-    bind(SERVER.TestResults).to(TestResults).inSingletonScope();
+    bind<TestResults>(SERVER.TestResults)
+      .toDynamicValue((context) =>
+        context.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres'
+          ? new PostgresTestResults(context.get<PostgresDatabase>(CORE.Postgres))
+          : new SqliteTestResults(context.get<SqliteDatabase>(CORE.Database)),
+      )
+      .inSingletonScope();
     bind(SERVER.Metrics).to(Metrics).inSingletonScope();
   });
 }

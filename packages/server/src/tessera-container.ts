@@ -1,4 +1,4 @@
-/** Builds the container a Tessera server or CLI runs on: core, webhooks and connectors on the data directory's SQLite database. */
+/** Builds the container a Tessera server or CLI runs on: core, webhooks and connectors on the data directory's SQLite database or the configured PostgreSQL. */
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { Container } from 'inversify';
@@ -24,6 +24,7 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
   container.load(
     coreModule({
       database: databasePath(config),
+      postgres: config.postgres,
       ...(keyRing !== undefined && { keyRing }),
       production: config.production,
       network: {

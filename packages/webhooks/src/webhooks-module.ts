@@ -1,18 +1,25 @@
-/** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`. */
-import { ContainerModule } from 'inversify';
+/** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
+import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
-import { DeliveryLog } from './delivery/delivery-log.js';
-import { DeliveryQueue } from './delivery/delivery-queue.js';
+import { CORE, migrate, type Clock, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
+import type { DeliveryLog } from './delivery/delivery-log.js';
+import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { PostgresDeliveryLog } from './delivery/postgres-delivery-log.js';
+import { PostgresDeliveryQueue } from './delivery/postgres-delivery-queue.js';
+import { PostgresWorkerRegistry } from './delivery/postgres-worker-registry.js';
 import { Publisher } from './delivery/publisher.js';
+import { SqliteDeliveryLog } from './delivery/sqlite-delivery-log.js';
+import { SqliteDeliveryQueue } from './delivery/sqlite-delivery-queue.js';
+import { SqliteWorkerRegistry } from './delivery/sqlite-worker-registry.js';
 import { WebhookEvents } from './delivery/webhook-events.js';
-import { WorkerRegistry } from './delivery/worker-registry.js';
+import type { WorkerRegistry } from './delivery/worker-registry.js';
 import { EndpointSecretUsage } from './endpoints/endpoint-secret-usage.js';
 import type { EndpointRecords } from './endpoints/endpoint-records.js';
 import { EndpointStoreService } from './endpoints/endpoint-store-service.js';
 import { MemoryEndpointRecords } from './endpoints/memory-endpoint-records.js';
+import { PostgresEndpointRecords } from './endpoints/postgres-endpoint-records.js';
 import { SqliteEndpointRecords } from './endpoints/sqlite-endpoint-records.js';
 import { webhookMigrations } from './store/webhook-migrations.js';
 import { WEBHOOKS } from './tokens.js';
@@ -20,6 +27,8 @@ import { resolveWebhooksOptions, type WebhooksOptions } from './webhooks-options
 
 export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const onPostgres = (context: ResolutionContext) => context.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres';
+    const postgres = (context: ResolutionContext) => context.get<PostgresDatabase>(CORE.Postgres);
     bind(WEBHOOKS.Options).toConstantValue(resolveWebhooksOptions(options));
     bind<SqliteDatabase>(WEBHOOKS.Database)
       .toDynamicValue((context) => {
@@ -31,6 +40,7 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       .inSingletonScope();
     bind<EndpointRecords>(WEBHOOKS.EndpointRecords)
       .toDynamicValue((context) => {
+        if (onPostgres(context)) return new PostgresEndpointRecords(postgres(context));
         const storage = options.storage ?? context.get<ResolvedCoreOptions>(CORE.Options).storage;
         return storage === 'memory' ? new MemoryEndpointRecords() : new SqliteEndpointRecords(context.get<SqliteDatabase>(WEBHOOKS.Database));
       })
@@ -39,8 +49,16 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
     // Contribution to core: a secret used by an endpoint cannot be deleted.
     bind(CORE.SecretUsage).to(EndpointSecretUsage).inSingletonScope();
     bind(WEBHOOKS.Events).toConstantValue(new WebhookEvents());
-    bind(WEBHOOKS.DeliveryQueue).to(DeliveryQueue).inSingletonScope();
-    bind(WEBHOOKS.WorkerRegistry).to(WorkerRegistry).inSingletonScope();
+    bind<DeliveryQueue>(WEBHOOKS.DeliveryQueue)
+      .toDynamicValue((context) =>
+        onPostgres(context)
+          ? new PostgresDeliveryQueue(postgres(context), context.get<Logger>(CORE.Logger))
+          : new SqliteDeliveryQueue(context.get<SqliteDatabase>(WEBHOOKS.Database), context.get<Logger>(CORE.Logger)),
+      )
+      .inSingletonScope();
+    bind<WorkerRegistry>(WEBHOOKS.WorkerRegistry)
+      .toDynamicValue((context) => (onPostgres(context) ? new PostgresWorkerRegistry(postgres(context)) : new SqliteWorkerRegistry(context.get<SqliteDatabase>(WEBHOOKS.Database))))
+      .inSingletonScope();
     bind<DeliverySender>(WEBHOOKS.DeliverySender)
       .to(DeliverySender)
       .inSingletonScope()
@@ -52,6 +70,13 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       .onDeactivation(async (dispatcher) => {
         await dispatcher.stop();
       });
-    bind(WEBHOOKS.DeliveryLog).to(DeliveryLog).inSingletonScope();
+    bind<DeliveryLog>(WEBHOOKS.DeliveryLog)
+      .toDynamicValue((context) => {
+        const queue = context.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);
+        const records = context.get<EndpointRecords>(WEBHOOKS.EndpointRecords);
+        const clock = context.get<Clock>(CORE.Clock);
+        return onPostgres(context) ? new PostgresDeliveryLog(postgres(context), queue, records, clock) : new SqliteDeliveryLog(context.get<SqliteDatabase>(WEBHOOKS.Database), queue, records, clock);
+      })
+      .inSingletonScope();
   });
 }

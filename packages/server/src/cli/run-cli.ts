@@ -19,12 +19,17 @@ export const HELP = [
   `  ${SERVE_USAGE}`,
   ...[...SECRETS_USAGE, ...WEBHOOKS_USAGE, ...DELIVERIES_USAGE, ...KEYS_USAGE].map((line) => `  ${line}`),
   '',
-  'Every command takes --data-dir <dir> (default ./data, or TESSERA_DATA_DIR) and --log-level <level>.',
+  'Every command takes --data-dir <dir> (default ./data, or TESSERA_DATA_DIR), --database-url <postgres://…>',
+  '(or TESSERA_DATABASE_URL; default SQLite in the data directory) and --log-level <level>.',
   'Exit codes: 0 ok, 1 failure, 2 usage error.',
 ].join('\n');
 
 const GLOBAL_STRING_FLAGS = {
   '--data-dir': 'dataDir',
+  '--database-url': 'databaseUrl',
+  '--database-pool-size': 'databasePoolSize',
+  '--database-statement-timeout': 'databaseStatementTimeout',
+  '--database-notify': 'databaseNotify',
   '--host': 'host',
   '--port': 'port',
   '--allow': 'allow',

@@ -1,10 +1,14 @@
 /** The server's settings, from flags first, then `TESSERA_*` environment variables, then defaults. */
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigurationError } from '@tessera/core';
+import { ConfigurationError, isPostgresUrl, type PostgresOptions } from '@tessera/core';
 
 export interface ServerConfig {
-  /** Holds `tessera.db`, the dev key file and the dev admin token. */
+  /** Holds `tessera.db` (unless `databaseUrl` names PostgreSQL), the dev key file and the dev admin token. */
   dataDir: string;
+  /** `TESSERA_DATABASE_URL`: a `postgres://` URL shared by every instance; unset, SQLite in the data directory. */
+  databaseUrl: string | undefined;
+  /** Pool size, statement timeout and NOTIFY use on PostgreSQL. */
+  postgres: Required<Pick<PostgresOptions, 'poolSize' | 'statementTimeoutMs' | 'notify'>>;
   host: string;
   port: number;
   /** `TESSERA_MASTER_KEY`; without it a dev key file in the data directory is used (refused in production). */
@@ -51,6 +55,10 @@ export const DEFAULT_LIMITS: HttpLimits = {
 /** Settings given as flags (`--data-dir`, …); each wins over its environment variable. */
 export interface ServerFlags {
   dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  databasePoolSize?: string | undefined;
+  databaseStatementTimeout?: string | undefined;
+  databaseNotify?: string | undefined;
   host?: string | undefined;
   port?: string | number | undefined;
   allowPrivate?: boolean | undefined;
@@ -67,6 +75,10 @@ export interface ServerFlags {
 /** Every setting, its flag, its variable and its default: the README's configuration table is this list. */
 export const SETTINGS = [
   { flag: '--data-dir', env: 'TESSERA_DATA_DIR', default: './data', meaning: 'where the database, the dev key file and the dev admin token live' },
+  { flag: '--database-url', env: 'TESSERA_DATABASE_URL', default: 'SQLite in the data directory', meaning: 'a postgres:// URL: every server and CLI given it shares secrets, tokens and deliveries' },
+  { flag: '--database-pool-size', env: 'TESSERA_DATABASE_POOL_SIZE', default: '10', meaning: 'PostgreSQL connections per process' },
+  { flag: '--database-statement-timeout', env: 'TESSERA_DATABASE_STATEMENT_TIMEOUT', default: '30s', meaning: 'PostgreSQL cancels a statement running longer than this' },
+  { flag: '--database-notify', env: 'TESSERA_DATABASE_NOTIFY', default: 'true', meaning: 'LISTEN/NOTIFY for new work and changes; false behind PgBouncer in transaction mode (then polling)' },
   { flag: '--host', env: 'TESSERA_HOST', default: '127.0.0.1', meaning: 'the address the server listens on' },
   { flag: '--port', env: 'TESSERA_PORT', default: '8080', meaning: 'the port (0 picks a free one)' },
   { flag: '(none)', env: 'TESSERA_MASTER_KEY', default: 'dev key file', meaning: 'base64 of 32 bytes that encrypts secrets; required in production' },
@@ -94,8 +106,21 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
   const allowText = flags.allow ?? env.TESSERA_NETWORK_ALLOW ?? '';
   const logLevel = flags.logLevel ?? env.TESSERA_LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigurationError('invalid-setting', `The log level '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}. Set --log-level or TESSERA_LOG_LEVEL.`);
+  const databaseUrl = nonEmpty(flags.databaseUrl ?? env.TESSERA_DATABASE_URL);
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    throw new ConfigurationError(
+      'invalid-setting',
+      'The database URL must start with postgres:// or postgresql:// (leave --database-url and TESSERA_DATABASE_URL out to use SQLite in the data directory).',
+    );
+  }
   return {
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    databaseUrl,
+    postgres: {
+      poolSize: count(flags.databasePoolSize ?? env.TESSERA_DATABASE_POOL_SIZE, 10, '--database-pool-size or TESSERA_DATABASE_POOL_SIZE'),
+      statementTimeoutMs: duration(flags.databaseStatementTimeout ?? env.TESSERA_DATABASE_STATEMENT_TIMEOUT, 30_000, '--database-statement-timeout or TESSERA_DATABASE_STATEMENT_TIMEOUT'),
+      notify: parseBoolean(nonEmpty(flags.databaseNotify ?? env.TESSERA_DATABASE_NOTIFY) ?? 'true', '--database-notify or TESSERA_DATABASE_NOTIFY'),
+    },
     host: flags.host ?? env.TESSERA_HOST ?? '127.0.0.1',
     port,
     masterKey: nonEmpty(env.TESSERA_MASTER_KEY),
@@ -154,8 +179,9 @@ function measured(text: string | undefined, units: Record<string, number>, bare:
   return Math.round(Number(match[1]) * unit);
 }
 
-export function databasePath(config: Pick<ServerConfig, 'dataDir'>): string {
-  return join(config.dataDir, 'tessera.db');
+/** The `database` of `coreModule()`: the PostgreSQL URL when one is configured, else `tessera.db` in the data directory. */
+export function databasePath(config: Pick<ServerConfig, 'dataDir'> & Partial<Pick<ServerConfig, 'databaseUrl'>>): string {
+  return config.databaseUrl ?? join(config.dataDir, 'tessera.db');
 }
 
 function parseBoolean(value: string | undefined, name: string): boolean {

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, type SqliteDatabase } from '@tessera/core';
+import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
@@ -109,12 +109,12 @@ export async function buildServer(container: Container, options: BuildServerOpti
   const document = openApiDocument(routes.docs, SERVER_VERSION);
   app.get('/api/openapi.json', async () => document);
 
-  const db = container.get<SqliteDatabase>(CORE.Database);
+  const ping = databasePing(container);
   const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
   app.get('/healthz', async (_request, reply) => {
     let database = 'ok';
     try {
-      db.prepare('SELECT 1').get();
+      await ping();
     } catch {
       database = 'unavailable';
     }
@@ -122,7 +122,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database, dispatcher: dispatcher.running ? 'running' : 'stopped', version: SERVER_VERSION });
   });
   const metrics = container.get<Metrics>(SERVER.Metrics);
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()));
 
   await consoleRoutes(app);
   return app;
@@ -154,4 +154,14 @@ function bearerToken(header: string | undefined): string | undefined {
 /** The path is not echoed back: the answer never repeats what a client sent. */
 function notFound(method: string): { error: { code: string; message: string } } {
   return { error: { code: 'not-found', message: `There is no ${method} route at this path. The routes are in /api/openapi.json.` } };
+}
+
+/** One round trip to the database, whichever it is: the health check's view of it. */
+function databasePing(container: Container): () => Promise<unknown> {
+  if (container.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres') {
+    const db = container.get<PostgresDatabase>(CORE.Postgres);
+    return () => db.query('SELECT 1');
+  }
+  const db = container.get<SqliteDatabase>(CORE.Database);
+  return async () => db.prepare('SELECT 1').get();
 }

@@ -47,7 +47,7 @@ export class Metrics {
   }
 
   /** The text exposition format (`text/plain; version=0.0.4`). */
-  render(): string {
+  async render(): Promise<string> {
     const lines: string[] = [];
     const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
@@ -65,7 +65,7 @@ export class Metrics {
     lines.push(`tessera_webhook_delivery_latency_seconds_count ${this.#latencyCount}`);
 
     family('tessera_webhook_queue_depth', 'gauge', 'Deliveries in the queue, by status.');
-    const depth = this.queue.depth();
+    const depth = await this.queue.depth();
     for (const status of ['pending', 'delivering', 'succeeded', 'failed']) lines.push(`tessera_webhook_queue_depth{status="${status}"} ${depth[status] ?? 0}`);
     return lines.join('\n') + '\n';
   }

@@ -14,7 +14,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
   const tester = container.get<SecretTester>(CORE.SecretTester);
   const results = container.get<TestResults>(SERVER.TestResults);
   const clock = container.get<Clock>(CORE.Clock);
-  const withTest = (view: SecretView, last = results.get(view.id)): SecretWithTest => ({ ...view, lastTest: last });
+  const withTest = async (view: SecretView, last?: LastTest | null): Promise<SecretWithTest> => ({ ...view, lastTest: last === undefined ? await results.get(view.id) : last });
 
   routes.add({
     method: 'GET',
@@ -38,8 +38,8 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     summary: 'Secrets as masked views, with their last test',
     query: secretList,
     handler: async ({ query }) => {
-      const last = results.all();
-      return (await secrets.list(query)).map((view) => withTest(view, last.get(view.id) ?? null));
+      const last = await results.all();
+      return Promise.all((await secrets.list(query)).map((view) => withTest(view, last.get(view.id) ?? null)));
     },
   });
   routes.add({
@@ -85,7 +85,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     status: 204,
     handler: async ({ params }) => {
       await secrets.delete(params.id);
-      results.forget(params.id);
+      await results.forget(params.id);
     },
   });
   routes.add({
@@ -99,7 +99,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
       await secrets.get(params.id);
       if (body.params === undefined) {
         const report = await tester.test(params.id);
-        results.record(params.id, report, clock.now());
+        await results.record(params.id, report, clock.now());
         return report;
       }
       // A form's unsaved changes, merged with the stored values by the store itself: no sensitive value leaves it.

@@ -1,10 +1,9 @@
-/** Reads what happened to deliveries (with every attempt), and retries failed ones by hand with the same `webhook-id`. */
-import { inject, injectable } from 'inversify';
+/**
+ * The delivery log's contract (what happened to deliveries, with every attempt; failed ones retried by
+ * hand with the same `webhook-id`) and what both storages share: the filter's validation and the row's summary.
+ */
 import { z } from 'zod';
-import { CORE, ConflictError, NotFoundError, ValidationError, zodIssues, type Clock, type SqliteDatabase } from '@tessera/core';
-import type { EndpointRecords } from '../endpoints/endpoint-records.js';
-import { WEBHOOKS } from '../tokens.js';
-import type { DeliveryQueue } from './delivery-queue.js';
+import { ConflictError, ValidationError, zodIssues } from '@tessera/core';
 import type { DeliveryStatus } from './delivery-types.js';
 
 export interface DeliveryFilter {
@@ -50,7 +49,8 @@ export interface DeliveryDetail extends DeliverySummary {
   attemptLog: AttemptView[];
 }
 
-interface DeliveryRow {
+/** A delivery row as both storages read it, with its attempt count. */
+export interface DeliveryRow {
   id: string;
   event_id: string;
   event_type: string;
@@ -64,8 +64,8 @@ interface DeliveryRow {
   attempt_count: number;
 }
 
-const time = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v.getTime() : Date.parse(v)));
-const filterSchema = z
+export const time = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v.getTime() : Date.parse(v)));
+export const filterSchema = z
   .object({
     endpointId: z.string().optional(),
     status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
@@ -77,98 +77,38 @@ const filterSchema = z
   })
   .strict();
 
-const SELECT = `SELECT d.*, (SELECT COUNT(*) FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
-
-@injectable()
-export class DeliveryLog {
-  constructor(
-    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
-    @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
-    @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
-    @inject(CORE.Clock) private readonly clock: Clock,
-  ) {}
-
+export interface DeliveryLog {
   /** Newest first. */
-  async list(filter: DeliveryFilter = {}): Promise<DeliverySummary[]> {
-    const parsed = filterSchema.safeParse(filter);
-    if (!parsed.success) throw new ValidationError('The delivery filter', zodIssues(parsed.error));
-    const f = parsed.data;
-    const rows = this.db
-      .prepare(
-        `${SELECT} WHERE (@endpointId IS NULL OR d.endpoint_id = @endpointId) AND (@status IS NULL OR d.status = @status)
-         AND (@eventType IS NULL OR d.event_type = @eventType) AND (@since IS NULL OR d.created_at >= @since)
-         AND (@until IS NULL OR d.created_at < @until)
-         AND (@beforeAt IS NULL OR d.created_at < @beforeAt OR (d.created_at = @beforeAt AND d.id < @beforeId))
-         ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
-      )
-      .all({
-        endpointId: f.endpointId ?? null,
-        status: f.status ?? null,
-        eventType: f.eventType ?? null,
-        since: f.since ?? null,
-        until: f.until ?? null,
-        limit: f.limit ?? 50,
-        beforeAt: f.before === undefined ? null : this.#row(f.before).created_at,
-        beforeId: f.before ?? null,
-      }) as DeliveryRow[];
-    return rows.map(summary);
-  }
-
-  async get(id: string): Promise<DeliveryDetail> {
-    const row = this.#row(id);
-    const payload = this.db.prepare('SELECT payload FROM webhook_events WHERE id = ?').pluck().get(row.event_id) as string;
-    const attempts = this.db
-      .prepare('SELECT attempted_at, status, latency_ms, error_code, error_message, response_body FROM webhook_attempts WHERE delivery_id = ? ORDER BY id')
-      .all(id) as Array<{ attempted_at: number; status: number | null; latency_ms: number; error_code: string | null; error_message: string | null; response_body: string | null }>;
-    return {
-      ...summary(row),
-      payload: JSON.parse(payload) as unknown,
-      attemptLog: attempts.map((a) => ({
-        attemptedAt: new Date(a.attempted_at).toISOString(),
-        status: a.status,
-        latencyMs: a.latency_ms,
-        errorCode: a.error_code,
-        errorMessage: a.error_message,
-        responseBody: a.response_body,
-      })),
-    };
-  }
-
+  list(filter?: DeliveryFilter): Promise<DeliverySummary[]>;
+  get(id: string): Promise<DeliveryDetail>;
   /** Sends a failed delivery again, now, with the same `webhook-id`; its retry schedule starts over. */
-  async retry(id: string): Promise<DeliverySummary> {
-    const row = this.#row(id);
-    if (row.status !== 'failed') {
-      throw new ConflictError('delivery-not-failed', `Delivery '${id}' is ${row.status}; only a failed delivery can be retried by hand.`);
-    }
-    this.#requeue('id = @id', { id });
-    return summary(this.#row(id));
-  }
-
+  retry(id: string): Promise<DeliverySummary>;
   /** Retries every failed delivery of an endpoint created since `since`; returns how many. */
-  async recover(endpointId: string, since: string | Date): Promise<number> {
-    const from = time.safeParse(since);
-    if (!from.success) throw new ValidationError('The recovery', [{ field: 'since', message: 'since must be an ISO time' }]);
-    if (this.endpoints.find(endpointId) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
-    return this.#requeue('endpoint_id = @endpointId AND created_at >= @since', { endpointId, since: from.data });
-  }
+  recover(endpointId: string, since: string | Date): Promise<number>;
+}
 
-  #requeue(where: string, params: Record<string, unknown>): number {
-    const now = this.clock.now();
-    const changes = this.db
-      .prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now WHERE status = 'failed' AND ${where}`)
-      .run({ ...params, now }).changes;
-    if (changes > 0) this.queue.notify();
-    return changes;
-  }
+export type ParsedDeliveryFilter = z.output<typeof filterSchema>;
 
-  #row(id: string): DeliveryRow {
-    const row = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as DeliveryRow | undefined;
-    if (!row) throw new NotFoundError('delivery', id);
-    return row;
+export function parseDeliveryFilter(filter: DeliveryFilter): ParsedDeliveryFilter {
+  const parsed = filterSchema.safeParse(filter);
+  if (!parsed.success) throw new ValidationError('The delivery filter', zodIssues(parsed.error));
+  return parsed.data;
+}
+
+export function parseSince(since: string | Date): number {
+  const from = time.safeParse(since);
+  if (!from.success) throw new ValidationError('The recovery', [{ field: 'since', message: 'since must be an ISO time' }]);
+  return from.data;
+}
+
+/** Only a failed delivery is retried by hand. */
+export function assertRetryable(row: Pick<DeliveryRow, 'id' | 'status'>): void {
+  if (row.status !== 'failed') {
+    throw new ConflictError('delivery-not-failed', `Delivery '${row.id}' is ${row.status}; only a failed delivery can be retried by hand.`);
   }
 }
 
-function summary(row: DeliveryRow): DeliverySummary {
+export function summary(row: DeliveryRow): DeliverySummary {
   return {
     id: row.id,
     eventId: row.event_id,
@@ -181,5 +121,30 @@ function summary(row: DeliveryRow): DeliverySummary {
     lastError: row.last_error,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** An attempt row as both storages read it. */
+export interface AttemptRow {
+  attempted_at: number;
+  status: number | null;
+  latency_ms: number;
+  error_code: string | null;
+  error_message: string | null;
+  response_body: string | null;
+}
+
+export function detail(row: DeliveryRow, payload: string, attempts: readonly AttemptRow[]): DeliveryDetail {
+  return {
+    ...summary(row),
+    payload: JSON.parse(payload) as unknown,
+    attemptLog: attempts.map((a) => ({
+      attemptedAt: new Date(a.attempted_at).toISOString(),
+      status: a.status,
+      latencyMs: a.latency_ms,
+      errorCode: a.error_code,
+      errorMessage: a.error_message,
+      responseBody: a.response_body,
+    })),
   };
 }

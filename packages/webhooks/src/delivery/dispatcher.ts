@@ -1,7 +1,8 @@
 /**
  * Delivers due webhook deliveries: claims them with a lease, authorises each request with the endpoint
- * secret's bearer token, signs it, sends it, and decides what comes next by the rules of DESIGN §5.
- * A global and a per-endpoint concurrency limit keep a slow endpoint from holding back the others.
+ * secret's bearer token, signs it, sends it, and does what `decideOutcome` says comes next (DESIGN §5).
+ * `DeliverySlots` keeps the global and per-endpoint limits, so a slow endpoint holds back no other;
+ * `LeaseKeeper` keeps the claims alive; the heartbeat lets others release them if this process dies.
  */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
@@ -11,20 +12,17 @@ import { CORE, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOpt
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
+import { countsAsFailure, decideOutcome } from './decide-outcome.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliverySender, SendResult } from './delivery-sender.js';
+import { DeliverySlots } from './delivery-slots.js';
 import { EchoScrubber } from './echo-scrubber.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
-import { retryDelayMs } from './retry-delay.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import type { WebhookEvents } from './webhook-events.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 const USER_AGENT = 'Tessera-Webhooks/0.1';
-/**
- * How many deliveries per slot are kept claimed (in flight or ready): a deeper buffer means fewer,
- * larger claim transactions; a claim is made when the buffer runs low or a free slot has nothing ready to use it.
- */
-const PREFETCH = 4;
 /** A retry after a token failure waits this much past the end of the token cool-down. */
 const COOLDOWN_MARGIN_MS = 250;
 
@@ -33,11 +31,6 @@ export interface StopResult {
   finished: number;
   released: number;
   unrecorded: number;
-}
-
-interface InFlight {
-  endpointId: string;
-  done: Promise<void>;
 }
 
 /** One start…stop of the dispatcher; deliveries carry the run they belong to. */
@@ -49,15 +42,8 @@ interface Run {
 @injectable()
 export class Dispatcher {
   readonly #owner = 'w_' + randomBytes(8).toString('hex');
-  readonly #inFlight = new Map<string, InFlight>();
-  readonly #perEndpoint = new Map<string, number>();
-  /** Claimed, not yet started: refills a slot the moment one frees up. */
-  readonly #ready: ClaimedDelivery[] = [];
-  /**
-   * Sent, with the outcome handed to the queue but not yet committed: still ours, so their leases are
-   * renewed and they are never claimed again meanwhile (a commit that keeps failing must not mean a resend).
-   */
-  readonly #committing = new Map<string, Promise<void>>();
+  readonly #slots: DeliverySlots;
+  readonly #leases: LeaseKeeper;
   #run: Run | undefined;
   #stopping: Promise<StopResult> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
@@ -65,7 +51,6 @@ export class Dispatcher {
   readonly #echoes = new EchoScrubber();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #renewTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   /** Whether this worker's registry row was written once (a missing row means something only then). */
   #registered = false;
@@ -82,7 +67,10 @@ export class Dispatcher {
     @inject(CORE.Clock) private readonly clock: Clock,
     @inject(CORE.Logger) private readonly logger: Logger,
     @inject(CORE.Options) private readonly core: ResolvedCoreOptions,
-  ) {}
+  ) {
+    this.#slots = new DeliverySlots(options.concurrency, options.perEndpointConcurrency);
+    this.#leases = new LeaseKeeper(queue, this.#owner, options.leaseMs, () => clock.now(), logger);
+  }
 
   get running(): boolean {
     return this.#run !== undefined && this.#stopping === undefined;
@@ -90,7 +78,7 @@ export class Dispatcher {
 
   /** Deliveries this worker is sending now. */
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#slots.inFlight;
   }
 
   /** Starts delivering. Refused while a stop is still draining (await `stop()` first). */
@@ -101,20 +89,18 @@ export class Dispatcher {
     this.#run = run;
     this.queue.signals.on('work', this.#onWork);
     // Claims are renewed while held, so a long delivery is never taken over by another worker.
-    this.#renewTimer = setInterval(() => this.#renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
-    this.#renewTimer.unref();
+    this.#leases.start(() => this.#slots.held());
     // A heartbeat in the database: others release our claims at once if we die, and we theirs. The first
-    // beat right away, so work a crashed process left claimed is picked up as this one starts.
-    this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.options.heartbeatIntervalMs);
+    // beat right away (after registering), so work a crashed process left claimed is picked up as this one starts.
+    this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), this.options.heartbeatIntervalMs);
     this.#heartbeatTimer.unref();
-    try {
-      this.workers.register(this.#owner, this.clock.now(), this.options.heartbeatIntervalMs);
-      this.#registered = true;
-    } catch (error) {
-      this.logger.error('registering the webhook worker failed; its next heartbeat tries again', { worker: this.#owner, error: (error as Error).message });
-    }
-    this.#heartbeat();
-    this.#loop = this.#runLoop(run);
+    const registered = this.workers.register(this.#owner, this.clock.now(), this.options.heartbeatIntervalMs).then(
+      () => {
+        this.#registered = true;
+      },
+      (error: unknown) => this.logger.error('registering the webhook worker failed; its next heartbeat tries again', { worker: this.#owner, error: (error as Error).message }),
+    );
+    this.#loop = registered.then(() => this.#heartbeat()).then(() => this.#runLoop(run));
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
   }
 
@@ -147,26 +133,26 @@ export class Dispatcher {
     this.#wake?.();
     await this.#loop;
     // Claimed but not started: give back untouched.
-    for (const delivery of this.#ready.splice(0)) this.queue.release(delivery.id, this.#owner, this.clock.now());
-    const pending = [...this.#inFlight.values()];
+    await Promise.all(this.#slots.ready.splice(0).map((delivery) => this.#release(delivery.id)));
+    const pending = this.#slots.inFlightDone();
     // Sent already, outcome not yet written: these finish with the stop too.
-    const handedOver = this.#committing.size;
-    await this.#until(Promise.all(pending.map((f) => f.done)), deadlineAt);
-    const left = [...this.#inFlight.keys()];
+    const handedOver = this.#slots.committing.size;
+    await this.#until(Promise.all(pending), deadlineAt);
+    const left = this.#slots.inFlightIds();
     if (left.length > 0) {
       // Out of time: nothing of this run sends or records any more; the claims go back at once.
       run.abandoned = true;
-      for (const id of left) this.queue.release(id, this.#owner, this.clock.now());
+      await Promise.all(left.map((id) => this.#release(id)));
       await this.sender.abortAll();
     }
     // Outcomes handed over but not yet written: write them now, and wait for them within the deadline.
-    this.queue.flush();
-    await this.#until(Promise.all(this.#committing.values()), deadlineAt);
-    const unrecorded = this.#committing.size;
-    clearInterval(this.#renewTimer);
+    await this.#until(this.queue.flush(), deadlineAt);
+    await this.#until(Promise.all(this.#slots.committing.values()), deadlineAt);
+    const unrecorded = this.#slots.committing.size;
+    this.#leases.stop();
     clearInterval(this.#heartbeatTimer);
     try {
-      this.workers.leave(this.#owner);
+      await this.workers.leave(this.#owner);
       this.#registered = false;
     } catch (error) {
       this.logger.warn('leaving the worker registry failed; others release this worker after its heartbeat times out', { worker: this.#owner, error: (error as Error).message });
@@ -192,14 +178,15 @@ export class Dispatcher {
       // Let completions of the same turn land first, so one claim fills several slots.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.#stopping !== undefined) break;
-      const want = this.options.concurrency * PREFETCH - this.#inFlight.size - this.#ready.length;
-      if (want > 0 && this.#wantsWork()) {
+      const want = this.#slots.wanted();
+      if (want > 0 && this.#slots.wantsWork()) {
         try {
-          this.#ready.push(...this.#claim(want));
+          this.#slots.ready.push(...(await this.#claim(want)));
         } catch (error) {
           this.logger.error('claiming deliveries failed', { error: (error as Error).message });
         }
       }
+      if (this.#stopping !== undefined) break;
       this.#fill(run);
       // Every slot is busy (with work ready behind it) or nothing more is due: wait for a
       // completion, new work or the next poll.
@@ -209,52 +196,35 @@ export class Dispatcher {
 
   /** Starts ready deliveries while there are free slots and their endpoints have capacity. */
   #fill(run: Run): void {
-    const max = this.options.perEndpointConcurrency;
-    for (let i = 0; i < this.#ready.length && this.#inFlight.size < this.options.concurrency && this.#stopping === undefined; ) {
-      const delivery = this.#ready[i] as ClaimedDelivery;
-      if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) >= max) {
-        i++;
-        continue;
-      }
-      this.#ready.splice(i, 1);
-      this.#start(delivery, run);
-    }
-  }
-
-  /**
-   * Whether to claim more: the buffer is running low, or a slot is free that nothing ready can use
-   * (every ready delivery is for an endpoint at its limit). A full buffer for a busy endpoint is not a
-   * reason to claim; claiming then would mean one small transaction per completion.
-   */
-  #wantsWork(): boolean {
-    if (this.#ready.length < this.options.concurrency) return true;
-    if (this.#inFlight.size >= this.options.concurrency) return false;
-    for (const delivery of this.#ready) if ((this.#perEndpoint.get(delivery.endpointId) ?? 0) < this.options.perEndpointConcurrency) return false;
-    return true;
+    for (const delivery of this.#slots.takeStartable(() => this.#stopping !== undefined)) this.#start(delivery, run);
   }
 
   /** Claims up to `limit`, keeping at most PREFETCH times the per-endpoint limit of one endpoint claimed (in flight or ready). */
-  #claim(limit: number): ClaimedDelivery[] {
-    const max = this.options.perEndpointConcurrency * PREFETCH;
-    const held = new Map(this.#perEndpoint);
-    for (const delivery of this.#ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
-    const excluded = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
-    excluded.push(...this.endpoints.disabledIds());
-    const claimed = this.queue.claim(this.#owner, limit, this.clock.now(), this.options.leaseMs, excluded, (id) => max - (held.get(id) ?? 0));
+  async #claim(limit: number): Promise<ClaimedDelivery[]> {
+    const { excluded, capacity } = this.#slots.claimShape(await this.endpoints.disabledIds());
+    const claimed = await this.queue.claim({
+      owner: this.#owner,
+      limit,
+      now: this.clock.now(),
+      leaseMs: this.options.leaseMs,
+      excluded,
+      capacity,
+      perEndpoint: this.options.perEndpointConcurrency,
+    });
     // A claim of ours that expired (a stalled process) may come back: it is already being handled.
-    const mine = new Set([...this.#inFlight.keys(), ...this.#ready.map((d) => d.id), ...this.#committing.keys()]);
+    const mine = new Set(this.#slots.held());
     return claimed.filter((delivery) => !mine.has(delivery.id));
   }
 
   /** Renews this worker's heartbeat and releases the claims of workers that stopped beating. */
-  #heartbeat(): void {
+  async #heartbeat(): Promise<void> {
     try {
       const now = this.clock.now();
-      const known = this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs);
+      const known = await this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs);
       // Missing although registered: another worker took this one for dead (not so when the first registration failed).
       if (!known && this.#registered) this.#takenForDead(now);
       this.#registered = true;
-      const dead = this.workers.releaseDead(this.#owner, now);
+      const dead = await this.workers.releaseDead(this.#owner, now);
       if (dead.workers === 0) return;
       this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
       if (dead.released > 0) this.#wake?.();
@@ -269,21 +239,21 @@ export class Dispatcher {
    * finishes; its outcome is fenced out if another worker has claimed it since.
    */
   #takenForDead(now: number): void {
-    const dropped = this.#ready.splice(0);
+    const dropped = this.#slots.ready.splice(0);
     // Any of them claimed again by this worker meanwhile goes back too (fenced: no other worker's claim is touched).
-    for (const delivery of dropped) this.queue.release(delivery.id, this.#owner, now);
+    for (const delivery of dropped) void this.#release(delivery.id, now);
     this.logger.warn('this webhook worker was taken for dead (its heartbeat stopped for three intervals) and its claims were released; it drops what it had claimed but not started', {
       worker: this.#owner,
       dropped: dropped.length,
     });
   }
 
-  #renewLeases(): void {
-    const ids = [...this.#inFlight.keys(), ...this.#ready.map((d) => d.id), ...this.#committing.keys()];
+  /** Gives a claim back untouched; a failure is logged (the lease runs out and another worker takes it). */
+  async #release(id: string, now = this.clock.now()): Promise<void> {
     try {
-      this.queue.renew(this.#owner, ids, this.clock.now() + this.options.leaseMs);
+      await this.queue.release(id, this.#owner, now);
     } catch (error) {
-      this.logger.error('renewing delivery claims failed', { error: (error as Error).message });
+      this.logger.error('releasing a delivery claim failed; it is taken again when its lease runs out', { deliveryId: id, error: (error as Error).message });
     }
   }
 
@@ -291,7 +261,15 @@ export class Dispatcher {
   async #idle(): Promise<void> {
     if (this.#stopping !== undefined) return;
     // While deliveries are in flight their completions wake the loop; only an idle worker looks ahead.
-    const due = this.#inFlight.size === 0 ? this.queue.nextDueAt(this.endpoints.disabledIds()) : undefined;
+    let due: number | undefined;
+    if (this.#slots.inFlight === 0) {
+      try {
+        due = await this.queue.nextDueAt(await this.endpoints.disabledIds());
+      } catch (error) {
+        this.logger.error('looking for the next due delivery failed', { error: (error as Error).message });
+      }
+      if (this.#stopping !== undefined) return;
+    }
     const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -307,28 +285,24 @@ export class Dispatcher {
   }
 
   #start(delivery: ClaimedDelivery, run: Run): void {
-    this.#perEndpoint.set(delivery.endpointId, (this.#perEndpoint.get(delivery.endpointId) ?? 0) + 1);
     const done = this.#deliver(delivery, run)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         this.logger.error('delivery crashed; releasing it', { deliveryId: delivery.id, error: (error as Error).message });
-        this.queue.release(delivery.id, this.#owner, this.clock.now());
+        await this.#release(delivery.id);
       })
       .finally(() => {
-        this.#inFlight.delete(delivery.id);
-        const left = (this.#perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-        if (left === 0) this.#perEndpoint.delete(delivery.endpointId);
-        else this.#perEndpoint.set(delivery.endpointId, left);
+        this.#slots.ended(delivery);
         // Refill the slot at once from what is already claimed; claim more when that runs low.
         this.#fill(run);
-        if (this.#wantsWork()) this.#wake?.();
+        if (this.#slots.wantsWork()) this.#wake?.();
       });
-    this.#inFlight.set(delivery.id, { endpointId: delivery.endpointId, done });
+    this.#slots.started(delivery, done);
   }
 
   async #deliver(delivery: ClaimedDelivery, run: Run): Promise<void> {
-    const target = this.endpoints.target(delivery.endpointId);
+    const target = await this.endpoints.target(delivery.endpointId);
     if (!target) return this.#finish(delivery, [], { kind: 'failed', reason: 'endpoint-deleted' }, null, run);
-    if (!target.enabled) return this.queue.release(delivery.id, this.#owner, this.clock.now());
+    if (!target.enabled) return this.#release(delivery.id);
 
     const attempts: AttemptRecord[] = [];
     let result = await this.#attempt(delivery, target, attempts, run);
@@ -340,29 +314,20 @@ export class Dispatcher {
     if (run.abandoned) return;
 
     const last = attempts.at(-1) as AttemptRecord;
-    const status = last.status;
-    if (status !== null && status >= 200 && status < 300) {
-      this.endpoints.markFailing(target.id, false);
-      return this.#finish(delivery, attempts, { kind: 'succeeded' }, status, run);
-    }
-    if (status === 410) {
-      await this.#disable(target, 'the receiver answered 410 Gone');
-      return this.#finish(delivery, attempts, { kind: 'failed', reason: 'gone' }, status, run);
-    }
+    const tried = {
+      status: last.status,
+      errorCode: last.errorCode,
+      retryAfterMs: 'send' in result ? result.send.retryAfterMs : undefined,
+      tokenWaitMs: 'tokenWaitMs' in result ? result.tokenWaitMs : undefined,
+      tryNumber: delivery.attempts + 1,
+    };
+    // The failing period first (it decides auto-disable), then the outcome policy.
+    const failing = countsAsFailure(tried);
+    const { failingSince } = failing === undefined ? { failingSince: null } : await this.endpoints.markFailing(target.id, failing);
     const now = this.clock.now();
-    const schedule = target.retrySchedule ?? this.options.retrySchedule;
-    const scheduled = retryDelayMs(schedule, delivery.attempts + 1, this.options.jitter, 'send' in result ? result.send.retryAfterMs : undefined, this.options.maxRetryAfterMs);
-    // After a token failure, the next try comes after the token cool-down, so it is not spent on a cool-down answer.
-    const delay = scheduled !== undefined && 'tokenWaitMs' in result ? Math.max(scheduled, result.tokenWaitMs) : scheduled;
-    // A token failure is the secret's problem, not the receiver's: it does not count towards auto-disable.
-    if (!last.errorCode?.startsWith('token-')) {
-      const { failingSince } = this.endpoints.markFailing(target.id, true);
-      if (failingSince !== null && now - failingSince >= this.options.disableAfterMs) {
-        await this.#disable(target, `its deliveries kept failing for ${describeDuration(now - failingSince)}`);
-      }
-    }
-    if (delay === undefined) return this.#finish(delivery, attempts, { kind: 'failed', reason: last.errorCode ?? 'failed' }, status, run);
-    return this.#finish(delivery, attempts, { kind: 'retry', nextAttemptAt: now + delay }, status, run);
+    const decision = decideOutcome(tried, { retrySchedule: target.retrySchedule, failingSince }, this.options, now);
+    if (decision.disable !== undefined) await this.#disable(target, decision.disable);
+    return this.#finish(delivery, attempts, decision.outcome, last.status, run);
   }
 
   /**
@@ -424,10 +389,10 @@ export class Dispatcher {
   #finish(delivery: ClaimedDelivery, attempts: AttemptRecord[], outcome: DeliveryOutcome, status: number | null, run: Run): void {
     if (run.abandoned) return;
     let written!: () => void;
-    this.#committing.set(delivery.id, new Promise<void>((resolve) => (written = resolve)));
+    this.#slots.committing.set(delivery.id, new Promise<void>((resolve) => (written = resolve)));
     this.queue.complete(delivery, this.#owner, attempts, outcome, this.clock.now(), (applied) => {
       // At once, not in a later microtask: a claim that carried this outcome may return this very delivery, due again.
-      this.#committing.delete(delivery.id);
+      this.#slots.committing.delete(delivery.id);
       written();
       try {
         this.#recorded(delivery, attempts, outcome, status, applied);
@@ -457,16 +422,9 @@ export class Dispatcher {
   }
 
   async #disable(target: DeliveryTarget, reason: string): Promise<void> {
-    if (!(this.endpoints.target(target.id)?.enabled ?? false)) return;
+    if (!((await this.endpoints.target(target.id))?.enabled ?? false)) return;
     await this.endpoints.disable(target.id, reason);
     this.events.emit('endpoint-disabled', { endpointId: target.id, reason });
     this.logger.warn('webhook endpoint disabled', { endpointId: target.id, url: target.url, reason });
   }
-}
-
-/** `5 days`, `3 hours`, `40 minutes`: how long, in the unit an operator would use. */
-function describeDuration(ms: number): string {
-  const [unit, size] = ms >= 86_400_000 ? ['day', 86_400_000] : ms >= 3_600_000 ? ['hour', 3_600_000] : ['minute', 60_000];
-  const count = Math.max(1, Math.round(ms / (size as number)));
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }

@@ -5,9 +5,6 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { inject, injectable } from 'inversify';
-import type { SqliteDatabase } from '@tessera/core';
-import { WEBHOOKS } from '../tokens.js';
 
 /** How many missed heartbeats make a worker dead. */
 export const MISSED_HEARTBEATS = 3;
@@ -19,81 +16,35 @@ export interface DeadWorkers {
   released: number;
 }
 
-interface WorkerRow {
+export interface WorkerRow {
   id: string;
   machine: string;
   pid: number;
   expires_at: number;
 }
 
-@injectable()
-export class WorkerRegistry {
+export interface WorkerRegistry {
   /** This machine and PID namespace: where a process id means the same process. */
-  readonly machine = thisMachine();
-  readonly #register;
-  readonly #beat;
-  readonly #leave;
-  readonly #others;
-  readonly #release;
-  readonly #forget;
-
-  constructor(@inject(WEBHOOKS.Database) private readonly db: SqliteDatabase) {
-    this.#register = db.prepare('INSERT OR REPLACE INTO webhook_workers (id, machine, pid, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.#beat = db.prepare('UPDATE webhook_workers SET heartbeat_at = ?, expires_at = ? WHERE id = ?');
-    this.#leave = db.prepare('DELETE FROM webhook_workers WHERE id = ?');
-    this.#others = db.prepare('SELECT id, machine, pid, expires_at FROM webhook_workers WHERE id <> ?');
-    this.#release = db.prepare(
-      `UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-       WHERE status = 'delivering' AND lease_owner = ?`,
-    );
-    this.#forget = db.prepare('DELETE FROM webhook_workers WHERE id = ?');
-  }
-
-  register(workerId: string, now: number, intervalMs: number): void {
-    this.#register.run(workerId, this.machine, process.pid, now, now, now + MISSED_HEARTBEATS * intervalMs);
-  }
-
+  readonly machine: string;
+  register(workerId: string, now: number, intervalMs: number): Promise<void>;
   /**
    * Renews the heartbeat. False when the worker had been taken for dead meanwhile (its claims are no
    * longer its own); it is registered again either way.
    */
-  beat(workerId: string, now: number, intervalMs: number): boolean {
-    if (this.#beat.run(now, now + MISSED_HEARTBEATS * intervalMs, workerId).changes > 0) return true;
-    this.register(workerId, now, intervalMs);
+  beat(workerId: string, now: number, intervalMs: number): Promise<boolean>;
+  leave(workerId: string): Promise<void>;
+  /** Finds the dead workers other than `self` and gives their claims back, in one transaction. */
+  releaseDead(self: string, now: number): Promise<DeadWorkers>;
+}
+
+/** A process of this machine that no longer exists (a signal 0 says so without touching it). */
+export function processGone(worker: Pick<WorkerRow, 'machine' | 'pid'>, machine: string): boolean {
+  if (worker.machine !== machine || worker.pid === process.pid) return false;
+  try {
+    process.kill(worker.pid, 0);
     return false;
-  }
-
-  leave(workerId: string): void {
-    this.#leave.run(workerId);
-  }
-
-  /** Finds the dead workers other than `self` and gives their claims back, in one transaction (a write only when one is found). */
-  releaseDead(self: string, now: number): DeadWorkers {
-    const isDead = (worker: WorkerRow) => worker.expires_at < now || this.#gone(worker);
-    if (!(this.#others.all(self) as WorkerRow[]).some(isDead)) return { workers: 0, released: 0 };
-    return this.db
-      .transaction(() => {
-        // Read again under the write lock: another worker may have released them first.
-        const dead = (this.#others.all(self) as WorkerRow[]).filter(isDead);
-        let released = 0;
-        for (const worker of dead) {
-          released += this.#release.run(now, worker.id).changes;
-          this.#forget.run(worker.id);
-        }
-        return { workers: dead.length, released };
-      })
-      .immediate();
-  }
-
-  /** A process of this machine that no longer exists (a signal 0 says so without touching it). */
-  #gone(worker: WorkerRow): boolean {
-    if (worker.machine !== this.machine || worker.pid === process.pid) return false;
-    try {
-      process.kill(worker.pid, 0);
-      return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -101,7 +52,7 @@ export class WorkerRegistry {
  * The host name and, where the system tells, this boot of the kernel and the PID namespace: two hosts of
  * one name, and two containers of one host, are told apart, so a process id is only trusted where it means one process.
  */
-function thisMachine(): string {
+export function thisMachine(): string {
   const read = (what: () => string) => {
     try {
       return what().trim();

@@ -1,4 +1,4 @@
-/** Where endpoint rows are kept: the one seam between the endpoint store's rules and its storage (SQLite or memory). */
+/** Where endpoint rows are kept: the one seam between the endpoint store's rules and its storage (SQLite, PostgreSQL or memory). */
 
 /**
  * A stored endpoint: lists and maps as JSON; signing secrets and extra header values sealed with the
@@ -27,30 +27,36 @@ export interface EndpointRow {
 }
 
 export interface EndpointRecords {
+  /** True when the rows live in the database the delivery queue uses, so a publish reads them inside its transaction. */
+  readonly inDatabase: boolean;
   /** Throws `ConflictError` (`webhook-name-taken`) when the name is in use, whatever its case. */
-  insert(row: EndpointRow): void;
-  find(id: string): EndpointRow | undefined;
+  insert(row: EndpointRow): Promise<void>;
+  find(id: string): Promise<EndpointRow | undefined>;
   /** Ordered by creation. */
-  all(): EndpointRow[];
+  all(): Promise<EndpointRow[]>;
   /** Enabled endpoints and their filters, read as of now (the publisher calls it inside its transaction). */
-  enabled(): Array<{ id: string; events: string }>;
+  enabled(): Promise<Array<{ id: string; events: string }>>;
   /**
    * Writes `row` only if the stored revision is still `row.revision - 1`; false otherwise. Leaves the
    * failing period (`failing_since`, `last_failed_at`) as stored: only `markFailing` changes it.
    */
-  replace(row: EndpointRow): boolean;
-  remove(id: string): void;
+  replace(row: EndpointRow): Promise<boolean>;
+  remove(id: string): Promise<void>;
   /**
    * A failure starts a failing period, or continues it if the previous one was within `gapMs`; a
    * success ends it. Returns when the period started (null: not failing; undefined: no such endpoint).
    */
-  markFailing(id: string, failing: boolean, now: number, gapMs: number): number | null | undefined;
+  markFailing(id: string, failing: boolean, now: number, gapMs: number): Promise<number | null | undefined>;
   /** Endpoints authorised by `secretId`, by name. */
-  usingSecret(secretId: string): Array<{ id: string; name: string }>;
+  usingSecret(secretId: string): Promise<Array<{ id: string; name: string }>>;
   /** The endpoint with this name, whatever its case. */
-  byName(name: string): { id: string; name: string } | undefined;
-  /** A number that moves whenever any process creates, changes or deletes an endpoint (not for failing periods). */
-  version(): number;
+  byName(name: string): Promise<{ id: string; name: string } | undefined>;
+  /**
+   * A number that moves whenever any process creates, changes or deletes an endpoint (not for failing
+   * periods). SQLite reads it each time; PostgreSQL keeps it up to date from NOTIFYs, reading it at
+   * least once per poll interval as a backstop.
+   */
+  version(): Promise<number>;
 }
 
 export function nameTaken(name: string, existing = name): { code: string; message: string } {

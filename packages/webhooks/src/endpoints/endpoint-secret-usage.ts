@@ -8,7 +8,7 @@ import type { EndpointRecords } from './endpoint-records.js';
 export class EndpointSecretUsage implements SecretUsage {
   constructor(@inject(WEBHOOKS.EndpointRecords) private readonly records: EndpointRecords) {}
 
-  usersOf(secretId: string): string[] {
-    return this.records.usingSecret(secretId).map((row) => `webhook endpoint '${row.name}' (${row.id})`);
+  async usersOf(secretId: string): Promise<string[]> {
+    return (await this.records.usingSecret(secretId)).map((row) => `webhook endpoint '${row.name}' (${row.id})`);
   }
 }

@@ -48,7 +48,8 @@ interface PreviousSigningSecret {
 export class EndpointStoreService implements EndpointStore {
   #cache: { version: number; at: number; targets: Map<string, DeliveryTarget> } | undefined;
   /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
-  readonly #signing = new Map<string, PreviousSigningSecret[]>();
+  #signing = new Map<string, PreviousSigningSecret[]>();
+  #loading: Promise<Map<string, DeliveryTarget>> | undefined;
   /** When the records' version was last read (`performance.now()`). */
   #versionReadAt = -Infinity;
 
@@ -70,7 +71,7 @@ export class EndpointStoreService implements EndpointStore {
     const now = this.clock.now();
     const row: EndpointRow = {
       id,
-      name: parsed.name ?? this.#freeName(new URL(parsed.url).host),
+      name: parsed.name ?? (await this.#freeName(new URL(parsed.url).host)),
       url: parsed.url,
       secret_id: parsed.secretId,
       events: JSON.stringify(parsed.events ?? ['*']),
@@ -88,22 +89,22 @@ export class EndpointStoreService implements EndpointStore {
       created_at: now,
       updated_at: now,
     };
-    this.records.insert(row);
+    await this.records.insert(row);
     this.#cache = undefined;
     return { endpoint: this.#view(row), ...(signingSecret !== undefined && { signingSecret }) };
   }
 
   async get(id: string): Promise<EndpointView> {
-    return this.#view(this.#row(id));
+    return this.#view(await this.#row(id));
   }
 
   async list(): Promise<EndpointView[]> {
-    return this.records.all().map((row) => this.#view(row));
+    return (await this.records.all()).map((row) => this.#view(row));
   }
 
   async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
     const parsed = parse(endpointPatchSchema, patch, 'The change to the webhook endpoint');
-    const current = this.#row(id);
+    const current = await this.#row(id);
     if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
     const stored = openHeaders(this.keys, current);
     // DESIGN §7: header values are credentials entered for this URL; moving the URL needs them again.
@@ -129,22 +130,24 @@ export class EndpointStoreService implements EndpointStore {
       next.enabled = parsed.enabled ? 1 : 0;
       next.disabled_reason = parsed.enabled ? null : 'disabled by an operator';
     }
-    this.#write(next);
+    await this.#write(next);
     // Enabling by hand starts afresh: the failing period that disabled it is over.
-    if (parsed.enabled === true) this.records.markFailing(id, false, this.clock.now(), FAILING_GAP_MS);
-    return this.#view(this.#row(id));
+    if (parsed.enabled === true) await this.records.markFailing(id, false, this.clock.now(), FAILING_GAP_MS);
+    return this.#view(await this.#row(id));
   }
 
   async delete(id: string): Promise<void> {
-    this.#row(id);
+    await this.#row(id);
     // Its waiting deliveries fail first: should that fail, the endpoint is still there to try again.
-    this.queue.failEndpoint(id, this.clock.now(), () => this.records.remove(id));
+    // (One published in between fails when a dispatcher finds its endpoint gone.)
+    await this.queue.failEndpoint(id, this.clock.now());
+    await this.records.remove(id);
     this.#cache = undefined;
     this.redactor.forget(redactionOwner(id));
   }
 
   async rotateSigningSecret(id: string, options: { graceMs?: number } = {}): Promise<EndpointWithSecret> {
-    const current = this.#row(id);
+    const current = await this.#row(id);
     const signingSecret = generateSigningSecret();
     const now = this.clock.now();
     // Every rotated-out secret keeps its own grace period, so rotating twice in a row drops neither; a
@@ -162,23 +165,23 @@ export class EndpointStoreService implements EndpointStore {
       revision: current.revision + 1,
       updated_at: now,
     };
-    this.#write(next);
+    await this.#write(next);
     return { endpoint: this.#view(next), signingSecret };
   }
 
   async disable(id: string, reason: string): Promise<EndpointView> {
-    const current = this.#row(id);
+    const current = await this.#row(id);
     const next: EndpointRow = { ...current, enabled: 0, disabled_reason: reason, revision: current.revision + 1, updated_at: this.clock.now() };
-    this.#write(next);
+    await this.#write(next);
     return this.#view(next);
   }
 
   async resealSigningSecrets(): Promise<number> {
     let changed = 0;
-    for (const row of this.records.all()) {
+    for (const row of await this.records.all()) {
       const stale = (value: string | null) => value !== null && this.keys.needsRotation(value);
       if (!stale(row.signing_secret) && !stale(row.previous_signing_secret) && !stale(row.sealed_headers) && legacyClearHeaders(row) === undefined) continue;
-      this.#write(this.#resealed(row));
+      await this.#write(this.#resealed(row));
       changed++;
     }
     return changed;
@@ -196,24 +199,24 @@ export class EndpointStoreService implements EndpointStore {
     };
   }
 
-  matching(type: string): DeliveryTarget[] {
+  async matching(type: string): Promise<DeliveryTarget[]> {
     const out: DeliveryTarget[] = [];
-    for (const target of this.#targets().values()) if (target.enabled && matchesEvent(target.events, type)) out.push(this.target(target.id) as DeliveryTarget);
+    for (const target of (await this.#targets()).values()) if (target.enabled && matchesEvent(target.events, type)) out.push((await this.target(target.id)) as DeliveryTarget);
     return out;
   }
 
-  disabledIds(): string[] {
+  async disabledIds(): Promise<string[]> {
     const ids: string[] = [];
-    for (const target of this.#targets().values()) if (!target.enabled) ids.push(target.id);
+    for (const target of (await this.#targets()).values()) if (!target.enabled) ids.push(target.id);
     return ids;
   }
 
-  target(id: string): DeliveryTarget | undefined {
-    let target = this.#targets().get(id);
+  async target(id: string): Promise<DeliveryTarget | undefined> {
+    let target = (await this.#targets()).get(id);
     // Not in the cache: read the row itself. Only an endpoint that is really gone decides a delivery's fate.
-    if (!target && this.records.find(id) !== undefined) {
+    if (!target && (await this.records.find(id)) !== undefined) {
       this.#cache = undefined;
-      target = this.#targets().get(id);
+      target = (await this.#targets()).get(id);
     }
     if (!target) return undefined;
     // An old signing secret is sent only until its grace period ends, even from a cached entry.
@@ -228,53 +231,63 @@ export class EndpointStoreService implements EndpointStore {
    * A failure starts a failing period, or continues it if the previous failure was recent (within a
    * day); a success ends it. Auto-disable looks at how long the period has lasted.
    */
-  markFailing(id: string, failing: boolean): { failingSince: number | null } {
-    const cached = this.#targets().get(id);
+  async markFailing(id: string, failing: boolean): Promise<{ failingSince: number | null }> {
+    const cached = (await this.#targets()).get(id);
     // The common case, on every success of a healthy endpoint: nothing to write.
     if (!failing && cached && cached.failingSince === null) return { failingSince: null };
-    const failingSince = this.records.markFailing(id, failing, this.clock.now(), FAILING_GAP_MS) ?? null;
+    const failingSince = (await this.records.markFailing(id, failing, this.clock.now(), FAILING_GAP_MS)) ?? null;
     if (cached) cached.failingSince = failingSince === null ? null : new Date(failingSince).toISOString();
     return { failingSince };
   }
 
-  #targets(): Map<string, DeliveryTarget> {
-    // Every process's change moves the version: read it (one row, about 2 µs) at most once a millisecond,
-    // so a change committed anywhere is seen within a millisecond without a read per delivery.
+  /** The cache, reloaded when the version moved (several callers at once share one reload). */
+  #targets(): Map<string, DeliveryTarget> | Promise<Map<string, DeliveryTarget>> {
+    // Every process's change moves the version: read it (SQLite: one row, about 2 µs; PostgreSQL: kept
+    // current by NOTIFY) at most once a millisecond, so a change committed anywhere is seen at once
+    // without a read per delivery.
     const tick = performance.now();
     if (this.#cache && tick - this.#versionReadAt < VERSION_READ_EVERY_MS) return this.#cache.targets;
-    const version = this.records.version();
+    this.#loading ??= this.#reload(tick).finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #reload(tick: number): Promise<Map<string, DeliveryTarget>> {
+    const version = await this.records.version();
     this.#versionReadAt = tick;
     const wall = Date.now();
     if (this.#cache && this.#cache.version === version && wall - this.#cache.at < CACHE_BACKSTOP_MS) return this.#cache.targets;
     const before = this.#cache?.targets;
     const targets = new Map<string, DeliveryTarget>();
-    this.#signing.clear();
-    for (const row of this.records.all()) {
+    const signing = new Map<string, PreviousSigningSecret[]>();
+    for (const row of await this.records.all()) {
       // Header values an older version wrote in clear are sealed as soon as they are seen.
-      if (legacyClearHeaders(row) !== undefined) this.#sealLegacyHeaders(row);
+      if (legacyClearHeaders(row) !== undefined) await this.#sealLegacyHeaders(row);
       const signingSecrets = row.signing_secret ? [this.keys.decrypt(row.signing_secret, row.id)] : [];
       const headers = openHeaders(this.keys, row);
       const previous = this.#previousSigningSecrets(row);
-      if (previous.length > 0) this.#signing.set(row.id, previous);
+      if (previous.length > 0) signing.set(row.id, previous);
       // Every value that authenticates is masked in logs, wherever it would appear.
       this.redactor.registerCredentials(redactionOwner(row.id), [...Object.values(headers), ...signingSecrets, ...previous.map((p) => p.secret)]);
       targets.set(row.id, { ...this.#view(row), headers, signingSecrets });
     }
     for (const id of before?.keys() ?? []) if (!targets.has(id)) this.redactor.forget(redactionOwner(id));
+    this.#signing = signing;
     this.#cache = { version, at: wall, targets };
     return targets;
   }
 
   /** Seals the header values of a row an older version wrote in clear (another process may do it first: then nothing is written). */
-  #sealLegacyHeaders(row: EndpointRow): void {
-    this.records.replace({ ...row, ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)), revision: row.revision + 1, updated_at: this.clock.now() });
+  async #sealLegacyHeaders(row: EndpointRow): Promise<void> {
+    await this.records.replace({ ...row, ...sealHeaders(this.keys, row.id, openHeaders(this.keys, row)), revision: row.revision + 1, updated_at: this.clock.now() });
   }
 
   /** A name for an endpoint created without one: its host, or the host with a number when that name is taken. */
-  #freeName(host: string): string {
+  async #freeName(host: string): Promise<string> {
     const base = host.slice(0, INPUT_LIMITS.name - 8);
-    if (this.records.byName(base) === undefined) return base;
-    for (let n = 2; ; n++) if (this.records.byName(`${base}-${n}`) === undefined) return `${base}-${n}`;
+    if ((await this.records.byName(base)) === undefined) return base;
+    for (let n = 2; ; n++) if ((await this.records.byName(`${base}-${n}`)) === undefined) return `${base}-${n}`;
   }
 
   /** The rotated-out signing secrets, newest first, expired ones included. */
@@ -296,14 +309,14 @@ export class EndpointStoreService implements EndpointStore {
     }
   }
 
-  #row(id: string): EndpointRow {
-    const row = this.records.find(id);
+  async #row(id: string): Promise<EndpointRow> {
+    const row = await this.records.find(id);
     if (!row) throw new NotFoundError('webhook endpoint', id);
     return row;
   }
 
-  #write(next: EndpointRow): void {
-    if (!this.records.replace(next)) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
+  async #write(next: EndpointRow): Promise<void> {
+    if (!(await this.records.replace(next))) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
     this.#cache = undefined;
   }
 

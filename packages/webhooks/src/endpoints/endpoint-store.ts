@@ -81,11 +81,11 @@ export interface EndpointStore {
    */
   resealSigningSecrets(): Promise<number>;
   /** Enabled endpoints whose event filter matches `type`. */
-  matching(type: string): DeliveryTarget[];
+  matching(type: string): Promise<DeliveryTarget[]>;
   /** Endpoints that exist but are disabled: their deliveries wait, unclaimed. */
-  disabledIds(): string[];
-  /** The endpoint with its signing secrets, for the dispatcher; undefined when deleted. */
-  target(id: string): DeliveryTarget | undefined;
+  disabledIds(): Promise<string[]>;
+  /** The endpoint with its signing secrets, for the dispatcher; undefined when deleted (a cache miss is read from the database). */
+  target(id: string): Promise<DeliveryTarget | undefined>;
   /** Records the outcome of a delivery for auto-disable: when failures started, or that they stopped. */
-  markFailing(id: string, failing: boolean): { failingSince: number | null };
+  markFailing(id: string, failing: boolean): Promise<{ failingSince: number | null }>;
 }

@@ -5,31 +5,32 @@ import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-re
 
 @injectable()
 export class MemoryEndpointRecords implements EndpointRecords {
+  readonly inDatabase = false;
   /** Copies in and out, so a caller holding a row can never change what is stored. */
   readonly #rows = new Map<string, EndpointRow>();
   #version = 0;
 
-  insert(row: EndpointRow): void {
+  async insert(row: EndpointRow): Promise<void> {
     if (this.#rows.has(row.id)) throw new Error(`endpoint ${row.id} already exists`);
     this.#assertNameFree(row);
     this.#rows.set(row.id, { ...row });
     this.#version++;
   }
 
-  find(id: string): EndpointRow | undefined {
+  async find(id: string): Promise<EndpointRow | undefined> {
     const row = this.#rows.get(id);
     return row && { ...row };
   }
 
-  all(): EndpointRow[] {
+  async all(): Promise<EndpointRow[]> {
     return [...this.#rows.values()].sort((a, b) => a.created_at - b.created_at || binary(a.id, b.id)).map((row) => ({ ...row }));
   }
 
-  enabled(): Array<{ id: string; events: string }> {
+  async enabled(): Promise<Array<{ id: string; events: string }>> {
     return [...this.#rows.values()].filter((row) => row.enabled === 1).map(({ id, events }) => ({ id, events }));
   }
 
-  replace(row: EndpointRow): boolean {
+  async replace(row: EndpointRow): Promise<boolean> {
     const current = this.#rows.get(row.id);
     if (!current || current.revision !== row.revision - 1) return false;
     if (current.name !== row.name) this.#assertNameFree(row);
@@ -39,29 +40,33 @@ export class MemoryEndpointRecords implements EndpointRecords {
     return true;
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     if (this.#rows.delete(id)) this.#version++;
   }
 
-  byName(name: string): { id: string; name: string } | undefined {
+  async byName(name: string): Promise<{ id: string; name: string } | undefined> {
+    return this.#byName(name);
+  }
+
+  #byName(name: string): { id: string; name: string } | undefined {
     const key = nameKey(name);
     const row = [...this.#rows.values()].find((r) => nameKey(r.name) === key);
     return row && { id: row.id, name: row.name };
   }
 
-  version(): number {
+  async version(): Promise<number> {
     return this.#version;
   }
 
   #assertNameFree(row: EndpointRow): void {
-    const other = this.byName(row.name);
+    const other = this.#byName(row.name);
     if (other && other.id !== row.id) {
       const taken = nameTaken(row.name, other.name);
       throw new ConflictError(taken.code, taken.message);
     }
   }
 
-  markFailing(id: string, failing: boolean, now: number, gapMs: number): number | null | undefined {
+  async markFailing(id: string, failing: boolean, now: number, gapMs: number): Promise<number | null | undefined> {
     const row = this.#rows.get(id);
     if (!row) return undefined;
     if (!failing) {
@@ -74,7 +79,7 @@ export class MemoryEndpointRecords implements EndpointRecords {
     return row.failing_since;
   }
 
-  usingSecret(secretId: string): Array<{ id: string; name: string }> {
+  async usingSecret(secretId: string): Promise<Array<{ id: string; name: string }>> {
     return [...this.#rows.values()]
       .filter((row) => row.secret_id === secretId)
       .sort((a, b) => binary(a.name, b.name))

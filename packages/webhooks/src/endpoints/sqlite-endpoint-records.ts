@@ -14,6 +14,7 @@ const SELECTED = COLUMNS.join(', ');
 
 @injectable()
 export class SqliteEndpointRecords implements EndpointRecords {
+  readonly inDatabase = true;
   readonly #insert;
   readonly #find;
   readonly #all;
@@ -51,45 +52,45 @@ export class SqliteEndpointRecords implements EndpointRecords {
 
   }
 
-  insert(row: EndpointRow): void {
+  async insert(row: EndpointRow): Promise<void> {
     writeUniqueName(this.db, 'webhook_endpoints', row, true, nameTaken, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
   }
 
-  find(id: string): EndpointRow | undefined {
+  async find(id: string): Promise<EndpointRow | undefined> {
     return this.#find.get(id) as EndpointRow | undefined;
   }
 
-  all(): EndpointRow[] {
+  async all(): Promise<EndpointRow[]> {
     return this.#all.all() as EndpointRow[];
   }
 
-  enabled(): Array<{ id: string; events: string }> {
+  async enabled(): Promise<Array<{ id: string; events: string }>> {
     return this.#enabled.all() as Array<{ id: string; events: string }>;
   }
 
-  replace(row: EndpointRow): boolean {
+  async replace(row: EndpointRow): Promise<boolean> {
     const renaming = this.#nameOf.get(row.id) !== row.name;
     return writeUniqueName(this.db, 'webhook_endpoints', row, renaming, nameTaken, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     this.#remove.run(id);
   }
 
-  markFailing(id: string, failing: boolean, now: number, gapMs: number): number | null | undefined {
+  async markFailing(id: string, failing: boolean, now: number, gapMs: number): Promise<number | null | undefined> {
     const row = (failing ? this.#fail.get({ id, now, gap: gapMs }) : this.#recover.get({ id })) as { failing_since: number | null } | undefined;
     return row?.failing_since;
   }
 
-  usingSecret(secretId: string): Array<{ id: string; name: string }> {
+  async usingSecret(secretId: string): Promise<Array<{ id: string; name: string }>> {
     return this.#usingSecret.all(secretId) as Array<{ id: string; name: string }>;
   }
 
-  byName(name: string): { id: string; name: string } | undefined {
+  async byName(name: string): Promise<{ id: string; name: string } | undefined> {
     return this.#byName.get({ key: nameKey(name) }) as { id: string; name: string } | undefined;
   }
 
-  version(): number {
+  async version(): Promise<number> {
     return this.#version.get() as number;
   }
 }

@@ -54,7 +54,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   const parsed = parseFlags(args, { ...JSON_FLAG, kind: { type: 'string' } }, SECRETS_USAGE[0] as string);
   const kind = text(parsed, 'kind');
   const secrets = await cli.get<SecretStore>(CORE.SecretStore).list(kind === undefined ? {} : { kind });
-  const tests = cli.get<TestResults>(SERVER.TestResults).all();
+  const tests = await cli.get<TestResults>(SERVER.TestResults).all();
   const rows = secrets.map((secret) => ({ ...secret, lastTest: tests.get(secret.id) ?? null }));
   if (parsed.values.json) return printJson(cli.output, rows);
   printTable(
@@ -116,7 +116,7 @@ async function show(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[2] as string;
   const parsed = parseFlags(args, JSON_FLAG, usage);
   const secret = await cli.secret(one(parsed, 'secret id or name', usage));
-  const lastTest = cli.get<TestResults>(SERVER.TestResults).get(secret.id);
+  const lastTest = await cli.get<TestResults>(SERVER.TestResults).get(secret.id);
   if (parsed.values.json) return printJson(cli.output, { ...secret, lastTest });
   const lines: Array<[string, string]> = [
     ['id', secret.id],
@@ -138,7 +138,7 @@ async function test(args: string[], cli: CliContext): Promise<void> {
   const parsed = parseFlags(args, JSON_FLAG, usage);
   const secret = await cli.secret(one(parsed, 'secret id or name', usage));
   const report = await cli.get<SecretTester>(CORE.SecretTester).test(secret.id);
-  cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, cli.get<Clock>(CORE.Clock).now());
+  await cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, cli.get<Clock>(CORE.Clock).now());
   if (parsed.values.json) printJson(cli.output, report);
   else printReport(cli, secret.name, report);
   if (!report.ok) throw new CommandFailed(`The test of secret '${secret.name}' failed: ${report.diagnostics.find((d) => d.level === 'error')?.message ?? 'no token'}`);
@@ -159,7 +159,7 @@ async function remove(args: string[], cli: CliContext): Promise<void> {
   const parsed = parseFlags(args, {}, usage);
   const secret = await cli.secret(one(parsed, 'secret id or name', usage));
   await cli.get<SecretStore>(CORE.SecretStore).delete(secret.id);
-  cli.get<TestResults>(SERVER.TestResults).forget(secret.id);
+  await cli.get<TestResults>(SERVER.TestResults).forget(secret.id);
   cli.output.out(`Deleted secret '${secret.name}' (${secret.id}).`);
 }
 

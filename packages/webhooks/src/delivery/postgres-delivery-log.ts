@@ -1,0 +1,77 @@
+/** The delivery log on PostgreSQL (what every instance of the fleet sees alike). */
+import { NotFoundError, type Clock, type PostgresDatabase } from '@tessera/core';
+import type { EndpointRecords } from '../endpoints/endpoint-records.js';
+import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { assertRetryable, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+
+const SELECT = `SELECT d.*, (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
+
+export class PostgresDeliveryLog implements DeliveryLog {
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly queue: DeliveryQueue,
+    private readonly endpoints: EndpointRecords,
+    private readonly clock: Clock,
+  ) {}
+
+  async #ready(): Promise<PostgresDatabase> {
+    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    return this.db;
+  }
+
+  async list(filter: DeliveryFilter = {}): Promise<DeliverySummary[]> {
+    const f = parseDeliveryFilter(filter);
+    const db = await this.#ready();
+    const before = f.before === undefined ? undefined : await this.#row(f.before);
+    const rows = await db.query<DeliveryRow>(
+      `${SELECT} WHERE ($1::text IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR d.status = $2)
+       AND ($3::text IS NULL OR d.event_type = $3) AND ($4::bigint IS NULL OR d.created_at >= $4)
+       AND ($5::bigint IS NULL OR d.created_at < $5)
+       AND ($6::bigint IS NULL OR d.created_at < $6 OR (d.created_at = $6 AND d.id < $7))
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $8`,
+      [f.endpointId ?? null, f.status ?? null, f.eventType ?? null, f.since ?? null, f.until ?? null, before?.created_at ?? null, f.before ?? null, f.limit ?? 50],
+    );
+    return rows.map(summary);
+  }
+
+  async get(id: string): Promise<DeliveryDetail> {
+    const row = await this.#row(id);
+    const db = await this.#ready();
+    const [event] = await db.query<{ payload: string }>('SELECT payload FROM webhook_events WHERE id = $1', [row.event_id]);
+    const attempts = await db.query<AttemptRow>('SELECT attempted_at, status, latency_ms, error_code, error_message, response_body FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id', [id]);
+    return detail(row, (event as { payload: string }).payload, attempts);
+  }
+
+  async retry(id: string): Promise<DeliverySummary> {
+    assertRetryable(await this.#row(id));
+    await this.#requeue('id = $2', [id]);
+    return summary(await this.#row(id));
+  }
+
+  async recover(endpointId: string, since: string | Date): Promise<number> {
+    const from = parseSince(since);
+    if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
+    return this.#requeue('endpoint_id = $2 AND created_at >= $3', [endpointId, from]);
+  }
+
+  async #requeue(where: string, params: unknown[]): Promise<number> {
+    const db = await this.#ready();
+    const rows = await db.query(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND ${where} RETURNING 1`, [
+      this.clock.now(),
+      ...params,
+    ]);
+    if (rows.length > 0) {
+      this.queue.notify();
+      await db.notify(WORK_CHANNEL, '');
+    }
+    return rows.length;
+  }
+
+  async #row(id: string): Promise<DeliveryRow> {
+    const db = await this.#ready();
+    const [row] = await db.query<DeliveryRow>(`${SELECT} WHERE d.id = $1`, [id]);
+    if (!row) throw new NotFoundError('delivery', id);
+    return row;
+  }
+}

@@ -1,0 +1,79 @@
+/** The delivery log on SQLite. */
+import { inject, injectable } from 'inversify';
+import { CORE, NotFoundError, type Clock, type SqliteDatabase } from '@tessera/core';
+import type { EndpointRecords } from '../endpoints/endpoint-records.js';
+import { WEBHOOKS } from '../tokens.js';
+import { assertRetryable, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+
+const SELECT = `SELECT d.*, (SELECT COUNT(*) FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
+
+@injectable()
+export class SqliteDeliveryLog implements DeliveryLog {
+  constructor(
+    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
+    @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
+    @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
+    @inject(CORE.Clock) private readonly clock: Clock,
+  ) {}
+
+  async list(filter: DeliveryFilter = {}): Promise<DeliverySummary[]> {
+    const f = parseDeliveryFilter(filter);
+    const rows = this.db
+      .prepare(
+        `${SELECT} WHERE (@endpointId IS NULL OR d.endpoint_id = @endpointId) AND (@status IS NULL OR d.status = @status)
+         AND (@eventType IS NULL OR d.event_type = @eventType) AND (@since IS NULL OR d.created_at >= @since)
+         AND (@until IS NULL OR d.created_at < @until)
+         AND (@beforeAt IS NULL OR d.created_at < @beforeAt OR (d.created_at = @beforeAt AND d.id < @beforeId))
+         ORDER BY d.created_at DESC, d.id DESC LIMIT @limit`,
+      )
+      .all({
+        endpointId: f.endpointId ?? null,
+        status: f.status ?? null,
+        eventType: f.eventType ?? null,
+        since: f.since ?? null,
+        until: f.until ?? null,
+        limit: f.limit ?? 50,
+        beforeAt: f.before === undefined ? null : this.#row(f.before).created_at,
+        beforeId: f.before ?? null,
+      }) as DeliveryRow[];
+    return rows.map(summary);
+  }
+
+  async get(id: string): Promise<DeliveryDetail> {
+    const row = this.#row(id);
+    const payload = this.db.prepare('SELECT payload FROM webhook_events WHERE id = ?').pluck().get(row.event_id) as string;
+    const attempts = this.db
+      .prepare('SELECT attempted_at, status, latency_ms, error_code, error_message, response_body FROM webhook_attempts WHERE delivery_id = ? ORDER BY id')
+      .all(id) as AttemptRow[];
+    return detail(row, payload, attempts);
+  }
+
+  async retry(id: string): Promise<DeliverySummary> {
+    assertRetryable(this.#row(id));
+    this.#requeue('id = @id', { id });
+    return summary(this.#row(id));
+  }
+
+  async recover(endpointId: string, since: string | Date): Promise<number> {
+    const from = parseSince(since);
+    if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
+    return this.#requeue('endpoint_id = @endpointId AND created_at >= @since', { endpointId, since: from });
+  }
+
+  #requeue(where: string, params: Record<string, unknown>): number {
+    const now = this.clock.now();
+    const changes = this.db
+      .prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now WHERE status = 'failed' AND ${where}`)
+      .run({ ...params, now }).changes;
+    if (changes > 0) this.queue.notify();
+    return changes;
+  }
+
+  #row(id: string): DeliveryRow {
+    const row = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as DeliveryRow | undefined;
+    if (!row) throw new NotFoundError('delivery', id);
+    return row;
+  }
+}
+

@@ -1,0 +1,336 @@
+/**
+ * The durable delivery queue on SQLite (better-sqlite3, synchronous underneath): claims and outcome
+ * batches in IMMEDIATE transactions, so processes sharing the file wait for each other; a claim's
+ * per-endpoint capacity is this worker's own (one machine).
+ */
+import { EventEmitter } from 'node:events';
+import { inject, injectable } from 'inversify';
+import type { Logger } from 'winston';
+import { CORE, type SqliteDatabase } from '@tessera/core';
+import { matchesEvent } from '../endpoints/event-filter.js';
+import { WEBHOOKS } from '../tokens.js';
+import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
+import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
+import { sortableId } from './sortable-id.js';
+
+/** Outcomes are committed together once this many are waiting… */
+const COMPLETION_BATCH = 64;
+/** …or once the first of them has waited this long (or with the next claim, whichever comes first). */
+const COMPLETION_DELAY_MS = 4;
+
+interface Completion {
+  id: string;
+  seq: number;
+  owner: string;
+  attempts: readonly AttemptRecord[];
+  outcome: DeliveryOutcome;
+  now: number;
+  settled: (applied: boolean) => void;
+}
+
+/** What a claim reads of each candidate row (the scan and the lease are one transaction, so it stays true). */
+const CLAIM_COLUMNS = 'd.rowid AS seq, d.id, d.event_id, d.endpoint_id, d.event_type, d.attempts';
+
+interface ClaimRow {
+  seq: number;
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  event_type: string;
+  attempts: number;
+}
+
+@injectable()
+export class SqliteDeliveryQueue implements DeliveryQueue {
+  /** Emits `work` when new deliveries are due now, so an idle dispatcher wakes at once. */
+  readonly signals = new EventEmitter<{ work: [] }>();
+  #completions: Completion[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushSoon: NodeJS.Immediate | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  readonly #candidates;
+  readonly #candidatesExcluding;
+  readonly #lease;
+  readonly #payloads;
+  readonly #depth;
+  readonly #insertAttempt;
+  readonly #finish;
+  readonly #renew;
+  readonly #release;
+  readonly #nextDue;
+  readonly #failEndpoint;
+  readonly #insertEvent;
+  readonly #insertDelivery;
+  readonly #existing;
+  readonly #stored;
+  readonly #enabled;
+
+  constructor(
+    @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
+    @inject(CORE.Logger) private readonly logger: Logger,
+  ) {
+    // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
+    // backlog; excluded endpoints (disabled, or with no capacity left) are left out in SQL so their
+    // backlog cannot fill the scan. Endpoints are not joined: they may live in memory (EndpointRecords).
+    const candidates = (exclude: string) =>
+      db.prepare(
+        `SELECT * FROM (
+           SELECT ${CLAIM_COLUMNS} FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
+           WHERE d.status = 'pending' AND d.next_attempt_at <= @now ${exclude}
+           ORDER BY d.next_attempt_at LIMIT @scan)
+         UNION ALL
+         SELECT * FROM (
+           SELECT ${CLAIM_COLUMNS} FROM webhook_deliveries d INDEXED BY webhook_deliveries_lease
+           WHERE d.status = 'delivering' AND d.lease_expires_at <= @now ${exclude}
+           LIMIT @scan)`,
+      );
+    this.#candidates = candidates('');
+    this.#candidatesExcluding = candidates('AND d.endpoint_id NOT IN (SELECT value FROM json_each(@excluded))');
+    // Only rows the candidate scan just found claimable, inside the same IMMEDIATE transaction; one
+    // statement per row by rowid with positional parameters, measured the cheapest way to write a batch.
+    this.#lease = db.prepare(`UPDATE webhook_deliveries SET status = 'delivering', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE rowid = ?`);
+    this.#payloads = db.prepare('SELECT id, payload FROM webhook_events WHERE id IN (SELECT value FROM json_each(?))');
+    this.#insertAttempt = db.prepare(
+      `INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Fenced: only the worker that still holds the claim may record the outcome, so an outcome can
+    // never overwrite what another worker, a deletion or a release did meanwhile.
+    this.#finish = db.prepare(
+      `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_owner = NULL,
+         lease_expires_at = NULL, last_status = ?, last_error = ?, updated_at = ?
+       WHERE rowid = ? AND id = ? AND lease_owner = ? AND status = 'delivering'`,
+    );
+    this.#renew = db.prepare(
+      `UPDATE webhook_deliveries SET lease_expires_at = @expires
+       WHERE lease_owner = @owner AND status = 'delivering' AND id IN (SELECT value FROM json_each(@ids))`,
+    );
+    this.#release = db.prepare(
+      `UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+       WHERE id = @id AND lease_owner = @owner AND status = 'delivering'`,
+    );
+    this.#nextDue = db
+      .prepare(
+        `SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
+         WHERE d.status = 'pending' AND d.endpoint_id NOT IN (SELECT value FROM json_each(@excluded))`,
+      )
+      .pluck();
+    this.#failEndpoint = db.prepare(
+      `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+       WHERE endpoint_id = @id AND status IN ('pending', 'delivering')`,
+    );
+    this.#depth = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status');
+    this.#insertEvent = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, created_at, target_endpoint_id) VALUES (?, ?, ?, ?, ?)');
+    this.#insertDelivery = db.prepare(
+      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    );
+    this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
+    this.#stored = db.prepare('SELECT type, payload, target_endpoint_id AS targetEndpointId FROM webhook_events WHERE id = ?');
+    this.#enabled = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
+  }
+
+  async append(events: readonly NewEvent[], endpoints: EnabledEndpoints): Promise<AppendResult[]> {
+    // IMMEDIATE: take the write lock before reading, so another process's commit waits in the busy
+    // timeout instead of failing this batch with SQLITE_BUSY when a read transaction turns into a write.
+    const results = this.db
+      .transaction(() => {
+        // Read inside the transaction: exactly the endpoints enabled when the event is committed,
+        // whichever process changed them.
+        const enabled =
+          endpoints === 'stored' ? (this.#enabled.all() as Array<{ id: string; events: string }>).map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] })) : endpoints;
+        return events.map((event) => this.#insert(event, enabled));
+      })
+      .immediate();
+    if (results.some((result) => result.inserted && result.deliveryIds.length > 0)) this.notify();
+    return results;
+  }
+
+  /** The deliveries of a new event; for an id stored before, that event and its deliveries. */
+  #insert(event: NewEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): AppendResult {
+    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now, event.endpointId ?? null).changes === 0) {
+      const first = this.#stored.get(event.eventId) as { type: string; payload: string; targetEndpointId: string | null };
+      return { inserted: false, first, deliveryIds: this.#existing.all(event.eventId) as string[] };
+    }
+    const chosen = event.endpointId === undefined ? endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : endpoints.filter((endpoint) => endpoint.id === event.endpointId);
+    const deliveryIds = chosen.map((target) => {
+      const id = sortableId('msg', event.now);
+      this.#insertDelivery.run(id, event.eventId, target.id, event.type, event.now, event.now, event.now);
+      return id;
+    });
+    return { inserted: true, deliveryIds };
+  }
+
+  /**
+   * Claims up to `limit` due deliveries for `owner`, at most `capacity(endpointId)` per endpoint; the
+   * `excluded` endpoints (disabled, or no capacity left) are skipped in SQL so their backlog cannot crowd out others.
+   */
+  async claim({ owner, limit, now, leaseMs, excluded, capacity }: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (limit <= 0) return [];
+    // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
+    // Not after a failed commit of theirs: that retry stays on its own, so it cannot hold up claiming.
+    const batch = this.#retryTimer === undefined ? this.#takeCompletions() : [];
+    let applied: boolean[] = [];
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = this.db
+        .transaction(() => {
+          applied = this.#apply(batch);
+          return this.#leaseDue(owner, limit, now, leaseMs, excluded, capacity);
+        })
+        .immediate();
+    } catch (error) {
+      this.#putBack(batch, error);
+      throw error;
+    }
+    this.#settle(batch, applied);
+    return claimed;
+  }
+
+  /** Inside the claim's transaction: finds due work, leases it and reads the payloads. */
+  #leaseDue(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
+    const taken = new Map<string, number>();
+    const chosen: ClaimRow[] = [];
+    const rows = (
+      excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
+    ) as ClaimRow[];
+    for (const row of rows) {
+      if (chosen.length >= limit) break;
+      const used = taken.get(row.endpoint_id) ?? 0;
+      if (used >= capacity(row.endpoint_id)) continue;
+      taken.set(row.endpoint_id, used + 1);
+      chosen.push(row);
+    }
+    if (chosen.length === 0) return [];
+    const expires = now + leaseMs;
+    for (const row of chosen) this.#lease.run(owner, expires, now, row.seq);
+    const eventIds = [...new Set(chosen.map((row) => row.event_id))];
+    const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<{ id: string; payload: string }>).map((row) => [row.id, row.payload]));
+    return chosen.map((row) => ({
+      id: row.id,
+      seq: row.seq,
+      eventId: row.event_id,
+      endpointId: row.endpoint_id,
+      eventType: row.event_type,
+      attempts: row.attempts,
+      payload: payloads.get(row.event_id) as string,
+    }));
+  }
+
+  /**
+   * Records the attempts of one try and moves the delivery on, if `owner` still holds its claim.
+   * Outcomes are committed in groups: when COMPLETION_BATCH are waiting, after COMPLETION_DELAY_MS, or
+   * with the next claim (one transaction for both). `settled` is called right after the commit, before
+   * anything else runs (a claim that carried the outcome returns only after it), with whether the outcome
+   * was applied. A failed commit is retried; if the process dies first, the delivery is sent again under
+   * the same `webhook-id` when its lease runs out.
+   */
+  complete(
+    delivery: Pick<ClaimedDelivery, 'id' | 'seq'>,
+    owner: string,
+    attempts: readonly AttemptRecord[],
+    outcome: DeliveryOutcome,
+    now: number,
+    settled: (applied: boolean) => void,
+  ): void {
+    this.#completions.push({ id: delivery.id, seq: delivery.seq, owner, attempts, outcome, now, settled });
+    if (this.#retryTimer !== undefined) return;
+    if (this.#completions.length >= COMPLETION_BATCH) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#flushSoon ??= setImmediate(() => this.#flushNow());
+    } else {
+      this.#flushTimer ??= setTimeout(() => this.#flushNow(), COMPLETION_DELAY_MS);
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.#flushNow();
+  }
+
+  #flushNow(): void {
+    const batch = this.#takeCompletions();
+    if (batch.length === 0) return;
+    let applied: boolean[];
+    try {
+      applied = this.db.transaction(() => this.#apply(batch)).immediate();
+    } catch (error) {
+      this.#putBack(batch, error);
+      return;
+    }
+    this.#settle(batch, applied);
+  }
+
+  #takeCompletions(): Completion[] {
+    const batch = this.#completions;
+    this.#completions = [];
+    clearTimeout(this.#flushTimer);
+    clearImmediate(this.#flushSoon);
+    this.#flushTimer = undefined;
+    this.#flushSoon = undefined;
+    return batch;
+  }
+
+  /** A commit failed: the outcomes wait and are tried again shortly, unless the database is closed for good. */
+  #putBack(batch: Completion[], error: unknown): void {
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      // Shut down: nothing can be written any more. These deliveries are sent again when their lease runs out.
+      const dropped = [...batch, ...this.#takeCompletions()];
+      this.logger.error('delivery outcomes not written: the database is closed; those deliveries are sent again when their lease runs out', { count: dropped.length });
+      for (const completion of dropped) completion.settled(false);
+      return;
+    }
+    this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
+    this.#completions = [...batch, ...this.#completions];
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#flushNow();
+    }, 200);
+  }
+
+  #settle(batch: readonly Completion[], applied: readonly boolean[]): void {
+    batch.forEach((completion, i) => completion.settled(applied[i] as boolean));
+    if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
+  }
+
+  /** Applies outcomes inside the caller's transaction; says for each whether the claim was still held. */
+  #apply(batch: readonly Completion[]): boolean[] {
+    return batch.map(({ id, seq, owner, attempts, outcome, now }) => {
+      const last = attempts.at(-1);
+      const status = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending';
+      const next = outcome.kind === 'retry' ? outcome.nextAttemptAt : now;
+      const lastError = outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null);
+      // The id is checked too: a rowid is only stable while the row exists (VACUUM may renumber).
+      if (this.#finish.run(status, next, last?.status ?? null, lastError, now, seq, id, owner).changes === 0) return false;
+      for (const a of attempts) this.#insertAttempt.run(id, a.attemptedAt, a.status, a.latencyMs, a.errorCode, a.errorMessage, a.responseBody);
+      return true;
+    });
+  }
+
+  async renew(owner: string, ids: readonly string[], expires: number): Promise<void> {
+    if (ids.length > 0) this.#renew.run({ owner, ids: JSON.stringify(ids), expires });
+  }
+
+  async release(id: string, owner: string, now: number): Promise<void> {
+    this.#release.run({ id, owner, now });
+  }
+
+  async nextDueAt(excluded: readonly string[] = []): Promise<number | undefined> {
+    const value = this.#nextDue.get({ excluded: JSON.stringify(excluded) }) as number | null;
+    return value ?? undefined;
+  }
+
+  async failEndpoint(endpointId: string, now: number): Promise<void> {
+    this.#failEndpoint.run({ id: endpointId, now });
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    const rows = this.#depth.all() as Array<{ status: string; n: number }>;
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  notify(): void {
+    this.signals.emit('work');
+  }
+}
