@@ -1,4 +1,5 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
+import { runPostgresBench } from './postgres-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
@@ -36,3 +37,18 @@ console.log(
 console.log(`publish, 32 concurrent callers: ${format(hooks.publishPerSecond)} events/s into the queue (target >= 10,000) ${verdict(hooks.publishPerSecond >= 10_000)}`);
 console.log(`publish, one caller awaiting each event: ${format(hooks.sequentialPublishPerSecond)} events/s (one commit per event)`);
 console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.peakRssMb.toFixed(0)} MB (target < 300 MB) ${verdict(hooks.peakRssMb < 300)}`);
+
+// PostgreSQL (issue 12): the same job on PostgreSQL, beside SQLite and pg-boss 10, in this run.
+const pgTotal = Number(process.env.PG_DELIVERIES ?? 10_000);
+const pgFigures = await runPostgresBench(pgTotal);
+const vsBoss = pgFigures.postgres1.deliveriesPerSecond / pgFigures.pgBoss1.deliveriesPerSecond;
+const vsSqlite = pgFigures.postgres1.deliveriesPerSecond / pgFigures.sqlite1.deliveriesPerSecond;
+console.log(`${format(pgTotal)} deliveries to one endpoint, each run's dispatchers in processes of their own, the plain undici loop above at ${format(hooks.undici)} req/s:`);
+console.log(`  Tessera on SQLite, 1 dispatcher: ${format(pgFigures.sqlite1.deliveriesPerSecond)} deliveries/s; publish ${format(pgFigures.sqlite1.publishPerSecond)} events/s`);
+console.log(
+  `  Tessera on PostgreSQL, 1 dispatcher: ${format(pgFigures.postgres1.deliveriesPerSecond)} deliveries/s = ${vsBoss.toFixed(2)}x pg-boss (target >= 1.0x) ${verdict(vsBoss >= 1)}, ${percent(vsSqlite)} of SQLite (target >= 70 %) ${verdict(vsSqlite >= 0.7)}; publish ${format(pgFigures.postgres1.publishPerSecond)} events/s`,
+);
+console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures.postgres2.deliveriesPerSecond)} deliveries/s; publish ${format(pgFigures.postgres2.publishPerSecond)} events/s`);
+console.log(`  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s; send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`);
+const fleetTokens = pgFigures.postgres2.tokenRequests;
+console.log(`  token requests for the secret by 2 dispatcher processes sharing PostgreSQL: ${fleetTokens} per lifetime (target 1) ${verdict(fleetTokens === 1)}`);

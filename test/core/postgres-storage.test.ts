@@ -82,10 +82,13 @@ describe('migrations', () => {
     const url = await createTestDatabase();
     const masterKey = generateMasterKey();
     const instances = await Promise.all(Array.from({ length: 10 }, () => startInstanceProcess('core-instance.mjs', { DATABASE_URL: url, MASTER_KEY: masterKey })));
-    const answers = await Promise.all(instances.map((instance) => instance.send<{ names: string[]; migrations: string[] }>('list')));
-    expect(answers.every((answer) => Array.isArray(answer.names) && answer.names.length === 0)).toBe(true);
-    const applied = answers.flatMap((answer) => answer.migrations);
-    expect(applied).toEqual(['core-pg-001-secrets', 'core-pg-002-token-cache']);
+    const answers = await Promise.all(instances.map((instance) => instance.send<{ names: string[]; webhooks: string[]; migrations: string[] }>('list')));
+    expect(answers.map((answer) => [answer.names, answer.webhooks])).toEqual(Array(10).fill([[], []]));
+    // Every migration of every package applied by exactly one of the ten.
+    const applied = answers.flatMap((answer) => answer.migrations).sort();
+    expect(applied).toEqual(['core-pg-001-secrets', 'core-pg-002-token-cache', 'webhooks-pg-001-endpoints-events-deliveries', 'webhooks-pg-002-claim-function', 'webhooks-pg-003-outcome-functions']);
+    const recorded = await withClient(url, async (client) => (await client.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id));
+    expect(recorded.filter((id) => id.includes('-pg-'))).toEqual(applied);
     expect(await Promise.all(instances.map((instance) => instance.end()))).toEqual(Array(10).fill(0));
   }, 120_000);
 });

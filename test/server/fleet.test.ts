@@ -3,6 +3,7 @@
  * and deliveries; killing one loses nothing; the fleet makes one token request per secret per lifetime
  * and keeps an endpoint's concurrency limit all together.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +12,14 @@ import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { rememberSecret } from '../support/leak-audit.js';
-import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { startServeProcess, TESSERA_BIN, type ServeProcess } from '../support/serve-process.js';
 import { randomCredential } from '../support/start-test-tessera.js';
 import { createTestDatabase } from '../support/test-postgres.js';
 import { waitFor } from '../support/wait-for.js';
 
 interface Fleet {
+  databaseUrl: string;
+  masterKey: string;
   instances: ServeProcess[];
   tokenServer: FakeTokenServer;
   receiver: FakeHttpServer;
@@ -44,13 +47,17 @@ async function startFleet(size: number): Promise<Fleet> {
       );
     }),
   );
-  return { instances, tokenServer, receiver };
+  return { databaseUrl, masterKey, instances, tokenServer, receiver };
 }
 
 describe('a fleet of tessera serve processes on one PostgreSQL', () => {
   it('shares secrets, webhooks and deliveries: what one instance creates, the others use', async () => {
-    const { instances, tokenServer, receiver } = await startFleet(3);
+    const { databaseUrl, masterKey, instances, tokenServer, receiver } = await startFleet(3);
     const [a, b, c] = instances as [ServeProcess, ServeProcess, ServeProcess];
+    // The banner names the database with its password masked.
+    const password = decodeURIComponent(new URL(databaseUrl).password);
+    expect(a.output()).toMatch(/\(database: postgres:\/\/tessera:%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2@127\.0\.0\.1:\d+\/tessera_t_\w+\)/);
+    expect(a.output()).not.toContain(password);
     const secret = await a.api<{ id: string }>('POST', '/api/secrets', { name: 'shared', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } });
     expect(secret.status).toBe(201);
     expect((await c.api<Array<{ name: string }>>('GET', '/api/secrets')).body.map((s) => s.name)).toEqual(['shared']);
@@ -65,6 +72,16 @@ describe('a fleet of tessera serve processes on one PostgreSQL', () => {
     // A test of the secret on one instance is in every instance's list.
     expect((await b.api<{ ok: boolean }>('POST', `/api/secrets/${secret.body.id}/test`)).body.ok).toBe(true);
     expect((await a.api<Array<{ lastTest: { ok: boolean } | null }>>('GET', '/api/secrets')).body[0]!.lastTest).toMatchObject({ ok: true });
+    // A CLI command given --database-url (and no server of its own) sees the same.
+    const cliDir = mkdtempSync(join(tmpdir(), 'tessera-fleet-cli-'));
+    onTestFinished(() => rmSync(cliDir, { recursive: true, force: true }));
+    const cli = spawnSync(process.execPath, [TESSERA_BIN, 'secrets', 'list', '--json', '--database-url', databaseUrl, '--data-dir', cliDir], {
+      env: { PATH: process.env.PATH ?? '', TESSERA_MASTER_KEY: masterKey },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect((JSON.parse(cli.stdout) as Array<{ name: string; lastTest: { ok: boolean } | null }>).map((s) => [s.name, s.lastTest?.ok])).toEqual([['shared', true]]);
+    expect(cli.stdout + cli.stderr).not.toContain(password);
     // Deleting the webhook on one instance: the others see it gone.
     expect((await a.api('DELETE', `/api/webhooks/${hook.body.endpoint.id}`)).status).toBe(204);
     expect((await c.api('GET', `/api/webhooks/${hook.body.endpoint.id}`)).status).toBe(404);

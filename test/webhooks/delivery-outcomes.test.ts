@@ -1,7 +1,7 @@
 /** What happens after each answer (DESIGN §5): 2xx only, 410 disables, Retry-After, the schedule, timeouts, stop. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { WEBHOOKS, type DeliverySummary, type WebhookEvents } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
 import { describeOnEachStorage } from '../support/storage-under-test.js';

@@ -1,5 +1,5 @@
 /** What each webhook request carries (DESIGN §5): bearer token, Standard Webhooks headers and signature, the body. */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../support/fake-clock.js';
 import { describeOnEachStorage } from '../support/storage-under-test.js';

@@ -67,6 +67,11 @@ export class PostgresDatabase implements PostgresQueryable {
     this.#pool.on('error', (error) => this.logger.warn('a PostgreSQL connection was lost; the pool opens another', { database: this.display, error: error.message }));
   }
 
+  /** True once `close()` was called: nothing can be written any more. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   async query<R extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]> {
     try {
       const result = await this.#pool.query<R>(text, values as unknown[] | undefined);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
+import { TesseraError } from '../errors/tessera-error.js';
 import type { PostgresDatabase } from '../postgres/postgres-database.js';
 import { corePostgresMigrations } from '../store/core-postgres-migrations.js';
 import type { IssuedToken } from './access-token.js';
@@ -66,7 +67,7 @@ export class PostgresSharedTokens implements SharedTokens {
     );
     if (!row) return { token: undefined, failure: undefined, leased: false };
     return {
-      token: row.sealed === null ? undefined : this.#open(secretId, row.sealed),
+      token: row.sealed === null ? undefined : this.#openOrForget(secretId, row.sealed),
       failure: row.failure === null || row.failure_until === null ? undefined : { error: reviveFailure(JSON.parse(row.failure) as StoredFailure, secretId), until: row.failure_until },
       leased: row.leased,
     };
@@ -158,6 +159,16 @@ export class PostgresSharedTokens implements SharedTokens {
   /** Sealed with the key ring, bound to the secret (additional data), like every stored credential. */
   #seal(secretId: string, token: IssuedToken): string {
     return this.keys.encrypt(JSON.stringify({ ...token, expiresAt: token.expiresAt.getTime() }), `token:${secretId}`);
+  }
+
+  /** A token sealed under a key the ring no longer has (rotated out) is as good as none: a new one is requested and stored. */
+  #openOrForget(secretId: string, sealed: string): IssuedToken | undefined {
+    try {
+      return this.#open(secretId, sealed);
+    } catch (error) {
+      if (error instanceof TesseraError) return undefined;
+      throw error;
+    }
   }
 
   #open(secretId: string, sealed: string): IssuedToken {

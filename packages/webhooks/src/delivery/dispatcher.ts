@@ -54,7 +54,9 @@ export class Dispatcher {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   /** Whether this worker's registry row was written once (a missing row means something only then). */
   #registered = false;
-  readonly #onWork = () => this.#wake?.();
+  /** A wake-up that came while the loop was busy (claiming, looking ahead): the next wait returns at once. */
+  #woken = false;
+  readonly #onWork = () => this.#signal();
 
   constructor(
     @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
@@ -124,13 +126,19 @@ export class Dispatcher {
 
   /** Looks for due work now instead of at the next poll. */
   wake(): void {
-    this.#wake?.();
+    this.#signal();
+  }
+
+  /** Wakes the loop now, or, if it is not waiting, makes its next wait return at once. */
+  #signal(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
   }
 
   async #drain(run: Run, deadlineMs: number): Promise<StopResult> {
     const deadlineAt = performance.now() + deadlineMs;
     this.queue.signals.off('work', this.#onWork);
-    this.#wake?.();
+    this.#signal();
     await this.#loop;
     // Claimed but not started: give back untouched.
     await Promise.all(this.#slots.ready.splice(0).map((delivery) => this.#release(delivery.id)));
@@ -178,6 +186,8 @@ export class Dispatcher {
       // Let completions of the same turn land first, so one claim fills several slots.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.#stopping !== undefined) break;
+      // What woke us so far is seen by this turn's claim.
+      this.#woken = false;
       const want = this.#slots.wanted();
       if (want > 0 && this.#slots.wantsWork()) {
         try {
@@ -227,7 +237,7 @@ export class Dispatcher {
       const dead = await this.workers.releaseDead(this.#owner, now);
       if (dead.workers === 0) return;
       this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
-      if (dead.released > 0) this.#wake?.();
+      if (dead.released > 0) this.#signal();
     } catch (error) {
       this.logger.error('renewing the worker heartbeat failed', { worker: this.#owner, error: (error as Error).message });
     }
@@ -270,6 +280,10 @@ export class Dispatcher {
       }
       if (this.#stopping !== undefined) return;
     }
+    if (this.#woken) {
+      this.#woken = false;
+      return;
+    }
     const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -294,7 +308,7 @@ export class Dispatcher {
         this.#slots.ended(delivery);
         // Refill the slot at once from what is already claimed; claim more when that runs low.
         this.#fill(run);
-        if (this.#slots.wantsWork()) this.#wake?.();
+        if (this.#slots.wantsWork()) this.#signal();
       });
     this.#slots.started(delivery, done);
   }

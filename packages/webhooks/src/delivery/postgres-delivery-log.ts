@@ -45,8 +45,23 @@ export class PostgresDeliveryLog implements DeliveryLog {
 
   async retry(id: string): Promise<DeliverySummary> {
     assertRetryable(await this.#row(id));
-    await this.#requeue('id = $2', [id]);
-    return summary(await this.#row(id));
+    const db = await this.#ready();
+    // The row as requeued, read in the same statement: a dispatcher may claim it a moment later.
+    const [row] = await db.query<DeliveryRow>(
+      `WITH requeued AS (
+         UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND id = $2 RETURNING *
+       ) SELECT r.*, (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = r.id) AS attempt_count FROM requeued r`,
+      [this.clock.now(), id],
+    );
+    if (!row) {
+      // Retried by someone else meanwhile: say what it is now.
+      const current = await this.#row(id);
+      assertRetryable(current);
+      return summary(current);
+    }
+    this.queue.notify();
+    await db.notify(WORK_CHANNEL, '');
+    return summary(row);
   }
 
   async recover(endpointId: string, since: string | Date): Promise<number> {

@@ -1,9 +1,10 @@
 /**
- * The durable delivery queue on PostgreSQL, shared by every instance: claims are one short transaction
- * (candidates `FOR UPDATE SKIP LOCKED`, the fleet-wide per-endpoint limit checked under a per-endpoint
- * advisory lock, one batched `UPDATE … RETURNING`), committed before anything is sent; leases on the
- * database clock with an owner, renewed while held; outcomes fenced by owner and written in batches;
- * a publish NOTIFYs `tessera_work` so idle dispatchers on every instance wake at once.
+ * The durable delivery queue on PostgreSQL, shared by every instance: a claim is one short transaction
+ * in one round trip (the `tessera_claim_deliveries` function: candidates `FOR UPDATE SKIP LOCKED`, the
+ * fleet-wide per-endpoint limit checked under a per-endpoint advisory lock, one batched `UPDATE …
+ * RETURNING`), committed before anything is sent; leases on the database clock with an owner, renewed
+ * while held; outcomes fenced by owner and written in batches of one statement each; a publish NOTIFYs
+ * `tessera_work` so idle dispatchers on every instance wake at once.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'winston';
@@ -15,7 +16,6 @@ import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery
 import { sortableId } from './sortable-id.js';
 
 const COMPLETION_BATCH = 64;
-const COMPLETION_DELAY_MS = 4;
 /** The database clock in milliseconds: leases are judged on it, whatever each instance's clock says. */
 export const DB_NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 
@@ -36,16 +36,17 @@ interface CandidateRow {
   attempts: number;
 }
 
-/** A stable 32-bit key per endpoint for its advisory lock (hashtext is PostgreSQL's own). */
-const ENDPOINT_LOCKS = `SELECT pg_advisory_xact_lock(hashtext('tessera-endpoint:' || e)) FROM unnest($1::text[]) AS e ORDER BY hashtext('tessera-endpoint:' || e)`;
+/** Claims whose lease ran out are looked for at most this often. */
+const EXPIRED_SCAN_EVERY_MS = 1_000;
 
 export class PostgresDeliveryQueue implements DeliveryQueue {
   readonly signals = new EventEmitter<{ work: [] }>();
   #completions: Completion[] = [];
-  #flushTimer: NodeJS.Timeout | undefined;
+  #flushSoon: NodeJS.Immediate | undefined;
   #flushing: Promise<void> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #listening = false;
+  #expiredScanAt = -Infinity;
 
   constructor(
     private readonly db: PostgresDatabase,
@@ -128,96 +129,58 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     return results;
   }
 
-  async claim({ owner, limit, now, leaseMs, excluded, capacity, perEndpoint }: ClaimRequest): Promise<ClaimedDelivery[]> {
+  /**
+   * One round trip (`tessera_claim_deliveries`): due work, at most `perEndpoint` claimed per endpoint by
+   * the whole fleet (which also bounds this worker's own `capacity`), leased on the database clock.
+   * Claims whose lease ran out are looked for at most once a second: a dead worker's are normally
+   * released by the heartbeat first.
+   */
+  async claim({ owner, limit, now, leaseMs, excluded, perEndpoint }: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
     const db = await this.#ready();
-    return db.transaction(async (tx) => {
-      const scan = limit * 2;
-      // Candidates: claims whose lease ran out (rare), then due pending work; rows another claimer holds
-      // are skipped, and so are endpoints at their limit across the fleet, so their backlog cannot fill the scan.
-      const busy = `SELECT endpoint_id FROM webhook_deliveries WHERE status = 'delivering' AND lease_expires_at > ${DB_NOW_MS} GROUP BY endpoint_id HAVING COUNT(*) >= $3`;
-      const expired = await tx.query<CandidateRow>(
-        `SELECT id, event_id, endpoint_id, event_type, attempts FROM webhook_deliveries
-         WHERE status = 'delivering' AND lease_expires_at <= ${DB_NOW_MS} AND NOT (endpoint_id = ANY($1::text[])) AND endpoint_id NOT IN (${busy})
-         LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [excluded, scan, perEndpoint],
+    const tick = performance.now();
+    const expired = tick - this.#expiredScanAt >= EXPIRED_SCAN_EVERY_MS;
+    if (expired) this.#expiredScanAt = tick;
+    // Outcomes waiting to be written ride along (one round trip frees their slots and fills them again);
+    // not while a write of theirs is under way or being retried, so their order and fate stay plain.
+    const batch = this.#flushing === undefined && this.#retryTimer === undefined ? this.#completions.splice(0, COMPLETION_BATCH) : [];
+    let rows: Array<CandidateRow & { applied: boolean; payload: string }>;
+    try {
+      rows = await db.query(
+        'SELECT * FROM tessera_complete_and_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)',
+        [...outcomeArguments(batch), owner, limit, now, leaseMs, excluded, perEndpoint, expired],
       );
-      const due = await tx.query<CandidateRow>(
-        `SELECT id, event_id, endpoint_id, event_type, attempts FROM webhook_deliveries
-         WHERE status = 'pending' AND next_attempt_at <= $4 AND NOT (endpoint_id = ANY($1::text[])) AND endpoint_id NOT IN (${busy})
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [excluded, Math.max(0, scan - expired.length), perEndpoint, now],
-      );
-      const candidates = [...expired, ...due];
-      if (candidates.length === 0) return [];
-      // The fleet-wide limit: claimers of one endpoint take their turns (advisory locks in one order, so
-      // none waits on another in a cycle), then count what the whole fleet holds of it now.
-      const endpointIds = [...new Set(candidates.map((row) => row.endpoint_id))];
-      await tx.query(ENDPOINT_LOCKS, [endpointIds]);
-      const held = new Map(
-        (
-          await tx.query<{ endpoint_id: string; n: number }>(
-            `SELECT endpoint_id, COUNT(*)::int AS n FROM webhook_deliveries
-             WHERE status = 'delivering' AND lease_expires_at > ${DB_NOW_MS} AND endpoint_id = ANY($1::text[]) GROUP BY endpoint_id`,
-            [endpointIds],
-          )
-        ).map((row) => [row.endpoint_id, row.n]),
-      );
-      const taken = new Map<string, number>();
-      const chosen: CandidateRow[] = [];
-      for (const row of candidates) {
-        if (chosen.length >= limit) break;
-        const mine = taken.get(row.endpoint_id) ?? 0;
-        if (mine >= capacity(row.endpoint_id) || (held.get(row.endpoint_id) ?? 0) + mine >= perEndpoint) continue;
-        taken.set(row.endpoint_id, mine + 1);
-        chosen.push(row);
-      }
-      if (chosen.length === 0) return [];
-      await tx.query(
-        `UPDATE webhook_deliveries SET status = 'delivering', lease_owner = $2, lease_expires_at = ${DB_NOW_MS} + $3, updated_at = $4 WHERE id = ANY($1::text[])`,
-        [chosen.map((row) => row.id), owner, leaseMs, now],
-      );
-      const payloads = new Map(
-        (await tx.query<{ id: string; payload: string }>('SELECT id, payload FROM webhook_events WHERE id = ANY($1::text[])', [[...new Set(chosen.map((row) => row.event_id))]])).map((row) => [
-          row.id,
-          row.payload,
-        ]),
-      );
-      return chosen.map((row) => ({
-        id: row.id,
-        seq: 0,
-        eventId: row.event_id,
-        endpointId: row.endpoint_id,
-        eventType: row.event_type,
-        attempts: row.attempts,
-        payload: payloads.get(row.event_id) as string,
-      }));
-    });
+    } catch (error) {
+      if (batch.length > 0) this.#retry(batch, error);
+      throw error;
+    }
+    if (batch.length > 0) this.#settle(batch, new Set(rows.filter((row) => row.applied).map((row) => row.id)));
+    return rows
+      .filter((row) => !row.applied)
+      .map((row) => ({ id: row.id, seq: 0, eventId: row.event_id, endpointId: row.endpoint_id, eventType: row.event_type, attempts: row.attempts, payload: row.payload }));
   }
 
   complete(delivery: Pick<ClaimedDelivery, 'id' | 'seq'>, owner: string, attempts: readonly AttemptRecord[], outcome: DeliveryOutcome, now: number, settled: (applied: boolean) => void): void {
     this.#completions.push({ id: delivery.id, owner, attempts, outcome, now, settled });
+    // Written at once when nothing is being written (a claimed delivery holds its endpoint's fleet-wide
+    // slot until then); what arrives during a write goes in the next, in one statement.
     if (this.#retryTimer !== undefined || this.#flushing !== undefined) return;
-    if (this.#completions.length >= COMPLETION_BATCH) {
-      clearTimeout(this.#flushTimer);
-      this.#flushTimer = undefined;
-      void this.flush();
-    } else {
-      this.#flushTimer ??= setTimeout(() => void this.flush(), COMPLETION_DELAY_MS);
+    if (this.#flushSoon === undefined) {
+      this.#flushSoon = setImmediate(() => {
+        this.#flushSoon = undefined;
+        void this.flush();
+      });
     }
   }
 
   /** One batch at a time; what arrives meanwhile goes in the next. */
   flush(): Promise<void> {
     if (this.#flushing) return this.#flushing.then(() => this.flush());
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const batch = this.#completions;
-    this.#completions = [];
+    const batch = this.#completions.splice(0, COMPLETION_BATCH);
     if (batch.length === 0) return Promise.resolve();
     this.#flushing = this.#write(batch).finally(() => {
       this.#flushing = undefined;
-      if (this.#completions.length > 0 && this.#retryTimer === undefined) this.#flushTimer ??= setTimeout(() => void this.flush(), COMPLETION_DELAY_MS);
+      if (this.#completions.length > 0 && this.#retryTimer === undefined) void this.flush();
     });
     return this.#flushing;
   }
@@ -225,63 +188,40 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   async #write(batch: Completion[]): Promise<void> {
     let applied: Set<string>;
     try {
-      const db = await this.#ready();
-      applied = await db.transaction((tx) => this.#apply(tx, batch));
+      applied = await this.#apply(await this.#ready(), batch);
     } catch (error) {
-      this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
-      this.#completions = [...batch, ...this.#completions];
-      this.#retryTimer ??= setTimeout(() => {
-        this.#retryTimer = undefined;
-        void this.flush();
-      }, 200);
+      this.#retry(batch, error);
       return;
     }
+    this.#settle(batch, applied);
+  }
+
+  /** A write failed: the outcomes wait and are tried again shortly (the claims stay held, renewed, meanwhile). */
+  #retry(batch: Completion[], error: unknown): void {
+    if (this.db.closed) {
+      // Shut down: nothing can be written any more. These deliveries are sent again when their claims are released.
+      const dropped = [...batch, ...this.#completions.splice(0)];
+      this.logger.error('delivery outcomes not written: the database is closed; those deliveries are sent again when their lease runs out', { count: dropped.length });
+      for (const completion of dropped) completion.settled(false);
+      return;
+    }
+    this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
+    this.#completions = [...batch, ...this.#completions];
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.flush();
+    }, 200);
+  }
+
+  #settle(batch: readonly Completion[], applied: ReadonlySet<string>): void {
     for (const completion of batch) completion.settled(applied.has(completion.id));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
 
-  /** Fenced: only a claim still held by its owner takes the outcome; the attempts of those are recorded. */
-  async #apply(tx: PostgresQueryable, batch: readonly Completion[]): Promise<Set<string>> {
-    const rows = batch.map(({ id, owner, attempts, outcome, now }) => {
-      const last = attempts.at(-1);
-      return {
-        id,
-        owner,
-        status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'failed' ? 'failed' : 'pending',
-        next: outcome.kind === 'retry' ? outcome.nextAttemptAt : now,
-        lastStatus: last?.status ?? null,
-        lastError: outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null),
-        now,
-      };
-    });
-    const applied = new Set(
-      (
-        await tx.query<{ id: string }>(
-          `UPDATE webhook_deliveries d SET status = o.status, attempts = d.attempts + 1, next_attempt_at = o.next, lease_owner = NULL, lease_expires_at = NULL,
-             last_status = o.last_status, last_error = o.last_error, updated_at = o.now
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::bigint[]) AS o(id, owner, status, next, last_status, last_error, now)
-           WHERE d.id = o.id AND d.lease_owner = o.owner AND d.status = 'delivering' RETURNING d.id`,
-          [rows.map((r) => r.id), rows.map((r) => r.owner), rows.map((r) => r.status), rows.map((r) => r.next), rows.map((r) => r.lastStatus), rows.map((r) => r.lastError), rows.map((r) => r.now)],
-        )
-      ).map((row) => row.id),
-    );
-    const attempts = batch.filter((c) => applied.has(c.id)).flatMap((c) => c.attempts.map((a) => ({ id: c.id, ...a })));
-    if (attempts.length > 0) {
-      await tx.query(
-        `INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])`,
-        [
-          attempts.map((a) => a.id),
-          attempts.map((a) => a.attemptedAt),
-          attempts.map((a) => a.status),
-          attempts.map((a) => Math.round(a.latencyMs)),
-          attempts.map((a) => a.errorCode),
-          attempts.map((a) => a.errorMessage),
-          attempts.map((a) => a.responseBody),
-        ],
-      );
-    }
-    return applied;
+  /** One call of `tessera_record_outcomes`: fenced, and the attempts of the outcomes applied recorded with them. */
+  async #apply(db: PostgresQueryable, batch: readonly Completion[]): Promise<Set<string>> {
+    const applied = await db.query<{ id: string }>('SELECT id FROM tessera_record_outcomes($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)', outcomeArguments(batch));
+    return new Set(applied.map((row) => row.id));
   }
 
   async renew(owner: string, ids: readonly string[], _expires: number, leaseMs: number): Promise<void> {
@@ -323,4 +263,26 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   notify(): void {
     this.signals.emit('work');
   }
+}
+
+/** The fourteen arrays `tessera_record_outcomes` takes: one entry per outcome, then one per attempt. */
+function outcomeArguments(batch: readonly Completion[]): unknown[] {
+  const attempts = batch.flatMap((c) => c.attempts.map((a) => ({ id: c.id, ...a })));
+  const last = (c: Completion) => c.attempts.at(-1);
+  return [
+    batch.map((c) => c.id),
+    batch.map((c) => c.owner),
+    batch.map((c) => (c.outcome.kind === 'succeeded' ? 'succeeded' : c.outcome.kind === 'failed' ? 'failed' : 'pending')),
+    batch.map((c) => (c.outcome.kind === 'retry' ? c.outcome.nextAttemptAt : c.now)),
+    batch.map((c) => last(c)?.status ?? null),
+    batch.map((c) => (c.outcome.kind === 'failed' ? c.outcome.reason : (last(c)?.errorCode ?? null))),
+    batch.map((c) => c.now),
+    attempts.map((a) => a.id),
+    attempts.map((a) => a.attemptedAt),
+    attempts.map((a) => a.status),
+    attempts.map((a) => Math.round(a.latencyMs)),
+    attempts.map((a) => a.errorCode),
+    attempts.map((a) => a.errorMessage),
+    attempts.map((a) => a.responseBody),
+  ];
 }

@@ -78,7 +78,6 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       );
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
       CREATE INDEX webhook_deliveries_lease ON webhook_deliveries (lease_expires_at) WHERE status = 'delivering';
-      CREATE INDEX webhook_deliveries_claimed ON webhook_deliveries (endpoint_id) WHERE status = 'delivering';
       CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
       CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
 
@@ -103,6 +102,101 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         heartbeat_at BIGINT NOT NULL,
         expires_at BIGINT NOT NULL
       );
+    `,
+  },
+  {
+    // A claim in one round trip: candidates FOR UPDATE SKIP LOCKED, then (a statement later, so its
+    // snapshot sees what the previous holder committed) the per-endpoint advisory locks in one order,
+    // the fleet-wide count, the lease and the payloads. PL/pgSQL takes a fresh snapshot per statement.
+    id: 'webhooks-pg-002-claim-function',
+    sql: `
+      CREATE FUNCTION tessera_claim_deliveries(p_owner TEXT, p_limit INTEGER, p_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER, p_expired BOOLEAN)
+      RETURNS TABLE (id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_ids TEXT[];
+        v_endpoints TEXT[];
+        v_db_now BIGINT := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+      BEGIN
+        -- Claims whose lease ran out first (rare), then due work; rows another claimer holds are skipped.
+        -- No more rows are locked than can be claimed: each row lock is a write.
+        SELECT COALESCE(array_agg(c.id ORDER BY c.due), '{}'), COALESCE(array_agg(c.endpoint_id ORDER BY c.due), '{}') INTO v_ids, v_endpoints FROM (
+          SELECT d.id, d.endpoint_id, d.lease_expires_at AS due FROM webhook_deliveries d
+          WHERE p_expired AND d.status = 'delivering' AND d.lease_expires_at <= v_db_now AND NOT (d.endpoint_id = ANY(p_excluded))
+          LIMIT p_limit FOR UPDATE SKIP LOCKED
+        ) c;
+        SELECT v_ids || COALESCE(array_agg(c.id ORDER BY c.due), '{}'), v_endpoints || COALESCE(array_agg(c.endpoint_id ORDER BY c.due), '{}') INTO v_ids, v_endpoints FROM (
+          SELECT d.id, d.endpoint_id, d.next_attempt_at AS due FROM webhook_deliveries d
+          WHERE d.status = 'pending' AND d.next_attempt_at <= p_now AND NOT (d.endpoint_id = ANY(p_excluded))
+            -- Endpoints at their fleet-wide limit are left out here, so their backlog cannot fill the scan.
+            AND d.endpoint_id NOT IN (SELECT b.endpoint_id FROM webhook_deliveries b WHERE b.status = 'delivering' AND b.lease_expires_at > v_db_now
+                                      GROUP BY b.endpoint_id HAVING COUNT(*) >= p_per_endpoint)
+          ORDER BY d.next_attempt_at LIMIT p_limit FOR UPDATE SKIP LOCKED
+        ) c;
+        IF cardinality(v_ids) = 0 THEN RETURN; END IF;
+        PERFORM pg_advisory_xact_lock(hashtext('tessera-endpoint:' || e)) FROM (SELECT DISTINCT unnest(v_endpoints) AS e) s ORDER BY hashtext('tessera-endpoint:' || e);
+        v_db_now := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+        RETURN QUERY
+        WITH held AS (
+          SELECT b.endpoint_id, COUNT(*)::int AS n FROM webhook_deliveries b
+          WHERE b.status = 'delivering' AND b.lease_expires_at > v_db_now AND b.endpoint_id = ANY(v_endpoints) GROUP BY b.endpoint_id
+        ), candidate AS (
+          SELECT u.id, u.endpoint_id, u.ord, row_number() OVER (PARTITION BY u.endpoint_id ORDER BY u.ord) AS rank
+          FROM unnest(v_ids, v_endpoints) WITH ORDINALITY AS u(id, endpoint_id, ord)
+        ), chosen AS (
+          SELECT c.id FROM candidate c LEFT JOIN held h ON h.endpoint_id = c.endpoint_id
+          WHERE c.rank + COALESCE(h.n, 0) <= p_per_endpoint ORDER BY c.ord LIMIT p_limit
+        ), leased AS (
+          UPDATE webhook_deliveries d SET status = 'delivering', lease_owner = p_owner, lease_expires_at = v_db_now + p_lease_ms, updated_at = p_now
+          FROM chosen WHERE d.id = chosen.id
+          RETURNING d.id, d.event_id, d.endpoint_id, d.event_type, d.attempts
+        )
+        SELECT l.id, l.event_id, l.endpoint_id, l.event_type, l.attempts, e.payload FROM leased l JOIN webhook_events e ON e.id = l.event_id;
+      END $$;
+    `,
+  },
+  {
+    // Outcomes in one call with cached plans (fenced: only a claim its owner still holds takes its
+    // outcome; the attempts of those are recorded), and the claim that carries them: one round trip
+    // frees the slots and fills them again.
+    id: 'webhooks-pg-003-outcome-functions',
+    sql: `
+      CREATE FUNCTION tessera_record_outcomes(p_ids TEXT[], p_owners TEXT[], p_statuses TEXT[], p_next BIGINT[], p_last_status INTEGER[], p_last_error TEXT[], p_now BIGINT[],
+        a_ids TEXT[], a_at BIGINT[], a_status INTEGER[], a_latency INTEGER[], a_code TEXT[], a_message TEXT[], a_body TEXT[])
+      RETURNS TABLE (id TEXT)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_applied TEXT[];
+      BEGIN
+        WITH applied AS (
+          UPDATE webhook_deliveries d SET status = o.status, attempts = d.attempts + 1, next_attempt_at = o.next, lease_owner = NULL, lease_expires_at = NULL,
+            last_status = o.last_status, last_error = o.last_error, updated_at = o.now
+          FROM unnest(p_ids, p_owners, p_statuses, p_next, p_last_status, p_last_error, p_now) AS o(id, owner, status, next, last_status, last_error, now)
+          WHERE d.id = o.id AND d.lease_owner = o.owner AND d.status = 'delivering'
+          RETURNING d.id
+        )
+        SELECT COALESCE(array_agg(applied.id), '{}') INTO v_applied FROM applied;
+        INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
+        SELECT a.delivery_id, a.attempted_at, a.status, a.latency_ms, a.error_code, a.error_message, a.response_body
+        FROM unnest(a_ids, a_at, a_status, a_latency, a_code, a_message, a_body) WITH ORDINALITY AS a(delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body, ord)
+        WHERE a.delivery_id = ANY(v_applied) ORDER BY a.ord;
+        RETURN QUERY SELECT unnest(v_applied);
+      END $$;
+
+      CREATE FUNCTION tessera_complete_and_claim(p_ids TEXT[], p_owners TEXT[], p_statuses TEXT[], p_next BIGINT[], p_last_status INTEGER[], p_last_error TEXT[], p_now BIGINT[],
+        a_ids TEXT[], a_at BIGINT[], a_status INTEGER[], a_latency INTEGER[], a_code TEXT[], a_message TEXT[], a_body TEXT[],
+        p_owner TEXT, p_limit INTEGER, p_claim_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER, p_expired BOOLEAN)
+      RETURNS TABLE (applied BOOLEAN, id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      BEGIN
+        RETURN QUERY SELECT true, r.id, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text
+          FROM tessera_record_outcomes(p_ids, p_owners, p_statuses, p_next, p_last_status, p_last_error, p_now, a_ids, a_at, a_status, a_latency, a_code, a_message, a_body) r;
+        RETURN QUERY SELECT false, c.id, c.event_id, c.endpoint_id, c.event_type, c.attempts, c.payload
+          FROM tessera_claim_deliveries(p_owner, p_limit, p_claim_now, p_lease_ms, p_excluded, p_per_endpoint, p_expired) c;
+      END $$;
     `,
   },
 ];
