@@ -14,6 +14,7 @@ import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgr
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { sortableId } from './sortable-id.js';
+import { UnwrittenOutcomes } from './unwritten-outcomes.js';
 
 const COMPLETION_BATCH = 64;
 /** The database clock in milliseconds: leases are judged on it, whatever each instance's clock says. */
@@ -44,14 +45,16 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   #completions: Completion[] = [];
   #flushSoon: NodeJS.Immediate | undefined;
   #flushing: Promise<void> | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
+  readonly #unwritten: UnwrittenOutcomes;
   #listening = false;
   #expiredScanAt = -Infinity;
 
   constructor(
     private readonly db: PostgresDatabase,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.#unwritten = new UnwrittenOutcomes(logger);
+  }
 
   async #ready(): Promise<PostgresDatabase> {
     await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
@@ -143,7 +146,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     if (expired) this.#expiredScanAt = tick;
     // Outcomes waiting to be written ride along (one round trip frees their slots and fills them again);
     // not while a write of theirs is under way or being retried, so their order and fate stay plain.
-    const batch = this.#flushing === undefined && this.#retryTimer === undefined ? this.#completions.splice(0, COMPLETION_BATCH) : [];
+    const batch = this.#flushing === undefined && !this.#unwritten.retrying ? this.#completions.splice(0, COMPLETION_BATCH) : [];
     let rows: Array<CandidateRow & { applied: boolean; payload: string }>;
     try {
       rows = await db.query(
@@ -164,7 +167,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     this.#completions.push({ id: delivery.id, owner, attempts, outcome, now, settled });
     // Written at once when nothing is being written (a claimed delivery holds its endpoint's fleet-wide
     // slot until then); what arrives during a write goes in the next, in one statement.
-    if (this.#retryTimer !== undefined || this.#flushing !== undefined) return;
+    if (this.#unwritten.retrying || this.#flushing !== undefined) return;
     if (this.#flushSoon === undefined) {
       this.#flushSoon = setImmediate(() => {
         this.#flushSoon = undefined;
@@ -180,7 +183,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     if (batch.length === 0) return Promise.resolve();
     this.#flushing = this.#write(batch).finally(() => {
       this.#flushing = undefined;
-      if (this.#completions.length > 0 && this.#retryTimer === undefined) void this.flush();
+      if (this.#completions.length > 0 && !this.#unwritten.retrying) void this.flush();
     });
     return this.#flushing;
   }
@@ -198,19 +201,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
 
   /** A write failed: the outcomes wait and are tried again shortly (the claims stay held, renewed, meanwhile). */
   #retry(batch: Completion[], error: unknown): void {
-    if (this.db.closed) {
-      // Shut down: nothing can be written any more. These deliveries are sent again when their claims are released.
-      const dropped = [...batch, ...this.#completions.splice(0)];
-      this.logger.error('delivery outcomes not written: the database is closed; those deliveries are sent again when their lease runs out', { count: dropped.length });
-      for (const completion of dropped) completion.settled(false);
-      return;
-    }
-    this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
-    this.#completions = [...batch, ...this.#completions];
-    this.#retryTimer ??= setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.flush();
-    }, 200);
+    this.#completions = this.#unwritten.failed(batch, this.#completions.splice(0), error, this.db.closed, () => void this.flush());
   }
 
   #settle(batch: readonly Completion[], applied: ReadonlySet<string>): void {

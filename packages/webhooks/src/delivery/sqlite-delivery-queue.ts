@@ -12,6 +12,7 @@ import { WEBHOOKS } from '../tokens.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { sortableId } from './sortable-id.js';
+import { UnwrittenOutcomes } from './unwritten-outcomes.js';
 
 /** Outcomes are committed together once this many are waiting… */
 const COMPLETION_BATCH = 64;
@@ -47,7 +48,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   #completions: Completion[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
   #flushSoon: NodeJS.Immediate | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
+  readonly #unwritten: UnwrittenOutcomes;
   readonly #candidates;
   readonly #candidatesExcluding;
   readonly #lease;
@@ -67,8 +68,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
-    @inject(CORE.Logger) private readonly logger: Logger,
+    @inject(CORE.Logger) logger: Logger,
   ) {
+    this.#unwritten = new UnwrittenOutcomes(logger);
     // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
     // backlog; excluded endpoints (disabled, or with no capacity left) are left out in SQL so their
     // backlog cannot fill the scan. Endpoints are not joined: they may live in memory (EndpointRecords).
@@ -169,7 +171,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     if (limit <= 0) return [];
     // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
     // Not after a failed commit of theirs: that retry stays on its own, so it cannot hold up claiming.
-    const batch = this.#retryTimer === undefined ? this.#takeCompletions() : [];
+    const batch = this.#unwritten.retrying ? [] : this.#takeCompletions();
     let applied: boolean[] = [];
     let claimed: ClaimedDelivery[];
     try {
@@ -217,14 +219,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     }));
   }
 
-  /**
-   * Records the attempts of one try and moves the delivery on, if `owner` still holds its claim.
-   * Outcomes are committed in groups: when COMPLETION_BATCH are waiting, after COMPLETION_DELAY_MS, or
-   * with the next claim (one transaction for both). `settled` is called right after the commit, before
-   * anything else runs (a claim that carried the outcome returns only after it), with whether the outcome
-   * was applied. A failed commit is retried; if the process dies first, the delivery is sent again under
-   * the same `webhook-id` when its lease runs out.
-   */
+  /** Committed when COMPLETION_BATCH are waiting, after COMPLETION_DELAY_MS, or with the next claim (one transaction for both). */
   complete(
     delivery: Pick<ClaimedDelivery, 'id' | 'seq'>,
     owner: string,
@@ -234,7 +229,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     settled: (applied: boolean) => void,
   ): void {
     this.#completions.push({ id: delivery.id, seq: delivery.seq, owner, attempts, outcome, now, settled });
-    if (this.#retryTimer !== undefined) return;
+    if (this.#unwritten.retrying) return;
     if (this.#completions.length >= COMPLETION_BATCH) {
       clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;
@@ -274,19 +269,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   /** A commit failed: the outcomes wait and are tried again shortly, unless the database is closed for good. */
   #putBack(batch: Completion[], error: unknown): void {
     if (batch.length === 0) return;
-    if (!this.db.open) {
-      // Shut down: nothing can be written any more. These deliveries are sent again when their lease runs out.
-      const dropped = [...batch, ...this.#takeCompletions()];
-      this.logger.error('delivery outcomes not written: the database is closed; those deliveries are sent again when their lease runs out', { count: dropped.length });
-      for (const completion of dropped) completion.settled(false);
-      return;
-    }
-    this.logger.error('recording delivery outcomes failed; retrying', { count: batch.length, error: (error as Error).message });
-    this.#completions = [...batch, ...this.#completions];
-    this.#retryTimer ??= setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#flushNow();
-    }, 200);
+    this.#completions = this.#unwritten.failed(batch, this.#takeCompletions(), error, !this.db.open, () => this.#flushNow());
   }
 
   #settle(batch: readonly Completion[], applied: readonly boolean[]): void {

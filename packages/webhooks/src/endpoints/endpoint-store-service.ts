@@ -50,6 +50,8 @@ export class EndpointStoreService implements EndpointStore {
   /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
   #signing = new Map<string, PreviousSigningSecret[]>();
   #loading: Promise<Map<string, DeliveryTarget>> | undefined;
+  /** Counts this process's writes, so a reload that overlapped one is not kept. */
+  #writes = 0;
   /** When the records' version was last read (`performance.now()`). */
   #versionReadAt = -Infinity;
 
@@ -90,7 +92,7 @@ export class EndpointStoreService implements EndpointStore {
       updated_at: now,
     };
     await this.records.insert(row);
-    this.#cache = undefined;
+    this.#invalidate();
     return { endpoint: this.#view(row), ...(signingSecret !== undefined && { signingSecret }) };
   }
 
@@ -142,7 +144,7 @@ export class EndpointStoreService implements EndpointStore {
     // (One published in between fails when a dispatcher finds its endpoint gone.)
     await this.queue.failEndpoint(id, this.clock.now());
     await this.records.remove(id);
-    this.#cache = undefined;
+    this.#invalidate();
     this.redactor.forget(redactionOwner(id));
   }
 
@@ -215,7 +217,7 @@ export class EndpointStoreService implements EndpointStore {
     let target = (await this.#targets()).get(id);
     // Not in the cache: read the row itself. Only an endpoint that is really gone decides a delivery's fate.
     if (!target && (await this.records.find(id)) !== undefined) {
-      this.#cache = undefined;
+      this.#invalidate();
       target = (await this.#targets()).get(id);
     }
     if (!target) return undefined;
@@ -247,13 +249,23 @@ export class EndpointStoreService implements EndpointStore {
     // without a read per delivery.
     const tick = performance.now();
     if (this.#cache && tick - this.#versionReadAt < VERSION_READ_EVERY_MS) return this.#cache.targets;
-    this.#loading ??= this.#reload(tick).finally(() => {
-      this.#loading = undefined;
+    if (this.#loading) return this.#loading;
+    const loading = this.#reload(tick).finally(() => {
+      if (this.#loading === loading) this.#loading = undefined;
     });
-    return this.#loading;
+    this.#loading = loading;
+    return loading;
+  }
+
+  /** This process changed an endpoint: the next use reloads, and a reload already under way is not kept. */
+  #invalidate(): void {
+    this.#cache = undefined;
+    this.#loading = undefined;
+    this.#writes++;
   }
 
   async #reload(tick: number): Promise<Map<string, DeliveryTarget>> {
+    const writes = this.#writes;
     const version = await this.records.version();
     this.#versionReadAt = tick;
     const wall = Date.now();
@@ -274,7 +286,8 @@ export class EndpointStoreService implements EndpointStore {
     }
     for (const id of before?.keys() ?? []) if (!targets.has(id)) this.redactor.forget(redactionOwner(id));
     this.#signing = signing;
-    this.#cache = { version, at: wall, targets };
+    // A write of this process landed while these rows were read: they may be older than it.
+    if (writes === this.#writes) this.#cache = { version, at: wall, targets };
     return targets;
   }
 
@@ -317,7 +330,7 @@ export class EndpointStoreService implements EndpointStore {
 
   async #write(next: EndpointRow): Promise<void> {
     if (!(await this.records.replace(next))) throw new ConflictError('revision-mismatch', `Webhook endpoint '${next.name}' was changed meanwhile. Reload it and try again.`);
-    this.#cache = undefined;
+    this.#invalidate();
   }
 
   #view(row: EndpointRow): EndpointView {
