@@ -89,6 +89,18 @@ describe('one token request for the fleet', () => {
     expect(world.tokenServer.count).toBe(2);
   });
 
+  it('drops a token another instance made stale even without LISTEN/NOTIFY (PgBouncer in transaction mode), by polling', async () => {
+    const world = await startTestTessera({ storage: 'postgres', postgres: { notify: false, pollIntervalMs: 100 } });
+    const other = await startTestTessera({ database: world.databasePath, masterKey: world.masterKey, postgres: { notify: false, pollIntervalMs: 100 } });
+    world.onClose(() => other.close());
+    const secret = await world.createGeneralSecret();
+    const before = await other.tokens.getToken(secret.id);
+    await world.secrets.update(secret.id, { params: { password: randomCredential('pw3') } });
+    await waitFor(() => other.tokens.peek(secret.id) === undefined, 2_000);
+    expect((await other.tokens.getToken(secret.id)).accessToken).not.toBe(before.accessToken);
+    expect(world.tokenServer.count).toBe(2);
+  });
+
   it('keeps the shared token sealed, bound to its secret', async () => {
     const world = await startTestTessera({ storage: 'postgres' });
     const secret = await world.createGeneralSecret();

@@ -94,12 +94,42 @@ export class PostgresSecretRecords implements SecretRecords {
     if (await work()) await db.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [task, new Date().toISOString()]);
   }
 
-  /** Calls `listener` with the id of every secret another process (or this one) writes; nothing with `notify: false`. */
+  /**
+   * Calls `listener` with the id of every secret another process writes: heard through NOTIFY, or, with
+   * `notify: false`, found by comparing every secret's revision once per poll interval.
+   */
   watch(listener: (id: string) => void): () => void {
-    return this.db.listen(SECRET_CHANNEL, (payload) => {
-      const [origin, id] = payload.split(' ');
-      if (origin !== this.db.origin && id !== undefined) listener(id);
-    });
+    if (this.db.options.notify) {
+      return this.db.listen(SECRET_CHANNEL, (payload) => {
+        const [origin, id] = payload.split(' ');
+        if (origin !== this.db.origin && id !== undefined) listener(id);
+      });
+    }
+    let known: Map<string, number> | undefined;
+    const look = () => {
+      if (this.db.closed) return clearInterval(timer);
+      this.#revisions().then(
+        (now) => {
+          // The first look only learns what is there; from then on, what moved or went is a change.
+          if (known !== undefined) {
+            for (const [id, revision] of now) if (known.get(id) !== revision) listener(id);
+            for (const id of known.keys()) if (!now.has(id)) listener(id);
+          }
+          known = now;
+        },
+        () => undefined,
+      );
+    };
+    const timer = setInterval(look, this.db.options.pollIntervalMs);
+    timer.unref();
+    // The first look at once: a change made right after this instance started is seen as one.
+    look();
+    return () => clearInterval(timer);
+  }
+
+  async #revisions(): Promise<Map<string, number>> {
+    const db = await this.#ready();
+    return new Map((await db.query<{ id: string; revision: number }>('SELECT id, revision FROM secrets')).map((row) => [row.id, row.revision]));
   }
 
   /** A unique-index violation on the name key becomes `secret-name-taken`, naming the secret that has it. */
