@@ -4,8 +4,12 @@ import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
 import { assertRetryable, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
 import type { DeliveryQueue } from './delivery-queue.js';
+import { DB_NOW_MS } from './postgres-delivery-queue.js';
 
-const SELECT = `SELECT d.*, (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
+/** A claimed delivery is 'pending' in its row, with a live claim in webhook_claims: the log calls it 'delivering'. */
+const STATUS = `CASE WHEN d.status = 'pending' AND EXISTS (SELECT 1 FROM webhook_claims k WHERE k.delivery_id = d.id AND k.expires_at > ${DB_NOW_MS}) THEN 'delivering' ELSE d.status END`;
+const SELECT = `SELECT d.id, d.event_id, d.endpoint_id, d.event_type, ${STATUS} AS status, d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.updated_at,
+  (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
 
 export class PostgresDeliveryLog implements DeliveryLog {
   constructor(
@@ -25,12 +29,13 @@ export class PostgresDeliveryLog implements DeliveryLog {
     const db = await this.#ready();
     const before = f.before === undefined ? undefined : await this.#row(f.before);
     const rows = await db.query<DeliveryRow>(
-      `${SELECT} WHERE ($1::text IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR d.status = $2)
+      `${SELECT} WHERE ($1::text IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR ${STATUS} = $2)
        AND ($3::text IS NULL OR d.event_type = $3) AND ($4::bigint IS NULL OR d.created_at >= $4)
        AND ($5::bigint IS NULL OR d.created_at < $5)
-       AND ($6::bigint IS NULL OR d.created_at < $6 OR (d.created_at = $6 AND d.id < $7))
-       ORDER BY d.created_at DESC, d.id DESC LIMIT $8`,
-      [f.endpointId ?? null, f.status ?? null, f.eventType ?? null, f.since ?? null, f.until ?? null, before?.created_at ?? null, f.before ?? null, f.limit ?? 50],
+       AND ($6::text IS NULL OR d.id < $6)
+       ORDER BY d.id DESC LIMIT $7`,
+      // Ids sort by creation time, then by their random part: newest first is by id (the primary key).
+      [f.endpointId ?? null, f.status ?? null, f.eventType ?? null, f.since ?? null, f.until ?? null, before?.id ?? null, f.limit ?? 50],
     );
     return rows.map(summary);
   }
@@ -50,7 +55,8 @@ export class PostgresDeliveryLog implements DeliveryLog {
     const [row] = await db.query<DeliveryRow>(
       `WITH requeued AS (
          UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND id = $2 RETURNING *
-       ) SELECT r.*, (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = r.id) AS attempt_count FROM requeued r`,
+       ) SELECT r.id, r.event_id, r.endpoint_id, r.event_type, r.status, r.next_attempt_at, r.last_status, r.last_error, r.created_at, r.updated_at,
+           (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = r.id) AS attempt_count FROM requeued r`,
       [this.clock.now(), id],
     );
     if (!row) {

@@ -37,8 +37,6 @@ interface CandidateRow {
   attempts: number;
 }
 
-/** Claims whose lease ran out are looked for at most this often. */
-const EXPIRED_SCAN_EVERY_MS = 1_000;
 
 export class PostgresDeliveryQueue implements DeliveryQueue {
   readonly signals = new EventEmitter<{ work: [] }>();
@@ -47,7 +45,6 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   #flushing: Promise<void> | undefined;
   readonly #unwritten: UnwrittenOutcomes;
   #listening = false;
-  #expiredScanAt = -Infinity;
 
   constructor(
     private readonly db: PostgresDatabase,
@@ -133,25 +130,21 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   }
 
   /**
-   * One round trip (`tessera_claim_deliveries`): due work, at most `perEndpoint` claimed per endpoint by
-   * the whole fleet (which also bounds this worker's own `capacity`), leased on the database clock.
-   * Claims whose lease ran out are looked for at most once a second: a dead worker's are normally
-   * released by the heartbeat first.
+   * One round trip (`tessera_complete_and_claim`): due work without a live claim (a claim whose lease ran
+   * out is taken over), at most `perEndpoint` claimed per endpoint by the whole fleet (which also bounds
+   * this worker's own `capacity`), leased on the database clock.
    */
   async claim({ owner, limit, now, leaseMs, excluded, perEndpoint }: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
     const db = await this.#ready();
-    const tick = performance.now();
-    const expired = tick - this.#expiredScanAt >= EXPIRED_SCAN_EVERY_MS;
-    if (expired) this.#expiredScanAt = tick;
     // Outcomes waiting to be written ride along (one round trip frees their slots and fills them again);
     // not while a write of theirs is under way or being retried, so their order and fate stay plain.
     const batch = this.#flushing === undefined && !this.#unwritten.retrying ? this.#completions.splice(0, COMPLETION_BATCH) : [];
     let rows: Array<CandidateRow & { applied: boolean; payload: string }>;
     try {
       rows = await db.query(
-        'SELECT * FROM tessera_complete_and_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)',
-        [...outcomeArguments(batch), owner, limit, now, leaseMs, excluded, perEndpoint, expired],
+        'SELECT * FROM tessera_complete_and_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)',
+        [...outcomeArguments(batch), owner, limit, now, leaseMs, excluded, perEndpoint],
       );
     } catch (error) {
       if (batch.length > 0) this.#retry(batch, error);
@@ -218,37 +211,47 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   async renew(owner: string, ids: readonly string[], _expires: number, leaseMs: number): Promise<void> {
     if (ids.length === 0) return;
     const db = await this.#ready();
-    await db.query(`UPDATE webhook_deliveries SET lease_expires_at = ${DB_NOW_MS} + $3 WHERE lease_owner = $1 AND status = 'delivering' AND id = ANY($2::text[])`, [owner, ids, leaseMs]);
+    await db.query(`UPDATE webhook_claims SET expires_at = ${DB_NOW_MS} + $3 WHERE owner = $1 AND delivery_id = ANY($2::text[])`, [owner, ids, leaseMs]);
   }
 
-  async release(id: string, owner: string, now: number): Promise<void> {
+  async release(id: string, owner: string, _now: number): Promise<void> {
     const db = await this.#ready();
-    await db.query(`UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'delivering'`, [
-      id,
-      owner,
-      now,
-    ]);
+    await db.query('DELETE FROM webhook_claims WHERE delivery_id = $1 AND owner = $2', [id, owner]);
   }
 
   async nextDueAt(excluded: readonly string[] = []): Promise<number | undefined> {
     const db = await this.#ready();
-    const [row] = await db.query<{ at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending' AND NOT (endpoint_id = ANY($1::text[]))`, [excluded]);
-    return row?.at ?? undefined;
+    // Claimed work is not due for this worker: the earliest pending delivery without a live claim.
+    const [row] = await db.query<{ at: number }>(
+      `SELECT d.next_attempt_at AS at FROM webhook_deliveries d WHERE d.status = 'pending' AND NOT (d.endpoint_id = ANY($1::text[]))
+         AND NOT EXISTS (SELECT 1 FROM webhook_claims k WHERE k.delivery_id = d.id AND k.expires_at > ${DB_NOW_MS})
+       ORDER BY d.next_attempt_at LIMIT 1`,
+      [excluded],
+    );
+    return row?.at;
   }
 
   async failEndpoint(endpointId: string, now: number): Promise<void> {
     const db = await this.#ready();
+    // A claim in flight loses its row, so its outcome is fenced out.
     await db.query(
-      `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-       WHERE endpoint_id = $1 AND status IN ('pending', 'delivering')`,
+      `WITH failed AS (
+         UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' RETURNING id
+       ) DELETE FROM webhook_claims WHERE delivery_id IN (SELECT id FROM failed)`,
       [endpointId, now],
     );
   }
 
   async depth(): Promise<Record<string, number>> {
     const db = await this.#ready();
-    const rows = await db.query<{ status: string; n: number }>('SELECT status, COUNT(*)::int AS n FROM webhook_deliveries GROUP BY status');
-    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    const rows = await db.query<{ status: string; n: number }>(
+      `SELECT status, COUNT(*)::int AS n FROM webhook_deliveries GROUP BY status
+       UNION ALL SELECT 'delivering', COUNT(*)::int FROM webhook_claims k JOIN webhook_deliveries d ON d.id = k.delivery_id AND d.status = 'pending' WHERE k.expires_at > ${DB_NOW_MS}`,
+    );
+    const depth = Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    // A claimed delivery is 'pending' in its row: counted once, as delivering.
+    if (depth.pending !== undefined) depth.pending -= depth.delivering ?? 0;
+    return depth;
   }
 
   notify(): void {

@@ -36,7 +36,7 @@ export class PostgresWorkerRegistry implements WorkerRegistry {
     await db.query('DELETE FROM webhook_workers WHERE id = $1', [workerId]);
   }
 
-  async releaseDead(self: string, now: number): Promise<DeadWorkers> {
+  async releaseDead(self: string, _now: number): Promise<DeadWorkers> {
     const db = await this.#ready();
     const others = await db.query<WorkerRow & { expired: boolean }>(`SELECT id, machine, pid, expires_at, expires_at < ${DB_NOW_MS} AS expired FROM webhook_workers WHERE id <> $1`, [self]);
     const dead = others.filter((worker) => worker.expired || processGone(worker, this.machine)).map((worker) => worker.id);
@@ -45,11 +45,7 @@ export class PostgresWorkerRegistry implements WorkerRegistry {
       // Whoever deletes a worker's row releases its claims: two instances finding it dead release them once.
       const gone = (await tx.query<{ id: string }>('DELETE FROM webhook_workers WHERE id = ANY($1::text[]) RETURNING id', [dead])).map((row) => row.id);
       if (gone.length === 0) return { workers: 0, released: 0 };
-      const released = await tx.query(
-        `UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-         WHERE status = 'delivering' AND lease_owner = ANY($1::text[]) RETURNING 1`,
-        [gone, now],
-      );
+      const released = await tx.query('DELETE FROM webhook_claims WHERE owner = ANY($1::text[]) RETURNING 1', [gone]);
       return { workers: gone.length, released: released.length };
     });
   }

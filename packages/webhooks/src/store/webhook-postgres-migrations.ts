@@ -59,17 +59,19 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         target_endpoint_id TEXT
       );
 
+      -- A claimed delivery stays 'pending' here: its claim is a row of webhook_claims, so claiming writes
+      -- no row of this table and none of its indexes ('delivering' is what the delivery log shows for a
+      -- pending delivery with a claim).
+      -- Ids sort by creation time (sortableId), byte by byte: the primary key orders the delivery log, so
+      -- no index on created_at is kept up to date on every write.
       CREATE TABLE webhook_deliveries (
-        id TEXT PRIMARY KEY,
+        id TEXT COLLATE "C" PRIMARY KEY,
         event_id TEXT NOT NULL REFERENCES webhook_events (id),
         endpoint_id TEXT NOT NULL,
         event_type TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'delivering', 'succeeded', 'failed')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at BIGINT NOT NULL,
-        lease_owner TEXT,
-        -- On the database's clock (ms), so instances with skewed clocks agree on when a lease ran out.
-        lease_expires_at BIGINT,
         last_status INTEGER,
         last_error TEXT,
         created_at BIGINT NOT NULL,
@@ -77,9 +79,7 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         UNIQUE (event_id, endpoint_id)
       );
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
-      CREATE INDEX webhook_deliveries_lease ON webhook_deliveries (lease_expires_at) WHERE status = 'delivering';
-      CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
-      CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+      CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 
       CREATE TABLE webhook_attempts (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -93,6 +93,16 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       );
       CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
 
+      -- The claims held now: a few hundred rows at most (what the dispatchers have in flight or ready),
+      -- so counting an endpoint's claims for the fleet-wide limit reads this small table, not the queue.
+      -- expires_at on the database's clock (ms), so instances with skewed clocks agree on a lease's end.
+      CREATE TABLE webhook_claims (
+        delivery_id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+
       -- Live dispatchers; expires_at on the database's clock, three of the worker's own intervals ahead.
       CREATE TABLE webhook_workers (
         id TEXT PRIMARY KEY,
@@ -105,12 +115,13 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
     `,
   },
   {
-    // A claim in one round trip: candidates FOR UPDATE SKIP LOCKED, then (a statement later, so its
-    // snapshot sees what the previous holder committed) the per-endpoint advisory locks in one order,
-    // the fleet-wide count, the lease and the payloads. PL/pgSQL takes a fresh snapshot per statement.
+    // A claim in one round trip: due pending deliveries without a live claim, FOR UPDATE SKIP LOCKED;
+    // then (a statement later, so its snapshot sees what the previous holder committed) the
+    // per-endpoint advisory locks in one order, the fleet-wide count of live claims, and the claims
+    // written (taking over one whose lease ran out). PL/pgSQL takes a fresh snapshot per statement.
     id: 'webhooks-pg-002-claim-function',
     sql: `
-      CREATE FUNCTION tessera_claim_deliveries(p_owner TEXT, p_limit INTEGER, p_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER, p_expired BOOLEAN)
+      CREATE FUNCTION tessera_claim_deliveries(p_owner TEXT, p_limit INTEGER, p_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER)
       RETURNS TABLE (id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
       LANGUAGE plpgsql AS $$
       #variable_conflict use_column
@@ -119,40 +130,38 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         v_endpoints TEXT[];
         v_db_now BIGINT := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
       BEGIN
-        -- Claims whose lease ran out first (rare), then due work; rows another claimer holds are skipped.
         -- No more rows are locked than can be claimed: each row lock is a write.
         SELECT COALESCE(array_agg(c.id ORDER BY c.due), '{}'), COALESCE(array_agg(c.endpoint_id ORDER BY c.due), '{}') INTO v_ids, v_endpoints FROM (
-          SELECT d.id, d.endpoint_id, d.lease_expires_at AS due FROM webhook_deliveries d
-          WHERE p_expired AND d.status = 'delivering' AND d.lease_expires_at <= v_db_now AND NOT (d.endpoint_id = ANY(p_excluded))
-          LIMIT p_limit FOR UPDATE SKIP LOCKED
-        ) c;
-        SELECT v_ids || COALESCE(array_agg(c.id ORDER BY c.due), '{}'), v_endpoints || COALESCE(array_agg(c.endpoint_id ORDER BY c.due), '{}') INTO v_ids, v_endpoints FROM (
           SELECT d.id, d.endpoint_id, d.next_attempt_at AS due FROM webhook_deliveries d
           WHERE d.status = 'pending' AND d.next_attempt_at <= p_now AND NOT (d.endpoint_id = ANY(p_excluded))
+            AND NOT EXISTS (SELECT 1 FROM webhook_claims k WHERE k.delivery_id = d.id AND k.expires_at > v_db_now)
             -- Endpoints at their fleet-wide limit are left out here, so their backlog cannot fill the scan.
-            AND d.endpoint_id NOT IN (SELECT b.endpoint_id FROM webhook_deliveries b WHERE b.status = 'delivering' AND b.lease_expires_at > v_db_now
-                                      GROUP BY b.endpoint_id HAVING COUNT(*) >= p_per_endpoint)
-          ORDER BY d.next_attempt_at LIMIT p_limit FOR UPDATE SKIP LOCKED
+            AND d.endpoint_id NOT IN (SELECT k.endpoint_id FROM webhook_claims k WHERE k.expires_at > v_db_now GROUP BY k.endpoint_id HAVING COUNT(*) >= p_per_endpoint)
+          ORDER BY d.next_attempt_at LIMIT p_limit FOR UPDATE OF d SKIP LOCKED
         ) c;
         IF cardinality(v_ids) = 0 THEN RETURN; END IF;
         PERFORM pg_advisory_xact_lock(hashtext('tessera-endpoint:' || e)) FROM (SELECT DISTINCT unnest(v_endpoints) AS e) s ORDER BY hashtext('tessera-endpoint:' || e);
         v_db_now := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
         RETURN QUERY
         WITH held AS (
-          SELECT b.endpoint_id, COUNT(*)::int AS n FROM webhook_deliveries b
-          WHERE b.status = 'delivering' AND b.lease_expires_at > v_db_now AND b.endpoint_id = ANY(v_endpoints) GROUP BY b.endpoint_id
+          SELECT k.endpoint_id, COUNT(*)::int AS n FROM webhook_claims k WHERE k.expires_at > v_db_now AND k.endpoint_id = ANY(v_endpoints) GROUP BY k.endpoint_id
         ), candidate AS (
           SELECT u.id, u.endpoint_id, u.ord, row_number() OVER (PARTITION BY u.endpoint_id ORDER BY u.ord) AS rank
           FROM unnest(v_ids, v_endpoints) WITH ORDINALITY AS u(id, endpoint_id, ord)
         ), chosen AS (
-          SELECT c.id FROM candidate c LEFT JOIN held h ON h.endpoint_id = c.endpoint_id
+          SELECT c.id, c.endpoint_id FROM candidate c LEFT JOIN held h ON h.endpoint_id = c.endpoint_id
           WHERE c.rank + COALESCE(h.n, 0) <= p_per_endpoint ORDER BY c.ord LIMIT p_limit
-        ), leased AS (
-          UPDATE webhook_deliveries d SET status = 'delivering', lease_owner = p_owner, lease_expires_at = v_db_now + p_lease_ms, updated_at = p_now
-          FROM chosen WHERE d.id = chosen.id
-          RETURNING d.id, d.event_id, d.endpoint_id, d.event_type, d.attempts
+        ), claimed AS (
+          INSERT INTO webhook_claims (delivery_id, endpoint_id, owner, expires_at)
+          SELECT chosen.id, chosen.endpoint_id, p_owner, v_db_now + p_lease_ms FROM chosen
+          -- Only a claim whose lease ran out is taken over. (The candidate scan may not have seen a claim
+          -- committed a moment ago: the conflict check sees it, and that delivery is left to its claimer.)
+          ON CONFLICT (delivery_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at, endpoint_id = EXCLUDED.endpoint_id
+            WHERE webhook_claims.expires_at <= v_db_now
+          RETURNING webhook_claims.delivery_id
         )
-        SELECT l.id, l.event_id, l.endpoint_id, l.event_type, l.attempts, e.payload FROM leased l JOIN webhook_events e ON e.id = l.event_id;
+        SELECT d.id, d.event_id, d.endpoint_id, d.event_type, d.attempts, e.payload
+        FROM claimed k JOIN webhook_deliveries d ON d.id = k.delivery_id JOIN webhook_events e ON e.id = d.event_id;
       END $$;
     `,
   },
@@ -170,11 +179,15 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       DECLARE
         v_applied TEXT[];
       BEGIN
-        WITH applied AS (
-          UPDATE webhook_deliveries d SET status = o.status, attempts = d.attempts + 1, next_attempt_at = o.next, lease_owner = NULL, lease_expires_at = NULL,
+        -- Fenced: only the owner of the claim gives it up, and only a claim given up takes its outcome.
+        WITH outcome AS (
+          SELECT * FROM unnest(p_ids, p_owners, p_statuses, p_next, p_last_status, p_last_error, p_now) AS o(id, owner, status, next, last_status, last_error, now)
+        ), released AS (
+          DELETE FROM webhook_claims k USING outcome o WHERE k.delivery_id = o.id AND k.owner = o.owner RETURNING k.delivery_id
+        ), applied AS (
+          UPDATE webhook_deliveries d SET status = o.status, attempts = d.attempts + 1, next_attempt_at = o.next,
             last_status = o.last_status, last_error = o.last_error, updated_at = o.now
-          FROM unnest(p_ids, p_owners, p_statuses, p_next, p_last_status, p_last_error, p_now) AS o(id, owner, status, next, last_status, last_error, now)
-          WHERE d.id = o.id AND d.lease_owner = o.owner AND d.status = 'delivering'
+          FROM outcome o WHERE d.id = o.id AND d.status = 'pending' AND d.id IN (SELECT delivery_id FROM released)
           RETURNING d.id
         )
         SELECT COALESCE(array_agg(applied.id), '{}') INTO v_applied FROM applied;
@@ -187,7 +200,7 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
 
       CREATE FUNCTION tessera_complete_and_claim(p_ids TEXT[], p_owners TEXT[], p_statuses TEXT[], p_next BIGINT[], p_last_status INTEGER[], p_last_error TEXT[], p_now BIGINT[],
         a_ids TEXT[], a_at BIGINT[], a_status INTEGER[], a_latency INTEGER[], a_code TEXT[], a_message TEXT[], a_body TEXT[],
-        p_owner TEXT, p_limit INTEGER, p_claim_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER, p_expired BOOLEAN)
+        p_owner TEXT, p_limit INTEGER, p_claim_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER)
       RETURNS TABLE (applied BOOLEAN, id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
       LANGUAGE plpgsql AS $$
       #variable_conflict use_column
@@ -195,7 +208,7 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         RETURN QUERY SELECT true, r.id, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text
           FROM tessera_record_outcomes(p_ids, p_owners, p_statuses, p_next, p_last_status, p_last_error, p_now, a_ids, a_at, a_status, a_latency, a_code, a_message, a_body) r;
         RETURN QUERY SELECT false, c.id, c.event_id, c.endpoint_id, c.event_type, c.attempts, c.payload
-          FROM tessera_claim_deliveries(p_owner, p_limit, p_claim_now, p_lease_ms, p_excluded, p_per_endpoint, p_expired) c;
+          FROM tessera_claim_deliveries(p_owner, p_limit, p_claim_now, p_lease_ms, p_excluded, p_per_endpoint) c;
       END $$;
     `,
   },
