@@ -9,6 +9,23 @@ import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
 describeOnEachStorage('claims', () => {
+  it('sends a retry due now that a claim returns before this worker has heard its previous outcome was written', async () => {
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [0, 0] } });
+    world.receiver.respond((_r, i) => (i < 2 ? { status: 500 } : { status: 204 }));
+    await world.createEndpoint();
+    const queue = world.container.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);
+    // The word that an outcome was written comes late (as when a claim's answer, on another connection,
+    // arrives before the commit's): a claim in between already returns the delivery, due again.
+    const complete = queue.complete.bind(queue);
+    queue.complete = (delivery, owner, attempts, outcome, now, settled) =>
+      complete(delivery, owner, attempts, outcome, now, (applied) => setTimeout(() => settled(applied), 100));
+    const [id] = await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    await waitFor(() => world.receiver.count === 3, 5_000);
+    expect(new Set(world.receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
+    await waitFor(async () => (await world.deliveries.get(id!)).status === 'succeeded');
+  });
+
   it('renews the claim of a delivery that takes longer than the lease, so it is sent exactly once', async () => {
     const world = await startTestWebhooks({ webhooks: { leaseMs: 300 } });
     world.receiver.respond(() => ({ status: 200, delayMs: 1_200 }));

@@ -18,6 +18,8 @@ export class DeliverySlots {
    * renewed and they are never claimed again meanwhile.
    */
   readonly committing = new Map<string, Promise<void>>();
+  /** Claimed again while their previous outcome is still being committed: they join `ready` once it is. */
+  readonly deferred = new Set<string>();
 
   constructor(
     private readonly concurrency: number,
@@ -99,6 +101,6 @@ export class DeliverySlots {
 
   /** Every delivery this dispatcher holds a claim on. */
   held(): string[] {
-    return [...this.#inFlight.keys(), ...this.ready.map((d) => d.id), ...this.committing.keys()];
+    return [...this.#inFlight.keys(), ...this.ready.map((d) => d.id), ...this.committing.keys(), ...this.deferred];
   }
 }

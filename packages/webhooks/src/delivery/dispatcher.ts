@@ -221,9 +221,27 @@ export class Dispatcher {
       capacity,
       perEndpoint: this.options.perEndpointConcurrency,
     });
-    // A claim of ours that expired (a stalled process) may come back: it is already being handled.
-    const mine = new Set(this.#slots.held());
-    return claimed.filter((delivery) => !mine.has(delivery.id));
+    // A claim of ours that expired (a stalled process) may come back: in flight or ready, it is already
+    // being handled. One whose previous outcome is still being committed here (the claim, on another
+    // connection, may have seen that commit first: a retry due now) waits for that commit to be settled.
+    const busy = new Set([...this.#slots.inFlightIds(), ...this.#slots.ready.map((d) => d.id)]);
+    const fresh: ClaimedDelivery[] = [];
+    for (const delivery of claimed) {
+      if (busy.has(delivery.id)) continue;
+      const committing = this.#slots.committing.get(delivery.id);
+      if (committing === undefined) {
+        fresh.push(delivery);
+        continue;
+      }
+      this.#slots.deferred.add(delivery.id);
+      void committing.then(() => {
+        this.#slots.deferred.delete(delivery.id);
+        if (this.#run === undefined || this.#stopping !== undefined) return void this.#release(delivery.id);
+        this.#slots.ready.push(delivery);
+        this.#signal();
+      });
+    }
+    return fresh;
   }
 
   /** Renews this worker's heartbeat and releases the claims of workers that stopped beating. */
