@@ -1,5 +1,6 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
 import { runPostgresBench } from './postgres-bench.js';
+import { runQueryBuilderBench } from './query-builder-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
@@ -52,3 +53,9 @@ console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures
 console.log(`  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s; send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`);
 const fleetTokens = pgFigures.postgres2.tokenRequests;
 console.log(`  token requests for the secret by 2 dispatcher processes sharing PostgreSQL: ${fleetTokens} per lifetime (target 1) ${verdict(fleetTokens === 1)}`);
+
+// Issue 12's query-builder question, measured: off the hot path, what a builder would add to a query.
+const builder = await runQueryBuilderBench(process.env.TESSERA_TEST_DATABASE_URL as string);
+console.log(
+  `query builder off the hot path: Kysely 0.28 builds and compiles the delivery log's list query in ${builder.compileMicros.toFixed(1)} µs; the query's round trip to PostgreSQL takes ${builder.roundTripMicros.toFixed(0)} µs (${percent(builder.compileMicros / builder.roundTripMicros)} more)`,
+);

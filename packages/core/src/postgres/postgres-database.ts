@@ -41,6 +41,8 @@ export class PostgresDatabase implements PostgresQueryable {
   readonly #listeners = new Map<string, Set<Listener>>();
   #listenClient: pg.Client | undefined;
   #listenConnecting: Promise<void> | undefined;
+  /** The last LISTEN sent on the listening connection. */
+  #listening: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(
@@ -170,7 +172,10 @@ export class PostgresDatabase implements PostgresQueryable {
   async #listenOn(channel: string): Promise<void> {
     try {
       const client = await this.#listenConnection();
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // One statement at a time on the listening connection (node-postgres queues them, but deprecates that).
+      const listening = this.#listening.then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`));
+      this.#listening = listening.catch(() => undefined);
+      await listening;
     } catch (error) {
       if (!this.#closed) this.logger.warn('cannot LISTEN for changes; relying on polling until the connection is back', { database: this.display, error: (error as Error).message });
     }
