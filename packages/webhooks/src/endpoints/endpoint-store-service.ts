@@ -50,7 +50,7 @@ export class EndpointStoreService implements EndpointStore {
   /** Endpoints whose rotated-out signing secrets may still be in their grace periods. */
   #signing = new Map<string, PreviousSigningSecret[]>();
   #loading: Promise<Map<string, DeliveryTarget>> | undefined;
-  /** Counts this process's writes, so a reload that overlapped one is not kept. */
+  /** Counts the times the cache was found stale (`#invalidate`), so a reload that overlapped one is not kept. */
   #writes = 0;
   /** When the records' version was last read (`performance.now()`). */
   #versionReadAt = -Infinity;
@@ -257,7 +257,10 @@ export class EndpointStoreService implements EndpointStore {
     return loading;
   }
 
-  /** This process changed an endpoint: the next use reloads, and a reload already under way is not kept. */
+  /**
+   * The cache may be older than the database (this process wrote an endpoint, or found a row the cache
+   * lacks): the next use reloads, and a reload already under way is neither joined nor kept.
+   */
   #invalidate(): void {
     this.#cache = undefined;
     this.#loading = undefined;
