@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { Container } from 'inversify';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import winston from 'winston';
-import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
+import { CORE, coreModule, generateMasterKey, isPostgresUrl, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type EndpointStore, type Publisher } from '@tessera/webhooks';
 import { CONCURRENCY } from './plain-loops.js';
 
@@ -29,14 +29,27 @@ export interface QueueRun {
   deliveriesPerSecond: number;
   publishPerSecond: number;
   tokenRequests: number;
+  /** CPU time of the delivering processes per delivery, µs. */
+  processCpuMicros: number;
+  /** CPU time of the PostgreSQL server's processes per delivery, µs (0 on SQLite; undefined when the server is not on this machine). */
+  serverCpuMicros: number | undefined;
 }
 
 export interface PostgresBenchFigures {
   sqlite1: QueueRun;
   postgres1: QueueRun;
+  /** Each round's SQLite and PostgreSQL runs, one after the other. */
+  rounds: Array<{ sqlite: QueueRun; postgres: QueueRun }>;
+  /** The median over the rounds of PostgreSQL's deliveries/s as a share of SQLite's in the same round. */
+  postgresShareOfSqlite: number;
   postgres2: QueueRun;
   pgBoss1: QueueRun;
 }
+
+/** Rounds of SQLite and PostgreSQL one after the other: an odd number, for a plain median. */
+const ROUNDS = 5;
+/** Linux counts process CPU time in clock ticks of 1/100 s (USER_HZ). */
+const TICK_MICROS = 10_000;
 
 interface Harness {
   origin: string;
@@ -61,17 +74,63 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** Forks `processes` delivering processes, starts them together, and times them until the receiver has `total` more. */
-async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'tokenUrl'>, processes: number, total: number): Promise<number> {
+/** CPU clock ticks used so far by each process of this machine that `include` accepts (by pid and command name). */
+function cpuTicks(include: (pid: number, command: string) => boolean): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!include(Number(entry), command)) continue;
+      // After the command: state is field 3, utime and stime fields 14 and 15 of proc(5).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks;
+}
+
+/** Ticks used between two readings, counting processes that started in between from zero. */
+function ticksBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, ticks] of after) used += ticks - (before.get(pid) ?? 0);
+  return used;
+}
+
+interface Delivered {
+  perSecond: number;
+  processCpuMicros: number;
+  serverCpuMicros: number | undefined;
+}
+
+/**
+ * Forks `processes` delivering processes, starts them together, and times them until the receiver has
+ * `total` more; with the CPU time they, and the PostgreSQL server if it runs here, used meanwhile.
+ */
+async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'tokenUrl'>, processes: number, total: number): Promise<Delivered> {
   const children: ChildProcess[] = Array.from({ length: processes }, () => fork(join(import.meta.dirname, 'queue-worker.js'), { stdio: 'inherit' }));
+  const workers = new Set(children.map((child) => child.pid));
+  const isWorker = (pid: number) => workers.has(pid);
+  const isServer = (_pid: number, command: string) => command === 'postgres';
   try {
     for (const child of children) child.send({ ...start, origin: harness.origin, tokenUrl: harness.tokenUrl } satisfies WorkerStart);
     await Promise.all(children.map((child) => once(child, 'message')));
     const before = await harness.receivedCount();
+    const [workersBefore, serverBefore] = [cpuTicks(isWorker), cpuTicks(isServer)];
     const started = performance.now();
     for (const child of children) child.send('go');
     while ((await harness.receivedCount()) - before < total) await new Promise((resolve) => setTimeout(resolve, 20));
-    return total / ((performance.now() - started) / 1000);
+    const elapsed = performance.now() - started;
+    const [workersAfter, serverAfter] = [cpuTicks(isWorker), cpuTicks(isServer)];
+    const onPostgres = isPostgresUrl(start.database);
+    return {
+      perSecond: total / (elapsed / 1000),
+      processCpuMicros: (ticksBetween(workersBefore, workersAfter) * TICK_MICROS) / total,
+      serverCpuMicros: !onPostgres ? 0 : serverAfter.size === 0 ? undefined : (ticksBetween(serverBefore, serverAfter) * TICK_MICROS) / total,
+    };
   } finally {
     for (const child of children) child.send('stop');
     await Promise.all(children.map((child) => once(child, 'exit')));
@@ -104,8 +163,8 @@ async function tesseraRun(harness: Harness, database: string, processes: number,
   // PostgreSQL the limit counts every claimed delivery of the fleet, so it also bounds how far ahead the
   // dispatchers may claim; at 4 × concurrency (the dispatcher's own prefetch) both storages claim alike.
   const perEndpoint = PREFETCH * CONCURRENCY * processes;
-  const deliveriesPerSecond = await deliver(harness, { kind: 'tessera', database, masterKey, concurrency: CONCURRENCY, perEndpoint }, processes, total);
-  return { deliveriesPerSecond, publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
+  const delivered = await deliver(harness, { kind: 'tessera', database, masterKey, concurrency: CONCURRENCY, perEndpoint }, processes, total);
+  return { ...figures(delivered), publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
 }
 
 /** pg-boss 10 on its own database of the same server: `total` jobs sent by 32 concurrent callers, then worked by one process. */
@@ -125,8 +184,8 @@ async function pgBossRun(harness: Harness, database: string, total: number): Pro
   const publishPerSecond = total / ((performance.now() - publishStarted) / 1000);
   await boss.stop({ graceful: false, wait: true });
   const tokensBefore = harness.tokenRequests();
-  const deliveriesPerSecond = await deliver(harness, { kind: 'pgboss', database, masterKey: '', concurrency: CONCURRENCY, perEndpoint: CONCURRENCY }, 1, total);
-  return { deliveriesPerSecond, publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
+  const delivered = await deliver(harness, { kind: 'pgboss', database, masterKey: '', concurrency: CONCURRENCY, perEndpoint: CONCURRENCY }, 1, total);
+  return { ...figures(delivered), publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
 }
 
 /** The receiver in a process of its own (as for the other webhook figures) and a token endpoint here that counts its requests. */
@@ -156,6 +215,14 @@ async function startHarness(): Promise<Harness & { close: () => void }> {
   };
 }
 
+function figures(delivered: Delivered): Pick<QueueRun, 'deliveriesPerSecond' | 'processCpuMicros' | 'serverCpuMicros'> {
+  return { deliveriesPerSecond: delivered.perSecond, processCpuMicros: delivered.processCpuMicros, serverCpuMicros: delivered.serverCpuMicros };
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+}
+
 /** The run with the median deliveries per second. */
 function medianRun(runs: readonly QueueRun[]): QueueRun {
   return [...runs].sort((a, b) => a.deliveriesPerSecond - b.deliveriesPerSecond)[Math.floor(runs.length / 2)] as QueueRun;
@@ -173,19 +240,20 @@ export async function runPostgresBench(total: number): Promise<PostgresBenchFigu
   try {
     // Warm-up (not measured): the server's caches and both code paths.
     await tesseraRun(harness, await database(), 1, Math.min(2_000, total));
-    // SQLite and PostgreSQL with one dispatcher alternate over three rounds (the median of each is kept),
-    // so the load of a shared machine moves both sides of their ratio alike.
-    const sqliteRuns: QueueRun[] = [];
-    const postgresRuns: QueueRun[] = [];
-    for (let round = 0; round < 3; round++) {
-      sqliteRuns.push(await tesseraRun(harness, join(dir, `tessera-${round}.db`), 1, total));
-      postgresRuns.push(await tesseraRun(harness, await database(), 1, total));
+    // SQLite and PostgreSQL with one dispatcher, one right after the other, over several rounds: their
+    // ratio is taken within each round (the load of a shared machine, which comes and goes, moves both
+    // sides of it alike) and the median of those ratios is the figure.
+    const rounds: Array<{ sqlite: QueueRun; postgres: QueueRun }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const sqlite = await tesseraRun(harness, join(dir, `tessera-${round}.db`), 1, total);
+      rounds.push({ sqlite, postgres: await tesseraRun(harness, await database(), 1, total) });
     }
-    const sqlite1 = medianRun(sqliteRuns);
-    const postgres1 = medianRun(postgresRuns);
+    const sqlite1 = medianRun(rounds.map((r) => r.sqlite));
+    const postgres1 = medianRun(rounds.map((r) => r.postgres));
+    const postgresShareOfSqlite = median(rounds.map((r) => r.postgres.deliveriesPerSecond / r.sqlite.deliveriesPerSecond));
     const postgres2 = await tesseraRun(harness, await database(), 2, total);
     const pgBoss1 = await pgBossRun(harness, await database(), total);
-    return { sqlite1, postgres1, postgres2, pgBoss1 };
+    return { sqlite1, postgres1, rounds, postgresShareOfSqlite, postgres2, pgBoss1 };
   } finally {
     for (const made of databases) await made.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

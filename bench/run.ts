@@ -1,5 +1,5 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
-import { runPostgresBench } from './postgres-bench.js';
+import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
 import { runTokenBench } from './token-bench.js';
@@ -43,14 +43,20 @@ console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.p
 const pgTotal = Number(process.env.PG_DELIVERIES ?? 10_000);
 const pgFigures = await runPostgresBench(pgTotal);
 const vsBoss = pgFigures.postgres1.deliveriesPerSecond / pgFigures.pgBoss1.deliveriesPerSecond;
-const vsSqlite = pgFigures.postgres1.deliveriesPerSecond / pgFigures.sqlite1.deliveriesPerSecond;
+const vsSqlite = pgFigures.postgresShareOfSqlite;
+const cpu = (run: QueueRun) => `${format(run.processCpuMicros)} µs${run.serverCpuMicros === undefined ? '' : ` + PostgreSQL server ${format(run.serverCpuMicros)} µs`} CPU per delivery`;
 console.log(`${format(pgTotal)} deliveries to one endpoint, each run's dispatchers in processes of their own, the plain undici loop above at ${format(hooks.undici)} req/s:`);
-console.log(`  Tessera on SQLite, 1 dispatcher: ${format(pgFigures.sqlite1.deliveriesPerSecond)} deliveries/s; publish ${format(pgFigures.sqlite1.publishPerSecond)} events/s`);
+console.log(`  Tessera on SQLite, 1 dispatcher: ${format(pgFigures.sqlite1.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.sqlite1)}); publish ${format(pgFigures.sqlite1.publishPerSecond)} events/s`);
 console.log(
-  `  Tessera on PostgreSQL, 1 dispatcher: ${format(pgFigures.postgres1.deliveriesPerSecond)} deliveries/s = ${vsBoss.toFixed(2)}x pg-boss (target >= 1.0x) ${verdict(vsBoss >= 1)}, ${percent(vsSqlite)} of SQLite (target >= 70 %) ${verdict(vsSqlite >= 0.7)}; publish ${format(pgFigures.postgres1.publishPerSecond)} events/s`,
+  `  Tessera on PostgreSQL, 1 dispatcher: ${format(pgFigures.postgres1.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.postgres1)}) = ${vsBoss.toFixed(2)}x pg-boss (target >= 1.0x) ${verdict(vsBoss >= 1)}, ${percent(vsSqlite)} of SQLite (median of the rounds' ratios; target >= 70 %) ${verdict(vsSqlite >= 0.7)}; publish ${format(pgFigures.postgres1.publishPerSecond)} events/s`,
 );
-console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures.postgres2.deliveriesPerSecond)} deliveries/s; publish ${format(pgFigures.postgres2.publishPerSecond)} events/s`);
-console.log(`  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s; send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`);
+for (const [index, round] of pgFigures.rounds.entries()) {
+  console.log(`    round ${index + 1}: SQLite ${format(round.sqlite.deliveriesPerSecond)}/s, PostgreSQL ${format(round.postgres.deliveriesPerSecond)}/s (${percent(round.postgres.deliveriesPerSecond / round.sqlite.deliveriesPerSecond)})`);
+}
+console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures.postgres2.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.postgres2)}); publish ${format(pgFigures.postgres2.publishPerSecond)} events/s`);
+console.log(
+  `  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.pgBoss1)}); send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`,
+);
 const fleetTokens = pgFigures.postgres2.tokenRequests;
 console.log(`  token requests for the secret by 2 dispatcher processes sharing PostgreSQL: ${fleetTokens} per lifetime (target 1) ${verdict(fleetTokens === 1)}`);
 

@@ -21,8 +21,11 @@ function on(storage: 'sqlite' | 'memory' | 'postgres', options: { core?: TestTes
 
 describe.each(['sqlite', 'memory', 'postgres'] as const)('endpoint store (%s storage)', (storage) => {
   it('creates, lists, updates with revisions, disables and deletes', async () => {
-    const world = await startTestWebhooks(on(storage));
+    // Listed in the order created: a millisecond apart here (two made in the same millisecond list by id).
+    const clock = new FakeClock(Date.now());
+    const world = await startTestWebhooks(on(storage, { core: { clock } }));
     const first = await world.createEndpoint({ name: 'orders', events: ['order.*'], headers: { 'x-tenant': 'acme' } });
+    clock.advance(1);
     const second = await world.createEndpoint({ name: 'billing', events: ['invoice.paid'], signing: 'none' });
     // Header values are credentials: masked in every view, in clear only for the dispatcher.
     expect(first.endpoint).toMatchObject({ name: 'orders', events: ['order.*'], enabled: true, revision: 1, headers: { 'x-tenant': MASK }, signing: { enabled: true } });

@@ -55,6 +55,8 @@ export class PostgresDeliveryLog implements DeliveryLog {
     const [row] = await db.query<DeliveryRow>(
       `WITH requeued AS (
          UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND id = $2 RETURNING *
+       ), queued AS (
+         INSERT INTO webhook_due (delivery_id, endpoint_id, due_at) SELECT id, endpoint_id, next_attempt_at FROM requeued ON CONFLICT (delivery_id) DO NOTHING
        ) SELECT r.id, r.event_id, r.endpoint_id, r.event_type, r.status, r.next_attempt_at, r.last_status, r.last_error, r.created_at, r.updated_at,
            (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = r.id) AS attempt_count FROM requeued r`,
       [this.clock.now(), id],
@@ -78,10 +80,14 @@ export class PostgresDeliveryLog implements DeliveryLog {
 
   async #requeue(where: string, params: unknown[]): Promise<number> {
     const db = await this.#ready();
-    const rows = await db.query(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND ${where} RETURNING 1`, [
-      this.clock.now(),
-      ...params,
-    ]);
+    const rows = await db.query(
+      `WITH requeued AS (
+         UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE status = 'failed' AND ${where} RETURNING id, endpoint_id, next_attempt_at
+       ), queued AS (
+         INSERT INTO webhook_due (delivery_id, endpoint_id, due_at) SELECT id, endpoint_id, next_attempt_at FROM requeued ON CONFLICT (delivery_id) DO NOTHING
+       ) SELECT 1 FROM requeued`,
+      [this.clock.now(), ...params],
+    );
     if (rows.length > 0) {
       this.queue.notify();
       await db.notify(WORK_CHANNEL, '');

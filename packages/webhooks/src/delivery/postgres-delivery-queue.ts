@@ -1,16 +1,18 @@
 /**
- * The durable delivery queue on PostgreSQL, shared by every instance: a claim is one short transaction
- * in one round trip (the `tessera_claim_deliveries` function: candidates `FOR UPDATE SKIP LOCKED`, the
- * fleet-wide per-endpoint limit checked under a per-endpoint advisory lock, one batched `UPDATE …
- * RETURNING`), committed before anything is sent; leases on the database clock with an owner, renewed
- * while held; outcomes fenced by owner and written in batches of one statement each; a publish NOTIFYs
- * `tessera_work` so idle dispatchers on every instance wake at once.
+ * The durable delivery queue on PostgreSQL, shared by every instance: due work is a row of the small
+ * `webhook_due` table, a claim a row of `webhook_claims` (a pending delivery is in exactly one of them);
+ * a claim is one short transaction in one round trip (the `tessera_claim_deliveries` function: claims
+ * whose lease ran out, then due rows, `FOR UPDATE SKIP LOCKED`, the fleet-wide per-endpoint limit
+ * checked under a per-endpoint advisory lock), committed before anything is sent; leases on the
+ * database clock with an owner, renewed while held; outcomes fenced by owner and written in batches of
+ * one call each (a HOT update of the delivery row, its attempts, a retry back on the due queue); a
+ * publish NOTIFYs `tessera_work` so idle dispatchers on every instance wake at once.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'winston';
 import type { PostgresDatabase, PostgresQueryable } from '@tessera/core';
 import { matchesEvent } from '../endpoints/event-filter.js';
-import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { REQUEUE_RELEASED, WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { sortableId } from './sortable-id.js';
@@ -99,8 +101,11 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
       });
       if (deliveries.length > 0) {
         await tx.query(
-          `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
-           SELECT d.id, d.event_id, d.endpoint_id, d.event_type, 'pending', 0, d.at, d.at, d.at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS d(id, event_id, endpoint_id, event_type, at)`,
+          `WITH delivery AS (
+             INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+             SELECT d.id, d.event_id, d.endpoint_id, d.event_type, 'pending', 0, d.at, d.at, d.at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS d(id, event_id, endpoint_id, event_type, at)
+             RETURNING id, endpoint_id, next_attempt_at
+           ) INSERT INTO webhook_due (delivery_id, endpoint_id, due_at) SELECT id, endpoint_id, next_attempt_at FROM delivery`,
           [deliveries.map((d) => d.id), deliveries.map((d) => d.eventId), deliveries.map((d) => d.endpointId), deliveries.map((d) => d.type), deliveries.map((d) => d.now)],
         );
         await db.notify(WORK_CHANNEL, '', tx);
@@ -216,19 +221,22 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
 
   async release(id: string, owner: string, _now: number): Promise<void> {
     const db = await this.#ready();
-    await db.query('DELETE FROM webhook_claims WHERE delivery_id = $1 AND owner = $2', [id, owner]);
+    await db.query(`WITH released AS (DELETE FROM webhook_claims WHERE delivery_id = $1 AND owner = $2 RETURNING delivery_id, endpoint_id) ${REQUEUE_RELEASED}`, [id, owner]);
   }
 
   async nextDueAt(excluded: readonly string[] = []): Promise<number | undefined> {
     const db = await this.#ready();
     // Claimed work is not due for this worker: the earliest pending delivery without a live claim.
-    const [row] = await db.query<{ at: number }>(
-      `SELECT d.next_attempt_at AS at FROM webhook_deliveries d WHERE d.status = 'pending' AND NOT (d.endpoint_id = ANY($1::text[]))
-         AND NOT EXISTS (SELECT 1 FROM webhook_claims k WHERE k.delivery_id = d.id AND k.expires_at > ${DB_NOW_MS})
-       ORDER BY d.next_attempt_at LIMIT 1`,
+    // (A claim whose lease ran out is due now for a claim, whichever clock says so.)
+    const [row] = await db.query<{ at: number | null }>(
+      `SELECT LEAST(
+         (SELECT q.due_at FROM webhook_due q WHERE NOT (q.endpoint_id = ANY($1::text[])) ORDER BY q.due_at LIMIT 1),
+         (SELECT MIN(d.next_attempt_at) FROM webhook_claims k JOIN webhook_deliveries d ON d.id = k.delivery_id
+            WHERE k.expires_at <= ${DB_NOW_MS} AND NOT (k.endpoint_id = ANY($1::text[])))
+       ) AS at`,
       [excluded],
     );
-    return row?.at;
+    return row?.at ?? undefined;
   }
 
   async failEndpoint(endpointId: string, now: number): Promise<void> {
@@ -237,6 +245,8 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     await db.query(
       `WITH failed AS (
          UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' RETURNING id
+       ), unqueued AS (
+         DELETE FROM webhook_due WHERE delivery_id IN (SELECT id FROM failed)
        ) DELETE FROM webhook_claims WHERE delivery_id IN (SELECT id FROM failed)`,
       [endpointId, now],
     );

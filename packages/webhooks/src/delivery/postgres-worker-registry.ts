@@ -1,6 +1,6 @@
 /** The worker registry on PostgreSQL: heartbeats and their expiry on the database clock, so instances with skewed clocks agree on who is dead. */
 import type { PostgresDatabase } from '@tessera/core';
-import { webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { REQUEUE_RELEASED, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
 import { DB_NOW_MS } from './postgres-delivery-queue.js';
 import { MISSED_HEARTBEATS, processGone, thisMachine, type DeadWorkers, type WorkerRegistry, type WorkerRow } from './worker-registry.js';
 
@@ -45,8 +45,12 @@ export class PostgresWorkerRegistry implements WorkerRegistry {
       // Whoever deletes a worker's row releases its claims: two instances finding it dead release them once.
       const gone = (await tx.query<{ id: string }>('DELETE FROM webhook_workers WHERE id = ANY($1::text[]) RETURNING id', [dead])).map((row) => row.id);
       if (gone.length === 0) return { workers: 0, released: 0 };
-      const released = await tx.query('DELETE FROM webhook_claims WHERE owner = ANY($1::text[]) RETURNING 1', [gone]);
-      return { workers: gone.length, released: released.length };
+      const [released] = await tx.query<{ n: number }>(
+        `WITH released AS (DELETE FROM webhook_claims WHERE owner = ANY($1::text[]) RETURNING delivery_id, endpoint_id), requeued AS (${REQUEUE_RELEASED})
+         SELECT COUNT(*)::int AS n FROM released`,
+        [gone],
+      );
+      return { workers: gone.length, released: released?.n ?? 0 };
     });
   }
 }
