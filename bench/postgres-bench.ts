@@ -47,7 +47,7 @@ export interface PostgresBenchFigures {
 }
 
 /** Rounds of SQLite and PostgreSQL one after the other: an odd number, for a plain median. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 /** Linux counts process CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MICROS = 10_000;
 

@@ -225,7 +225,7 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
     // claimed delivery, and an outcome updates no indexed column of webhook_deliveries (a HOT update, in
     // the room fillfactor leaves on each page). A pending delivery is always in exactly one of
     // webhook_due and webhook_claims. Attempts keep their delivery by the code that writes them (only a
-    // delivery just updated gets one), not by a foreign key checked row by row.
+    // delivery just updated gets one), not by a foreign key checked row by row, and have one index.
     id: 'webhooks-pg-004-due-queue',
     sql: `
       CREATE TABLE webhook_due (
@@ -242,6 +242,9 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       DROP INDEX webhook_deliveries_due;
       ALTER TABLE webhook_deliveries SET (fillfactor = 60);
       ALTER TABLE webhook_attempts DROP CONSTRAINT webhook_attempts_delivery_id_fkey;
+      -- Attempts are read by delivery only: the key that orders them there is the primary key, one index to write.
+      ALTER TABLE webhook_attempts DROP CONSTRAINT webhook_attempts_pkey, ADD PRIMARY KEY (delivery_id, id);
+      DROP INDEX webhook_attempts_delivery;
 
       CREATE OR REPLACE FUNCTION tessera_claim_deliveries(p_owner TEXT, p_limit INTEGER, p_now BIGINT, p_lease_ms BIGINT, p_excluded TEXT[], p_per_endpoint INTEGER)
       RETURNS TABLE (id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
