@@ -250,8 +250,10 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       RETURNS TABLE (id TEXT, event_id TEXT, endpoint_id TEXT, event_type TEXT, attempts INTEGER, payload TEXT)
       -- The claims and the due queue churn (a row in and out per delivery) faster than statistics follow, and
       -- PL/pgSQL keeps the plans made when they were small: a sequential scan over their dead rows, or a
-      -- join that reads all of webhook_deliveries, would be kept. Every read here goes by an index.
-      LANGUAGE plpgsql SET enable_seqscan = off SET enable_bitmapscan = off AS $$
+      -- join that reads all of webhook_deliveries, would be kept. Every read here goes by an index, a plain
+      -- index scan, which marks the dead entries it passes so that the next one skips them. (No JIT: a
+      -- plan that still had to scan would look costly enough to be compiled on every call.)
+      LANGUAGE plpgsql SET enable_seqscan = off SET enable_bitmapscan = off SET jit = off AS $$
       #variable_conflict use_column
       DECLARE
         v_full TEXT[];
@@ -311,7 +313,7 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       CREATE OR REPLACE FUNCTION tessera_record_outcomes(p_ids TEXT[], p_owners TEXT[], p_statuses TEXT[], p_next BIGINT[], p_last_status INTEGER[], p_last_error TEXT[], p_now BIGINT[],
         a_ids TEXT[], a_at BIGINT[], a_status INTEGER[], a_latency INTEGER[], a_code TEXT[], a_message TEXT[], a_body TEXT[])
       RETURNS TABLE (id TEXT)
-      LANGUAGE plpgsql SET enable_seqscan = off SET enable_bitmapscan = off AS $$
+      LANGUAGE plpgsql SET enable_seqscan = off SET enable_bitmapscan = off SET jit = off AS $$
       #variable_conflict use_column
       DECLARE
         v_applied TEXT[];
