@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CORE, field, isDestinationField, MASK, type SecretKind, type SecretKindRegistry } from '@tessera/core';
 import { FakeClock } from '../support/fake-clock.js';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 
 /** A kind like a connector would contribute: an API key, and sessions without expires_in. */
 const apiKeyKind: SecretKind = {
@@ -66,5 +67,40 @@ describe('secret kind contributions', () => {
     await expect(world.secrets.update(secret.id, { params: { url: 'https://evil.example.com/session' } })).rejects.toMatchObject({ code: 'credentials-required', fields: ['params.apiKey'] });
     // The contributed kind is used as it is (a class with private members keeps working).
     expect(kind).toBe(apiKeyKind);
+  });
+});
+
+describeOnEachStorage('a stored secret whose kind is not loaded', () => {
+  it('is listed and shown (its clear params, kindKnown false) and deleted, but using it answers kind-not-loaded', async () => {
+    const writer = await startTestTessera({}, [contribution]);
+    const apiKey = randomCredential('key');
+    const foreign = await writer.secrets.create({ name: 'acme-key', kind: 'api-key-session', params: { url: writer.tokenServer.tokenUrl, apiKey, region: 'us' } });
+    const plain = await writer.createGeneralSecret();
+    // Another instance on the same database, without the module that declares the kind.
+    const reader = await startTestTessera({ database: writer.databasePath, masterKey: writer.masterKey });
+    writer.onClose(() => reader.close());
+
+    const listed = await reader.secrets.list();
+    expect(listed.map((s) => [s.name, s.kind, s.kindKnown])).toEqual([
+      ['acme-key', 'api-key-session', false],
+      [plain.name, 'general', true],
+    ]);
+    const shown = await reader.secrets.get(foreign.id);
+    // What the kind stored in clear; its sensitive field is sealed and not even named.
+    expect(shown).toMatchObject({ id: foreign.id, name: 'acme-key', kind: 'api-key-session', origin: 'manual', kindKnown: false, params: { url: writer.tokenServer.tokenUrl, region: 'us' } });
+    expect(shown.params).not.toHaveProperty('apiKey');
+    expect(JSON.stringify(listed)).not.toContain(apiKey);
+
+    const notLoaded = { code: 'kind-not-loaded', details: { kind: 'api-key-session' }, message: expect.stringMatching(/kind 'api-key-session'.*TESSERA_PLUGINS/) };
+    await expect(reader.tokens.getToken(foreign.id)).rejects.toMatchObject(notLoaded);
+    await expect(reader.tester.test(foreign.id)).rejects.toMatchObject(notLoaded);
+    await expect(reader.secrets.update(foreign.id, { description: 'changed' })).rejects.toMatchObject(notLoaded);
+    await expect(reader.secrets.update(foreign.id, { params: { region: 'eu' } })).rejects.toMatchObject(notLoaded);
+    expect(writer.tokenServer.requests).toHaveLength(0);
+    // The instance that has the kind still uses it as before.
+    expect(await writer.secrets.get(foreign.id)).toMatchObject({ kindKnown: true, params: { apiKey: MASK, region: 'us' } });
+
+    await reader.secrets.delete(foreign.id);
+    expect((await writer.secrets.list()).map((s) => s.name)).toEqual([plain.name]);
   });
 });

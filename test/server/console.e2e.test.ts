@@ -1,6 +1,7 @@
 /**
  * The web console in Debian's Chromium (playwright-core): the operator story from sign-in to a
- * succeeded delivery, a manual retry, keyboard use and labels, and the layout at 1280 and 390 px.
+ * succeeded delivery, a manual retry, keyboard use and labels, the layout at 1280 and 390 px, and a
+ * secret whose kind the server does not load.
  * Screenshots go to test-results/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateMasterKey } from '@tessera/core';
+import { ContainerModule } from 'inversify';
+import { CORE, field, generateMasterKey, type SecretKind } from '@tessera/core';
 import { resolveServerConfig, startServer, type RunningServer } from '@tessera/server';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { rememberSecret } from '../support/leak-audit.js';
-import { captureTransport, randomCredential } from '../support/start-test-tessera.js';
+import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -23,6 +25,7 @@ let server: RunningServer;
 let tokenServer: FakeTokenServer;
 let receiver: FakeHttpServer;
 let dataDir: string;
+let masterKey: string;
 const adminToken = rememberSecret('tsa_console_' + generateMasterKey().replace(/[^A-Za-z0-9]/g, ''));
 
 beforeAll(async () => {
@@ -30,7 +33,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tessera-console-'));
   tokenServer = await FakeTokenServer.start();
   receiver = await new FakeHttpServer(() => ({ status: 200, body: 'ok' })).listen();
-  const config = resolveServerConfig({ dataDir, port: 0, allowPrivate: true }, { TESSERA_ADMIN_TOKEN: adminToken, TESSERA_MASTER_KEY: generateMasterKey() });
+  masterKey = generateMasterKey();
+  const config = resolveServerConfig({ dataDir, port: 0, allowPrivate: true }, { TESSERA_ADMIN_TOKEN: adminToken, TESSERA_MASTER_KEY: masterKey });
   server = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 });
@@ -279,5 +283,50 @@ describe('web console', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
     await page.close();
+  });
+
+  it('lists a secret whose kind is not loaded with a badge, shows what is known of it instead of a form, and deletes it', async () => {
+    // Product code with its own kind (as a plugin would contribute it) writes a secret into the server's database.
+    const acme: SecretKind = {
+      id: 'acme-client',
+      label: 'Acme client credentials',
+      fields: [
+        { name: 'url', label: 'Token URL', type: 'url', required: true, sensitive: false },
+        { name: 'clientSecret', label: 'Client secret', type: 'text', required: true, sensitive: true },
+      ],
+      defaults: { encoding: 'form', scopeFormat: 'plain' },
+      lifetime: { requireExpiresIn: true },
+      bodyParameters: (params) => ({ client_secret: field(params, 'clientSecret') }),
+    };
+    const product = await startTestTessera({ database: join(dataDir, 'tessera.db'), masterKey }, [new ContainerModule(({ bind }) => void bind(CORE.SecretKind).toConstantValue(acme))]);
+    const clientSecret = randomCredential('acme');
+    await product.secrets.create({ name: 'acme-prod', kind: 'acme-client', params: { url: tokenServer.tokenUrl, clientSecret } });
+    await product.close();
+
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 860 } });
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await signIn(page);
+      const row = page.getByRole('row', { name: /acme-prod/ });
+      await expect.poll(() => row.textContent()).toContain('kind not loaded');
+      await row.getByRole('button', { name: 'Edit acme-prod' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secret “acme-prod”');
+      const notice = page.getByTestId('kind-not-loaded');
+      expect(await notice.textContent()).toMatch(/acme-client.*TESSERA_PLUGINS/);
+      expect(await notice.textContent()).toContain(tokenServer.tokenUrl);
+      expect(await page.content()).not.toContain(clientSecret);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await shot(page, `09-kind-not-loaded-${width}`);
+      expect(problems).toEqual([]);
+      if (width === 390) {
+        await page.getByRole('button', { name: 'Back to secrets' }).click();
+        page.once('dialog', (dialog) => void dialog.accept());
+        await page.getByRole('row', { name: /acme-prod/ }).getByRole('button', { name: 'Delete acme-prod' }).click();
+        await expect.poll(() => page.getByRole('row', { name: /acme-prod/ }).count()).toBe(0);
+      }
+      await page.close();
+    }
   });
 });

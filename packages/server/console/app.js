@@ -216,7 +216,7 @@ async function showSecrets() {
       'tr',
       {},
       h('th', { scope: 'row' }, secret.name),
-      h('td', {}, kindLabel(secret.kind)),
+      h('td', {}, secret.kindKnown === false ? [kindLabel(secret.kind), ' ', badge('kind not loaded', 'warn')] : kindLabel(secret.kind)),
       h('td', {}, secret.origin),
       h('td', {}, when(secret.updatedAt)),
       h(
@@ -294,6 +294,29 @@ function renderReport(report, title) {
   );
 }
 
+/** A secret whose kind no loaded plugin declares: what is known of it, and how to make it usable. */
+function showUnloadedSecret(secret) {
+  const rows = [
+    ['Name', secret.name],
+    ['Kind', secret.kind],
+    ['Origin', secret.origin],
+    ['Created', when(secret.createdAt)],
+    ['Last update', when(secret.updatedAt)],
+    ...Object.entries(secret.params).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+  ];
+  setView(
+    `Secret “${secret.name}”`,
+    h(
+      'section',
+      { class: 'card', dataset: { testid: 'kind-not-loaded' } },
+      h('p', {}, badge('kind not loaded', 'warn'), ` No loaded plugin declares the kind “${secret.kind}”, so this secret can be seen and deleted here, not tested, used or edited.`),
+      h('p', { class: 'help' }, 'Load the plugin that contributes the kind (TESSERA_PLUGINS, --plugin, or "plugins" in the data directory\'s tessera.config.json) and restart the server.'),
+      h('dl', {}, rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+      h('p', {}, h('button', { type: 'button', onclick: () => (location.hash = '#/secrets') }, 'Back to secrets')),
+    ),
+  );
+}
+
 /** The create or edit form; its fields come from the chosen kind's field declarations. */
 /** Where a field issue from the API points in the secret form. */
 function secretInputId(field) {
@@ -306,6 +329,7 @@ async function showSecretForm(id) {
   const gen = state.generation;
   const existing = id ? await api('GET', `/api/secrets/${seg(id)}`) : undefined;
   if (!current(gen)) return;
+  if (existing?.kindKnown === false) return showUnloadedSecret(existing);
   const name = h('input', { id: 'secret-name', name: 'name', required: true, value: existing?.name ?? '', autocomplete: 'off' });
   const description = h('input', { id: 'secret-description', name: 'description', value: existing?.description ?? '', autocomplete: 'off' });
   const kind = h(

@@ -23,6 +23,11 @@ export class SecretKindRegistry {
     return [...this.#kinds.values()].map((entry) => entry.kind);
   }
 
+  /** Whether a loaded module or plugin declares the kind (a stored secret may have one that is not loaded). */
+  has(id: string): boolean {
+    return this.#kinds.has(id);
+  }
+
   get(id: string): SecretKind {
     const entry = this.#kinds.get(id);
     if (!entry) throw this.#unknown(id);

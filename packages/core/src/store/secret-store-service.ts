@@ -9,6 +9,7 @@ import type { Clock } from '../clock/clock.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { CredentialsRequiredError } from '../errors/credentials-required-error.js';
+import { KindNotLoadedError } from '../errors/kind-not-loaded-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
@@ -130,7 +131,7 @@ export class SecretStoreService implements SecretStore {
   async update(id: string, patch: SecretPatch): Promise<SecretView> {
     await this.#prepare();
     const parsed = parseOrThrow(patchSchema, patch, 'The change');
-    const current = await this.#find(id);
+    const current = this.#loaded(await this.#find(id));
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
       throw new ConflictError(
         'revision-mismatch',
@@ -181,12 +182,12 @@ export class SecretStoreService implements SecretStore {
 
   async reveal(id: string): Promise<RevealedSecret> {
     await this.#prepare();
-    return this.#reveal(await this.#find(id));
+    return this.#reveal(this.#loaded(await this.#find(id)));
   }
 
   async draftWithChanges(id: string, params: Record<string, unknown>): Promise<{ kind: string; params: Record<string, unknown> }> {
     await this.#prepare();
-    const current = await this.#find(id);
+    const current = this.#loaded(await this.#find(id));
     const previous = this.#reveal(current).params;
     this.#refuseCarriedCredentials(current, previous, params);
     return { kind: current.kind, params: this.#merge(current.kind, previous, params) };
@@ -247,6 +248,12 @@ export class SecretStoreService implements SecretStore {
   onChange(listener: (change: SecretChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** A secret is used (its token, a test, a change) only with its kind loaded; listing and deleting need no kind. */
+  #loaded(record: SecretRecord): SecretRecord {
+    if (!this.kinds.has(record.kind)) throw new KindNotLoadedError(record.kind, record.name);
+    return record;
   }
 
   async #find(id: string): Promise<SecretRecord> {
@@ -313,7 +320,9 @@ export class SecretStoreService implements SecretStore {
 
   #view(record: SecretRecord): SecretView {
     const { [SEALED_EXTRA_NAMES]: names, ...params } = JSON.parse(record.params) as Record<string, unknown>;
-    for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
+    // A kind not loaded: what it stored in clear is what it did not declare sensitive; the rest is sealed.
+    const kindKnown = this.kinds.has(record.kind);
+    if (kindKnown) for (const name of this.kinds.sensitiveFields(record.kind)) params[name] = MASK;
     // Which sealed extra parameters exist is not secret; their values are. A view never decrypts, so one
     // row whose key is missing cannot break a list; clear extras named like secrets are masked too.
     const extras = Object.entries((params.extraParams ?? {}) as Record<string, string>).map(([k, v]) => [k, isSecretParamName(k) ? MASK : v]);
@@ -328,6 +337,7 @@ export class SecretStoreService implements SecretStore {
       origin: record.origin,
       owner: record.owner,
       params,
+      kindKnown,
       revision: record.revision,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,

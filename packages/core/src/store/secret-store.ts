@@ -31,8 +31,13 @@ export interface SecretView {
   description: string;
   origin: SecretOrigin;
   owner: string | null;
-  /** Params with every sensitive field replaced by `MASK`. */
+  /**
+   * Params with every sensitive field replaced by `MASK`. For a kind that is not loaded, only the params
+   * its kind stored in clear (its sensitive fields are sealed, and a view never opens them).
+   */
   params: Record<string, unknown>;
+  /** False when no loaded module or plugin declares the kind: the secret can be listed, shown and deleted, not used (`kind-not-loaded`). */
+  kindKnown: boolean;
   revision: number;
   createdAt: string;
   updatedAt: string;

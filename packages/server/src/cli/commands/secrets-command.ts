@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import {
   CORE,
   CredentialsRequiredError,
+  KindNotLoadedError,
   type Clock,
   type FieldDeclaration,
   type SecretKind,
@@ -60,9 +61,13 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   printTable(
     cli.output,
     ['NAME', 'KIND', 'ORIGIN', 'UPDATED', 'LAST TEST', 'ID'],
-    rows.map((s) => [s.name, s.kind, s.origin, s.updatedAt.slice(0, 19).replace('T', ' '), s.lastTest ? (s.lastTest.ok ? 'ok' : 'failed') : '—', s.id]),
+    rows.map((s) => [s.name, s.kindKnown ? s.kind : `${s.kind} (not loaded)`, s.origin, s.updatedAt.slice(0, 19).replace('T', ' '), s.lastTest ? (s.lastTest.ok ? 'ok' : 'failed') : '—', s.id]),
     'No secrets yet. Create one: tessera secrets create --kind general --name <name> --url <token URL> --username <user>',
   );
+  const unloaded = [...new Set(rows.filter((s) => !s.kindKnown).map((s) => s.kind))];
+  if (unloaded.length > 0) {
+    cli.output.err(`Kinds not loaded here: ${unloaded.join(', ')}. Those secrets can be listed, shown and deleted, not used; load the plugin that declares them (TESSERA_PLUGINS or --plugin).`);
+  }
 }
 
 /** `grantType` → `grant-type`: the flag of a declared field. */
@@ -121,7 +126,7 @@ async function show(args: string[], cli: CliContext): Promise<void> {
   const lines: Array<[string, string]> = [
     ['id', secret.id],
     ['name', secret.name],
-    ['kind', secret.kind],
+    ['kind', secret.kindKnown ? secret.kind : `${secret.kind} (not loaded: the secret can be shown and deleted, not used; load the plugin that declares it)`],
     ['origin', secret.origin],
     ['description', secret.description || '—'],
     ['revision', String(secret.revision)],
@@ -173,6 +178,7 @@ async function update(args: string[], cli: CliContext): Promise<void> {
   const target = args[0];
   if (target === undefined || target.startsWith('-')) throw new UsageError(`Name the secret first. Usage: ${usage}`);
   const secret = await cli.secret(target);
+  if (!secret.kindKnown) throw new KindNotLoadedError(secret.kind, secret.name);
   const kind = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry).get(secret.kind);
   const parsed = parseFlags(args.slice(1), { ...JSON_FLAG, name: { type: 'string' }, description: { type: 'string' }, credentials: { type: 'boolean' }, ...fieldFlags(kind) }, usage);
   if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument '${parsed.positionals[0]}'. Usage: ${usage}`);
