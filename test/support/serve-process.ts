@@ -16,8 +16,9 @@ export interface ServeProcess {
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-export async function startServeProcess(env: Record<string, string>, adminToken: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [TESSERA_BIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH ?? '', ...env } });
+/** `cwd`: the directory it runs in (plugins resolve from there); `args`: more flags after `serve --port 0`. */
+export async function startServeProcess(env: Record<string, string>, adminToken: string, options: { cwd?: string; args?: string[] } = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [TESSERA_BIN, 'serve', '--port', '0', ...(options.args ?? [])], { env: { PATH: process.env.PATH ?? '', ...env }, ...(options.cwd && { cwd: options.cwd }) });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -9,3 +9,6 @@ export { SERVER } from './tokens.js';
 export type { Metrics } from './metrics/metrics.js';
 export type { TestResults, LastTest } from './secret-tests/test-results.js';
 export { TEST_EVENT_TYPE } from './routes/webhook-routes.js';
+export type { TesseraPlugin, LoadedPlugin } from './plugins/tessera-plugin.js';
+export { loadPlugins } from './plugins/load-plugins.js';
+export { PluginLoadError } from './plugins/plugin-load-error.js';

@@ -10,7 +10,9 @@ import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
 import { loadAdminToken, type AdminToken } from './config/admin-token.js';
 import type { ServerConfig } from './config/server-config.js';
 import { buildServer } from './http/build-server.js';
+import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { createTesseraContainer, type ContainerExtras } from './tessera-container.js';
+import { SERVER } from './tokens.js';
 
 export interface RunningServer {
   url: string;
@@ -79,6 +81,8 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
       ? '  admin token: from TESSERA_ADMIN_TOKEN'
       : `  admin token: ${adminToken.created ? 'generated into' : 'read from'} ${adminToken.source}  (show it: cat ${adminToken.source})`,
   );
+  const plugins = container.get<readonly LoadedPlugin[]>(SERVER.Plugins);
+  if (plugins.length > 0) print(`  plugins: ${plugins.map((plugin) => `${plugin.name} ${plugin.version}${plugin.secretKinds.length > 0 ? ` (kinds: ${plugin.secretKinds.join(', ')})` : ''}`).join('; ')}`);
   print(`  data: ${config.dataDir}${config.databaseUrl === undefined ? '' : `  (database: ${displayDatabase(config.databaseUrl)})`}`);
   return { url, app, container, adminToken, stop };
 }

@@ -3,14 +3,16 @@ import { ContainerModule } from 'inversify';
 import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import type { ServerConfig } from './config/server-config.js';
 import { Metrics } from './metrics/metrics.js';
+import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { PostgresTestResults } from './secret-tests/postgres-test-results.js';
 import { SqliteTestResults } from './secret-tests/sqlite-test-results.js';
 import type { TestResults } from './secret-tests/test-results.js';
 import { SERVER } from './tokens.js';
 
-export function serverModule(config: ServerConfig): ContainerModule {
+export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugin[] = []): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(SERVER.Config).toConstantValue(config);
+    bind(SERVER.Plugins).toConstantValue(plugins);
     bind<TestResults>(SERVER.TestResults)
       .toDynamicValue((context) =>
         context.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres'

@@ -1,13 +1,14 @@
-/** Builds the container a Tessera server or CLI runs on: core, webhooks and connectors on the data directory's SQLite database or the configured PostgreSQL. */
+/** Builds the container a Tessera server or CLI runs on: core, webhooks, connectors and the configured plugins, on the data directory's SQLite database or the configured PostgreSQL. */
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { Container } from 'inversify';
 import type Transport from 'winston-transport';
-import { coreModule, type Clock } from '@tessera/core';
+import { ConfigurationError, CORE, coreModule, type Clock } from '@tessera/core';
 import { connectorsModule } from '@tessera/connectors';
 import { webhooksModule } from '@tessera/webhooks';
 import { databasePath, type ServerConfig } from './config/server-config.js';
 import { serverKeyRing } from './config/server-keys.js';
+import { loadPlugins } from './plugins/load-plugins.js';
 import { serverModule } from './server-module.js';
 
 export interface ContainerExtras {
@@ -20,6 +21,8 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
   // The database holds delivery payloads and answers in clear: the data directory is the operator's alone.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyRing = serverKeyRing(config);
+  // A plugin that cannot be loaded stops the start here, naming it and why.
+  const plugins = loadPlugins(config.plugins, config.pluginsFrom);
   const container = new Container();
   container.load(
     coreModule({
@@ -37,7 +40,17 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
     }),
     webhooksModule(),
     connectorsModule(),
-    serverModule(config),
+    // What plugins contribute (secret kinds, connectors, …) is bound after the built-in packages, as theirs is.
+    ...plugins.flatMap((plugin) => plugin.modules),
+    serverModule(config, plugins.map(({ modules: _modules, ...plugin }) => plugin)),
   );
+  if (plugins.length > 0) {
+    // A kind contributed twice is said at the start, not at the first request that lists kinds.
+    try {
+      container.get(CORE.SecretKindRegistry);
+    } catch (error) {
+      throw new ConfigurationError('invalid-setting', `The loaded plugins (${plugins.map((p) => p.name).join(', ')}) clash with each other or with Tessera: ${(error as Error).message}`);
+    }
+  }
   return container;
 }

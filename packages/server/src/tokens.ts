@@ -2,6 +2,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ServerConfig } from './config/server-config.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import type { TestResults } from './secret-tests/test-results.js';
 
 function id<T>(name: string): ServiceIdentifier<T> {
@@ -13,4 +14,6 @@ export const SERVER = {
   /** The last test report of each saved secret, for the console's list. */
   TestResults: id<TestResults>('TestResults'),
   Metrics: id<Metrics>('Metrics'),
+  /** The plugins loaded at the start, in order. */
+  Plugins: id<readonly LoadedPlugin[]>('Plugins'),
 } as const;

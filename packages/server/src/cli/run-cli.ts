@@ -8,6 +8,7 @@ import { UsageError, CommandFailed } from './cli-errors.js';
 import { processOutput, type Output } from './cli-output.js';
 import { DELIVERIES_USAGE, deliveriesCommand } from './commands/deliveries-command.js';
 import { KEYS_USAGE, keysCommand } from './commands/keys-command.js';
+import { PLUGINS_USAGE, pluginsCommand } from './commands/plugins-command.js';
 import { SECRETS_USAGE, secretsCommand } from './commands/secrets-command.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve-command.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from './commands/webhooks-command.js';
@@ -17,10 +18,11 @@ export const HELP = [
   '',
   'Commands:',
   `  ${SERVE_USAGE}`,
-  ...[...SECRETS_USAGE, ...WEBHOOKS_USAGE, ...DELIVERIES_USAGE, ...KEYS_USAGE].map((line) => `  ${line}`),
+  ...[...SECRETS_USAGE, ...WEBHOOKS_USAGE, ...DELIVERIES_USAGE, ...KEYS_USAGE, ...PLUGINS_USAGE].map((line) => `  ${line}`),
   '',
   'Every command takes --data-dir <dir> (default ./data, or TESSERA_DATA_DIR), --database-url <postgres://…>',
-  '(or TESSERA_DATABASE_URL; default SQLite in the data directory) and --log-level <level>.',
+  '(or TESSERA_DATABASE_URL; default SQLite in the data directory), --plugin <package or ./path> (repeatable;',
+  'or TESSERA_PLUGINS, comma-separated) and --log-level <level>.',
   'Exit codes: 0 ok, 1 failure, 2 usage error.',
 ].join('\n');
 
@@ -76,6 +78,9 @@ export async function runCli(argv: readonly string[], output: Output = processOu
       case 'keys':
         await keysCommand(action, args, cli);
         return 0;
+      case 'plugins':
+        await pluginsCommand(action, args, cli);
+        return 0;
       default:
         throw new UsageError(`Unknown command '${group}'. Run 'tessera help' for the list.`);
     }
@@ -101,6 +106,7 @@ function humanLogLines(): Transport[] {
 
 function splitGlobalFlags(argv: readonly string[]): { flags: ServerFlags; rest: string[] } {
   const flags: Record<string, string | boolean> = {};
+  const plugins: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -109,6 +115,12 @@ function splitGlobalFlags(argv: readonly string[]): { flags: ServerFlags; rest: 
       continue;
     }
     const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name === '--plugin') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError('--plugin needs a package name or a path.');
+      plugins.push(value);
+      continue;
+    }
     const key = (GLOBAL_STRING_FLAGS as Record<string, string>)[name];
     if (key === undefined) {
       rest.push(arg);
@@ -118,7 +130,7 @@ function splitGlobalFlags(argv: readonly string[]): { flags: ServerFlags; rest: 
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value.`);
     flags[key] = value;
   }
-  return { flags: flags as ServerFlags, rest };
+  return { flags: { ...(flags as ServerFlags), ...(plugins.length > 0 && { plugins }) }, rest };
 }
 
 function oneLine(error: unknown): string {

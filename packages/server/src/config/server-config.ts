@@ -1,4 +1,5 @@
 /** The server's settings, from flags first, then `TESSERA_*` environment variables, then defaults. */
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, isPostgresUrl, type PostgresOptions } from '@tessera/core';
 
@@ -25,6 +26,10 @@ export interface ServerConfig {
   logLevel: string;
   /** How long and how large a client may make a request, and how many may be connected at once. */
   limits: HttpLimits;
+  /** Plugin specifiers, in load order: `plugins` of the data directory's `tessera.config.json`, then `TESSERA_PLUGINS`, then each `--plugin`. */
+  plugins: string[];
+  /** Where package names and relative paths of plugins are resolved from: the working directory. */
+  pluginsFrom: string;
 }
 
 /** What keeps a slow or huge client from holding the server (the README's configuration table). */
@@ -70,6 +75,8 @@ export interface ServerFlags {
   bodyLimit?: string | undefined;
   maxConnections?: string | undefined;
   maxConnectionsPerClient?: string | undefined;
+  /** Each `--plugin <specifier>`, in order. */
+  plugins?: string[] | undefined;
 }
 
 /** Every setting, its flag, its variable and its default: the README's configuration table is this list. */
@@ -79,6 +86,7 @@ export const SETTINGS = [
   { flag: '--database-pool-size', env: 'TESSERA_DATABASE_POOL_SIZE', default: '10', meaning: 'PostgreSQL connections per process' },
   { flag: '--database-statement-timeout', env: 'TESSERA_DATABASE_STATEMENT_TIMEOUT', default: '30s', meaning: 'PostgreSQL cancels a statement running longer than this' },
   { flag: '--database-notify', env: 'TESSERA_DATABASE_NOTIFY', default: 'true', meaning: 'LISTEN/NOTIFY for new work and changes; false behind PgBouncer in transaction mode (then polling)' },
+  { flag: '--plugin', env: 'TESSERA_PLUGINS', default: '(none)', meaning: 'plugins to load: package names or ./paths, from the working directory (the flag repeats; the variable is comma-separated; also `plugins` in the data directory\'s tessera.config.json)' },
   { flag: '--host', env: 'TESSERA_HOST', default: '127.0.0.1', meaning: 'the address the server listens on' },
   { flag: '--port', env: 'TESSERA_PORT', default: '8080', meaning: 'the port (0 picks a free one)' },
   { flag: '(none)', env: 'TESSERA_MASTER_KEY', default: 'dev key file', meaning: 'base64 of 32 bytes that encrypts secrets; required in production' },
@@ -113,8 +121,10 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
       'The database URL must start with postgres:// or postgresql:// (leave --database-url and TESSERA_DATABASE_URL out to use SQLite in the data directory).',
     );
   }
+  const resolvedDataDir = isAbsolute(dataDir) ? dataDir : resolve(dataDir);
+  const plugins = [...configFile(resolvedDataDir).plugins, ...(env.TESSERA_PLUGINS ?? '').split(','), ...(flags.plugins ?? [])].map((p) => p.trim()).filter(Boolean);
   return {
-    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    dataDir: resolvedDataDir,
     databaseUrl,
     postgres: {
       poolSize: count(flags.databasePoolSize ?? env.TESSERA_DATABASE_POOL_SIZE, 10, '--database-pool-size or TESSERA_DATABASE_POOL_SIZE'),
@@ -142,8 +152,31 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
         '--max-connections-per-client or TESSERA_MAX_CONNECTIONS_PER_CLIENT',
       ),
     },
+    plugins: [...new Set(plugins)],
+    pluginsFrom: process.cwd(),
   };
 }
+
+/** The optional `tessera.config.json` of the data directory: `{ "plugins": ["tessera-plugin-acme", "./plugins/local.js"] }`. */
+function configFile(dataDir: string): { plugins: string[] } {
+  const path = join(dataDir, CONFIG_FILE);
+  if (!existsSync(path)) return { plugins: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError('invalid-setting', `${path} is not valid JSON (${(error as Error).message}). Fix it or remove it.`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigurationError('invalid-setting', `${path} must hold a JSON object, such as { "plugins": [] }.`);
+  const unknown = Object.keys(parsed).filter((key) => key !== 'plugins');
+  if (unknown.length > 0) throw new ConfigurationError('invalid-setting', `${path} has settings Tessera does not know: ${unknown.join(', ')} (it knows: plugins).`);
+  const plugins = (parsed as { plugins?: unknown }).plugins ?? [];
+  if (!Array.isArray(plugins) || plugins.some((p) => typeof p !== 'string')) throw new ConfigurationError('invalid-setting', `"plugins" in ${path} must be a list of package names or paths.`);
+  return { plugins: plugins as string[] };
+}
+
+/** The settings file of the data directory. */
+export const CONFIG_FILE = 'tessera.config.json';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };

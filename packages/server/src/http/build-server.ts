@@ -10,6 +10,7 @@ import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { pluginRoutes } from '../routes/plugin-routes.js';
 import { secretRoutes } from '../routes/secret-routes.js';
 import { webhookRoutes } from '../routes/webhook-routes.js';
 import { SERVER } from '../tokens.js';
@@ -106,6 +107,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
   const routes = new ApiRoutes(app, limits.bodyLimitBytes);
   secretRoutes(routes, container);
   webhookRoutes(routes, container);
+  pluginRoutes(routes, container);
   const document = openApiDocument(routes.docs, SERVER_VERSION);
   app.get('/api/openapi.json', async () => document);
 
