@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import type { Connection } from 'jsforce';
 import { describe, expect, it } from 'vitest';
 import { MASK } from '@tessera/core';
-import { CONNECTORS, connectorsModule, type ConnectorManager } from '@tessera/connectors';
+import { decodeJwt } from 'jose';
+import { CONNECTORS, connectorsModule, defaultAudience, salesforceConfigSchema, salesforceConnector, type ConnectorManager } from '@tessera/connectors';
 import { FakeSalesforce } from '../support/fake-salesforce.js';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
@@ -230,6 +231,39 @@ describe('Salesforce connector', () => {
     const form = new URLSearchParams(salesforce.tokenRequests[0]!.body);
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(form.get('assertion')!.split('.')).toHaveLength(3);
+  });
+
+  it('signs the JWT bearer assertion for the audience Salesforce expects of the login URL, with iat and a fresh jti each time', async () => {
+    const { salesforce, manager, world } = await startSalesforceWorld();
+    // No audience given: the fake (like an Experience Cloud site) verifies aud = its own origin.
+    const jwt = { loginUrl: salesforce.origin, clientId: salesforce.clientId, username: salesforce.username, privateKey: salesforce.privateKeyPem };
+    const { client, secretId } = await manager.connect<Connection>('salesforce', 'jwt', { flow: 'urn:ietf:params:oauth:grant-type:jwt-bearer', ...jwt });
+    expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect((await world.secrets.get(secretId)).params).toMatchObject({ flow: 'jwt-bearer', audience: salesforce.origin });
+    // Two sign-ins in the same second: two different assertions.
+    await world.tokens.invalidate(secretId, (await world.tokens.getToken(secretId)).accessToken);
+    await world.tokens.getToken(secretId);
+    const claims = salesforce.tokenRequests.map((request) => decodeJwt(new URLSearchParams(request.body).get('assertion')!));
+    expect(claims).toHaveLength(2);
+    for (const claim of claims) expect(claim).toMatchObject({ iss: salesforce.clientId, sub: salesforce.username, aud: salesforce.origin, iat: expect.any(Number), jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(claims[0]!.jti).not.toBe(claims[1]!.jti);
+    expect(claims[0]!.exp! - claims[0]!.iat!).toBe(180);
+  });
+
+  it('defaults the audience to test.salesforce.com for sandboxes and login.salesforce.com for production and My Domain', async () => {
+    const cases: Array<[string, string]> = [
+      ['https://test.salesforce.com', 'https://test.salesforce.com'],
+      ['https://acme--uat.sandbox.my.salesforce.com', 'https://test.salesforce.com'],
+      ['https://login.salesforce.com', 'https://login.salesforce.com'],
+      ['https://acme.my.salesforce.com/', 'https://login.salesforce.com'],
+      ['https://acme.my.site.com', 'https://acme.my.site.com'],
+    ];
+    for (const [loginUrl, audience] of cases) expect(defaultAudience(loginUrl), loginUrl).toBe(audience);
+    const sandbox = salesforceConfigSchema.parse({ flow: 'jwt-bearer', loginUrl: 'https://test.salesforce.com', clientId: 'c', username: 'u@acme.test', privateKey: 'k' });
+    expect((await salesforceConnector.toSecret(sandbox)).params).toMatchObject({ url: 'https://test.salesforce.com/services/oauth2/token', audience: 'https://test.salesforce.com' });
+    const given = salesforceConfigSchema.parse({ flow: 'jwt-bearer', loginUrl: 'https://test.salesforce.com', audience: 'https://login.salesforce.com', clientId: 'c', username: 'u', privateKey: 'k' });
+    expect((await salesforceConnector.toSecret(given)).params.audience).toBe('https://login.salesforce.com');
+    expect(salesforceConfigSchema.parse({ flow: 'client_credentials', loginUrl: 'https://acme.my.salesforce.com', clientId: 'c', clientSecret: 's' }).flow).toBe('client-credentials');
   });
 
   it('rejects a config missing what its flow needs, field by field', async () => {

@@ -8,4 +8,5 @@ export { createBearerAxios } from './framework/bearer-axios.js';
 export { graphConnector, graphConfigSchema, type GraphConfig, type GraphConfigInput } from './microsoft-graph/graph-connector.js';
 export { salesforceConnector, salesforceConfigSchema, type SalesforceConfig, type SalesforceConfigInput } from './salesforce/salesforce-connector.js';
 export { salesforceKind } from './salesforce/salesforce-kind.js';
-export { SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce/salesforce-flows.js';
+export { SALESFORCE_FLOWS, FLOW_ALIASES, type SalesforceFlow } from './salesforce/salesforce-flows.js';
+export { defaultAudience } from './salesforce/default-audience.js';

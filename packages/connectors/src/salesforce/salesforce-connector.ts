@@ -8,12 +8,17 @@ import { z } from 'zod';
 import { TesseraError, TokenRequestError, type TokenProvider } from '@tessera/core';
 import { defineConnector } from '../framework/connector-definition.js';
 import { GuardedTransport } from './guarded-transport.js';
-import { FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS } from './salesforce-flows.js';
+import { defaultAudience } from './default-audience.js';
+import { FLOW_ALIASES, FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce-flows.js';
 import { DEFAULT_SESSION_SECONDS, salesforceKind } from './salesforce-kind.js';
 
 export const salesforceConfigSchema = z
   .object({
-    flow: z.enum(SALESFORCE_FLOWS).default('password'),
+    /** The flow, by Tessera's name or OAuth's (`client_credentials`, `urn:ietf:params:oauth:grant-type:jwt-bearer`). */
+    flow: z
+      .enum([...SALESFORCE_FLOWS, ...(Object.keys(FLOW_ALIASES) as Array<keyof typeof FLOW_ALIASES>)])
+      .default('password')
+      .transform((flow): SalesforceFlow => (flow in FLOW_ALIASES ? FLOW_ALIASES[flow as keyof typeof FLOW_ALIASES] : (flow as SalesforceFlow))),
     /** Login URL (default https://login.salesforce.com); required, as the My Domain URL, for the client-credentials flow. */
     loginUrl: z.url().optional(),
     clientId: z.string().min(1, 'clientId (the consumer key) is required'),
@@ -22,8 +27,11 @@ export const salesforceConfigSchema = z
     password: z.string().min(1).optional(),
     securityToken: z.string().optional(),
     privateKey: z.string().min(1).optional(),
-    /** JWT bearer flow: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or an Experience Cloud site URL. */
-    audience: z.url().default('https://login.salesforce.com'),
+    /**
+     * JWT bearer flow: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or an
+     * Experience Cloud site URL; by default the one Salesforce expects for the login URL (`defaultAudience`).
+     */
+    audience: z.url().optional(),
     apiVersion: z.string().regex(/^\d+\.\d$/, 'apiVersion looks like 62.0').default('62.0'),
     sessionLifetimeSeconds: z.number().int().positive().default(DEFAULT_SESSION_SECONDS),
   })
@@ -64,7 +72,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
       defaultLifetimeSeconds: config.sessionLifetimeSeconds,
     };
     for (const name of ['clientSecret', 'username', 'password', 'securityToken', 'privateKey'] as const) if (config[name]) params[name] = config[name];
-    if (config.flow === 'jwt-bearer') params.audience = config.audience;
+    if (config.flow === 'jwt-bearer') params.audience = config.audience ?? defaultAudience(loginUrl);
     return { kind: 'salesforce', params };
   },
   // Disconnecting logs the session out at Salesforce too, when one is cached.

@@ -13,3 +13,9 @@ export const FLOW_LABELS: Record<SalesforceFlow, string> = {
   'client-credentials': 'client-credentials flow',
   'jwt-bearer': 'JWT bearer flow',
 };
+
+/** OAuth's own names of the flows (`grant_type`), taken as aliases. */
+export const FLOW_ALIASES = {
+  client_credentials: 'client-credentials',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'jwt-bearer',
+} as const satisfies Record<string, SalesforceFlow>;

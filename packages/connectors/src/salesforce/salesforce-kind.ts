@@ -2,6 +2,7 @@
 import { SecretParamsError, field, type SecretKind } from '@tessera/core';
 import { FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce-flows.js';
 import { readPrivateKey } from './read-private-key.js';
+import { defaultAudience } from './default-audience.js';
 import { signJwtAssertion } from './sign-jwt-assertion.js';
 
 export const DEFAULT_SESSION_SECONDS = 7_200;
@@ -27,7 +28,15 @@ export const salesforceKind: SecretKind = {
     { name: 'password', label: 'Password', type: 'text', required: false, sensitive: true, help: 'Password flow.' },
     { name: 'securityToken', label: 'Security token', type: 'text', required: false, sensitive: true, help: 'Password flow, appended to the password when the org requires it.' },
     { name: 'privateKey', label: 'Private key (PEM, PKCS#8)', type: 'text', required: false, sensitive: true, help: 'JWT bearer flow: the key whose certificate is on the connected app.' },
-    { name: 'audience', label: 'Audience', type: 'url', required: false, sensitive: false, destination: true, default: 'https://login.salesforce.com', help: 'JWT bearer flow: https://login.salesforce.com, or https://test.salesforce.com for sandboxes.' },
+    {
+      name: 'audience',
+      label: 'Audience',
+      type: 'url',
+      required: false,
+      sensitive: false,
+      destination: true,
+      help: 'JWT bearer flow. Left empty: https://test.salesforce.com when the token URL is a sandbox (test.salesforce.com or a sandbox My Domain), https://login.salesforce.com for production and My Domain URLs, else the token URL\'s origin (an Experience Cloud site).',
+    },
   ],
   defaults: { encoding: 'form', scopeFormat: 'plain' },
   // Salesforce sends no expires_in; a session lasts the org's timeout, declared here (defaultLifetimeSeconds overrides).
@@ -65,7 +74,12 @@ export const salesforceKind: SecretKind = {
       case 'jwt-bearer':
         return {
           grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-          assertion: await signJwtAssertion({ clientId, username: field(params, 'username'), audience: field(params, 'audience'), privateKeyPem: field(params, 'privateKey') }),
+          assertion: await signJwtAssertion({
+            clientId,
+            username: field(params, 'username'),
+            audience: field(params, 'audience') || defaultAudience(field(params, 'url')),
+            privateKeyPem: field(params, 'privateKey'),
+          }),
         };
     }
   },

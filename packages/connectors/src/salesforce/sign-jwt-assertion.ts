@@ -1,4 +1,5 @@
-/** The JWT bearer flow's assertion: RS256 over iss (consumer key), sub (user), aud (login URL), exp, signed with jose. */
+/** The JWT bearer flow's assertion: RS256 over iss (consumer key), sub (user), aud, iat, exp and a random jti (two sign-ins in one second never send the same assertion), signed with jose. */
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { readPrivateKey } from './read-private-key.js';
 
@@ -10,6 +11,8 @@ export async function signJwtAssertion(input: { clientId: string; username: stri
     .setIssuer(input.clientId)
     .setSubject(input.username)
     .setAudience(input.audience)
+    .setIssuedAt(now)
+    .setJti(randomUUID())
     // Salesforce accepts at most 3 minutes.
     .setExpirationTime(now + 180)
     .sign(key);
