@@ -18,7 +18,9 @@ describe('the connector guide', () => {
   });
 
   it('runs the example connector against a fake Acme API: its own kind, its secret, its client', async () => {
-    const world = await startTestTessera({}, [connectorsModule(), connectorModule(acmeOrdersConnector)]);
+    // As the guide says: connectorModule(...) beside connectorsModule(), or both in one call.
+    const world = await startTestTessera({}, [connectorsModule({ connectors: [acmeOrdersConnector] })]);
+    expect(connectorModule(acmeOrdersConnector).load).toBeTypeOf('function');
     const clientSecret = randomCredential('acme');
     const valid = new Set<string>();
     const orders = [{ id: 'o-1', total: 12.5 }];

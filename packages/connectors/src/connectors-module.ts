@@ -9,7 +9,7 @@ import { CONNECTORS } from './tokens.js';
 
 export interface ConnectorsOptions {
   /** More connectors to bind besides the built-in ones. */
-  connectors?: ReadonlyArray<ConnectorDefinition<never, unknown>>;
+  connectors?: ReadonlyArray<ConnectorDefinition<unknown, unknown>>;
   /** Bind Salesforce and Microsoft Graph. Default true. */
   builtIn?: boolean;
 }
