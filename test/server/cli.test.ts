@@ -7,7 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
-import { recordLogLine } from '../support/leak-audit.js';
+import { runTessera } from '../support/cli-process.js';
 import { randomCredential } from '../support/start-test-tessera.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -26,23 +26,7 @@ function dataDir(): string {
 }
 
 function tessera(dir: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TESSERA, ...args], {
-      env: { PATH: process.env.PATH, TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      // Everything the CLI printed goes through the whole-suite leak audit too.
-      for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) recordLogLine(JSON.stringify({ cli: line }));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
+  return runTessera(args, { TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true', ...env }, input === undefined ? {} : { input });
 }
 
 /** `tessera serve` on port 0 in the background; resolves with its URL once it listens. */

@@ -4,7 +4,6 @@
  * and tested there, one made by the CLI with the kind's own field flags, and one made and tested in the
  * console in Chromium.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,28 +12,17 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
-import { recordLogLine, rememberSecret } from '../support/leak-audit.js';
-import { TESSERA_BIN, startServeProcess } from '../support/serve-process.js';
+import { runTessera, type CliRun } from '../support/cli-process.js';
+import { rememberSecret } from '../support/leak-audit.js';
+import { startServeProcess } from '../support/serve-process.js';
 import { randomCredential } from '../support/start-test-tessera.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const PLUGIN = './examples/dist/acme-orders-plugin.js';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-function tessera(args: string[], vars: Record<string, string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TESSERA_BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH, ...vars }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) recordLogLine(JSON.stringify({ cli: line }));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+function tessera(args: string[], vars: Record<string, string>, input = ''): Promise<CliRun> {
+  return runTessera(args, vars, { cwd: REPO, input });
 }
 
 describe('the example connector as a plugin', () => {

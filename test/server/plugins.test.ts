@@ -4,15 +4,15 @@
  * and the CLI then offer and use; a local file comes in with --plugin or tessera.config.json; a plugin
  * that cannot be loaded stops the start, saying which and why.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
 import { FakeTokenServer } from '../support/fake-token-server.js';
-import { recordLogLine, rememberSecret } from '../support/leak-audit.js';
-import { TESSERA_BIN, startServeProcess } from '../support/serve-process.js';
+import { runTessera, type CliRun } from '../support/cli-process.js';
+import { rememberSecret } from '../support/leak-audit.js';
+import { startServeProcess } from '../support/serve-process.js';
 import { randomCredential } from '../support/start-test-tessera.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -61,20 +61,8 @@ function env(dataDir: string, extra: Record<string, string> = {}): Record<string
   return { TESSERA_DATA_DIR: dataDir, TESSERA_ALLOW_PRIVATE: 'true', ...extra };
 }
 
-function tessera(cwd: string, args: string[], vars: Record<string, string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TESSERA_BIN, ...args], { cwd, env: { PATH: process.env.PATH, ...vars }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) recordLogLine(JSON.stringify({ cli: line }));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+function tessera(cwd: string, args: string[], vars: Record<string, string>, input = ''): Promise<CliRun> {
+  return runTessera(args, vars, { cwd, input });
 }
 
 describe('plugins', () => {

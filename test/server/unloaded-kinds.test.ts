@@ -3,18 +3,15 @@
  * has the plugin): the API, the CLI and the console list and show it and let it be deleted; using it
  * answers 422 `kind-not-loaded`, naming the kind and how to load its plugin.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CORE, field, generateMasterKey, type SecretKind, type SecretView } from '@tessera/core';
-import { recordLogLine } from '../support/leak-audit.js';
+import { runTessera } from '../support/cli-process.js';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 import { startTestServer } from '../support/start-test-server.js';
-
-const TESSERA = join(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'tessera.js');
 
 /** A kind only product code loads here (as a plugin would contribute it). */
 const acmeKind: SecretKind = {
@@ -69,7 +66,7 @@ describe('a secret of a kind the server does not load', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const masterKey = generateMasterKey();
     await writeAcmeSecret(join(dir, 'tessera.db'), masterKey);
-    const run = (args: string[]) => tessera(dir, args, { TESSERA_MASTER_KEY: masterKey });
+    const run = (args: string[]) => runTessera(args, { TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true', TESSERA_MASTER_KEY: masterKey });
 
     const list = await run(['secrets', 'list']);
     expect(list.code).toBe(0);
@@ -85,19 +82,3 @@ describe('a secret of a kind the server does not load', () => {
     expect((await run(['secrets', 'delete', 'acme-prod'])).code).toBe(0);
   });
 });
-
-function tessera(dir: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TESSERA, ...args], { env: { PATH: process.env.PATH, TESSERA_DATA_DIR: dir, TESSERA_ALLOW_PRIVATE: 'true', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) recordLogLine(JSON.stringify({ cli: line }));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end('');
-  });
-}
