@@ -1,4 +1,5 @@
 /** The harder promises of DESIGN §5: claims that hold, outcomes that cannot be overwritten, limits, stop deadlines, nothing secret stored. */
+import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { SqliteDatabase } from '@tessera/core';
@@ -7,6 +8,14 @@ import { FakeClock } from '../support/fake-clock.js';
 import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describeOnEachStorage('claims', () => {
   it('sends a retry due now that a claim returns before this worker has heard its previous outcome was written', async () => {
@@ -226,6 +235,23 @@ describeOnEachStorage('limits and schedule details', () => {
     expect(attempt).toMatchObject({ status: null, errorCode: 'address-refused' });
     expect(attempt!.errorMessage).toMatch(/169\.254\.169\.254: it is a cloud metadata address/);
     expect(endpoint.enabled).toBe(true);
+  });
+
+  it('names a receiver that cannot be reached with the codes the tester uses: dns-failure, connection-refused', async () => {
+    const world = await startTestWebhooks();
+    const secret = await world.createGeneralSecret();
+    const port = await closedPort();
+    const unresolved = await world.endpoints.create({ name: 'nowhere', url: 'http://no-such-host.invalid/hook', secretId: secret.id });
+    const refused = await world.endpoints.create({ name: 'closed', url: `http://127.0.0.1:${port}/hook`, secretId: secret.id });
+    const ids = await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    await waitFor(async () => (await Promise.all(ids.map((id) => world.deliveries.get(id)))).every((d) => d.attempts >= 1));
+    const attempts = new Map(await Promise.all(ids.map(async (id) => [(await world.deliveries.get(id)).endpointId, (await world.deliveries.get(id)).attemptLog[0]] as const)));
+    expect(attempts.get(unresolved.endpoint.id)).toMatchObject({ status: null, errorCode: 'dns-failure', errorMessage: expect.stringMatching(/does not resolve \(DNS\)/) });
+    expect(attempts.get(refused.endpoint.id)).toMatchObject({ status: null, errorCode: 'connection-refused', errorMessage: expect.stringMatching(/connection was refused/) });
+    // The tester says the same of the same addresses.
+    const report = await world.tester.test({ kind: 'general', params: { url: 'http://no-such-host.invalid/token', username: 'u', password: 'pw-unused-9' } });
+    expect(report.diagnostics[0]?.code).toBe('dns-failure');
   });
 
   it('refuses extra headers that would break or hijack the request', async () => {

@@ -13,6 +13,7 @@ export { TesseraError } from './errors/tessera-error.js';
 export { ValidationError, type FieldIssue } from './errors/validation-error.js';
 export { zodIssues } from './errors/zod-issues.js';
 export { NotFoundError } from './errors/not-found-error.js';
+export { networkFailure, networkReason, systemCodeOf, isTlsCode, type NetworkFailure } from './http/network-failure.js';
 export { KindNotLoadedError } from './errors/kind-not-loaded-error.js';
 export { ConflictError } from './errors/conflict-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, type CreateAxiosDefaults } from 'axios';
 import { inject, injectable } from 'inversify';
@@ -55,9 +55,7 @@ export class HttpClient {
     const instance = axios.create({ httpAgent, httpsAgent, maxRedirects: 0, proxy: false, timeout: this.#timeoutMs, ...config });
     // DNS names are checked by the agents' lookup; an IP literal never reaches lookup, so check it here.
     instance.interceptors.request.use((request) => {
-      const url = new URL(request.url ?? '', request.baseURL);
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host)) this.#guard.assertAllowed(host, host);
+      this.#guard.assertLiteralAllowed(new URL(request.url ?? '', request.baseURL));
       return request;
     });
     return instance;
@@ -68,8 +66,8 @@ export class HttpClient {
    * are checked). For clients with their own HTTP stack, such as jsforce, before they connect.
    */
   async assertAllowed(url: string): Promise<void> {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host)) return this.#guard.assertAllowed(host, host);
+    if (this.#guard.assertLiteralAllowed(url)) return;
+    const host = new URL(url).hostname;
     await new Promise<void>((resolve, reject) =>
       this.#guard.lookup(host, { all: true }, (error) => (error ? reject(error) : resolve())),
     );

@@ -77,6 +77,18 @@ export class NetworkGuard {
     if (category !== undefined) throw new AddressRefusedError(host, address, category, this.#howToAllow);
   }
 
+  /**
+   * Checks `url`'s host when it is an IP literal (`http://10.0.0.1/`, `http://[::1]/`), which never
+   * reaches DNS and so never `lookup`; returns whether it was one. A host name is checked by `lookup`
+   * when the socket connects.
+   */
+  assertLiteralAllowed(url: string | URL): boolean {
+    const host = (typeof url === 'string' ? new URL(url) : url).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) === 0) return false;
+    this.assertAllowed(host, host);
+    return true;
+  }
+
   /** A drop-in for `dns.lookup` that checks every answer before the socket connects. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {

@@ -1,7 +1,17 @@
 /** Turns one token exchange (request, answer or failure) into diagnostics an operator can act on. */
 import type { TokenExchange } from '../tokens/token-client.js';
-import { isTlsCode } from '../tokens/token-client.js';
+import { networkFailure, type NetworkFailure } from '../http/network-failure.js';
 import { statusHint } from '../tokens/read-token-response.js';
+
+/** What the operator should check for each kind of failed connection (the code is `networkFailure`'s, as in delivery attempts). */
+const NETWORK_HINTS: Record<NetworkFailure, string | undefined> = {
+  'dns-failure': 'Check the spelling of the host name in the token URL.',
+  'connection-refused': 'Check the port in the token URL and that the service is running.',
+  'connection-reset': 'Check that the URL is the token endpoint and that nothing between drops the connection.',
+  'host-unreachable': 'Check the network path and firewall between this server and the endpoint.',
+  'tls-error': 'Check the host name and the certificate chain of the endpoint.',
+  'network-error': undefined,
+};
 import type { Diagnostic } from './test-report.js';
 
 const SHORT_LIFETIME_SECONDS = 60;
@@ -47,12 +57,11 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
     case 'response-too-large':
       add('response-too-large', error.message, 'Check that the URL is the token endpoint.');
       break;
-    case 'network':
-      if (error.networkCode === 'ENOTFOUND' || error.networkCode === 'EAI_AGAIN') add('dns-failure', error.message, 'Check the spelling of the host name in the token URL.');
-      else if (error.networkCode === 'ECONNREFUSED') add('connection-refused', error.message, 'Check the port in the token URL and that the service is running.');
-      else if (isTlsCode(error.networkCode)) add('tls-error', error.message, 'Check the host name and the certificate chain of the endpoint.');
-      else add('network-error', error.message);
+    case 'network': {
+      const failure = networkFailure(error.networkCode);
+      add(failure, error.message, NETWORK_HINTS[failure]);
       break;
+    }
     case 'oauth':
       if (error.oauthError === 'invalid_request' && (status === 400 || status === 415) && request?.encoding === 'json') {
         // What Microsoft's endpoint answers to a JSON body: it cannot see grant_type in it.

@@ -9,6 +9,7 @@ import type { ResolvedCoreOptions } from '../core-options.js';
 import { SecretParamsError } from '../errors/secret-params-error.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
+import { isTlsCode, networkFailure, networkReason, systemCodeOf, type NetworkFailure } from '../http/network-failure.js';
 import { compileMask } from '../logging/mask-values.js';
 import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
@@ -138,8 +139,8 @@ function toTokenError(error: unknown, url: string): TokenRequestError {
         cause: bareCause(error),
       });
     }
-    const code = systemCode(error);
-    return new TokenRequestError('network', `Could not reach the token endpoint ${where}: ${networkReason(code, error.message)}`, {
+    const code = systemCodeOf(error);
+    return new TokenRequestError('network', `Could not reach the token endpoint ${where}: ${networkReason(code, error.message)}.${TOKEN_URL_HINTS[networkFailure(code)]}`, {
       retryable: code !== 'ENOTFOUND' && !isTlsCode(code),
       ...(code !== undefined && { networkCode: code }),
       cause: bareCause(error),
@@ -163,31 +164,12 @@ function bareCause(error: unknown): Error {
   return bare;
 }
 
-function systemCode(error: { code?: string; cause?: unknown }): string | undefined {
-  const cause = error.cause as { code?: unknown } | undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  return typeof error.code === 'string' && error.code.startsWith('E') && !error.code.startsWith('ERR_BAD') ? error.code : undefined;
-}
-
-export function isTlsCode(code: string | undefined): boolean {
-  return code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME|EPROTO/i.test(code);
-}
-
-function networkReason(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve (DNS). Check the host in the token URL.';
-    case 'ECONNREFUSED':
-      return 'the connection was refused: nothing listens at that host and port. Check the URL and port.';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'the connection was closed by the other side. Retrying.';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'the host is unreachable from this server. Check the network path and firewall.';
-    default:
-      if (isTlsCode(code)) return `TLS failed (${code}): the certificate is not trusted or does not match the host. Check the URL's host name and the endpoint's certificate.`;
-      return `${message}${code ? ` (${code})` : ''}.`;
-  }
-}
+/** What to check, after the reason, for each kind of failed connection to a token endpoint. */
+const TOKEN_URL_HINTS: Record<NetworkFailure, string> = {
+  'dns-failure': ' Check the host in the token URL.',
+  'connection-refused': ' Check the URL and port.',
+  'connection-reset': ' Retrying.',
+  'host-unreachable': ' Check the network path and firewall.',
+  'tls-error': " Check the URL's host name and the endpoint's certificate.",
+  'network-error': '',
+};

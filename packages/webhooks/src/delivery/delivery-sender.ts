@@ -2,11 +2,10 @@
  * Sends one webhook request: undici over keep-alive pools (chosen by measurement, see README), the
  * core SSRF guard at connect time, a per-endpoint timeout, no redirects, and the first 4 KB of the answer kept.
  */
-import { isIP } from 'node:net';
 import { inject, injectable } from 'inversify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
-import { CORE, parseRetryAfter, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
+import { CORE, networkFailure, networkReason, parseRetryAfter, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
 import type { AttemptRecord } from './delivery-types.js';
 
 const KEPT_BYTES = 4096;
@@ -126,8 +125,7 @@ export class DeliverySender {
 
   /** DNS names are checked when connecting; an IP literal never reaches DNS, so it is checked here. */
   #checkLiteralAddress(url: string): void {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host)) this.guard.assertAllowed(host, host);
+    this.guard.assertLiteralAllowed(url);
   }
 
   async close(): Promise<void> {
@@ -204,8 +202,7 @@ function classify(error: unknown, stopped: boolean, timeoutMs: number): { code: 
   }
   if (code === 'address-refused') return { code, message: err.message ?? 'address refused' };
   if (err.cause && (err.cause as { code?: string }).code === 'address-refused') return { code: 'address-refused', message: err.cause.message ?? 'address refused' };
-  if (code === 'ECONNREFUSED') return { code: 'connection-refused', message: 'The receiver refused the connection: nothing listens at that host and port.' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns', message: "The receiver's host name does not resolve." };
-  if (code && /CERT|SSL|TLS|EPROTO/.test(code)) return { code: 'tls', message: `TLS failed (${code}).` };
-  return { code: 'network', message: `${err.message ?? String(error)}${code ? ` (${code})` : ''}` };
+  // The same codes and reasons as the token client's and the tester's (core's networkFailure).
+  const reason = networkReason(code, err.message ?? String(error));
+  return { code: networkFailure(code), message: `The receiver could not be reached: ${reason}.` };
 }
