@@ -10,9 +10,11 @@ export type { ResolvedCoreOptions } from './core-options.js';
 export { KeyRing, generateMasterKey, type KeyRingConfig } from './crypto/key-ring.js';
 
 export { TesseraError } from './errors/tessera-error.js';
+export { ERROR_STATUS, statusOfCode, type ErrorCode } from './errors/error-codes.js';
 export { ValidationError, type FieldIssue } from './errors/validation-error.js';
 export { zodIssues } from './errors/zod-issues.js';
 export { NotFoundError } from './errors/not-found-error.js';
+export { flatHeaders } from './http/flat-headers.js';
 export { networkFailure, networkReason, systemCodeOf, isTlsCode, type NetworkFailure } from './http/network-failure.js';
 export { KindNotLoadedError } from './errors/kind-not-loaded-error.js';
 export { ConflictError } from './errors/conflict-error.js';

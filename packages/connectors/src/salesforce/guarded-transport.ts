@@ -4,7 +4,7 @@ import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce';
 import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
 import { Transport } from 'jsforce/lib/transport.js';
-import { TesseraError, type HttpClient } from '@tessera/core';
+import { TesseraError, flatHeaders, type HttpClient } from '@tessera/core';
 
 /**
  * How long a request may wait for its answer, retries included, when jsforce sets no timeout: Salesforce
@@ -94,11 +94,7 @@ export class GuardedTransport extends Transport {
       attempt(0, 0).then(
         (response) => {
           clearTimeout(timer);
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-          }
-          stream.emit('response', { statusCode: response.status, headers });
+          stream.emit('response', { statusCode: response.status, headers: flatHeaders(response.headers) });
           response.data.on('error', (error: Error) => stream.emit('error', error));
           response.data.pipe(output);
         },

@@ -11,6 +11,7 @@ import { inject, injectable } from 'inversify';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import { CORE } from '../tokens.js';
+import { flatHeaders } from './flat-headers.js';
 import type { NetworkGuard } from './network-guard.js';
 
 export interface HttpPostResult {
@@ -91,11 +92,7 @@ export class HttpClient {
         maxContentLength: limits.maxBytes ?? this.#options.maxResponseBytes,
         maxBodyLength: 1024 * 1024,
       });
-      const responseHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined && value !== null) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-      }
-      return { status: response.status, headers: responseHeaders, body: typeof response.data === 'string' ? response.data : '' };
+      return { status: response.status, headers: flatHeaders(response.headers), body: typeof response.data === 'string' ? response.data : '' };
     } catch (error) {
       if (controller.signal.aborted) throw controller.signal.reason;
       throw error;

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../errors/conflict-error.js';
+import type { ErrorCode } from '../errors/error-codes.js';
 import { assignNameKeys, nameKey } from '../input/name-key.js';
 
 /** Adds and fills `name_key` with a unique index; returns a note per clash already stored (see `assignNameKeys`). */
@@ -22,7 +23,7 @@ export function addNameKeyColumn(db: Database.Database, table: string, what: str
 }
 
 /** What a store says when a name is taken: `existing` is the name as stored (it may differ in case). */
-export type NameTaken = (name: string, existing: string | undefined) => { code: string; message: string };
+export type NameTaken = (name: string, existing: string | undefined) => { code: ErrorCode; message: string };
 
 /**
  * Runs `write` (an insert, or an update that may rename) so that a name taken whatever its case is a

@@ -1,4 +1,5 @@
 /** Where secret rows are kept: the one seam between the secret store's rules and its storage (SQLite, PostgreSQL or memory). */
+import type { ErrorCode } from '../errors/error-codes.js';
 import type { SecretOrigin } from './secret-store.js';
 
 /** A stored secret: non-sensitive params as JSON, sensitive ones sealed in one envelope. */
@@ -48,7 +49,7 @@ export interface SecretRecords {
 }
 
 /** `existing`: the name as stored, when it differs from `name` only in case. */
-export function nameTaken(name: string, existing = name): { code: string; message: string } {
+export function nameTaken(name: string, existing = name): { code: ErrorCode; message: string } {
   const which = existing === name ? `'${name}'` : `'${existing}' (names are the same whatever their case)`;
   return { code: 'secret-name-taken', message: `A secret named ${which} already exists. Choose another name or update that secret.` };
 }

@@ -1,30 +1,19 @@
 /** Turns any error into DESIGN §3's `{ error: { code, message, details? } }` with the right status, never leaking internals. */
-import { ConfigurationError, ConflictError, NotFoundError, TesseraError, TokenRequestError, ValidationError } from '@tessera/core';
+import { statusOfCode, TesseraError } from '@tessera/core';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-/** Status by stable code, for errors whose class does not already say it. */
-const STATUS_BY_CODE: Record<string, number> = {
-  'bad-request': 400,
-  unauthorized: 401,
-  'uri-too-long': 414,
-  'dispatcher-stopping': 503,
-};
-
-/** The server's own trouble (its keys, its configuration): a 500 whose details stay in the log. */
-const SERVER_SIDE = new Set(['decrypt-failed', 'key-not-found']);
-
 const INTERNAL: ErrorBody = { error: { code: 'internal', message: 'Something went wrong inside Tessera; the server log has the details.' } };
 
 export function errorReply(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof ConfigurationError || (error instanceof TesseraError && SERVER_SIDE.has(error.code))) return { status: 500, body: INTERNAL };
-  if (error instanceof ValidationError) return reply(400, error);
-  if (error instanceof NotFoundError) return reply(404, error);
-  if (error instanceof ConflictError) return reply(409, error);
-  if (error instanceof TokenRequestError) return reply(422, error);
-  if (error instanceof TesseraError) return reply(STATUS_BY_CODE[error.code] ?? 422, error);
+  // Each code's status is declared with the code (core's ERROR_STATUS); a 500 is the server's own
+  // trouble (its keys, its settings), whose details stay in the log.
+  if (error instanceof TesseraError) {
+    const status = statusOfCode(error.code);
+    return status === 500 ? { status, body: INTERNAL } : reply(status, error);
+  }
   // Fastify's own errors (a body too large, an unknown content type, a bad URL): our words, never an echo of the request.
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: { error: FRAMEWORK_ERRORS[(error as { code?: string }).code ?? ''] ?? byStatus(status) } };

@@ -1,4 +1,5 @@
 /** Where endpoint rows are kept: the one seam between the endpoint store's rules and its storage (SQLite, PostgreSQL or memory). */
+import type { ErrorCode } from '@tessera/core';
 
 /**
  * A stored endpoint: lists and maps as JSON; signing secrets and extra header values sealed with the
@@ -59,7 +60,7 @@ export interface EndpointRecords {
   version(): Promise<number>;
 }
 
-export function nameTaken(name: string, existing = name): { code: string; message: string } {
+export function nameTaken(name: string, existing = name): { code: ErrorCode; message: string } {
   const which = existing === name ? `'${name}'` : `'${existing}' (names are the same whatever their case)`;
   return { code: 'webhook-name-taken', message: `A webhook named ${which} already exists. Choose another name or change that webhook.` };
 }
