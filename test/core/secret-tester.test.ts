@@ -2,13 +2,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestReport } from '@tessera/core';
 import type { ScriptedResponse } from '../support/fake-token-server.js';
 import { startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
+import { closedPort } from '../support/closed-port.js';
 
 async function testWith(answer: ScriptedResponse, params: Record<string, unknown> = {}): Promise<{ report: TestReport; world: TestTessera }> {
   const world = await startTestTessera({ http: { timeoutMs: 500 } });
@@ -115,11 +115,3 @@ describe('diagnostics for what goes wrong', () => {
     }
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

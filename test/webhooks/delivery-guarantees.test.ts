@@ -1,5 +1,4 @@
 /** The harder promises of DESIGN §5: claims that hold, outcomes that cannot be overwritten, limits, stop deadlines, nothing secret stored. */
-import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { SqliteDatabase } from '@tessera/core';
@@ -8,14 +7,8 @@ import { FakeClock } from '../support/fake-clock.js';
 import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
+import { closedPort } from '../support/closed-port.js';
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describeOnEachStorage('claims', () => {
   it('sends a retry due now that a claim returns before this worker has heard its previous outcome was written', async () => {
