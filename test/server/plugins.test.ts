@@ -130,6 +130,10 @@ describe('plugins', () => {
     writeFileSync(join(project, 'not-a-plugin.mjs'), 'export const something = 1;\n');
     writeFileSync(join(project, 'broken-plugin.mjs'), "export const tesseraPlugin = { name: 'broken', version: '1', modules: [{}] };\n");
     writeFileSync(join(project, 'throws.mjs'), "throw new Error('the plugin needs ACME_REGION');\n");
+    const importOnly = join(project, 'node_modules', 'tessera-plugin-import-only');
+    mkdirSync(importOnly, { recursive: true });
+    writeFileSync(join(importOnly, 'package.json'), JSON.stringify({ name: 'tessera-plugin-import-only', type: 'module', exports: { '.': { import: './index.js' } } }));
+    writeFileSync(join(importOnly, 'index.js'), PLUGIN_SOURCE);
     const vars = env(join(project, 'data'), { TESSERA_MASTER_KEY: generateMasterKey() });
     const cases: Array<[string, RegExp]> = [
       ['tessera-plugin-nope', /Plugin 'tessera-plugin-nope' could not be loaded: the package is not installed where Tessera runs \(.+\): install it there \(npm install tessera-plugin-nope\)/],
@@ -137,6 +141,7 @@ describe('plugins', () => {
       ['./not-a-plugin.mjs', /does not export 'tesseraPlugin'/],
       ['./broken-plugin.mjs', /modules\[0\] is not a ContainerModule/],
       ['./throws.mjs', /loading .+throws\.mjs failed: the plugin needs ACME_REGION/],
+      ['tessera-plugin-import-only', /"exports" offer no entry Tessera can load: give "\." a "default" \(or "require"\) condition/],
     ];
     for (const [specifier, message] of cases) {
       const run = await tessera(project, ['secrets', 'list'], { ...vars, TESSERA_PLUGINS: specifier });

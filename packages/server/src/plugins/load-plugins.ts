@@ -30,7 +30,10 @@ function loadOne(require: NodeJS.Require, specifier: string, from: string): Plug
   let path: string;
   try {
     path = require.resolve(target);
-  } catch {
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      throw new PluginLoadError(specifier, `its package.json "exports" offer no entry Tessera can load: give "." a "default" (or "require") condition.`);
+    }
     throw new PluginLoadError(
       specifier,
       isPath
