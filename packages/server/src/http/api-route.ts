@@ -6,19 +6,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ValidationError, zodIssues } from '@tessera/core';
 
-export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
+  /** A longer explanation for the document; default the summary. */
+  description?: string;
   tag: string;
   params?: P;
   query?: Q;
   body?: B;
+  /** What a success answers (none for 204): the document describes it, and the handler must return it. */
+  response?: R;
   /** Success status; default 200. */
   status?: number;
   /** Largest body in bytes; default the server's body limit for a route with a body schema, 1 KB without. */
   bodyLimit?: number;
-  handler(input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: FastifyRequest; reply: FastifyReply }): Promise<unknown>;
+  handler(input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: FastifyRequest; reply: FastifyReply }): Promise<z.input<R>>;
 }
 
 /** What the OpenAPI document is built from. */
@@ -26,11 +30,13 @@ export interface RouteDoc {
   method: string;
   url: string;
   summary: string;
+  description: string;
   tag: string;
   status: number;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  response?: z.ZodType;
 }
 
 /** What a route without a body schema still reads (an empty `{}` from a generic client, say). */
@@ -44,17 +50,19 @@ export class ApiRoutes {
     private readonly bodyLimit: number,
   ) {}
 
-  add<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(route: ApiRoute<P, Q, B>): void {
+  add<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown, R extends z.ZodType = z.ZodVoid>(route: ApiRoute<P, Q, B, R>): void {
     const status = route.status ?? 200;
     this.docs.push({
       method: route.method,
       url: route.url,
       summary: route.summary,
+      description: route.description ?? route.summary,
       tag: route.tag,
       status,
       ...(route.params && { params: route.params }),
       ...(route.query && { query: route.query }),
       ...(route.body && { body: route.body }),
+      ...(route.response && { response: route.response }),
     });
     this.app.route({
       method: route.method,

@@ -13,12 +13,16 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       operationId: operationId(route.method, route.url),
       summary: route.summary,
+      description: route.description,
       tags: [route.tag],
       security: [{ adminToken: [] }],
       ...(parameters.length > 0 && { parameters }),
       ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
       responses: {
-        [String(route.status)]: { description: route.status === 204 ? 'Done, no content.' : 'Success.' },
+        [String(route.status)]: {
+          description: route.status === 204 ? 'Done, no content.' : route.status === 202 ? 'Accepted: persisted, and delivered in the background.' : 'Success.',
+          ...(route.response && { content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }),
+        },
         '400': { $ref: '#/components/responses/Error' },
         '401': { $ref: '#/components/responses/Error' },
         ...(route.url.includes(':id') && { '404': { $ref: '#/components/responses/Error' } }),
@@ -29,7 +33,14 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Tessera API', version, description: 'Secrets that produce bearer tokens, webhooks that use them, and the deliveries of events.' },
+    info: {
+      title: 'Tessera API',
+      version,
+      description: 'Secrets that produce bearer tokens, webhooks that use them, and the deliveries of events.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'The Tessera server that serves this document' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (TESSERA_ADMIN_TOKEN, or the dev token file).' } },
@@ -61,9 +72,19 @@ function operationId(method: string, url: string): string {
   return method.toLowerCase() + words.join('');
 }
 
-function jsonSchema(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** What a request gives (`input`: defaults may be left out) or a response holds (`output`). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unknown {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
+
+/** The tag of every route, with what it groups. */
+const TAGS: Record<string, string> = {
+  secrets: 'Credentials exchanged for bearer tokens: their kinds, the secrets, and their tests',
+  webhooks: "Endpoints that receive events, with the secret whose token they get",
+  events: 'Publishing: one delivery per matching endpoint',
+  deliveries: 'What happened to each delivery, attempt by attempt',
+  plugins: 'What the server loaded',
+};
 
 function objectProperties(schema: z.ZodType | undefined): Array<[string, unknown, boolean]> {
   if (!schema) return [];

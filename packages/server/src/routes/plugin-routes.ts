@@ -1,6 +1,8 @@
 /** `/api/plugins`: the plugins this server loaded, and the secret kinds each contributes. */
 import type { Container } from 'inversify';
+import { z } from 'zod';
 import type { ApiRoutes } from '../http/api-route.js';
+import { pluginView } from './api-responses.js';
 import type { LoadedPlugin } from '../plugins/tessera-plugin.js';
 import { SERVER } from '../tokens.js';
 
@@ -11,6 +13,7 @@ export function pluginRoutes(routes: ApiRoutes, container: Container): void {
     url: '/api/plugins',
     tag: 'plugins',
     summary: 'The plugins loaded (TESSERA_PLUGINS, --plugin, tessera.config.json), in load order, with the secret kinds each contributes',
-    handler: async () => plugins,
+    response: z.array(pluginView),
+    handler: async () => [...plugins],
   });
 }

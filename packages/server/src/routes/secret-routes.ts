@@ -4,6 +4,8 @@ import { CORE, isDestinationField, type Clock, type SecretKindRegistry, type Sec
 import type { ApiRoutes } from '../http/api-route.js';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
+import { z } from 'zod';
+import { secretKindView, secretView, testReport } from './api-responses.js';
 import { idParams, secretCreate, secretDraft, secretList, secretPatch, secretTestChanges } from './api-schemas.js';
 
 export type SecretWithTest = SecretView & { lastTest: LastTest | null };
@@ -21,6 +23,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     url: '/api/secret-kinds',
     tag: 'secrets',
     summary: 'Kinds of secret and the fields each declares (labels, types, help, which are sensitive)',
+    response: z.array(secretKindView),
     handler: async () =>
       kinds.list().map((kind) => ({
         id: kind.id,
@@ -36,6 +39,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     url: '/api/secrets',
     tag: 'secrets',
     summary: 'Secrets as masked views, with their last test',
+    response: z.array(secretView),
     query: secretList,
     handler: async ({ query }) => {
       const last = await results.all();
@@ -48,12 +52,14 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'secrets',
     summary: 'Create a secret (sensitive fields are encrypted and never returned)',
     body: secretCreate,
+    response: secretView,
     status: 201,
     handler: async ({ body }) => withTest(await secrets.create(body), null),
   });
   routes.add({
     method: 'POST',
     url: '/api/secrets/test',
+    response: testReport,
     tag: 'secrets',
     summary: 'Test a draft: run its real token request and report what happened',
     body: secretDraft,
@@ -65,6 +71,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'secrets',
     summary: 'One secret as a masked view',
     params: idParams,
+    response: secretView,
     handler: async ({ params }) => withTest(await secrets.get(params.id)),
   });
   routes.add({
@@ -74,6 +81,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     summary: 'Change a secret; its cached token is dropped',
     params: idParams,
     body: secretPatch,
+    response: secretView,
     handler: async ({ params, body }) => withTest(await secrets.update(params.id, body)),
   });
   routes.add({
@@ -91,6 +99,7 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
   routes.add({
     method: 'POST',
     url: '/api/secrets/:id/test',
+    response: testReport,
     tag: 'secrets',
     summary: 'Test a saved secret (or, with params, the saved secret with unsaved changes): run its real token request and report what happened',
     params: idParams,

@@ -2,6 +2,8 @@
 import type { Container } from 'inversify';
 import { WEBHOOKS, type DeliveryLog, type Dispatcher, type EndpointStore, type Publisher } from '@tessera/webhooks';
 import type { ApiRoutes } from '../http/api-route.js';
+import { z } from 'zod';
+import { deliveryDetail, deliveryIds, deliverySummary, endpointView, endpointWithSecret, oneDelivery } from './api-responses.js';
 import { deliveryList, eventPublish, idParams, webhookCreate, webhookPatch } from './api-schemas.js';
 
 /** The event type of "Send test event". */
@@ -13,17 +15,18 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
   const deliveries = container.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
   const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
 
-  routes.add({ method: 'GET', url: '/api/webhooks', tag: 'webhooks', summary: 'Webhook endpoints', handler: async () => endpoints.list() });
+  routes.add({ method: 'GET', url: '/api/webhooks', tag: 'webhooks', summary: 'Webhook endpoints', response: z.array(endpointView), handler: async () => endpoints.list() });
   routes.add({
     method: 'POST',
     url: '/api/webhooks',
     tag: 'webhooks',
     summary: 'Create a webhook endpoint; a generated signing secret is in this answer only',
     body: webhookCreate,
+    response: endpointWithSecret,
     status: 201,
     handler: async ({ body }) => endpoints.create(body),
   });
-  routes.add({ method: 'GET', url: '/api/webhooks/:id', tag: 'webhooks', summary: 'One webhook endpoint', params: idParams, handler: async ({ params }) => endpoints.get(params.id) });
+  routes.add({ method: 'GET', url: '/api/webhooks/:id', tag: 'webhooks', summary: 'One webhook endpoint', params: idParams, response: endpointView, handler: async ({ params }) => endpoints.get(params.id) });
   routes.add({
     method: 'PATCH',
     url: '/api/webhooks/:id',
@@ -31,6 +34,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     summary: 'Change a webhook endpoint (enabled: true re-enables a disabled one)',
     params: idParams,
     body: webhookPatch,
+    response: endpointView,
     handler: async ({ params, body }) => endpoints.update(params.id, body),
   });
   routes.add({
@@ -48,6 +52,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'webhooks',
     summary: `Send a test event (${TEST_EVENT_TYPE}) to this endpoint only`,
     params: idParams,
+    response: oneDelivery,
     status: 202,
     handler: async ({ params }) => {
       const endpoint = await endpoints.get(params.id);
@@ -66,6 +71,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'webhooks',
     summary: 'A new signing secret, shown once; the old one is still sent during the grace period',
     params: idParams,
+    response: endpointWithSecret,
     handler: async ({ params }) => endpoints.rotateSigningSecret(params.id),
   });
   routes.add({
@@ -74,6 +80,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'events',
     summary: 'Publish an event: one delivery per matching endpoint, persisted before anything is sent',
     body: eventPublish,
+    response: deliveryIds,
     status: 202,
     handler: async ({ body }) => {
       const deliveryIds = await publisher.publish({ ...(body.id !== undefined && { id: body.id }), type: body.type, data: body.data });
@@ -87,6 +94,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'deliveries',
     summary: 'Deliveries, newest first, filtered by endpoint, status, event type and time',
     query: deliveryList,
+    response: z.array(deliverySummary),
     handler: async ({ query }) => deliveries.list(query),
   });
   routes.add({
@@ -95,6 +103,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'deliveries',
     summary: 'One delivery with its payload and every attempt',
     params: idParams,
+    response: deliveryDetail,
     handler: async ({ params }) => deliveries.get(params.id),
   });
   routes.add({
@@ -103,6 +112,7 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     tag: 'deliveries',
     summary: 'Retry a failed delivery now, with the same webhook-id',
     params: idParams,
+    response: deliverySummary,
     status: 202,
     handler: async ({ params }) => {
       const summary = await deliveries.retry(params.id);
