@@ -38,6 +38,7 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       version,
       description: 'Secrets that produce bearer tokens, webhooks that use them, and the deliveries of events.',
       license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'The operators of this Tessera server' },
     },
     servers: [{ url: '/', description: 'The Tessera server that serves this document' }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
