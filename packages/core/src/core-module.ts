@@ -23,6 +23,7 @@ import { TokenClient } from './tokens/token-client.js';
 import { TokenEvents } from './tokens/token-events.js';
 import { PostgresSharedTokens } from './tokens/postgres-shared-tokens.js';
 import { TokenProvider } from './tokens/token-provider.js';
+import { databaseHealthCheck } from './contributions/database-health-check.js';
 import { CORE } from './tokens.js';
 
 export function coreModule(options: CoreOptions = {}): ContainerModule {
@@ -71,6 +72,9 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
       })
       .inSingletonScope()
       .onDeactivation((db) => db.close());
+
+    // Contribution point of /healthz: the database answers a trivial query.
+    bind(CORE.HealthCheck).toDynamicValue((context) => databaseHealthCheck(context)).inSingletonScope();
 
     // Contribution point: other packages add kinds with bind(CORE.SecretKind).
     bind(CORE.SecretKind).toConstantValue(generalKind);

@@ -69,3 +69,5 @@ export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-repo
 export { Redactor, REDACTED, valueForms } from './logging/redactor.js';
 export { maskValues, escapeRegExp } from './logging/mask-values.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';
+export type { Lifecycle } from './contributions/lifecycle.js';
+export type { HealthCheck } from './contributions/health-check.js';

@@ -2,6 +2,8 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Logger } from 'winston';
 import type { Clock } from './clock/clock.js';
+import type { HealthCheck } from './contributions/health-check.js';
+import type { Lifecycle } from './contributions/lifecycle.js';
 import type { ResolvedCoreOptions } from './core-options.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { HttpClient } from './http/http-client.js';
@@ -25,6 +27,10 @@ function id<T>(name: string): ServiceIdentifier<T> {
 }
 
 export const CORE = {
+  /** Contribution point: what starts with a server and is drained when it stops (`Lifecycle`). */
+  Lifecycle: id<Lifecycle>('Lifecycle'),
+  /** Contribution point: the checks `/healthz` reports (`HealthCheck`). */
+  HealthCheck: id<HealthCheck>('HealthCheck'),
   Options: id<ResolvedCoreOptions>('Options'),
   Clock: id<Clock>('Clock'),
   Logger: id<Logger>('Logger'),

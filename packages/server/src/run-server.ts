@@ -1,12 +1,12 @@
 /**
- * Starts Tessera as a server: the container on the data directory, the dispatcher, the HTTP listener;
- * prints where it listens and where the admin token is; on SIGTERM or SIGINT drains and exits.
+ * Starts Tessera as a server: the container on the data directory, the HTTP listener, then what the
+ * packages contribute to run beside it (`CORE.Lifecycle`: the dispatcher); prints where it listens and
+ * where the admin token is; on SIGTERM or SIGINT drains them and exits.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, displayDatabase } from '@tessera/core';
-import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
+import { CORE, displayDatabase, type Lifecycle } from '@tessera/core';
 import { loadAdminToken, type AdminToken } from './config/admin-token.js';
 import type { ServerConfig } from './config/server-config.js';
 import { buildServer } from './http/build-server.js';
@@ -28,7 +28,8 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   const adminToken = loadAdminToken(config);
   const container = createTesseraContainer(config, extras);
   const logger = container.get<Logger>(CORE.Logger);
-  const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+  // What the packages contribute to run beside the server (the webhooks package: its dispatcher).
+  const lifecycles = container.isBound(CORE.Lifecycle) ? container.getAll<Lifecycle>(CORE.Lifecycle) : [];
   let app: FastifyInstance;
   try {
     app = await buildServer(container, { adminToken: adminToken.value });
@@ -38,7 +39,7 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
     await container.unbindAllAsync();
     throw error;
   }
-  dispatcher.start();
+  for (const lifecycle of lifecycles) await lifecycle.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Listening on every interface: show the address that works from this machine.
@@ -53,10 +54,10 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
       // One deadline for both: the dispatcher stops claiming at once, and requests still open when it
       // passes are cut off rather than allowed to hold the exit.
       const cutOff = setTimeout(() => app.server.closeAllConnections(), deadlineMs);
-      const [, drained] = await Promise.all([app.close(), dispatcher.stop(deadlineMs)]);
+      const [, ...stopped] = await Promise.all([app.close(), ...lifecycles.map((lifecycle) => lifecycle.stop(deadlineMs))]);
       clearTimeout(cutOff);
       await container.unbindAllAsync();
-      logger.info('stopped', drained);
+      logger.info('stopped', Object.fromEntries(lifecycles.map((lifecycle, i) => [lifecycle.name, stopped[i]])));
     })());
 
   if (extras.handleSignals !== false) {

@@ -1,7 +1,7 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type Clock, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
+import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
@@ -70,6 +70,20 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       .onDeactivation(async (dispatcher) => {
         await dispatcher.stop();
       });
+    // Contributions to the server: the dispatcher runs while it runs and is drained when it stops, and
+    // /healthz says whether it is running.
+    bind<Lifecycle>(CORE.Lifecycle)
+      .toDynamicValue((context) => {
+        const dispatcher = context.get<Dispatcher>(WEBHOOKS.Dispatcher);
+        return { name: 'dispatcher', start: () => dispatcher.start(), stop: (deadlineMs: number) => dispatcher.stop(deadlineMs) };
+      })
+      .inSingletonScope();
+    bind<HealthCheck>(CORE.HealthCheck)
+      .toDynamicValue((context) => {
+        const dispatcher = context.get<Dispatcher>(WEBHOOKS.Dispatcher);
+        return { name: 'dispatcher', check: async () => ({ state: dispatcher.running ? 'running' : 'stopped', healthy: true }) };
+      })
+      .inSingletonScope();
     bind<DeliveryLog>(WEBHOOKS.DeliveryLog)
       .toDynamicValue((context) => {
         const queue = context.get<DeliveryQueue>(WEBHOOKS.DeliveryQueue);

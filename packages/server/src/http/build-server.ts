@@ -5,8 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
-import { WEBHOOKS, type Dispatcher } from '@tessera/webhooks';
+import { CORE, type HealthCheck } from '@tessera/core';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -111,17 +110,12 @@ export async function buildServer(container: Container, options: BuildServerOpti
   const document = openApiDocument(routes.docs, SERVER_VERSION);
   app.get('/api/openapi.json', async () => document);
 
-  const ping = databasePing(container);
-  const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
+  // What every package contributes (core: the database; webhooks: the dispatcher), each by its name.
+  const checks = container.isBound(CORE.HealthCheck) ? container.getAll<HealthCheck>(CORE.HealthCheck) : [];
   app.get('/healthz', async (_request, reply) => {
-    let database = 'ok';
-    try {
-      await ping();
-    } catch {
-      database = 'unavailable';
-    }
-    const ok = database === 'ok';
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database, dispatcher: dispatcher.running ? 'running' : 'stopped', version: SERVER_VERSION });
+    const states = await Promise.all(checks.map(async (check) => [check.name, await check.check()] as const));
+    const ok = states.every(([, state]) => state.healthy);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...Object.fromEntries(states.map(([name, state]) => [name, state.state])), version: SERVER_VERSION });
   });
   const metrics = container.get<Metrics>(SERVER.Metrics);
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()));
@@ -159,11 +153,3 @@ function notFound(method: string): { error: { code: string; message: string } } 
 }
 
 /** One round trip to the database, whichever it is: the health check's view of it. */
-function databasePing(container: Container): () => Promise<unknown> {
-  if (container.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres') {
-    const db = container.get<PostgresDatabase>(CORE.Postgres);
-    return () => db.query('SELECT 1');
-  }
-  const db = container.get<SqliteDatabase>(CORE.Database);
-  return async () => db.prepare('SELECT 1').get();
-}

@@ -1,0 +1,47 @@
+/**
+ * The server assembles what packages and plugins contribute: each `CORE.Lifecycle` is started once it
+ * listens and drained when it stops (the dispatcher is one), and each `CORE.HealthCheck` is a field of
+ * /healthz (the database and the dispatcher are two); one that is not healthy makes it 503.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { generateMasterKey } from '@tessera/core';
+import { resolveServerConfig, startServer } from '@tessera/server';
+import { captureTransport } from '../support/start-test-tessera.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const calls = (): string[] => (globalThis as { acmeCalls?: string[] }).acmeCalls ?? [];
+
+describe('contributions', () => {
+  it("starts and drains a plugin's lifecycle with the server's, and reports its health check in /healthz", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = {
+      ...resolveServerConfig({ dataDir, port: 0 }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
+      plugins: ['./test/fixtures/contributing-plugin.mjs'],
+      pluginsFrom: REPO,
+    };
+    const logs: Array<Record<string, unknown>> = [];
+    const server = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport((line) => logs.push(line))] });
+    let stopped = false;
+    onTestFinished(async () => {
+      if (!stopped) await server.stop(2_000);
+    });
+    expect(calls()).toEqual(['start']);
+
+    const health = await server.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok', database: 'ok', dispatcher: 'running', acme: 'ok', version: expect.any(String) });
+    (globalThis as { acmeHealthy?: boolean }).acmeHealthy = false;
+    const unhealthy = await server.app.inject({ method: 'GET', url: '/healthz' });
+    expect(unhealthy.statusCode).toBe(503);
+    expect(unhealthy.json()).toMatchObject({ status: 'unavailable', database: 'ok', acme: 'unreachable' });
+
+    await server.stop(3_000);
+    stopped = true;
+    expect(calls()).toEqual(['start', 'stop within 3000 ms']);
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'stopped', 'acme-sync': { synced: 3 }, dispatcher: expect.objectContaining({}) }));
+  });
+});
