@@ -1,7 +1,8 @@
 /**
  * The server assembles what packages and plugins contribute: each `CORE.Lifecycle` is started once it
  * listens and drained when it stops (the dispatcher is one), and each `CORE.HealthCheck` is a field of
- * /healthz (the database and the dispatcher are two); one that is not healthy makes it 503.
+ * /healthz (the database and the dispatcher are two; one that is not healthy makes it 503), and each
+ * `CORE.MetricsSource` renders its families in /metrics (core's tokens, the webhooks package's deliveries).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const calls = (): string[] => (globalThis as { acmeCalls?: string[] }).acmeCalls ?? [];
 
 describe('contributions', () => {
-  it("starts and drains a plugin's lifecycle with the server's, and reports its health check in /healthz", async () => {
+  it("starts and drains a plugin's lifecycle with the server's, reports its health check in /healthz and its metrics in /metrics", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const config = {
@@ -34,6 +35,10 @@ describe('contributions', () => {
     const health = await server.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', database: 'ok', dispatcher: 'running', acme: 'ok', version: expect.any(String) });
+    // Its metric family beside core's and the webhooks package's.
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);
+    expect(metrics).toContain('\nacme_synced_total 3\n');
     (globalThis as { acmeHealthy?: boolean }).acmeHealthy = false;
     const unhealthy = await server.app.inject({ method: 'GET', url: '/healthz' });
     expect(unhealthy.statusCode).toBe(503);

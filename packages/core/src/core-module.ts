@@ -24,6 +24,7 @@ import { TokenEvents } from './tokens/token-events.js';
 import { PostgresSharedTokens } from './tokens/postgres-shared-tokens.js';
 import { TokenProvider } from './tokens/token-provider.js';
 import { databaseHealthCheck } from './contributions/database-health-check.js';
+import { TokenMetrics } from './tokens/token-metrics.js';
 import { CORE } from './tokens.js';
 
 export function coreModule(options: CoreOptions = {}): ContainerModule {
@@ -73,6 +74,8 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
       .inSingletonScope()
       .onDeactivation((db) => db.close());
 
+    // Contribution point of /metrics: token requests and cache hits.
+    bind(CORE.MetricsSource).to(TokenMetrics).inSingletonScope();
     // Contribution point of /healthz: the database answers a trivial query.
     bind(CORE.HealthCheck).toDynamicValue((context) => databaseHealthCheck(context)).inSingletonScope();
 

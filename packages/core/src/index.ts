@@ -71,3 +71,4 @@ export { maskValues, escapeRegExp } from './logging/mask-values.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';
 export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';
+export { metricFamily, type MetricsSource } from './contributions/metrics-source.js';

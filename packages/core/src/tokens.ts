@@ -4,6 +4,7 @@ import type { Logger } from 'winston';
 import type { Clock } from './clock/clock.js';
 import type { HealthCheck } from './contributions/health-check.js';
 import type { Lifecycle } from './contributions/lifecycle.js';
+import type { MetricsSource } from './contributions/metrics-source.js';
 import type { ResolvedCoreOptions } from './core-options.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { HttpClient } from './http/http-client.js';
@@ -31,6 +32,8 @@ export const CORE = {
   Lifecycle: id<Lifecycle>('Lifecycle'),
   /** Contribution point: the checks `/healthz` reports (`HealthCheck`). */
   HealthCheck: id<HealthCheck>('HealthCheck'),
+  /** Contribution point: the metric families `/metrics` renders (`MetricsSource`). */
+  MetricsSource: id<MetricsSource>('MetricsSource'),
   Options: id<ResolvedCoreOptions>('Options'),
   Clock: id<Clock>('Clock'),
   Logger: id<Logger>('Logger'),

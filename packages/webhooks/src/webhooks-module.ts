@@ -5,6 +5,7 @@ import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type Postg
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
+import { DeliveryMetrics } from './delivery/delivery-metrics.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { PostgresDeliveryLog } from './delivery/postgres-delivery-log.js';
 import { PostgresDeliveryQueue } from './delivery/postgres-delivery-queue.js';
@@ -78,6 +79,7 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
         return { name: 'dispatcher', start: () => dispatcher.start(), stop: (deadlineMs: number) => dispatcher.stop(deadlineMs) };
       })
       .inSingletonScope();
+    bind(CORE.MetricsSource).to(DeliveryMetrics).inSingletonScope();
     bind<HealthCheck>(CORE.HealthCheck)
       .toDynamicValue((context) => {
         const dispatcher = context.get<Dispatcher>(WEBHOOKS.Dispatcher);
