@@ -1,5 +1,6 @@
 /**
- * The server assembles what packages and plugins contribute: each `CORE.Lifecycle` is started once it
+ * The server assembles what packages and plugins contribute: each `SERVER.RouteGroup` adds API routes
+ * (documented under its tags), each `CORE.Lifecycle` is started once it
  * listens and drained when it stops (the dispatcher is one), and each `CORE.HealthCheck` is a field of
  * /healthz (the database and the dispatcher are two; one that is not healthy makes it 503), and each
  * `CORE.MetricsSource` renders its families in /metrics (core's tokens, the webhooks package's deliveries).
@@ -16,7 +17,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const calls = (): string[] => (globalThis as { acmeCalls?: string[] }).acmeCalls ?? [];
 
 describe('contributions', () => {
-  it("starts and drains a plugin's lifecycle with the server's, reports its health check in /healthz and its metrics in /metrics", async () => {
+  it("serves a plugin's routes, starts and drains its lifecycle with the server's, reports its health check in /healthz and its metrics in /metrics", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const config = {
@@ -35,6 +36,13 @@ describe('contributions', () => {
     const health = await server.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', database: 'ok', dispatcher: 'running', acme: 'ok', version: expect.any(String) });
+    // Its routes: behind the admin token, and in the OpenAPI document under its own tag.
+    expect((await server.app.inject({ method: 'GET', url: '/api/acme/status' })).statusCode).toBe(401);
+    const status = await server.app.inject({ method: 'GET', url: '/api/acme/status', headers: { authorization: `Bearer ${config.adminToken}` } });
+    expect(status.json()).toEqual({ synced: 3 });
+    const document = (await server.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { authorization: `Bearer ${config.adminToken}` } })).json<{ paths: Record<string, unknown>; tags: Array<{ name: string }> }>();
+    expect(document.paths['/api/acme/status']).toMatchObject({ get: { tags: ['acme'], responses: { 200: { content: { 'application/json': { schema: { required: ['synced'] } } } } } } });
+    expect(document.tags.map((tag) => tag.name)).toEqual(['secrets', 'webhooks', 'events', 'deliveries', 'plugins', 'acme']);
     // Its metric family beside core's and the webhooks package's.
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);

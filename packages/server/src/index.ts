@@ -12,3 +12,5 @@ export { TEST_EVENT_TYPE } from './routes/webhook-routes.js';
 export type { TesseraPlugin, LoadedPlugin } from './plugins/tessera-plugin.js';
 export { loadPlugins } from './plugins/load-plugins.js';
 export { PluginLoadError } from './plugins/plugin-load-error.js';
+export type { RouteGroup } from './http/route-group.js';
+export type { ApiRoutes, ApiRoute } from './http/api-route.js';

@@ -40,9 +40,10 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
     }),
     webhooksModule(),
     connectorsModule(),
-    // What plugins contribute (secret kinds, connectors, …) is bound after the built-in packages, as theirs is.
-    ...plugins.flatMap((plugin) => plugin.modules),
     serverModule(config, plugins.map(({ modules: _modules, ...plugin }) => plugin)),
+    // What plugins contribute (secret kinds, connectors, routes, …) is bound after the built-in packages,
+    // so theirs come first wherever order shows (the kinds, the API document).
+    ...plugins.flatMap((plugin) => plugin.modules),
   );
   if (plugins.length > 0) {
     // A kind contributed twice is said at the start, not at the first request that lists kinds.

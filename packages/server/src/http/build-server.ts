@@ -9,9 +9,6 @@ import { CORE, type HealthCheck } from '@tessera/core';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { pluginRoutes } from '../routes/plugin-routes.js';
-import { secretRoutes } from '../routes/secret-routes.js';
-import { webhookRoutes } from '../routes/webhook-routes.js';
 import { SERVER } from '../tokens.js';
 import { ApiRoutes } from './api-route.js';
 import { clientErrorReply } from './client-error-reply.js';
@@ -20,6 +17,7 @@ import { consoleRoutes } from './console-routes.js';
 import { errorReply } from './error-reply.js';
 import { openApiDocument } from './openapi.js';
 import { parseJsonBody } from './parse-json-body.js';
+import type { RouteGroup } from './route-group.js';
 import { SERVER_VERSION } from './server-version.js';
 
 export interface BuildServerOptions {
@@ -103,11 +101,11 @@ export async function buildServer(container: Container, options: BuildServerOpti
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request.method)));
 
+  // The API is what is contributed: the server's own groups and any plugin's.
   const routes = new ApiRoutes(app, limits.bodyLimitBytes);
-  secretRoutes(routes, container);
-  webhookRoutes(routes, container);
-  pluginRoutes(routes, container);
-  const document = openApiDocument(routes.docs, SERVER_VERSION);
+  const groups = container.getAll<RouteGroup>(SERVER.RouteGroup);
+  for (const group of groups) group.register(routes, container);
+  const document = openApiDocument(routes.docs, SERVER_VERSION, groups);
   app.get('/api/openapi.json', async () => document);
 
   // What every package contributes (core: the database; webhooks: the dispatcher), each by its name.

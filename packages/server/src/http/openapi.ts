@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RouteDoc } from './api-route.js';
 
-export function openApiDocument(routes: readonly RouteDoc[], version: string): Record<string, unknown> {
+export function openApiDocument(routes: readonly RouteDoc[], version: string, groups: ReadonlyArray<{ tags: ReadonlyArray<{ name: string; description: string }> }> = []): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -41,7 +41,8 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       contact: { name: 'The operators of this Tessera server' },
     },
     servers: [{ url: '/', description: 'The Tessera server that serves this document' }],
-    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    // Each tag once, described by the group that contributed it.
+    tags: [...new Map(groups.flatMap((group) => group.tags.map((tag) => [tag.name, tag.description] as const))).entries()].map(([name, description]) => ({ name, description })),
     paths,
     components: {
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (TESSERA_ADMIN_TOKEN, or the dev token file).' } },
@@ -78,14 +79,6 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unknow
   return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
 
-/** The tag of every route, with what it groups. */
-const TAGS: Record<string, string> = {
-  secrets: 'Credentials exchanged for bearer tokens: their kinds, the secrets, and their tests',
-  webhooks: "Endpoints that receive events, with the secret whose token they get",
-  events: 'Publishing: one delivery per matching endpoint',
-  deliveries: 'What happened to each delivery, attempt by attempt',
-  plugins: 'What the server loaded',
-};
 
 function objectProperties(schema: z.ZodType | undefined): Array<[string, unknown, boolean]> {
   if (!schema) return [];
