@@ -1,5 +1,5 @@
 /**
- * The server assembles what packages and plugins contribute: each `SERVER.RouteGroup` adds API routes
+ * The server assembles what packages and plugins contribute: each `CORE.RouteGroup` adds API routes
  * (documented under its tags), each `CORE.Lifecycle` is started once it
  * listens and drained when it stops (the dispatcher is one), and each `CORE.HealthCheck` is a field of
  * /healthz (the database and the dispatcher are two; one that is not healthy makes it 503), and each
@@ -42,7 +42,7 @@ describe('contributions', () => {
     expect(status.json()).toEqual({ synced: 3 });
     const document = (await server.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { authorization: `Bearer ${config.adminToken}` } })).json<{ paths: Record<string, unknown>; tags: Array<{ name: string }> }>();
     expect(document.paths['/api/acme/status']).toMatchObject({ get: { tags: ['acme'], responses: { 200: { content: { 'application/json': { schema: { required: ['synced'] } } } } } } });
-    expect(document.tags.map((tag) => tag.name)).toEqual(['secrets', 'webhooks', 'events', 'deliveries', 'plugins', 'acme']);
+    expect(document.tags.map((tag) => tag.name)).toEqual(['webhooks', 'events', 'deliveries', 'secrets', 'plugins', 'acme']);
     // Its metric family beside core's and the webhooks package's.
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);

@@ -72,3 +72,4 @@ export { createLogger, type LoggingOptions } from './logging/create-logger.js';
 export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';
 export { metricFamily, type MetricsSource } from './contributions/metrics-source.js';
+export { idParams, type ApiRoute, type ApiRouteRegistrar, type RouteGroup } from './contributions/api-route-group.js';

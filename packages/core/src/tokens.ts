@@ -2,6 +2,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Logger } from 'winston';
 import type { Clock } from './clock/clock.js';
+import type { RouteGroup } from './contributions/api-route-group.js';
 import type { HealthCheck } from './contributions/health-check.js';
 import type { Lifecycle } from './contributions/lifecycle.js';
 import type { MetricsSource } from './contributions/metrics-source.js';
@@ -32,6 +33,8 @@ export const CORE = {
   Lifecycle: id<Lifecycle>('Lifecycle'),
   /** Contribution point: the checks `/healthz` reports (`HealthCheck`). */
   HealthCheck: id<HealthCheck>('HealthCheck'),
+  /** Contribution point: the HTTP API's route groups (`RouteGroup`), in the order bound. */
+  RouteGroup: id<RouteGroup>('RouteGroup'),
   /** Contribution point: the metric families `/metrics` renders (`MetricsSource`). */
   MetricsSource: id<MetricsSource>('MetricsSource'),
   Options: id<ResolvedCoreOptions>('Options'),

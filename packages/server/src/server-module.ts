@@ -1,12 +1,10 @@
 /** `serverModule(config)`: the server's own services, loaded after core, webhooks and connectors. */
 import { ContainerModule } from 'inversify';
-import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
+import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SqliteDatabase } from '@tessera/core';
 import type { ServerConfig } from './config/server-config.js';
-import type { RouteGroup } from './http/route-group.js';
 import { Metrics } from './metrics/metrics.js';
 import { pluginRoutes } from './routes/plugin-routes.js';
 import { secretRoutes } from './routes/secret-routes.js';
-import { webhookRoutes } from './routes/webhook-routes.js';
 import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { PostgresTestResults } from './secret-tests/postgres-test-results.js';
 import { SqliteTestResults } from './secret-tests/sqlite-test-results.js';
@@ -25,18 +23,10 @@ export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugi
       )
       .inSingletonScope();
     bind(SERVER.Metrics).to(Metrics).inSingletonScope();
-    // The server's own route groups, contributed as a plugin's would be.
+    // The server's own route groups, contributed as the webhooks package's and a plugin's are.
     bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
       tags: [{ name: 'secrets', description: 'Credentials exchanged for bearer tokens: their kinds, the secrets, and their tests' }],
       register: secretRoutes,
-    });
-    bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
-      tags: [
-        { name: 'webhooks', description: 'Endpoints that receive events, with the secret whose token they get' },
-        { name: 'events', description: 'Publishing: one delivery per matching endpoint' },
-        { name: 'deliveries', description: 'What happened to each delivery, attempt by attempt' },
-      ],
-      register: webhookRoutes,
     });
     bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({ tags: [{ name: 'plugins', description: 'What the server loaded' }], register: pluginRoutes });
   });

@@ -10,3 +10,4 @@ export type { DeliveryLog, DeliveryFilter, DeliverySummary, DeliveryDetail, Atte
 export type { DeliveryStatus } from './delivery/delivery-types.js';
 export type { WebhookEvents, DeliveryAttemptEvent } from './delivery/webhook-events.js';
 export type { DeliveryQueue } from './delivery/delivery-queue.js';
+export { TEST_EVENT_TYPE, webhookRouteGroup } from './http/webhook-routes.js';

@@ -1,11 +1,12 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type SqliteDatabase } from '@tessera/core';
+import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SqliteDatabase } from '@tessera/core';
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
 import { DeliveryMetrics } from './delivery/delivery-metrics.js';
+import { webhookRouteGroup } from './http/webhook-routes.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { PostgresDeliveryLog } from './delivery/postgres-delivery-log.js';
 import { PostgresDeliveryQueue } from './delivery/postgres-delivery-queue.js';
@@ -71,8 +72,8 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       .onDeactivation(async (dispatcher) => {
         await dispatcher.stop();
       });
-    // Contributions to the server: the dispatcher runs while it runs and is drained when it stops, and
-    // /healthz says whether it is running.
+    // Contributions to the server: its API routes, the dispatcher (run while the server runs, drained
+    // when it stops), its state in /healthz and the delivery metrics.
     bind<Lifecycle>(CORE.Lifecycle)
       .toDynamicValue((context) => {
         const dispatcher = context.get<Dispatcher>(WEBHOOKS.Dispatcher);
@@ -80,6 +81,7 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       })
       .inSingletonScope();
     bind(CORE.MetricsSource).to(DeliveryMetrics).inSingletonScope();
+    bind<RouteGroup>(CORE.RouteGroup).toConstantValue(webhookRouteGroup);
     bind<HealthCheck>(CORE.HealthCheck)
       .toDynamicValue((context) => {
         const dispatcher = context.get<Dispatcher>(WEBHOOKS.Dispatcher);

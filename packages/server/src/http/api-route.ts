@@ -1,29 +1,12 @@
 /**
- * One API route, declared once: its zod schemas validate the request (DESIGN §3 error shape) and
- * produce the route's OpenAPI entry, so the document cannot drift from what the server accepts.
+ * The server's registrar of API routes (core's `ApiRoute`, declared once): its zod schemas validate the
+ * request (DESIGN §3 error shape) and produce the route's OpenAPI entry, so the document cannot drift
+ * from what the server accepts.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { ValidationError, zodIssues } from '@tessera/core';
+import { ValidationError, zodIssues, type ApiRoute, type ApiRouteRegistrar } from '@tessera/core';
 
-export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  url: string;
-  summary: string;
-  /** A longer explanation for the document; default the summary. */
-  description?: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  /** What a success answers (none for 204): the document describes it, and the handler must return it. */
-  response?: R;
-  /** Success status; default 200. */
-  status?: number;
-  /** Largest body in bytes; default the server's body limit for a route with a body schema, 1 KB without. */
-  bodyLimit?: number;
-  handler(input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; request: FastifyRequest; reply: FastifyReply }): Promise<z.input<R>>;
-}
 
 /** What the OpenAPI document is built from. */
 export interface RouteDoc {
@@ -42,7 +25,7 @@ export interface RouteDoc {
 /** What a route without a body schema still reads (an empty `{}` from a generic client, say). */
 const NO_BODY_LIMIT = 1024;
 
-export class ApiRoutes {
+export class ApiRoutes implements ApiRouteRegistrar {
   readonly docs: RouteDoc[] = [];
 
   constructor(
@@ -73,7 +56,7 @@ export class ApiRoutes {
         const params = parse(route.params, request.params, 'The path');
         const query = parse(route.query, request.query, 'The query');
         const body = parse(route.body, request.body ?? {}, 'The request body');
-        const result = await route.handler({ params, query, body, request, reply } as Parameters<typeof route.handler>[0]);
+        const result = await route.handler({ params, query, body } as Parameters<typeof route.handler>[0]);
         if (status === 204) return reply.code(204).send();
         return reply.code(status).send(result);
       },

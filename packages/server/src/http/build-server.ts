@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, type HealthCheck } from '@tessera/core';
+import { CORE, type HealthCheck, type RouteGroup } from '@tessera/core';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -17,7 +17,6 @@ import { consoleRoutes } from './console-routes.js';
 import { errorReply } from './error-reply.js';
 import { openApiDocument } from './openapi.js';
 import { parseJsonBody } from './parse-json-body.js';
-import type { RouteGroup } from './route-group.js';
 import { SERVER_VERSION } from './server-version.js';
 
 export interface BuildServerOptions {

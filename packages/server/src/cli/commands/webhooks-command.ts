@@ -1,7 +1,6 @@
 /** `tessera webhooks list|create|send-test`: endpoints, and a test event to one of them. */
 import { CORE, type SecretStore } from '@tessera/core';
-import { WEBHOOKS, type DeliveryLog, type EndpointStore, type Publisher } from '@tessera/webhooks';
-import { TEST_EVENT_TYPE } from '../../routes/webhook-routes.js';
+import { TEST_EVENT_TYPE, WEBHOOKS, type DeliveryLog, type EndpointStore, type Publisher } from '@tessera/webhooks';
 import { one, parseFlags, required, text } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { CommandFailed, UsageError } from '../cli-errors.js';

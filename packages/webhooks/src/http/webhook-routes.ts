@@ -1,15 +1,21 @@
-/** `/api/webhooks`, `/api/events` and `/api/deliveries`: endpoints, publishing, and the delivery log. */
+/**
+ * The webhooks package's contribution to the HTTP API (`CORE.RouteGroup`): `/api/webhooks`,
+ * `/api/events` and `/api/deliveries` — endpoints, publishing, and the delivery log.
+ */
 import type { Container } from 'inversify';
-import { WEBHOOKS, type DeliveryLog, type Dispatcher, type EndpointStore, type Publisher } from '@tessera/webhooks';
-import type { ApiRoutes } from '../http/api-route.js';
 import { z } from 'zod';
-import { deliveryDetail, deliveryIds, deliverySummary, endpointView, endpointWithSecret, oneDelivery } from './api-responses.js';
-import { deliveryList, eventPublish, idParams, webhookCreate, webhookPatch } from './api-schemas.js';
+import { idParams, type ApiRouteRegistrar, type RouteGroup } from '@tessera/core';
+import type { DeliveryLog } from '../delivery/delivery-log.js';
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { Publisher } from '../delivery/publisher.js';
+import type { EndpointStore } from '../endpoints/endpoint-store.js';
+import { WEBHOOKS } from '../tokens.js';
+import { deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
 
 /** The event type of "Send test event". */
 export const TEST_EVENT_TYPE = 'tessera.test';
 
-export function webhookRoutes(routes: ApiRoutes, container: Container): void {
+export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): void {
   const endpoints = container.get<EndpointStore>(WEBHOOKS.EndpointStore);
   const publisher = container.get<Publisher>(WEBHOOKS.Publisher);
   const deliveries = container.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
@@ -121,3 +127,13 @@ export function webhookRoutes(routes: ApiRoutes, container: Container): void {
     },
   });
 }
+
+/** The group as the server registers it, with the tags its routes use. */
+export const webhookRouteGroup: RouteGroup = {
+  tags: [
+    { name: 'webhooks', description: 'Endpoints that receive events, with the secret whose token they get' },
+    { name: 'events', description: 'Publishing: one delivery per matching endpoint' },
+    { name: 'deliveries', description: 'What happened to each delivery, attempt by attempt' },
+  ],
+  register: webhookRoutes,
+};

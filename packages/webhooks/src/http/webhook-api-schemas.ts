@@ -1,0 +1,121 @@
+/** The zod schemas of the webhooks package's API: what its routes take (validated, documented) and what they answer. */
+import { z } from 'zod';
+
+const isoTime = z.string().describe('An ISO 8601 time');
+
+const events = z.array(z.string()).describe("Exact types, '*', or prefixes like invoice.*");
+const headers = z.record(z.string(), z.string()).describe('Extra static headers; Authorization is refused (it comes from the secret)');
+
+export const webhookCreate = z
+  .object({
+    name: z.string().optional(),
+    url: z.string(),
+    secretId: z.string().describe('The secret whose bearer token authorises every request'),
+    events: events.optional(),
+    enabled: z.boolean().optional(),
+    timeoutMs: z.number().int().optional(),
+    retrySchedule: z.array(z.number()).optional().describe('Delays after failed attempts, in seconds'),
+    headers: headers.optional(),
+    signing: z
+      .union([z.literal('generate'), z.literal('none'), z.object({ secret: z.string() }).strict()])
+      .optional()
+      .describe("'generate' (default): a whsec_ signing secret, shown once in the answer"),
+  })
+  .strict();
+
+export const webhookPatch = z
+  .object({
+    name: z.string().optional(),
+    url: z.string().optional(),
+    secretId: z.string().optional(),
+    events: events.optional(),
+    enabled: z.boolean().optional(),
+    timeoutMs: z.number().int().optional(),
+    retrySchedule: z.array(z.number()).nullable().optional(),
+    headers: headers.optional(),
+  })
+  .strict();
+
+export const eventPublish = z
+  .object({
+    id: z.string().optional().describe('Your event id: publishing it again creates no new deliveries'),
+    type: z.string().describe('Dot-separated words, e.g. invoice.paid'),
+    data: z.unknown(),
+  })
+  .strict();
+
+export const deliveryList = z
+  .object({
+    endpointId: z.string().optional(),
+    status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
+    eventType: z.string().optional(),
+    since: z.string().optional().describe('ISO time: created at or after'),
+    until: z.string().optional().describe('ISO time: created before'),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    before: z.string().optional().describe('A delivery id: the page after it (pass the last id of the previous page)'),
+  })
+  .strict();
+
+export const endpointView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string(),
+    secretId: z.string(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    timeoutMs: z.number().int(),
+    retrySchedule: z.array(z.number()).nullable(),
+    headers: z.record(z.string(), z.string()).describe("Header names, each value masked '••••'"),
+    signing: z.object({ enabled: z.boolean(), preview: z.string().nullable(), previousValidUntil: isoTime.nullable() }).strict(),
+    failingSince: isoTime.nullable(),
+    revision: z.number().int(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .strict()
+  .describe('A webhook endpoint; header values and the signing secret never in clear');
+
+export const endpointWithSecret = z
+  .object({ endpoint: endpointView, signingSecret: z.string().optional().describe('The signing secret, shown this once') })
+  .strict();
+
+const deliveryStatus = z.enum(['pending', 'delivering', 'succeeded', 'failed']);
+
+export const deliverySummary = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    endpointId: z.string(),
+    status: deliveryStatus,
+    attempts: z.number().int(),
+    nextAttemptAt: isoTime.nullable(),
+    lastStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .strict();
+
+export const deliveryDetail = deliverySummary
+  .extend({
+    payload: z.unknown().describe('The event as sent: { type, timestamp, data }'),
+    attemptLog: z.array(
+      z
+        .object({
+          attemptedAt: isoTime,
+          status: z.number().int().nullable(),
+          latencyMs: z.number(),
+          errorCode: z.string().nullable(),
+          errorMessage: z.string().nullable(),
+          responseBody: z.string().nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const deliveryIds = z.object({ deliveryIds: z.array(z.string()) }).strict().describe('The deliveries made, one per matching endpoint');
+export const oneDelivery = z.object({ deliveryId: z.string().optional() }).strict();
