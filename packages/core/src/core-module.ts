@@ -1,7 +1,7 @@
 /** `coreModule(options)`: the table of contents of `@tessera/core`, binding every service it offers. */
 import { ContainerModule } from 'inversify';
 import { systemClock } from './clock/clock.js';
-import { resolveCoreOptions, type CoreOptions } from './core-options.js';
+import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './core-options.js';
 import { defaultKeyFile, loadKeyRing } from './crypto/load-key-ring.js';
 import { HttpClient } from './http/http-client.js';
 import { NetworkGuard } from './http/network-guard.js';
@@ -77,7 +77,16 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     // Contribution point of /metrics: token requests and cache hits.
     bind(CORE.MetricsSource).to(TokenMetrics).inSingletonScope();
     // Contribution point of /healthz: the database answers a trivial query.
-    bind(CORE.HealthCheck).toDynamicValue((context) => databaseHealthCheck(context)).inSingletonScope();
+    bind(CORE.HealthCheck)
+      .toDynamicValue((context) => {
+        if (context.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres') {
+          const db = context.get<PostgresDatabase>(CORE.Postgres);
+          return databaseHealthCheck(() => db.query('SELECT 1'));
+        }
+        const db = context.get<SqliteDatabase>(CORE.Database);
+        return databaseHealthCheck(async () => db.prepare('SELECT 1').get());
+      })
+      .inSingletonScope();
 
     // Contribution point: other packages add kinds with bind(CORE.SecretKind).
     bind(CORE.SecretKind).toConstantValue(generalKind);
