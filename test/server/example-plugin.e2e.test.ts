@@ -26,7 +26,7 @@ function tessera(args: string[], vars: Record<string, string>, input = ''): Prom
 }
 
 describe('the example connector as a plugin', () => {
-  it('is offered and used by a real tessera serve, the CLI and the console', async () => {
+  it('is offered and used by a real tessera serve, the CLI and the console', { timeout: 120_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-example-plugin-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const adminToken = rememberSecret('tsa_example_' + generateMasterKey().replace(/[^A-Za-z0-9]/g, ''));

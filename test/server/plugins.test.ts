@@ -66,7 +66,7 @@ function tessera(cwd: string, args: string[], vars: Record<string, string>, inpu
 }
 
 describe('plugins', () => {
-  it('loads an installed package named only in TESSERA_PLUGINS: its kind is offered, created, tested and listed by the server and the CLI', async () => {
+  it('loads an installed package named only in TESSERA_PLUGINS: its kind is offered, created, tested and listed by the server and the CLI', { timeout: 120_000 }, async () => {
     const project = projectWithPlugin();
     const dataDir = join(project, 'data');
     const adminToken = rememberSecret('tsa_plugins_' + generateMasterKey().replace(/[^A-Za-z0-9]/g, ''));
@@ -108,7 +108,7 @@ describe('plugins', () => {
     expect(secrets.stdout).toMatch(/acme-test\s+acme-client\s/);
   });
 
-  it('loads a local file named by --plugin or by tessera.config.json, resolved from the working directory', async () => {
+  it('loads a local file named by --plugin or by tessera.config.json, resolved from the working directory', { timeout: 120_000 }, async () => {
     const project = projectWithPlugin();
     writeFileSync(join(project, 'local-plugin.mjs'), PLUGIN_SOURCE.replace("name: 'tessera-plugin-acme'", "name: 'local-acme'"));
     const dataDir = join(project, 'data');
@@ -125,7 +125,7 @@ describe('plugins', () => {
     expect(JSON.parse(both.stdout)).toHaveLength(1);
   });
 
-  it('stops the start when a plugin cannot be loaded, naming it and why', async () => {
+  it('stops the start when a plugin cannot be loaded, naming it and why', { timeout: 120_000 }, async () => {
     const project = projectWithPlugin();
     writeFileSync(join(project, 'not-a-plugin.mjs'), 'export const something = 1;\n');
     writeFileSync(join(project, 'broken-plugin.mjs'), "export const tesseraPlugin = { name: 'broken', version: '1', modules: [{}] };\n");

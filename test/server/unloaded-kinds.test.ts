@@ -61,7 +61,7 @@ describe('a secret of a kind the server does not load', () => {
     expect((await server.api('GET', '/api/secrets')).json()).toEqual([]);
   });
 
-  it('is listed and shown by the CLI, marked "not loaded", and `secrets test` says what to load', async () => {
+  it('is listed and shown by the CLI, marked "not loaded", and `secrets test` says what to load', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const masterKey = generateMasterKey();
