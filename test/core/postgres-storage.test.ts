@@ -59,6 +59,18 @@ describe('the pool', () => {
     await expect(db.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ code: '57014', message: expect.stringMatching(/statement timeout/) });
   });
 
+  it('leaves no listening connection behind when closed while that connection is still being opened', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const db = world.container.get<PostgresDatabase>(CORE.Postgres);
+    // A command that starts listening and is done at once (a CLI `secrets list`) closes during the connect.
+    db.listen('tessera_test_channel', () => undefined);
+    await db.close();
+    const listening = () =>
+      withClient(world.databasePath, async (client) => (await client.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tessera-listen' AND datname = current_database()")).rows[0]!.n);
+    // close() waited for the connection being opened, which ended itself.
+    expect(await listening()).toBe(0);
+  });
+
   it('names an unreachable database with its password masked, in the error and in every log line', async () => {
     const url = new URL(await createTestDatabase());
     const password = `wrong-${generateMasterKey().slice(0, 12)}`;

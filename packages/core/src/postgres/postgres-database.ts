@@ -199,6 +199,11 @@ export class PostgresDatabase implements PostgresQueryable {
       } catch (error) {
         throw this.#unavailable(error);
       }
+      // Closed while connecting: this connection must not outlive the database (it would keep the process alive).
+      if (this.#closed) {
+        await client.end().catch(() => undefined);
+        throw new Error('the database was closed while its listening connection was being opened');
+      }
       this.#listenClient = client;
     })().finally(() => {
       this.#listenConnecting = undefined;
@@ -216,7 +221,8 @@ export class PostgresDatabase implements PostgresQueryable {
     this.#closed = true;
     const listening = this.#listenClient;
     this.#listenClient = undefined;
-    await Promise.all([this.#pool.end(), listening?.end().catch(() => undefined)]);
+    // A listening connection still being opened ends itself once it sees the database closed: wait for that too.
+    await Promise.all([this.#pool.end(), listening?.end().catch(() => undefined), this.#listenConnecting?.catch(() => undefined)]);
   }
 
   /** A failure to reach the database becomes a `DatabaseUnavailableError` naming it (password masked); others pass through. */
