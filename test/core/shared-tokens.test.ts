@@ -46,9 +46,12 @@ describe('one token request for the fleet', () => {
     const old = world.tokenServer.issued[0]!;
     expect(first.map((a) => a.tokens)).toEqual(Array(4).fill([old]));
     world.tokenServer.respond(() => ({ ...world.tokenServer.tokenResponse(), delayMs: 200 }));
-    // Every instance's consumers got a 401 with the old token, and each asks again.
+    // Every instance's consumers got a 401 with the old token, and each asks again. An instance that has
+    // already heard another's invalidation (NOTIFY) holds no copy any more and answers false; at least
+    // the first one drops it, and none answers an error.
     const dropped = await Promise.all(fleet.map((instance) => instance.send<{ dropped: boolean }>(`invalidate ${secret.id} ${old}`)));
-    expect(dropped.every((d) => d.dropped)).toBe(true);
+    expect(dropped.map((d) => typeof d.dropped)).toEqual(Array(4).fill('boolean'));
+    expect(dropped.some((d) => d.dropped)).toBe(true);
     const again = await Promise.all(fleet.map((instance) => instance.send<{ tokens: string[] }>(`tokens ${secret.id} 50`)));
     expect(world.tokenServer.count).toBe(2);
     expect(again.map((a) => a.tokens)).toEqual(Array(4).fill([world.tokenServer.issued[1]]));
