@@ -19,6 +19,7 @@ import PgBoss from 'pg-boss';
 import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, isPostgresUrl, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type EndpointStore, type Publisher } from '@tessera/webhooks';
+import type { CpuProfile } from './cpu-profile.js';
 import { CONCURRENCY } from './plain-loops.js';
 
 /** How far ahead a dispatcher claims: 4 deliveries per concurrency slot (`DeliverySlots`). */
@@ -33,6 +34,8 @@ export interface QueueRun {
   processCpuMicros: number;
   /** CPU time of the PostgreSQL server's processes per delivery, µs (0 on SQLite; undefined when the server is not on this machine). */
   serverCpuMicros: number | undefined;
+  /** The delivering processes' CPU profiles, when asked for. */
+  profiles?: CpuProfile[];
 }
 
 export interface PostgresBenchFigures {
@@ -44,6 +47,8 @@ export interface PostgresBenchFigures {
   postgresShareOfSqlite: number;
   postgres2: QueueRun;
   pgBoss1: QueueRun;
+  /** With `profile`: the CPU profile of one PostgreSQL dispatcher process while it delivered, in a run of its own (not timed). */
+  deliveryProfile?: CpuProfile;
 }
 
 /** Rounds of SQLite and PostgreSQL one after the other: an odd number, for a plain median. */
@@ -104,6 +109,7 @@ interface Delivered {
   perSecond: number;
   processCpuMicros: number;
   serverCpuMicros: number | undefined;
+  profiles?: CpuProfile[];
 }
 
 /**
@@ -115,6 +121,14 @@ async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'to
   const workers = new Set(children.map((child) => child.pid));
   const isWorker = (pid: number) => workers.has(pid);
   const isServer = (_pid: number, command: string) => command === 'postgres';
+  const stop = async (): Promise<CpuProfile[]> => {
+    // A profiling worker sends its profile, then exits.
+    const profiles = start.profile ? children.map(async (child) => ((await once(child, 'message')) as [{ profile: CpuProfile }])[0].profile) : [];
+    for (const child of children) child.send('stop');
+    await Promise.all(children.map((child) => once(child, 'exit')));
+    return Promise.all(profiles);
+  };
+  let measured: Delivered;
   try {
     for (const child of children) child.send({ ...start, origin: harness.origin, tokenUrl: harness.tokenUrl } satisfies WorkerStart);
     await Promise.all(children.map((child) => once(child, 'message')));
@@ -126,19 +140,21 @@ async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'to
     const elapsed = performance.now() - started;
     const [workersAfter, serverAfter] = [cpuTicks(isWorker), cpuTicks(isServer)];
     const onPostgres = isPostgresUrl(start.database);
-    return {
+    measured = {
       perSecond: total / (elapsed / 1000),
       processCpuMicros: (ticksBetween(workersBefore, workersAfter) * TICK_MICROS) / total,
       serverCpuMicros: !onPostgres ? 0 : serverAfter.size === 0 ? undefined : (ticksBetween(serverBefore, serverAfter) * TICK_MICROS) / total,
     };
-  } finally {
-    for (const child of children) child.send('stop');
-    await Promise.all(children.map((child) => once(child, 'exit')));
+  } catch (error) {
+    for (const child of children) child.kill();
+    throw error;
   }
+  const profiles = await stop();
+  return start.profile ? { ...measured, profiles } : measured;
 }
 
 /** Tessera: a secret and one endpoint, `total` events published by 32 concurrent callers here, then delivered by `processes` dispatcher processes. */
-async function tesseraRun(harness: Harness, database: string, processes: number, total: number): Promise<QueueRun> {
+async function tesseraRun(harness: Harness, database: string, processes: number, total: number, profile = false): Promise<QueueRun> {
   const masterKey = generateMasterKey();
   const container = new Container();
   container.load(
@@ -163,8 +179,9 @@ async function tesseraRun(harness: Harness, database: string, processes: number,
   // PostgreSQL the limit counts every claimed delivery of the fleet, so it also bounds how far ahead the
   // dispatchers may claim; at 4 × concurrency (the dispatcher's own prefetch) both storages claim alike.
   const perEndpoint = PREFETCH * CONCURRENCY * processes;
-  const delivered = await deliver(harness, { kind: 'tessera', database, masterKey, concurrency: CONCURRENCY, perEndpoint }, processes, total);
-  return { ...figures(delivered), publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
+  const delivered = await deliver(harness, { kind: 'tessera', database, masterKey, concurrency: CONCURRENCY, perEndpoint, profile }, processes, total);
+  const run = { ...figures(delivered), publishPerSecond, tokenRequests: harness.tokenRequests() - tokensBefore };
+  return delivered.profiles === undefined ? run : { ...run, profiles: delivered.profiles };
 }
 
 /** pg-boss 10 on its own database of the same server: `total` jobs sent by 32 concurrent callers, then worked by one process. */
@@ -228,7 +245,7 @@ function medianRun(runs: readonly QueueRun[]): QueueRun {
   return [...runs].sort((a, b) => a.deliveriesPerSecond - b.deliveriesPerSecond)[Math.floor(runs.length / 2)] as QueueRun;
 }
 
-export async function runPostgresBench(total: number): Promise<PostgresBenchFigures> {
+export async function runPostgresBench(total: number, options: { profile?: boolean } = {}): Promise<PostgresBenchFigures> {
   const harness = await startHarness();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-pg-'));
   const databases: Array<{ drop: () => Promise<void> }> = [];
@@ -253,7 +270,9 @@ export async function runPostgresBench(total: number): Promise<PostgresBenchFigu
     const postgresShareOfSqlite = median(rounds.map((r) => r.postgres.deliveriesPerSecond / r.sqlite.deliveriesPerSecond));
     const postgres2 = await tesseraRun(harness, await database(), 2, total);
     const pgBoss1 = await pgBossRun(harness, await database(), total);
-    return { sqlite1, postgres1, rounds, postgresShareOfSqlite, postgres2, pgBoss1 };
+    // Profiled apart: the profiler's sampling costs time that a timed run would lose.
+    const deliveryProfile = options.profile ? (await tesseraRun(harness, await database(), 1, total, true)).profiles?.[0] : undefined;
+    return { sqlite1, postgres1, rounds, postgresShareOfSqlite, postgres2, pgBoss1, ...(deliveryProfile === undefined ? {} : { deliveryProfile }) };
   } finally {
     for (const made of databases) await made.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import PgBoss from 'pg-boss';
 import { Webhook } from 'standardwebhooks';
 import { Pool, request } from 'undici';
 import winston from 'winston';
+import { startProfile } from './cpu-profile.js';
 import { coreModule } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type Dispatcher } from '@tessera/webhooks';
 
@@ -24,6 +25,8 @@ export interface WorkerStart {
   tokenUrl: string;
   concurrency: number;
   perEndpoint: number;
+  /** Profile the delivering (from `go` to `stop`) and send the CPU profile back before exiting. */
+  profile?: boolean;
 }
 
 async function tessera(start: WorkerStart): Promise<() => Promise<void>> {
@@ -101,7 +104,10 @@ process.once('message', (start: WorkerStart) => {
   void (start.kind === 'tessera' ? tessera(start) : pgBoss(start)).then(async (run) => {
     process.send?.('ready');
     await new Promise<void>((resolve) => process.once('message', () => resolve()));
+    const stopProfile = start.profile ? await startProfile() : undefined;
     await run();
+    const profile = await stopProfile?.();
+    if (profile !== undefined) await new Promise<void>((resolve) => process.send?.({ profile }, () => resolve()));
     process.exit(0);
   });
 });

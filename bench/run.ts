@@ -1,10 +1,13 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
+import { topSelfTime, type CpuProfile } from './cpu-profile.js';
 import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
 
+/** `npm run bench -- --profile`: also a CPU profile summary of the delivery phase (top 10 functions by self time). */
+const profile = process.argv.includes('--profile');
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED');
 
@@ -19,7 +22,7 @@ console.log(
   `redacting a 150-character log line with ${format(redaction.registered)} values registered: ${redaction.redactMicros.toFixed(1)} µs; JSON.stringify of it ${redaction.baselineMicros.toFixed(1)} µs (${(redaction.redactMicros / redaction.baselineMicros).toFixed(1)}x)`,
 );
 
-const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000) });
+const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000), profile });
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hooks.undici)} req/s`);
 console.log(`plain POST loop, axios keep-alive, concurrency 32: ${format(hooks.axios)} req/s`);
@@ -41,7 +44,7 @@ console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.p
 
 // PostgreSQL (issue 12): the same job on PostgreSQL, beside SQLite and pg-boss 10, in this run.
 const pgTotal = Number(process.env.PG_DELIVERIES ?? 10_000);
-const pgFigures = await runPostgresBench(pgTotal);
+const pgFigures = await runPostgresBench(pgTotal, { profile });
 const vsBoss = pgFigures.postgres1.deliveriesPerSecond / pgFigures.pgBoss1.deliveriesPerSecond;
 const vsSqlite = pgFigures.postgresShareOfSqlite;
 const cpu = (run: QueueRun) => `${format(run.processCpuMicros)} µs${run.serverCpuMicros === undefined ? '' : ` + PostgreSQL server ${format(run.serverCpuMicros)} µs`} CPU per delivery`;
@@ -65,3 +68,11 @@ const builder = await runQueryBuilderBench(process.env.TESSERA_TEST_DATABASE_URL
 console.log(
   `query builder off the hot path: Kysely 0.28 builds and compiles the delivery log's list query in ${builder.compileMicros.toFixed(1)} µs; the query's round trip to PostgreSQL takes ${builder.roundTripMicros.toFixed(0)} µs (${percent(builder.compileMicros / builder.roundTripMicros)} more)`,
 );
+
+function printProfile(title: string, cpuProfile: CpuProfile | undefined): void {
+  if (cpuProfile === undefined) return;
+  console.log(`CPU profile, ${title}: top 10 functions by self time (share of the busy samples)`);
+  for (const entry of topSelfTime([cpuProfile], 10)) console.log(`  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.fn}`);
+}
+printProfile('delivery phase of the dispatcher on SQLite (1 endpoint, 20,000 deliveries, in the bench process)', hooks.deliveryProfile);
+printProfile(`delivery phase of the dispatcher on PostgreSQL (1 endpoint, ${format(pgTotal)} deliveries, its own process)`, pgFigures.deliveryProfile);

@@ -16,6 +16,7 @@ import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type Dispatcher, type WebhookEvents, type EndpointStore, type Publisher } from '@tessera/webhooks';
 
+import { startProfile, type CpuProfile } from './cpu-profile.js';
 import { CONCURRENCY, cpuMicrosSince, type LoopFigures, type LoopRequest } from './plain-loops.js';
 
 const ROUNDS = 3;
@@ -39,6 +40,8 @@ export interface DispatcherRunFigures {
   publishPerSecond: number;
   sequentialPublishPerSecond: number;
   peakRssMb: number;
+  /** The CPU profile of this process while it delivered, when asked for. */
+  profile?: CpuProfile;
 }
 
 /** Medians over the rounds (ratios: the median of each round's own ratio), and the memory run. */
@@ -56,13 +59,15 @@ export interface WebhookBenchFigures {
   sequentialPublishPerSecond: number;
   peakRssMb: number;
   peakDeliveries: number;
+  /** With `profile`: a CPU profile of the dispatcher's delivery phase, 1 endpoint, in a run of its own (not timed). */
+  deliveryProfile?: CpuProfile;
 }
 
 function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
-export async function runWebhookBench(options: { deliveries: number; rssDeliveries: number }): Promise<WebhookBenchFigures> {
+export async function runWebhookBench(options: { deliveries: number; rssDeliveries: number; profile?: boolean }): Promise<WebhookBenchFigures> {
   const receiver = fork(join(import.meta.dirname, 'receiver.js'), { stdio: 'inherit' });
   const loops = fork(join(import.meta.dirname, 'plain-loops.js'), { stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => receiver.once('message', (m: { port: number }) => resolve(m.port)));
@@ -107,6 +112,8 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
     }
     const of = (pick: (round: WebhookBenchRound) => number) => median(rounds.map(pick));
     const big = await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.rssDeliveries, sampleRss: true });
+    // Profiled apart: the profiler's sampling costs time that a timed run would lose.
+    const profiled = options.profile ? await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.deliveries, profile: true }) : undefined;
     return {
       rounds,
       undici: of((r) => r.undici),
@@ -121,6 +128,7 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
       sequentialPublishPerSecond: of((r) => r.sequentialPublishPerSecond),
       peakRssMb: big.peakRssMb,
       peakDeliveries: options.rssDeliveries,
+      ...(profiled?.profile === undefined ? {} : { deliveryProfile: profiled.profile }),
     };
   } finally {
     receiver.send('stop');
@@ -129,7 +137,7 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
   }
 }
 
-export async function dispatcherRun(run: { origin: string; tokenUrl: string; endpoints: number; deliveries: number; sampleRss?: boolean }): Promise<DispatcherRunFigures> {
+export async function dispatcherRun(run: { origin: string; tokenUrl: string; endpoints: number; deliveries: number; sampleRss?: boolean; profile?: boolean }): Promise<DispatcherRunFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const container = new Container();
   container.load(
@@ -175,14 +183,16 @@ export async function dispatcherRun(run: { origin: string; tokenUrl: string; end
       if (event.outcome === 'succeeded' && ++succeeded === run.deliveries) resolve();
     }),
   );
+  const stopProfile = run.profile ? await startProfile() : undefined;
   dispatcher.start();
   await allDone;
+  const profile = await stopProfile?.();
   const deliveriesPerSecond = run.deliveries / ((performance.now() - started) / 1000);
   const cpuMicrosPerDelivery = cpuMicrosSince(cpu) / run.deliveries;
   clearInterval(sampler);
   await dispatcher.stop();
   await container.unbindAllAsync();
   rmSync(dir, { recursive: true, force: true });
-  return { deliveriesPerSecond, cpuMicrosPerDelivery, publishPerSecond, sequentialPublishPerSecond, peakRssMb: peakRss / 1024 / 1024 };
+  return { deliveriesPerSecond, cpuMicrosPerDelivery, publishPerSecond, sequentialPublishPerSecond, peakRssMb: peakRss / 1024 / 1024, ...(profile === undefined ? {} : { profile }) };
 }
 
