@@ -15,6 +15,8 @@ describe('the connector guide', () => {
     const guide = readFileSync(join(root, 'docs/connectors.md'), 'utf8');
     expect(guide).toContain('```ts\n' + source + '```');
     expect(source.split('\n').length).toBeLessThan(100);
+    // And the plugin that ships it, with its command group.
+    expect(guide).toContain('```ts\n' + readFileSync(join(root, 'examples/acme-orders-plugin.ts'), 'utf8') + '```');
   });
 
   it('runs the example connector against a fake Acme API: its own kind, its secret, its client', async () => {

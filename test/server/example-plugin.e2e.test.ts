@@ -60,6 +60,16 @@ describe('the example connector as a plugin', () => {
     const tested = await tessera(['--plugin', PLUGIN, 'secrets', 'test', 'acme-cli'], vars);
     expect(tested.code, tested.stderr).toBe(0);
     expect(tested.stdout).toMatch(/^ok: secret 'acme-cli' \(HTTP 200\)/);
+    // Its own command group: in the help, and run on the data directory the server uses.
+    expect((await tessera(['--plugin', PLUGIN, 'help'], vars)).stdout).toContain('  tessera acme-orders list [--json]\n');
+    const own = await tessera(['--plugin', PLUGIN, 'acme-orders', 'list', '--json'], vars);
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout)).toEqual(
+      expect.arrayContaining([
+        { name: 'acme-api', clientId: 'shop-1', tokenUrl },
+        { name: 'acme-cli', clientId: 'shop-2', tokenUrl },
+      ]),
+    );
 
     // The console: the kind in the Type list, its fields in the form, a draft tested and saved.
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });

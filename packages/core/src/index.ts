@@ -73,3 +73,8 @@ export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';
 export { metricFamily, type MetricsSource } from './contributions/metrics-source.js';
 export { idParams, type ApiRoute, type ApiRouteRegistrar, type RouteGroup } from './contributions/api-route-group.js';
+export type { CommandGroup, CommandContext, CommandOutput } from './cli/command-group.js';
+export { UsageError, CommandFailed } from './cli/command-errors.js';
+export { parseFlags, one, text, required, type FlagSpec, type ParsedArgs } from './cli/parse-flags.js';
+export { printJson, printTable, progressBar, processOutput } from './cli/command-output.js';
+export { findByIdOrName, findSecret } from './cli/find-by-id-or-name.js';

@@ -1,6 +1,7 @@
 /** Service identifiers of `@tessera/core`: the only names other packages resolve from the container. */
 import type { ServiceIdentifier } from 'inversify';
 import type { Logger } from 'winston';
+import type { CommandGroup } from './cli/command-group.js';
 import type { Clock } from './clock/clock.js';
 import type { RouteGroup } from './contributions/api-route-group.js';
 import type { HealthCheck } from './contributions/health-check.js';
@@ -37,6 +38,8 @@ export const CORE = {
   RouteGroup: id<RouteGroup>('RouteGroup'),
   /** Contribution point: the metric families `/metrics` renders (`MetricsSource`). */
   MetricsSource: id<MetricsSource>('MetricsSource'),
+  /** Contribution point: the CLI's command groups (`CommandGroup`), bound in a package's or plugin's container module of commands. */
+  CommandGroup: id<CommandGroup>('CommandGroup'),
   Options: id<ResolvedCoreOptions>('Options'),
   Clock: id<Clock>('Clock'),
   Logger: id<Logger>('Logger'),

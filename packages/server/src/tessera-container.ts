@@ -8,13 +8,15 @@ import { connectorsModule } from '@tessera/connectors';
 import { webhooksModule } from '@tessera/webhooks';
 import { databasePath, type ServerConfig } from './config/server-config.js';
 import { serverKeyRing } from './config/server-keys.js';
-import { loadPlugins } from './plugins/load-plugins.js';
+import { loadPlugins, type PluginWithModules } from './plugins/load-plugins.js';
 import { serverModule } from './server-module.js';
 
 export interface ContainerExtras {
   /** Where log lines go (tests capture them); default JSON lines on stderr. Redaction applies either way. */
   logTransports?: Transport[];
   clock?: Clock;
+  /** The configured plugins, when the caller has loaded them already (the CLI does, to list their commands). */
+  plugins?: PluginWithModules[];
 }
 
 export function createTesseraContainer(config: ServerConfig, extras: ContainerExtras = {}): Container {
@@ -22,7 +24,7 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyRing = serverKeyRing(config);
   // A plugin that cannot be loaded stops the start here, naming it and why.
-  const plugins = loadPlugins(config.plugins, config.pluginsFrom);
+  const plugins = extras.plugins ?? loadPlugins(config.plugins, config.pluginsFrom);
   const container = new Container();
   container.load(
     coreModule({
@@ -40,7 +42,7 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
     }),
     webhooksModule(),
     connectorsModule(),
-    serverModule(config, plugins.map(({ modules: _modules, ...plugin }) => plugin)),
+    serverModule(config, plugins.map(({ modules: _modules, commands: _commands, ...plugin }) => plugin)),
     // What plugins contribute (secret kinds, connectors, routes, …) is bound after the built-in packages,
     // so theirs come first wherever order shows (the kinds, the API document).
     ...plugins.flatMap((plugin) => plugin.modules),

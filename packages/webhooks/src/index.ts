@@ -11,3 +11,4 @@ export type { DeliveryStatus } from './delivery/delivery-types.js';
 export type { WebhookEvents, DeliveryAttemptEvent } from './delivery/webhook-events.js';
 export type { DeliveryQueue } from './delivery/delivery-queue.js';
 export { TEST_EVENT_TYPE, webhookRouteGroup } from './http/webhook-routes.js';
+export { webhookCommandsModule } from './cli/webhook-commands-module.js';

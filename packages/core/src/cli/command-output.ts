@@ -1,23 +1,19 @@
-/** How the CLI prints: aligned tables for people, `--json` for scripts, and a progress bar on stderr. */
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-  /** True when stderr is a terminal: progress redraws in place. */
-  interactive: boolean;
-}
+/** How commands print: aligned tables for people, `--json` for scripts, and a progress bar on stderr. */
+import type { CommandOutput } from './command-group.js';
 
-export const processOutput: Output = {
+/** This process's stdout and stderr. */
+export const processOutput: CommandOutput = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
   interactive: process.stderr.isTTY === true,
 };
 
-export function printJson(output: Output, value: unknown): void {
+export function printJson(output: CommandOutput, value: unknown): void {
   output.out(JSON.stringify(value, null, 2));
 }
 
 /** Columns padded to their widest cell; an empty list says so instead of printing a bare header. */
-export function printTable(output: Output, headers: readonly string[], rows: ReadonlyArray<readonly string[]>, empty: string): void {
+export function printTable(output: CommandOutput, headers: readonly string[], rows: ReadonlyArray<readonly string[]>, empty: string): void {
   if (rows.length === 0) {
     output.out(empty);
     return;
@@ -33,7 +29,7 @@ export function printTable(output: Output, headers: readonly string[], rows: Rea
 }
 
 /** `[██████░░░░░░] 50% 5/10 secrets`: redrawn in place on a terminal, printed at each quarter otherwise. */
-export function progressBar(output: Output, label: string): (done: number, total: number) => void {
+export function progressBar(output: CommandOutput, label: string): (done: number, total: number) => void {
   let lastQuarter = -1;
   return (done, total) => {
     const ratio = total === 0 ? 1 : done / total;

@@ -1,6 +1,6 @@
-/** Parses one command's flags strictly (an unknown flag is a usage error) and reads them typed. */
+/** Parses one command's flags strictly (an unknown flag is a usage error, with the command's usage) and reads them typed. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './cli-errors.js';
+import { UsageError } from './command-errors.js';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -3,7 +3,7 @@
  * is piped, or a prompt with the echo off on a terminal.
  */
 import { createInterface } from 'node:readline';
-import { UsageError } from './cli-errors.js';
+import { UsageError } from '@tessera/core';
 
 export async function readSensitive(labels: readonly string[], input: NodeJS.ReadStream = process.stdin): Promise<string[]> {
   if (labels.length === 0) return [];

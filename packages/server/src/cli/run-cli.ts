@@ -1,30 +1,27 @@
-/** The `tessera` command line: splits off the global flags, runs one command, and turns its outcome into an exit code. */
+/** The `tessera` command line: splits off the global flags, runs one contributed command group, and turns its outcome into an exit code. */
 import winston from 'winston';
 import type Transport from 'winston-transport';
-import { ConfigurationError, TesseraError } from '@tessera/core';
-import { resolveServerConfig, type ServerFlags } from '../config/server-config.js';
+import { CommandFailed, ConfigurationError, TesseraError, UsageError, processOutput, type CommandGroup, type CommandOutput } from '@tessera/core';
+import { resolveServerConfig, type ServerConfig, type ServerFlags } from '../config/server-config.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
 import { CliContext } from './cli-context.js';
-import { UsageError, CommandFailed } from './cli-errors.js';
-import { processOutput, type Output } from './cli-output.js';
-import { DELIVERIES_USAGE, deliveriesCommand } from './commands/deliveries-command.js';
-import { KEYS_USAGE, keysCommand } from './commands/keys-command.js';
-import { PLUGINS_USAGE, pluginsCommand } from './commands/plugins-command.js';
-import { SECRETS_USAGE, secretsCommand } from './commands/secrets-command.js';
-import { SERVE_USAGE, serveCommand } from './commands/serve-command.js';
-import { WEBHOOKS_USAGE, webhooksCommand } from './commands/webhooks-command.js';
+import { commandGroups } from './command-groups.js';
 
-export const HELP = [
-  'tessera: integration secrets, webhooks and their deliveries.',
-  '',
-  'Commands:',
-  `  ${SERVE_USAGE}`,
-  ...[...SECRETS_USAGE, ...WEBHOOKS_USAGE, ...DELIVERIES_USAGE, ...KEYS_USAGE, ...PLUGINS_USAGE].map((line) => `  ${line}`),
-  '',
-  'Every command takes --data-dir <dir> (default ./data, or TESSERA_DATA_DIR), --database-url <postgres://…>',
-  '(or TESSERA_DATABASE_URL; default SQLite in the data directory), --plugin <package or ./path> (repeatable;',
-  'or TESSERA_PLUGINS, comma-separated) and --log-level <level>.',
-  'Exit codes: 0 ok, 1 failure, 2 usage error.',
-].join('\n');
+/** The help: every command of every group, the server's, the packages' and the plugins' alike. */
+export function helpText(groups: readonly CommandGroup[], note?: string): string {
+  return [
+    'tessera: integration secrets, webhooks and their deliveries.',
+    '',
+    'Commands:',
+    ...groups.flatMap((group) => group.usage.map((line) => `  ${line}`)),
+    '',
+    'Every command takes --data-dir <dir> (default ./data, or TESSERA_DATA_DIR), --database-url <postgres://…>',
+    '(or TESSERA_DATABASE_URL; default SQLite in the data directory), --plugin <package or ./path> (repeatable;',
+    'or TESSERA_PLUGINS, comma-separated) and --log-level <level>.',
+    'Exit codes: 0 ok, 1 failure, 2 usage error.',
+    ...(note === undefined ? [] : ['', note]),
+  ].join('\n');
+}
 
 const GLOBAL_STRING_FLAGS = {
   '--data-dir': 'dataDir',
@@ -44,46 +41,29 @@ const GLOBAL_STRING_FLAGS = {
   '--max-connections-per-client': 'maxConnectionsPerClient',
 } as const;
 
-export async function runCli(argv: readonly string[], output: Output = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+export async function runCli(argv: readonly string[], output: CommandOutput = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
   let cli: CliContext | undefined;
   try {
     const { flags, rest } = splitGlobalFlags(argv);
-    const [group, action, ...args] = rest;
-    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-      output.out(HELP);
-      return group === undefined ? 2 : 0;
+    const [name, action, ...args] = rest;
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      output.out(help(flags));
+      return name === undefined ? 2 : 0;
     }
     // Commands other than serve log only warnings and errors, so their output stays readable.
-    let config;
-    try {
-      config = resolveServerConfig({ ...flags, logLevel: flags.logLevel ?? process.env.TESSERA_LOG_LEVEL ?? (group === 'serve' ? 'info' : 'warn') });
-    } catch (error) {
-      // A setting that cannot be used (a port that is not a number, an unknown log level) is a usage error.
-      throw error instanceof ConfigurationError ? new UsageError(error.message) : error;
+    const config = configOf(flags, name === 'serve' ? 'info' : 'warn');
+    // A plugin that cannot be loaded stops the command here, naming it and why.
+    const plugins = loadPlugins(config.plugins, config.pluginsFrom);
+    cli = new CliContext(config, output, stdin, name === 'serve' ? undefined : humanLogLines(), plugins);
+    const groups = commandGroups(plugins);
+    const group = groups.find((candidate) => candidate.name === name);
+    if (group === undefined) throw new UsageError(`Unknown command '${name}'. Run 'tessera help' for the list.`);
+    if (action === '--help' || action === '-h' || action === 'help') {
+      output.out(group.usage.map((line) => `Usage: ${line}`).join('\n'));
+      return 0;
     }
-    cli = new CliContext(config, output, stdin, group === 'serve' ? undefined : humanLogLines());
-    switch (group) {
-      case 'serve':
-        await serveCommand([action, ...args].filter((a): a is string => a !== undefined), cli);
-        return 0;
-      case 'secrets':
-        await secretsCommand(action, args, cli);
-        return 0;
-      case 'webhooks':
-        await webhooksCommand(action, args, cli);
-        return 0;
-      case 'deliveries':
-        await deliveriesCommand(action, args, cli);
-        return 0;
-      case 'keys':
-        await keysCommand(action, args, cli);
-        return 0;
-      case 'plugins':
-        await pluginsCommand(action, args, cli);
-        return 0;
-      default:
-        throw new UsageError(`Unknown command '${group}'. Run 'tessera help' for the list.`);
-    }
+    await group.run(action, args, cli);
+    return 0;
   } catch (error) {
     output.err(`tessera: ${oneLine(error)}`);
     if (error instanceof UsageError) return 2;
@@ -91,6 +71,25 @@ export async function runCli(argv: readonly string[], output: Output = processOu
     return 1;
   } finally {
     await cli?.close();
+  }
+}
+
+function configOf(flags: ServerFlags, defaultLevel: string): ServerConfig {
+  try {
+    return resolveServerConfig({ ...flags, logLevel: flags.logLevel ?? process.env.TESSERA_LOG_LEVEL ?? defaultLevel });
+  } catch (error) {
+    // A setting that cannot be used (a port that is not a number, an unknown log level) is a usage error.
+    throw error instanceof ConfigurationError ? new UsageError(error.message) : error;
+  }
+}
+
+/** The help with the plugins' commands too; when the settings or a plugin cannot be used, Tessera's own and why. */
+function help(flags: ServerFlags): string {
+  try {
+    const config = configOf(flags, 'warn');
+    return helpText(commandGroups(loadPlugins(config.plugins, config.pluginsFrom)));
+  } catch (error) {
+    return helpText(commandGroups([]), `(Only Tessera's own commands are listed: ${oneLine(error)})`);
   }
 }
 

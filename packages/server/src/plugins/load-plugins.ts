@@ -10,7 +10,7 @@ import { CORE, type SecretKind } from '@tessera/core';
 import { PluginLoadError } from './plugin-load-error.js';
 import type { LoadedPlugin, TesseraPlugin } from './tessera-plugin.js';
 
-export type PluginWithModules = LoadedPlugin & { modules: ContainerModule[] };
+export type PluginWithModules = LoadedPlugin & { modules: ContainerModule[]; commands: ContainerModule[] };
 
 export function loadPlugins(specifiers: readonly string[], from: string): PluginWithModules[] {
   const require = createRequire(join(from, 'package.json'));
@@ -66,17 +66,21 @@ function contributedKinds(modules: ContainerModule[]): string[] {
 }
 
 /** The export's shape, field by field, in words a plugin author can fix. */
-function checked(specifier: string, plugin: unknown): TesseraPlugin {
+function checked(specifier: string, plugin: unknown): TesseraPlugin & { commands: ContainerModule[] } {
   const fail = (what: string) => new PluginLoadError(specifier, `its 'tesseraPlugin' ${what}.`);
   if (plugin === null || typeof plugin !== 'object') throw fail('is not an object { name, version, modules }');
-  const { name, version, modules } = plugin as Record<string, unknown>;
+  const { name, version, modules, commands } = plugin as Record<string, unknown>;
   if (typeof name !== 'string' || !/^[A-Za-z0-9@][\w.@/-]{0,99}$/.test(name)) throw fail('needs a name: letters, digits, @ . / _ -, up to 100 characters');
   if (typeof version !== 'string' || version.length === 0 || version.length > 50) throw fail('needs a version (a string such as 1.0.0)');
-  if (!Array.isArray(modules) || modules.length === 0) throw fail('needs modules: a list of the container modules it contributes');
+  if (commands !== undefined && !Array.isArray(commands)) throw fail('has commands that are not a list of container modules');
+  const commandModules = (commands ?? []) as unknown[];
+  if (!Array.isArray(modules) || (modules.length === 0 && commandModules.length === 0)) throw fail('needs modules: a list of the container modules it contributes');
+  const isModule = (module: unknown) => module !== null && typeof module === 'object' && typeof (module as { load?: unknown }).load === 'function';
   modules.forEach((module: unknown, index) => {
-    if (module === null || typeof module !== 'object' || typeof (module as { load?: unknown }).load !== 'function') {
-      throw fail(`modules[${index}] is not a ContainerModule (new ContainerModule(...) from inversify)`);
-    }
+    if (!isModule(module)) throw fail(`modules[${index}] is not a ContainerModule (new ContainerModule(...) from inversify)`);
   });
-  return { name, version, modules: modules as ContainerModule[] };
+  commandModules.forEach((module, index) => {
+    if (!isModule(module)) throw fail(`commands[${index}] is not a ContainerModule (new ContainerModule(...) from inversify) binding CORE.CommandGroup`);
+  });
+  return { name, version, modules: modules as ContainerModule[], commands: commandModules as ContainerModule[] };
 }

@@ -1,11 +1,17 @@
 /** What a plugin is: a module exporting `tesseraPlugin` (DESIGN §3), and what the server says of one it loaded. */
 import type { ContainerModule } from 'inversify';
 
-/** The `tesseraPlugin` export of a plugin module: its name and version, and the container modules it contributes (e.g. `connectorModule(acme)`). */
+/**
+ * The `tesseraPlugin` export of a plugin module: its name and version, the container modules it
+ * contributes (e.g. `connectorModule(acme)`), and optionally container modules of CLI command groups
+ * (`bind(CORE.CommandGroup)`), which the CLI loads on their own so that `tessera help` lists them without
+ * opening the data directory.
+ */
 export interface TesseraPlugin {
   name: string;
   version: string;
   modules: ContainerModule[];
+  commands?: ContainerModule[];
 }
 
 /** A loaded plugin, as `GET /api/plugins` and `tessera plugins list` show it. */

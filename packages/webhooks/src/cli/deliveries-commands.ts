@@ -1,9 +1,9 @@
-/** `tessera deliveries list|show|retry`: the delivery log, every attempt, and a manual retry with the same webhook-id. */
-import { WEBHOOKS, type DeliveryLog, type DeliveryStatus } from '@tessera/webhooks';
-import { one, parseFlags, text } from '../cli-args.js';
-import type { CliContext } from '../cli-context.js';
-import { UsageError } from '../cli-errors.js';
-import { printJson, printTable } from '../cli-output.js';
+/** `tessera deliveries list|show|retry`, contributed by this package: the delivery log, every attempt, and a manual retry with the same webhook-id. */
+import { UsageError, one, parseFlags, printJson, printTable, text, type CommandContext, type CommandGroup } from '@tessera/core';
+import type { DeliveryLog } from '../delivery/delivery-log.js';
+import type { DeliveryStatus } from '../delivery/delivery-types.js';
+import { WEBHOOKS } from '../tokens.js';
+import { findWebhook } from './find-webhook.js';
 
 export const DELIVERIES_USAGE = [
   'tessera deliveries list [--webhook <id|name>] [--status pending|delivering|succeeded|failed] [--event-type <type>] [--limit <n>] [--json]',
@@ -13,7 +13,13 @@ export const DELIVERIES_USAGE = [
 
 const STATUSES = ['pending', 'delivering', 'succeeded', 'failed'];
 
-export async function deliveriesCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+export const deliveriesCommands: CommandGroup = {
+  name: 'deliveries',
+  usage: DELIVERIES_USAGE,
+  run: (action, args, context) => deliveriesCommand(action, [...args], context),
+};
+
+async function deliveriesCommand(action: string | undefined, args: string[], cli: CommandContext): Promise<void> {
   switch (action) {
     case 'list':
       return list(args, cli);
@@ -26,7 +32,7 @@ export async function deliveriesCommand(action: string | undefined, args: string
   }
 }
 
-async function list(args: string[], cli: CliContext): Promise<void> {
+async function list(args: string[], cli: CommandContext): Promise<void> {
   const usage = DELIVERIES_USAGE[0] as string;
   const parsed = parseFlags(
     args,
@@ -42,7 +48,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   const eventType = text(parsed, 'event-type');
   const deliveries = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).list({
     limit,
-    ...(webhook !== undefined && { endpointId: (await cli.webhook(webhook)).id }),
+    ...(webhook !== undefined && { endpointId: (await findWebhook(cli, webhook)).id }),
     ...(status !== undefined && { status: status as DeliveryStatus }),
     ...(eventType !== undefined && { eventType }),
   });
@@ -55,7 +61,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   );
 }
 
-async function show(args: string[], cli: CliContext): Promise<void> {
+async function show(args: string[], cli: CommandContext): Promise<void> {
   const usage = DELIVERIES_USAGE[1] as string;
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
   const delivery = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).get(one(parsed, 'delivery id', usage));
@@ -69,7 +75,7 @@ async function show(args: string[], cli: CliContext): Promise<void> {
   }
 }
 
-async function retry(args: string[], cli: CliContext): Promise<void> {
+async function retry(args: string[], cli: CommandContext): Promise<void> {
   const usage = DELIVERIES_USAGE[2] as string;
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
   const summary = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).retry(one(parsed, 'delivery id', usage));

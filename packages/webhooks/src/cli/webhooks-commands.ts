@@ -1,10 +1,11 @@
-/** `tessera webhooks list|create|send-test`: endpoints, and a test event to one of them. */
-import { CORE, type SecretStore } from '@tessera/core';
-import { TEST_EVENT_TYPE, WEBHOOKS, type DeliveryLog, type EndpointStore, type Publisher } from '@tessera/webhooks';
-import { one, parseFlags, required, text } from '../cli-args.js';
-import type { CliContext } from '../cli-context.js';
-import { CommandFailed, UsageError } from '../cli-errors.js';
-import { printJson, printTable } from '../cli-output.js';
+/** `tessera webhooks list|create|send-test`, contributed by this package: endpoints, and a test event to one of them. */
+import { CORE, CommandFailed, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
+import type { DeliveryLog } from '../delivery/delivery-log.js';
+import type { Publisher } from '../delivery/publisher.js';
+import { TEST_EVENT_TYPE } from '../http/webhook-routes.js';
+import type { EndpointStore } from '../endpoints/endpoint-store.js';
+import { WEBHOOKS } from '../tokens.js';
+import { findWebhook } from './find-webhook.js';
 
 export const WEBHOOKS_USAGE = [
   'tessera webhooks list [--json]',
@@ -12,7 +13,13 @@ export const WEBHOOKS_USAGE = [
   'tessera webhooks send-test <id|name> [--wait <seconds>] [--json]',
 ];
 
-export async function webhooksCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+export const webhooksCommands: CommandGroup = {
+  name: 'webhooks',
+  usage: WEBHOOKS_USAGE,
+  run: (action, args, context) => webhooksCommand(action, [...args], context),
+};
+
+async function webhooksCommand(action: string | undefined, args: string[], cli: CommandContext): Promise<void> {
   switch (action) {
     case 'list':
       return list(args, cli);
@@ -25,7 +32,7 @@ export async function webhooksCommand(action: string | undefined, args: string[]
   }
 }
 
-async function list(args: string[], cli: CliContext): Promise<void> {
+async function list(args: string[], cli: CommandContext): Promise<void> {
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, WEBHOOKS_USAGE[0] as string);
   const endpoints = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).list();
   if (parsed.values.json) return printJson(cli.output, endpoints);
@@ -38,7 +45,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   );
 }
 
-async function create(args: string[], cli: CliContext): Promise<void> {
+async function create(args: string[], cli: CommandContext): Promise<void> {
   const usage = WEBHOOKS_USAGE[1] as string;
   const parsed = parseFlags(
     args,
@@ -46,7 +53,7 @@ async function create(args: string[], cli: CliContext): Promise<void> {
     usage,
   );
   const url = required(parsed, 'url', usage);
-  const secret = await cli.secret(required(parsed, 'secret', usage));
+  const secret = await findSecret(cli, required(parsed, 'secret', usage));
   const events = text(parsed, 'events');
   const name = text(parsed, 'name');
   const created = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).create({
@@ -61,10 +68,10 @@ async function create(args: string[], cli: CliContext): Promise<void> {
   if (created.signingSecret) cli.output.out(`Signing secret (shown only now; give it to the receiver): ${created.signingSecret}`);
 }
 
-async function sendTest(args: string[], cli: CliContext): Promise<void> {
+async function sendTest(args: string[], cli: CommandContext): Promise<void> {
   const usage = WEBHOOKS_USAGE[2] as string;
   const parsed = parseFlags(args, { json: { type: 'boolean' }, wait: { type: 'string' } }, usage);
-  const endpoint = await cli.webhook(one(parsed, 'webhook id or name', usage));
+  const endpoint = await findWebhook(cli, one(parsed, 'webhook id or name', usage));
   const waitText = text(parsed, 'wait');
   const waitSeconds = waitText === undefined ? 0 : Number(waitText);
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait takes a number of seconds. Usage: ${usage}`);

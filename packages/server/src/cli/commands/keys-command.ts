@@ -6,14 +6,11 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CORE, KeyRing, generateMasterKey, type SecretStore } from '@tessera/core';
+import { CORE, KeyRing, generateMasterKey, parseFlags, CommandFailed, UsageError, printJson, progressBar, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, type EndpointStore } from '@tessera/webhooks';
 import { masterKeyFile, previousKeyFile } from '../../config/server-keys.js';
 import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
-import { parseFlags } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
-import { CommandFailed, UsageError } from '../cli-errors.js';
-import { printJson, progressBar } from '../cli-output.js';
 
 export const KEYS_USAGE = ['tessera keys rotate [--json]   (stop `tessera serve` first; with TESSERA_MASTER_KEY, set the new key there and the old one in TESSERA_PREVIOUS_MASTER_KEYS)'];
 

@@ -1,10 +1,8 @@
 /** `tessera plugins list`: the plugins this command loaded (from TESSERA_PLUGINS, --plugin and tessera.config.json) and the kinds each contributes. */
+import { parseFlags, UsageError, printJson, printTable } from '@tessera/core';
 import type { LoadedPlugin } from '../../plugins/tessera-plugin.js';
 import { SERVER } from '../../tokens.js';
-import { parseFlags } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
-import { UsageError } from '../cli-errors.js';
-import { printJson, printTable } from '../cli-output.js';
 
 export const PLUGINS_USAGE = ['tessera plugins list [--json]   (load plugins with --plugin <package or ./path>, TESSERA_PLUGINS, or "plugins" in the data directory\'s tessera.config.json)'];
 

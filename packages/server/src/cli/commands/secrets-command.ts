@@ -1,24 +1,9 @@
 /** `tessera secrets list|create|show|update|test|delete`: create and update take flags derived from the kind's fields. */
 import { readFileSync } from 'node:fs';
-import {
-  CORE,
-  CredentialsRequiredError,
-  KindNotLoadedError,
-  type Clock,
-  type FieldDeclaration,
-  type SecretKind,
-  type SecretKindRegistry,
-  type SecretStore,
-  type SecretTester,
-  type SecretView,
-  type TestReport,
-} from '@tessera/core';
+import { CORE, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
 import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
-import { one, parseFlags, required, text, type FlagSpec } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
-import { CommandFailed, UsageError } from '../cli-errors.js';
-import { printJson, printTable } from '../cli-output.js';
 import { readSensitive } from '../read-sensitive.js';
 
 export const SECRETS_USAGE = [
@@ -120,7 +105,7 @@ async function create(args: string[], cli: CliContext): Promise<void> {
 async function show(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[2] as string;
   const parsed = parseFlags(args, JSON_FLAG, usage);
-  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  const secret = await findSecret(cli, one(parsed, 'secret id or name', usage));
   const lastTest = await cli.get<TestResults>(SERVER.TestResults).get(secret.id);
   if (parsed.values.json) return printJson(cli.output, { ...secret, lastTest });
   const lines: Array<[string, string]> = [
@@ -141,7 +126,7 @@ async function show(args: string[], cli: CliContext): Promise<void> {
 async function test(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[3] as string;
   const parsed = parseFlags(args, JSON_FLAG, usage);
-  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  const secret = await findSecret(cli, one(parsed, 'secret id or name', usage));
   const report = await cli.get<SecretTester>(CORE.SecretTester).test(secret.id);
   await cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, cli.get<Clock>(CORE.Clock).now());
   if (parsed.values.json) printJson(cli.output, report);
@@ -162,7 +147,7 @@ export function printReport(cli: CliContext, name: string, report: TestReport): 
 async function remove(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[4] as string;
   const parsed = parseFlags(args, {}, usage);
-  const secret = await cli.secret(one(parsed, 'secret id or name', usage));
+  const secret = await findSecret(cli, one(parsed, 'secret id or name', usage));
   await cli.get<SecretStore>(CORE.SecretStore).delete(secret.id);
   await cli.get<TestResults>(SERVER.TestResults).forget(secret.id);
   cli.output.out(`Deleted secret '${secret.name}' (${secret.id}).`);
@@ -177,7 +162,7 @@ async function update(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[5] as string;
   const target = args[0];
   if (target === undefined || target.startsWith('-')) throw new UsageError(`Name the secret first. Usage: ${usage}`);
-  const secret = await cli.secret(target);
+  const secret = await findSecret(cli, target);
   if (!secret.kindKnown) throw new KindNotLoadedError(secret.kind, secret.name);
   const kind = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry).get(secret.kind);
   const parsed = parseFlags(args.slice(1), { ...JSON_FLAG, name: { type: 'string' }, description: { type: 'string' }, credentials: { type: 'boolean' }, ...fieldFlags(kind) }, usage);

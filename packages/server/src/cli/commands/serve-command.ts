@@ -1,8 +1,7 @@
 /** `tessera serve`: the server on the data directory until SIGTERM or SIGINT. */
-import { ConflictError } from '@tessera/core';
+import { ConflictError, parseFlags } from '@tessera/core';
 import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
 import { startServer } from '../../run-server.js';
-import { parseFlags } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 
 export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--database-url <postgres://…>] [--host <address>] [--port <port>] [--allow-private] [--allow <addresses,cidrs>] [--log-level <level>] [--request-timeout <30s>] [--connection-timeout <60s>] [--keep-alive-timeout <5s>] [--body-limit <1mb>] [--max-connections <1024>] [--max-connections-per-client <256>]';

@@ -1,0 +1,31 @@
+/**
+ * The contribution point of the `tessera` command line: a group of commands (`tessera <group> <action>`)
+ * that a package or a plugin binds with `bind(CORE.CommandGroup)` in a container module of commands
+ * (a plugin's `commands`). The CLI lists every group in its help and runs the one named, giving it a
+ * context whose services are opened only when a command first asks for one.
+ */
+import type { ServiceIdentifier } from 'inversify';
+
+/** Where a command prints: results on `out`, progress and warnings on `err`. */
+export interface CommandOutput {
+  out(line: string): void;
+  err(line: string): void;
+  /** True when stderr is a terminal: progress redraws in place. */
+  interactive: boolean;
+}
+
+export interface CommandContext {
+  readonly output: CommandOutput;
+  readonly stdin: NodeJS.ReadStream;
+  /** A service of the Tessera container on the configured data directory or database, opened on first use. */
+  get<T>(id: ServiceIdentifier<T>): T;
+}
+
+export interface CommandGroup {
+  /** The word after `tessera`: `webhooks`. */
+  readonly name: string;
+  /** One line per command, as the help prints it: `tessera webhooks list [--json]`. */
+  readonly usage: readonly string[];
+  /** Runs `tessera <name> <action> <args…>`; throws `UsageError` for a command used wrongly, `CommandFailed` for one that ran and failed. */
+  run(action: string | undefined, args: readonly string[], context: CommandContext): Promise<void>;
+}
