@@ -66,8 +66,9 @@ export type { NetworkGuard } from './http/network-guard.js';
 export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
 export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
 
-export { Redactor, REDACTED, valueForms } from './logging/redactor.js';
-export { maskValues, escapeRegExp } from './logging/mask-values.js';
+export { Redactor } from './logging/redactor.js';
+export { CredentialMasker, REDACTED, WITHHELD, MIN_MASKED_LENGTH, valueForms, type MaskOptions } from './logging/credential-masker.js';
+export { escapeRegExp } from './logging/escape-reg-exp.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';
 export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';

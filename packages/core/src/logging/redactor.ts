@@ -4,12 +4,10 @@
  * the secret exists; tokens and draft values are registered in a bounded, most-recently-used pool.
  */
 import { injectable } from 'inversify';
-import { maskValues } from './mask-values.js';
+import { CredentialMasker, REDACTED, valueForms } from './credential-masker.js';
 import { ValueIndex } from './value-index.js';
 
-export const REDACTED = '[REDACTED]';
-/** Shorter values would mask ordinary words; such credentials are still masked by field name. */
-const MIN_VALUE_LENGTH = 4;
+export { REDACTED, valueForms } from './credential-masker.js';
 /** Tokens and draft values kept for masking; the oldest unused ones go first. */
 const MAX_TRANSIENT_VALUES = 20_000;
 /** Deeper structures are not walked; they are replaced rather than logged unchecked. */
@@ -57,39 +55,57 @@ export class Redactor {
   readonly #transient = new Set<string>();
   /** Every value above, credentials and transient alike, for finding them in a text quickly. */
   readonly #index = new ValueIndex();
+  /** Each form in the index → the value it is a form of (what the masker masks, in every encoding). */
+  readonly #valueOf = new Map<string, string>();
+  readonly #masker = new CredentialMasker();
 
   /** The current sensitive values of one owner (a secret id); replaces what it had before. */
   registerCredentials(ownerId: string, values: readonly string[]): void {
     this.forget(ownerId);
     // Not `flatMap(valueForms)`: flatMap would pass each value's index as valueForms' minimum length.
-    const forms = values.flatMap((value) => valueForms(value));
-    for (const form of forms) this.#index.add(form);
-    this.#credentials.set(ownerId, forms);
+    const forms = values.flatMap((value) => valueForms(value).map((form) => [form, value] as const));
+    for (const [form, value] of forms) this.#add(form, value);
+    this.#credentials.set(ownerId, forms.map(([form]) => form));
   }
 
   /** Forgets an owner's values (its secret was deleted). */
   forget(ownerId: string): void {
-    for (const form of this.#credentials.get(ownerId) ?? []) this.#index.remove(form);
+    for (const form of this.#credentials.get(ownerId) ?? []) this.#remove(form);
     this.#credentials.delete(ownerId);
   }
 
   /** From now on, `value` (a token, a draft credential) is masked, until it is among the oldest of many. */
   register(value: string): void {
     for (const form of valueForms(value)) {
-      if (this.#transient.delete(form)) this.#index.remove(form);
+      if (this.#transient.delete(form)) this.#remove(form);
       this.#transient.add(form);
-      this.#index.add(form);
+      this.#add(form, value);
     }
     while (this.#transient.size > MAX_TRANSIENT_VALUES) {
       const oldest = this.#transient.values().next().value as string;
       this.#transient.delete(oldest);
-      this.#index.remove(oldest);
+      this.#remove(oldest);
     }
   }
 
-  /** The text with every registered value masked, in one pass over the text as it was (a mask is never masked again). */
+  /**
+   * The text with every registered value it holds masked: found by any whole form of it (the index),
+   * then masked in every encoding, mixed too, in one pass over the text as it was (the core's one rule,
+   * `CredentialMasker`).
+   */
   redactText(text: string): string {
-    return maskValues(text, this.#index.foundIn(text), REDACTED);
+    const found = this.#index.foundIn(text);
+    if (found.length === 0) return text;
+    return this.#masker.mask(text, found.map((form) => this.#valueOf.get(form) ?? form));
+  }
+
+  #add(form: string, value: string): void {
+    this.#index.add(form);
+    this.#valueOf.set(form, value);
+  }
+
+  #remove(form: string): void {
+    if (this.#index.remove(form)) this.#valueOf.delete(form);
   }
 
   /** A copy of `value` with sensitive fields masked and registered values replaced. */
@@ -108,17 +124,4 @@ export class Redactor {
     }
     return out;
   }
-}
-
-/**
- * The value as it may appear: plain, URL-encoded, form-encoded (`application/x-www-form-urlencoded`
- * writes spaces as `+` and escapes `!'()~`, unlike `encodeURIComponent`), JSON-escaped, and JSON as
- * other encoders write it (non-ASCII as `\uXXXX`, `/` as `\/`); none for a value shorter than `minLength`.
- */
-export function valueForms(value: string, minLength = MIN_VALUE_LENGTH): string[] {
-  if (value.length < minLength) return [];
-  const json = JSON.stringify(value).slice(1, -1);
-  const asciiJson = json.replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
-  const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), json, asciiJson, json.replace(/\//g, '\\/'), asciiJson.replace(/\//g, '\\/')]);
-  return [...out];
 }

@@ -27,16 +27,21 @@ export class ValueIndex {
     bucket.set(value, held + 1);
   }
 
-  remove(value: string): void {
-    if (value.length < SHORT_KEY) return;
+  /** Drops one registration of `value`; true when none holds it any more. */
+  remove(value: string): boolean {
+    if (value.length < SHORT_KEY) return true;
     const [buckets, key] = this.#place(value);
     const bucket = buckets.get(key);
     const held = bucket?.get(value);
-    if (!bucket || held === undefined) return;
-    if (held > 1) return void bucket.set(value, held - 1);
+    if (!bucket || held === undefined) return true;
+    if (held > 1) {
+      bucket.set(value, held - 1);
+      return false;
+    }
     bucket.delete(value);
     this.#size--;
     if (bucket.size === 0) buckets.delete(key);
+    return true;
   }
 
   /** The indexed values that occur in `text`. */

@@ -10,8 +10,8 @@ import { SecretParamsError } from '../errors/secret-params-error.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
 import { isTlsCode, networkFailure, networkReason, systemCodeOf, type NetworkFailure } from '../http/network-failure.js';
-import { compileMask } from '../logging/mask-values.js';
-import { REDACTED, valueForms, type Redactor } from '../logging/redactor.js';
+import { CredentialMasker } from '../logging/credential-masker.js';
+import type { Redactor } from '../logging/redactor.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
@@ -39,6 +39,8 @@ export interface TokenExchange {
 
 @injectable()
 export class TokenClient {
+  readonly #masker = new CredentialMasker();
+
   constructor(
     @inject(CORE.Options) private readonly options: ResolvedCoreOptions,
     @inject(CORE.HttpClient) private readonly http: HttpClient,
@@ -99,16 +101,10 @@ export class TokenClient {
     const values = this.kinds.sensitiveValues(subject.kind, subject.params);
     // Saved secrets registered theirs when revealed; a draft's values are registered here.
     if (subject.id === undefined) for (const value of values) this.redactor.register(value);
-    const mask = compileMask(values.flatMap((value) => valueForms(value)), REDACTED);
-    // A value too short to mask without garbling the text (and giving it away letter by letter):
-    // a text that contains it anywhere is withheld whole.
-    const short = values.filter((value) => valueForms(value).length === 0).flatMap((value) => valueForms(value, 1));
-    return (text) => (short.some((form) => text.includes(form)) ? WITHHELD : mask(text));
+    // The token endpoint's answer is a remote party's text: one that holds a value too short to mask is withheld whole.
+    return (text) => this.#masker.mask(text, values, { shortValues: 'withhold' });
   }
 }
-
-/** What the operator reads instead of a text that may hold a credential too short to mask. */
-const WITHHELD = '[withheld: it may contain a credential too short to mask]';
 
 /** Maps what the HTTP layer threw to a typed token error. */
 function toTokenError(error: unknown, url: string): TokenRequestError {

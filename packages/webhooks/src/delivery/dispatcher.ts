@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
+import { CORE, CredentialMasker, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
@@ -16,7 +16,6 @@ import { countsAsFailure, decideOutcome } from './decide-outcome.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliverySender, SendResult } from './delivery-sender.js';
 import { DeliverySlots } from './delivery-slots.js';
-import { EchoScrubber } from './echo-scrubber.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { WebhookEvents } from './webhook-events.js';
@@ -48,7 +47,8 @@ export class Dispatcher {
   #stopping: Promise<StopResult> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
   readonly #signers = new Map<string, Webhook>();
-  readonly #echoes = new EchoScrubber();
+  /** What a receiver echoes of the request's credentials is masked before it is stored (core's one rule). */
+  readonly #echoes = new CredentialMasker();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -393,11 +393,13 @@ export class Dispatcher {
     }
     const send = await this.sender.send({ url: target.url, headers, body: delivery.payload, timeoutMs: target.timeoutMs, attemptedAt });
     // A receiver may echo the request: what is stored never holds the token, a signing secret or a header value.
-    // (Nothing to look at in a short answer such as `ok`: no credential is shorter than 4 characters.)
+    // (Nothing to look at in a short answer such as `ok`. A header value under 4 characters, `1` say, is
+    // kept rather than withholding every answer that contains it: such a value is no credential.)
     if ((send.attempt.responseBody !== null && send.attempt.responseBody.length >= 4) || send.attempt.errorMessage !== null) {
       const credentials = [accessToken, ...target.signingSecrets, ...target.signingSecrets.map((s) => s.slice('whsec_'.length)), ...Object.values(target.headers)];
-      send.attempt.responseBody = this.#echoes.scrub(send.attempt.responseBody, credentials, send.bodyCut === true);
-      send.attempt.errorMessage = this.#echoes.scrub(send.attempt.errorMessage, credentials);
+      const { responseBody, errorMessage } = send.attempt;
+      send.attempt.responseBody = responseBody === null ? null : this.#echoes.mask(responseBody, credentials, { cut: send.bodyCut === true });
+      send.attempt.errorMessage = errorMessage === null ? null : this.#echoes.mask(errorMessage, credentials);
     }
     attempts.push(send.attempt);
     return { send, accessToken };
