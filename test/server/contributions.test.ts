@@ -4,6 +4,7 @@
  * listens and drained when it stops (the dispatcher is one), and each `CORE.HealthCheck` is a field of
  * /healthz (the database and the dispatcher are two; one that is not healthy makes it 503), and each
  * `CORE.MetricsSource` renders its families in /metrics (core's tokens, the webhooks package's deliveries).
+ * A route's answer is held to its documented schema.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,12 @@ describe('contributions', () => {
     expect((await server.app.inject({ method: 'GET', url: '/api/acme/status' })).statusCode).toBe(401);
     const status = await server.app.inject({ method: 'GET', url: '/api/acme/status', headers: { authorization: `Bearer ${config.adminToken}` } });
     expect(status.json()).toEqual({ synced: 3 });
+    // What a route answers is held to its schema: a field the document does not list is never sent.
+    const drifted = await server.app.inject({ method: 'GET', url: '/api/acme/drifted', headers: { authorization: `Bearer ${config.adminToken}` } });
+    expect(drifted.statusCode).toBe(500);
+    expect(drifted.json()).toMatchObject({ error: { code: 'internal' } });
+    expect(drifted.body).not.toContain('not for clients');
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'request failed', error: expect.stringContaining('The answer of GET /api/acme/drifted does not match its documented schema') }));
     const document = (await server.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { authorization: `Bearer ${config.adminToken}` } })).json<{ paths: Record<string, unknown>; tags: Array<{ name: string }> }>();
     expect(document.paths['/api/acme/status']).toMatchObject({ get: { tags: ['acme'], responses: { 200: { content: { 'application/json': { schema: { required: ['synced'] } } } } } } });
     expect(document.tags.map((tag) => tag.name)).toEqual(['webhooks', 'events', 'deliveries', 'secrets', 'plugins', 'acme']);

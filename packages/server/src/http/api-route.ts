@@ -4,7 +4,7 @@
  * from what the server accepts.
  */
 import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, zodIssues, type ApiRoute, type ApiRouteRegistrar } from '@tessera/core';
 
 
@@ -21,6 +21,9 @@ export interface RouteDoc {
   body?: z.ZodType;
   response?: z.ZodType;
 }
+
+/** What a route without a query or body schema accepts: nothing (an empty `{}` from a generic client, say). */
+const NOTHING = z.object({}).strict();
 
 /** What a route without a body schema still reads (an empty `{}` from a generic client, say). */
 const NO_BODY_LIMIT = 1024;
@@ -54,11 +57,12 @@ export class ApiRoutes implements ApiRouteRegistrar {
       bodyLimit: route.bodyLimit ?? (route.body ? this.bodyLimit : NO_BODY_LIMIT),
       handler: async (request, reply) => {
         const params = parse(route.params, request.params, 'The path');
-        const query = parse(route.query, request.query, 'The query');
-        const body = parse(route.body, request.body ?? {}, 'The request body');
+        // A route that declares no query or body takes none: a field it would ignore is refused, as the document lists none.
+        const query = parse(route.query ?? NOTHING, request.query, 'The query');
+        const body = parse(route.body ?? NOTHING, request.body ?? {}, 'The request body');
         const result = await route.handler({ params, query, body } as Parameters<typeof route.handler>[0]);
         if (status === 204) return reply.code(204).send();
-        return reply.code(status).send(result);
+        return reply.code(status).send(route.response ? answer(route.response, result, `${route.method} ${route.url}`) : result);
       },
     });
   }
@@ -69,4 +73,18 @@ function parse(schema: z.ZodType | undefined, value: unknown, what: string): unk
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(what, zodIssues(result.error));
   return result.data;
+}
+
+/**
+ * The answer as its schema describes it, or an error: what the service answers cannot hold a field the
+ * document does not list, or miss one it promises (a handler that drifts is a bug, answered 500 and logged,
+ * never passed on to the client).
+ */
+function answer(schema: z.ZodType, result: unknown, route: string): unknown {
+  const checked = schema.safeParse(result);
+  if (checked.success) return checked.data;
+  const issues = zodIssues(checked.error)
+    .map((issue) => `${issue.field}: ${issue.message}`)
+    .join('; ');
+  throw new Error(`The answer of ${route} does not match its documented schema (${issues}).`);
 }

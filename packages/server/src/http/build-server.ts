@@ -10,7 +10,7 @@ import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { SERVER } from '../tokens.js';
-import { ApiRoutes } from './api-route.js';
+import { ApiRoutes, type RouteDoc } from './api-route.js';
 import { clientErrorReply } from './client-error-reply.js';
 import { capConnections } from './connection-cap.js';
 import { consoleRoutes } from './console-routes.js';
@@ -100,11 +100,18 @@ export async function buildServer(container: Container, options: BuildServerOpti
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request.method)));
 
-  // The API is what is contributed: the server's own groups and any plugin's.
-  const routes = new ApiRoutes(app, limits.bodyLimitBytes);
+  // The API is what is contributed: the server's own groups and any plugin's, each a fastify plugin of
+  // its own (the guard, limits and error handler above apply to every one).
   const groups = container.getAll<RouteGroup>(SERVER.RouteGroup);
-  for (const group of groups) group.register(routes, container);
-  const document = openApiDocument(routes.docs, SERVER_VERSION, groups);
+  const docs: RouteDoc[] = [];
+  for (const group of groups) {
+    await app.register(async (scope) => {
+      const routes = new ApiRoutes(scope, limits.bodyLimitBytes);
+      group.register(routes, container);
+      docs.push(...routes.docs);
+    });
+  }
+  const document = openApiDocument(docs, SERVER_VERSION, groups);
   app.get('/api/openapi.json', async () => document);
 
   // What every package contributes (core: the database; webhooks: the dispatcher), each by its name.
