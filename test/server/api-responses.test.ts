@@ -56,7 +56,7 @@ describe('OpenAPI responses', () => {
     await call('GET', '/api/webhooks', '/api/webhooks');
     await call('GET', '/api/webhooks/{id}', `/api/webhooks/${hook}`);
     await call('PATCH', '/api/webhooks/{id}', `/api/webhooks/${hook}`, { timeoutMs: 5_000 });
-    await call('POST', '/api/webhooks/{id}/rotate-signing-secret', `/api/webhooks/${hook}/rotate-signing-secret`);
+    await call('POST', '/api/webhooks/{id}/rotate-signing-secret', `/api/webhooks/${hook}/rotate-signing-secret`, { graceSeconds: 60 });
     await call('POST', '/api/webhooks/{id}/test', `/api/webhooks/${hook}/test`);
     const { deliveryIds } = await call<{ deliveryIds: string[] }>('POST', '/api/events', '/api/events', { type: 'invoice.paid', data: { invoice: 1 } });
     const id = deliveryIds[0]!;
@@ -64,6 +64,7 @@ describe('OpenAPI responses', () => {
     await call('GET', '/api/deliveries', '/api/deliveries');
     await call('GET', '/api/deliveries/{id}', `/api/deliveries/${id}`);
     await call('POST', '/api/deliveries/{id}/retry', `/api/deliveries/${id}/retry`);
+    await call('POST', '/api/webhooks/{id}/recover', `/api/webhooks/${hook}/recover`, { since: new Date(0).toISOString() });
     await call('DELETE', '/api/webhooks/{id}', `/api/webhooks/${hook}`);
     await call('DELETE', '/api/secrets/{id}', `/api/secrets/${secret.id}`);
     await failing.close();

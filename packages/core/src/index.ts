@@ -26,6 +26,7 @@ export { MASK, isDestinationField, type FieldDeclaration } from './secrets/field
 export { INPUT_LIMITS } from './input/input-limits.js';
 export { httpUrlSchema } from './input/http-url-schema.js';
 export { nameKey } from './input/name-key.js';
+export { parseDuration } from './input/parse-duration.js';
 export { canonicalJson } from './input/canonical-json.js';
 export type { SecretKind, SecretParams, LifetimePolicy } from './secrets/secret-kind.js';
 export { field } from './secrets/secret-kind.js';
@@ -76,6 +77,6 @@ export { metricFamily, type MetricsSource } from './contributions/metrics-source
 export { idParams, type ApiRoute, type ApiRouteRegistrar, type RouteGroup } from './contributions/api-route-group.js';
 export type { CommandGroup, CommandContext, CommandOutput } from './cli/command-group.js';
 export { UsageError, CommandFailed } from './cli/command-errors.js';
-export { parseFlags, one, text, required, type FlagSpec, type ParsedArgs } from './cli/parse-flags.js';
+export { parseFlags, one, text, texts, required, type FlagSpec, type ParsedArgs } from './cli/parse-flags.js';
 export { printJson, printTable, progressBar, processOutput } from './cli/command-output.js';
 export { findByIdOrName, findSecret } from './cli/find-by-id-or-name.js';

@@ -5,14 +5,14 @@ import { UsageError } from './command-errors.js';
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
 export function parseFlags(args: readonly string[], options: FlagSpec, usage: string): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
     // Node's own wording of an unknown option carries advice about '--' that does not apply here.
     const message = (error as Error).message.split('\n')[0] ?? '';
@@ -35,4 +35,10 @@ export function required(parsed: ParsedArgs, name: string, usage: string): strin
   const value = text(parsed, name);
   if (value === undefined || value === '') throw new UsageError(`--${name} is required. Usage: ${usage}`);
   return value;
+}
+
+/** Every value of a repeatable flag (`multiple: true`), in order. */
+export function texts(parsed: ParsedArgs, name: string): string[] {
+  const value = parsed.values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }

@@ -62,6 +62,12 @@ export async function runCli(argv: readonly string[], output: CommandOutput = pr
       output.out(group.usage.map((line) => `Usage: ${line}`).join('\n'));
       return 0;
     }
+    // `tessera <group> <command> --help`: that command's own usage.
+    const own = group.usage.filter((line) => line.startsWith(`tessera ${group.name} ${action ?? ''} `) || line === `tessera ${group.name} ${action ?? ''}`);
+    if (args.some((arg) => arg === '--help' || arg === '-h') && own.length > 0) {
+      output.out(own.map((line) => `Usage: ${line}`).join('\n'));
+      return 0;
+    }
     await group.run(action, args, cli);
     return 0;
   } catch (error) {

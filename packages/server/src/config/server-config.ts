@@ -1,7 +1,7 @@
 /** The server's settings, from flags first, then `TESSERA_*` environment variables, then defaults. */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigurationError, isPostgresUrl, type PostgresOptions } from '@tessera/core';
+import { ConfigurationError, isPostgresUrl, parseDuration, type PostgresOptions } from '@tessera/core';
 
 export interface ServerConfig {
   /** Holds `tessera.db` (unless `databaseUrl` names PostgreSQL), the dev key file and the dev admin token. */
@@ -178,13 +178,12 @@ function configFile(dataDir: string): { plugins: string[] } {
 /** The settings file of the data directory. */
 export const CONFIG_FILE = 'tessera.config.json';
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
 /** `30s`, `500ms`, `2m`: the unit is required (is a bare 30 seconds or milliseconds?). */
 export function duration(text: string | undefined, fallback: number, setting: string): number {
-  const value = measured(text, DURATION_UNITS, '');
-  if (value === undefined) return fallback;
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = parseDuration(text);
   if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration with its unit (like 30s, 500ms or 2m). Set ${setting}.`);
   return value;
 }

@@ -2,6 +2,7 @@
 import { UsageError, one, parseFlags, printJson, printTable, text, type CommandContext, type CommandGroup } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../delivery/delivery-types.js';
+import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { findWebhook } from './find-webhook.js';
 
@@ -53,10 +54,12 @@ async function list(args: string[], cli: CommandContext): Promise<void> {
     ...(eventType !== undefined && { eventType }),
   });
   if (parsed.values.json) return printJson(cli.output, deliveries);
+  // Webhooks by name; a deleted one's id is all there is.
+  const names = new Map((await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).list()).map((endpoint) => [endpoint.id, endpoint.name]));
   printTable(
     cli.output,
     ['ID', 'STATUS', 'ATTEMPTS', 'LAST', 'EVENT', 'WEBHOOK', 'CREATED'],
-    deliveries.map((d) => [d.id, d.status, String(d.attempts), d.lastError ?? (d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`), d.eventType, d.endpointId, d.createdAt.slice(0, 19).replace('T', ' ')]),
+    deliveries.map((d) => [d.id, d.status, String(d.attempts), d.lastError ?? (d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`), d.eventType, names.get(d.endpointId) ?? d.endpointId, d.createdAt.slice(0, 19).replace('T', ' ')]),
     'No deliveries match.',
   );
 }
@@ -66,12 +69,16 @@ async function show(args: string[], cli: CommandContext): Promise<void> {
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
   const delivery = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).get(one(parsed, 'delivery id', usage));
   if (parsed.values.json) return printJson(cli.output, delivery);
-  cli.output.out(`${delivery.id}  ${delivery.status}  event ${delivery.eventType} (${delivery.eventId})  webhook ${delivery.endpointId}`);
+  const webhook = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).get(delivery.endpointId).then(
+    (endpoint) => `'${endpoint.name}' (${endpoint.id})`,
+    () => `${delivery.endpointId} (deleted)`,
+  );
+  cli.output.out(`${delivery.id}  ${delivery.status}  event ${delivery.eventType} (${delivery.eventId})  webhook ${webhook}`);
   cli.output.out(`created ${delivery.createdAt}${delivery.nextAttemptAt && delivery.status === 'pending' ? `, next attempt ${delivery.nextAttemptAt}` : ''}`);
   if (delivery.attemptLog.length === 0) cli.output.out('no attempts yet');
   for (const attempt of delivery.attemptLog) {
     const outcome = attempt.status === null ? (attempt.errorCode ?? 'error') : `HTTP ${attempt.status}`;
-    cli.output.out(`  ${attempt.attemptedAt}  ${outcome}  ${attempt.latencyMs} ms${attempt.errorMessage ? `  ${attempt.errorMessage}` : ''}`);
+    cli.output.out(`  ${attempt.attemptedAt}  ${outcome}  ${Math.round(attempt.latencyMs)} ms${attempt.errorMessage ? `  ${attempt.errorMessage}` : ''}`);
   }
 }
 

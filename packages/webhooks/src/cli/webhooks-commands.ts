@@ -1,16 +1,18 @@
-/** `tessera webhooks list|create|send-test`, contributed by this package: endpoints, and a test event to one of them. */
-import { CORE, CommandFailed, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
+/** `tessera webhooks …`, contributed by this package: list, create and send-test here, the rest of an endpoint's life in `webhook-lifecycle-commands.ts`. */
+import { CORE, CommandFailed, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, texts, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Publisher } from '../delivery/publisher.js';
 import { TEST_EVENT_TYPE } from '../http/webhook-routes.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { findWebhook } from './find-webhook.js';
+import { LIFECYCLE_USAGE, headerFlags, isLifecycleAction, lifecycleCommand } from './webhook-lifecycle-commands.js';
 
 export const WEBHOOKS_USAGE = [
   'tessera webhooks list [--json]',
-  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--no-signing] [--json]',
+  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--header <Name=value>]... [--no-signing] [--json]   (header values are sealed, and masked everywhere)',
   'tessera webhooks send-test <id|name> [--wait <seconds>] [--json]',
+  ...Object.values(LIFECYCLE_USAGE),
 ];
 
 export const webhooksCommands: CommandGroup = {
@@ -20,6 +22,7 @@ export const webhooksCommands: CommandGroup = {
 };
 
 async function webhooksCommand(action: string | undefined, args: string[], cli: CommandContext): Promise<void> {
+  if (isLifecycleAction(action)) return lifecycleCommand(action, args, cli);
   switch (action) {
     case 'list':
       return list(args, cli);
@@ -49,19 +52,21 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
   const usage = WEBHOOKS_USAGE[1] as string;
   const parsed = parseFlags(
     args,
-    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, 'no-signing': { type: 'boolean' } },
+    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, header: { type: 'string', multiple: true }, 'no-signing': { type: 'boolean' } },
     usage,
   );
   const url = required(parsed, 'url', usage);
   const secret = await findSecret(cli, required(parsed, 'secret', usage));
   const events = text(parsed, 'events');
   const name = text(parsed, 'name');
+  const headers = headerFlags(texts(parsed, 'header'), usage);
   const created = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).create({
     url,
     secretId: secret.id,
     signing: parsed.values['no-signing'] ? 'none' : 'generate',
     ...(events !== undefined && { events: events.split(',').map((e) => e.trim()) }),
     ...(name !== undefined && { name }),
+    ...(Object.keys(headers).length > 0 && { headers }),
   });
   if (parsed.values.json) return printJson(cli.output, created);
   cli.output.out(`Created webhook '${created.endpoint.name}' (${created.endpoint.id}) → ${created.endpoint.url}, events ${created.endpoint.events.join(',')}, secret '${secret.name}'.`);
@@ -97,9 +102,10 @@ async function sendTest(args: string[], cli: CommandContext): Promise<void> {
   if (delivery.attempts === 0) throw new CommandFailed(`Test delivery ${id} was not attempted within ${waitSeconds} s: is \`tessera serve\` running on this data directory?`);
   const last = delivery.attemptLog.at(-1);
   if (delivery.status !== 'succeeded') {
-    const reason = last?.errorMessage ?? `HTTP ${last?.status ?? '?'}`;
+    // A sentence of its own ends before what follows: no stray '.;'.
+    const reason = (last?.errorMessage ?? `HTTP ${last?.status ?? '?'}`).replace(/[.\s]+$/, '');
     const next = delivery.status === 'pending' && delivery.nextAttemptAt ? `; it is retried at ${delivery.nextAttemptAt} (follow it: tessera deliveries show ${id})` : '';
     throw new CommandFailed(`Test delivery ${id} to '${endpoint.name}': the first attempt failed: ${reason}${next}`);
   }
-  if (!parsed.values.json) cli.output.out(`Test delivery ${id} to '${endpoint.name}' succeeded: HTTP ${last?.status ?? '?'} in ${last?.latencyMs ?? '?'} ms.`);
+  if (!parsed.values.json) cli.output.out(`Test delivery ${id} to '${endpoint.name}' succeeded: HTTP ${last?.status ?? '?'} in ${last === undefined ? '?' : Math.round(last.latencyMs)} ms.`);
 }

@@ -36,6 +36,24 @@ export const webhookPatch = z
   })
   .strict();
 
+/** At most 30 days: a grace period longer than that keeps a leaked secret valid for too long. */
+const MAX_GRACE_SECONDS = 30 * 86_400;
+
+export const signingRotation = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_GRACE_SECONDS)
+      .optional()
+      .describe("How long receivers still get the old secret's signature too, in seconds (default the server's grace period, 24 h); 0 ends the old ones at once, after a leak"),
+  })
+  .strict();
+
+export const recovery = z.object({ since: isoTime.describe('Retry the failed deliveries created at or after this time') }).strict();
+export const recovered = z.object({ recovered: z.number().int().describe('How many failed deliveries were queued again') }).strict();
+
 export const eventPublish = z
   .object({
     id: z.string().optional().describe('Your event id: publishing it again creates no new deliveries'),

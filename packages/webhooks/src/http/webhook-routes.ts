@@ -10,7 +10,7 @@ import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Publisher } from '../delivery/publisher.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
-import { deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
+import { deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, recovered, recovery, signingRotation, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
 
 /** The event type of "Send test event". */
 export const TEST_EVENT_TYPE = 'tessera.test';
@@ -77,8 +77,26 @@ export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): 
     tag: 'webhooks',
     summary: 'A new signing secret, shown once; the old one is still sent during the grace period',
     params: idParams,
+    body: signingRotation,
     response: endpointWithSecret,
-    handler: async ({ params }) => endpoints.rotateSigningSecret(params.id),
+    handler: async ({ params, body }) => endpoints.rotateSigningSecret(params.id, body.graceSeconds === undefined ? {} : { graceMs: body.graceSeconds * 1000 }),
+  });
+  routes.add({
+    method: 'POST',
+    url: '/api/webhooks/:id/recover',
+    tag: 'webhooks',
+    summary: 'Retry every failed delivery of this endpoint created since a time, with their own webhook-ids',
+    description: 'After an outage of the receiver: each failed delivery created at or after `since` is queued again now, its retry schedule started over.',
+    params: idParams,
+    body: recovery,
+    response: recovered,
+    status: 202,
+    handler: async ({ params, body }) => {
+      await endpoints.get(params.id);
+      const count = await deliveries.recover(params.id, body.since);
+      dispatcher.wake();
+      return { recovered: count };
+    },
   });
   routes.add({
     method: 'POST',
