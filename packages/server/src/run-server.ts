@@ -6,12 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, displayDatabase, type Lifecycle } from '@tessera/core';
+import { CORE, displayDatabase } from '@tessera/core';
 import { loadAdminToken, type AdminToken } from './config/admin-token.js';
 import type { ServerConfig } from './config/server-config.js';
 import { buildServer } from './http/build-server.js';
 import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { createTesseraContainer, type ContainerExtras } from './tessera-container.js';
+import type { ServerContributions } from './server-contributions.js';
 import { SERVER } from './tokens.js';
 
 export interface RunningServer {
@@ -29,7 +30,7 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   const container = createTesseraContainer(config, extras);
   const logger = container.get<Logger>(CORE.Logger);
   // What the packages contribute to run beside the server (the webhooks package: its dispatcher).
-  const lifecycles = container.isBound(CORE.Lifecycle) ? container.getAll<Lifecycle>(CORE.Lifecycle) : [];
+  const { lifecycles } = container.get<ServerContributions>(SERVER.Contributions);
   let app: FastifyInstance;
   try {
     app = await buildServer(container, { adminToken: adminToken.value });

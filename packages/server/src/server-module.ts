@@ -9,6 +9,7 @@ import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { PostgresTestResults } from './secret-tests/postgres-test-results.js';
 import { SqliteTestResults } from './secret-tests/sqlite-test-results.js';
 import type { TestResults } from './secret-tests/test-results.js';
+import { ServerContributions } from './server-contributions.js';
 import { SERVER } from './tokens.js';
 
 export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugin[] = []): ContainerModule {
@@ -23,6 +24,7 @@ export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugi
       )
       .inSingletonScope();
     bind(SERVER.Metrics).to(Metrics).inSingletonScope();
+    bind(SERVER.Contributions).to(ServerContributions).inSingletonScope();
     // The server's own route groups, contributed as the webhooks package's and a plugin's are.
     bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
       tags: [{ name: 'secrets', description: 'Credentials exchanged for bearer tokens: their kinds, the secrets, and their tests' }],

@@ -5,6 +5,7 @@ import type { ServerConfig } from './config/server-config.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import type { TestResults } from './secret-tests/test-results.js';
+import type { ServerContributions } from './server-contributions.js';
 
 function id<T>(name: string): ServiceIdentifier<T> {
   return Symbol.for(`tessera.server.${name}`);
@@ -19,4 +20,6 @@ export const SERVER = {
   RouteGroup: CORE.RouteGroup,
   /** The plugins loaded at the start, in order. */
   Plugins: id<readonly LoadedPlugin[]>('Plugins'),
+  /** Every route group, lifecycle and health check bound, collected (`ServerContributions`). */
+  Contributions: id<ServerContributions>('Contributions'),
 } as const;

@@ -5,10 +5,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, type HealthCheck, type RouteGroup } from '@tessera/core';
+import { CORE } from '@tessera/core';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { ServerContributions } from '../server-contributions.js';
 import { SERVER } from '../tokens.js';
 import { ApiRoutes, type RouteDoc } from './api-route.js';
 import { clientErrorReply } from './client-error-reply.js';
@@ -102,7 +103,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
 
   // The API is what is contributed: the server's own groups and any plugin's, each a fastify plugin of
   // its own (the guard, limits and error handler above apply to every one).
-  const groups = container.getAll<RouteGroup>(SERVER.RouteGroup);
+  const { routeGroups: groups, healthChecks: checks } = container.get<ServerContributions>(SERVER.Contributions);
   const docs: RouteDoc[] = [];
   for (const group of groups) {
     await app.register(async (scope) => {
@@ -115,7 +116,6 @@ export async function buildServer(container: Container, options: BuildServerOpti
   app.get('/api/openapi.json', async () => document);
 
   // What every package contributes (core: the database; webhooks: the dispatcher), each by its name.
-  const checks = container.isBound(CORE.HealthCheck) ? container.getAll<HealthCheck>(CORE.HealthCheck) : [];
   app.get('/healthz', async (_request, reply) => {
     const states = await Promise.all(checks.map(async (check) => [check.name, await check.check()] as const));
     const ok = states.every(([, state]) => state.healthy);
