@@ -7,8 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { ContainerModule } from 'inversify';
 import { CORE, field, generateMasterKey, type SecretKind } from '@tessera/core';
 import { resolveServerConfig, startServer, type RunningServer } from '@tessera/server';
@@ -18,7 +19,6 @@ import { rememberSecret } from '../support/leak-audit.js';
 import { captureTransport, randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let browser: Browser;
 let server: RunningServer;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   masterKey = generateMasterKey();
   const config = resolveServerConfig({ dataDir, port: 0, allowPrivate: true }, { TESSERA_ADMIN_TOKEN: adminToken, TESSERA_MASTER_KEY: masterKey });
   server = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

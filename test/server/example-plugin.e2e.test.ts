@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
@@ -19,7 +19,6 @@ import { randomCredential } from '../support/start-test-tessera.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const PLUGIN = './examples/dist/acme-orders-plugin.js';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 function tessera(args: string[], vars: Record<string, string>, input = ''): Promise<CliRun> {
   return runTessera(args, vars, { cwd: REPO, input });
@@ -72,7 +71,7 @@ describe('the example connector as a plugin', () => {
     );
 
     // The console: the kind in the Type list, its fields in the form, a draft tested and saved.
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const browser = await launchChromium();
     onTestFinished(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const problems: string[] = [];

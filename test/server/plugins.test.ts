@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { generateMasterKey } from '@tessera/core';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { runTessera, type CliRun } from '../support/cli-process.js';
@@ -66,7 +67,7 @@ function tessera(cwd: string, args: string[], vars: Record<string, string>, inpu
 }
 
 describe('plugins', () => {
-  it('loads an installed package named only in TESSERA_PLUGINS: its kind is offered, created, tested and listed by the server and the CLI', { timeout: 120_000 }, async () => {
+  it('loads an installed package named only in TESSERA_PLUGINS: its kind is offered, created, tested and listed by the server, the console and the CLI', { timeout: 120_000 }, async () => {
     const project = projectWithPlugin();
     const dataDir = join(project, 'data');
     const adminToken = rememberSecret('tsa_plugins_' + generateMasterKey().replace(/[^A-Za-z0-9]/g, ''));
@@ -93,6 +94,22 @@ describe('plugins', () => {
     const tested = await server.api<{ ok: boolean }>('POST', `/api/secrets/${created.body.id}/test`);
     expect(tested).toMatchObject({ status: 200, body: { ok: true } });
     expect(new URLSearchParams(tokenServer.requests[0]!.body).get('client_secret')).toBe(clientSecret);
+    // The console, in Chromium: the plugin's kind in the Type list with its fields, and its secret listed.
+    const browser = await launchChromium();
+    onTestFinished(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(server.url);
+    await page.getByLabel('Admin token').fill(adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /acme-prod/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'New secret' }).click();
+    await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Acme client credentials' });
+    await expect.poll(() => page.getByLabel('Client id').count()).toBe(1);
+    expect(await page.getByLabel('Client secret').getAttribute('type')).toBe('password');
+    expect(problems).toEqual([]);
+    await browser.close();
     server.child.kill('SIGTERM');
     await server.exited;
 
