@@ -67,7 +67,8 @@ export type { NetworkGuard } from './http/network-guard.js';
 export type { SecretTester, SecretDraft } from './tester/secret-tester.js';
 export type { TestReport, Diagnostic, DiagnosticLevel } from './tester/test-report.js';
 
-export { Redactor } from './logging/redactor.js';
+export { Redactor, isSecretParamName } from './logging/redactor.js';
+export { BODY_ENCODINGS, SCOPE_FORMATS } from './secrets/token-request-options.js';
 export { CredentialMasker, REDACTED, WITHHELD, MIN_MASKED_LENGTH, valueForms, type MaskOptions } from './logging/credential-masker.js';
 export { escapeRegExp } from './logging/escape-reg-exp.js';
 export { createLogger, type LoggingOptions } from './logging/create-logger.js';

@@ -26,6 +26,11 @@ export interface CommandGroup {
   readonly name: string;
   /** One line per command, as the help prints it: `tessera webhooks list [--json]`. */
   readonly usage: readonly string[];
+  /**
+   * What `tessera <name> <action> … --help` prints, when it depends on the arguments (the field flags of
+   * the kind named by `--kind`, say); undefined for the `usage` lines of that command.
+   */
+  usageOf?(action: string | undefined, args: readonly string[], context: CommandContext): Promise<readonly string[] | undefined>;
   /** Runs `tessera <name> <action> <args…>`; throws `UsageError` for a command used wrongly, `CommandFailed` for one that ran and failed. */
   run(action: string | undefined, args: readonly string[], context: CommandContext): Promise<void>;
 }

@@ -45,7 +45,8 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
   }
   if (!error) return out;
   const status = error.status;
-  const add = (code: string, message: string, hint?: string) => out.push({ level: 'error', code, message, ...(hint !== undefined && { hint }) });
+  const add = (code: string, message: string, hint?: string, setting?: Diagnostic['setting']) =>
+    out.push({ level: 'error', code, message, ...(hint !== undefined && { hint }), ...(setting !== undefined && { setting }) });
 
   switch (error.code) {
     case 'address-refused':
@@ -65,7 +66,7 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
     case 'oauth':
       if (error.oauthError === 'invalid_request' && (status === 400 || status === 415) && request?.encoding === 'json') {
         // What Microsoft's endpoint answers to a JSON body: it cannot see grant_type in it.
-        add('try-form-encoding', error.message, FORM_HINT);
+        add('try-form-encoding', error.message, FORM_HINT, 'encoding');
       } else {
         add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
       }
@@ -74,7 +75,7 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
       if (status === 401 || status === 403) add('credentials-rejected', error.message, statusHint(status));
       else if (status === 404) add('url-not-found', error.message, statusHint(status));
       else if ((status === 400 || status === 415) && request?.encoding === 'json') {
-        add('try-form-encoding', error.message, FORM_HINT);
+        add('try-form-encoding', error.message, FORM_HINT, 'encoding');
       } else add('http-error', error.message, status !== undefined ? statusHint(status) : undefined);
       break;
     case 'invalid-secret':
@@ -85,9 +86,11 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
         'html-response': 'Check that the URL is the token endpoint, not a web or login page.',
         'not-json': 'Check that the URL is the token endpoint.',
         'missing-expires-in': 'Set defaultLifetimeSeconds on the secret if the endpoint never sends expires_in.',
+        'missing-access-token': 'If the endpoint names the token differently, set responseFields.accessToken on the secret to that name.',
       };
+      const settings: Record<string, Diagnostic['setting']> = { 'missing-expires-in': 'defaultLifetimeSeconds', 'missing-access-token': 'responseFields' };
       const reason = error.reason ?? 'invalid-response';
-      add(reason, error.message, hints[reason]);
+      add(reason, error.message, hints[reason], settings[reason]);
       break;
     }
     default:

@@ -7,6 +7,8 @@ export interface Diagnostic {
   code: string;
   message: string;
   hint?: string;
+  /** The secret's setting that fixes it, when one does: where the console and the CLI point (`encoding` → `--encoding`). */
+  setting?: 'encoding' | 'scopeFormat' | 'extraParams' | 'responseFields' | 'defaultLifetimeSeconds';
 }
 
 export interface TestReport {

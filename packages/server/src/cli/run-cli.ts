@@ -63,10 +63,13 @@ export async function runCli(argv: readonly string[], output: CommandOutput = pr
       return 0;
     }
     // `tessera <group> <command> --help`: that command's own usage.
-    const own = group.usage.filter((line) => line.startsWith(`tessera ${group.name} ${action ?? ''} `) || line === `tessera ${group.name} ${action ?? ''}`);
-    if (args.some((arg) => arg === '--help' || arg === '-h') && own.length > 0) {
-      output.out(own.map((line) => `Usage: ${line}`).join('\n'));
-      return 0;
+    if (args.some((arg) => arg === '--help' || arg === '-h')) {
+      const own = group.usage.filter((line) => line.startsWith(`tessera ${group.name} ${action ?? ''} `) || line === `tessera ${group.name} ${action ?? ''}`);
+      const detailed = await group.usageOf?.(action, args, cli);
+      if (detailed !== undefined || own.length > 0) {
+        output.out((detailed ?? own.map((line) => `Usage: ${line}`)).join('\n'));
+        return 0;
+      }
     }
     await group.run(action, args, cli);
     return 0;

@@ -4,7 +4,7 @@ import { CORE, type CommandContext, type CommandGroup } from '@tessera/core';
 import { CliContext } from './cli-context.js';
 import { KEYS_USAGE, keysCommand } from './commands/keys-command.js';
 import { PLUGINS_USAGE, pluginsCommand } from './commands/plugins-command.js';
-import { SECRETS_USAGE, secretsCommand } from './commands/secrets-command.js';
+import { SECRETS_USAGE, secretsCommand, secretsUsageOf } from './commands/secrets-command.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve-command.js';
 
 /** These commands also read the server's configuration (the data directory, the key files): they run on the CLI's own context. */
@@ -15,7 +15,12 @@ function onServerContext(context: CommandContext): CliContext {
 
 const groups: CommandGroup[] = [
   { name: 'serve', usage: [SERVE_USAGE], run: (action, args, context) => serveCommand([action, ...args].filter((a): a is string => a !== undefined), onServerContext(context)) },
-  { name: 'secrets', usage: SECRETS_USAGE, run: (action, args, context) => secretsCommand(action, [...args], onServerContext(context)) },
+  {
+    name: 'secrets',
+    usage: SECRETS_USAGE,
+    usageOf: (action, args, context) => secretsUsageOf(action, args, onServerContext(context)),
+    run: (action, args, context) => secretsCommand(action, [...args], onServerContext(context)),
+  },
   { name: 'keys', usage: KEYS_USAGE, run: (action, args, context) => keysCommand(action, [...args], onServerContext(context)) },
   { name: 'plugins', usage: PLUGINS_USAGE, run: (action, args, context) => pluginsCommand(action, [...args], onServerContext(context)) },
 ];

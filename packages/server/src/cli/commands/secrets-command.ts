@@ -5,14 +5,15 @@ import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
 import type { CliContext } from '../cli-context.js';
 import { readSensitive } from '../read-sensitive.js';
+import { TOKEN_REQUEST_FLAGS, TOKEN_REQUEST_HELP, tokenRequestParams } from './token-request-flags.js';
 
 export const SECRETS_USAGE = [
   'tessera secrets list [--kind <kind>] [--json]',
-  'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--<sensitive field>-file <path>] [--description <text>] [--json]   (other sensitive fields: stdin, one line each, or a prompt)',
+  'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--<sensitive field>-file <path>] [--description <text>] [advanced flags] [--json]   (other sensitive fields: stdin, one line each, or a prompt; `secrets create --kind <kind> --help` lists the kind\'s fields and the advanced flags)',
   'tessera secrets show <id|name> [--json]',
   'tessera secrets test <id|name> [--json]',
   'tessera secrets delete <id|name>',
-  'tessera secrets update <id|name> [--name <name>] [--description <text>] [--<field> <value> ...] [--<sensitive field>-file <path>] [--credentials] [--json]   (an empty value clears a field; --credentials asks for every sensitive field; moving a destination such as --url asks for the stored credentials again)',
+  'tessera secrets update <id|name> [--name <name>] [--description <text>] [--<field> <value> ...] [--<sensitive field>-file <path>] [--credentials] [advanced flags] [--json]   (an empty value clears a field; --credentials asks for every sensitive field; moving a destination such as --url asks for the stored credentials again)',
 ];
 
 const JSON_FLAG: FlagSpec = { json: { type: 'boolean' } };
@@ -34,6 +35,24 @@ export async function secretsCommand(action: string | undefined, args: string[],
     default:
       throw new UsageError(`Unknown secrets command '${action ?? ''}'. Usage:\n  ${SECRETS_USAGE.join('\n  ')}`);
   }
+}
+
+/** `secrets create --kind <kind> --help`: that kind's field flags, and the advanced flags; `secrets update --help`: those too. */
+export async function secretsUsageOf(action: string | undefined, args: readonly string[], cli: CliContext): Promise<readonly string[] | undefined> {
+  if (action === 'update') return [`Usage: ${SECRETS_USAGE[5] as string}`, '', 'Advanced flags (every kind):', ...TOKEN_REQUEST_HELP];
+  if (action !== 'create') return undefined;
+  const kindId = peekFlag(args, 'kind');
+  const kinds = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry).list();
+  const kind = kinds.find((k) => k.id === kindId);
+  if (kind === undefined) {
+    return [`Usage: ${SECRETS_USAGE[1] as string}`, '', `Kinds: ${kinds.map((k) => `${k.id} (${k.label})`).join(', ')}. Name one with --kind to see its fields.`];
+  }
+  const fields = kind.fields.map((field) => {
+    const flag = `--${flagName(field)} <${field.type === 'select' ? (field.options ?? []).join('|') : field.type}>`;
+    const how = field.sensitive ? `sensitive: from stdin, the prompt, or --${flagName(field)}-file <path>` : field.required && field.default === undefined ? 'required' : field.default !== undefined ? `default ${field.default}` : 'optional';
+    return `  ${flag.padEnd(34)} ${field.label} (${how})${field.help ? `. ${field.help}` : ''}`;
+  });
+  return [`Usage: tessera secrets create --kind ${kind.id} --name <name> [flags] [--description <text>] [--json]`, '', `${kind.label}${kind.description ? `: ${kind.description}` : ""}`, '', 'Fields:', ...fields, '', 'Advanced flags (every kind):', ...TOKEN_REQUEST_HELP];
 }
 
 async function list(args: string[], cli: CliContext): Promise<void> {
@@ -67,7 +86,7 @@ async function create(args: string[], cli: CliContext): Promise<void> {
   const registry = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry);
   const kind = registry.list().find((k) => k.id === kindId);
   if (!kind) throw new UsageError(`Unknown kind '${kindId}'. Kinds: ${registry.list().map((k) => k.id).join(', ')}.`);
-  const spec: FlagSpec = { ...JSON_FLAG, kind: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } };
+  const spec: FlagSpec = { ...JSON_FLAG, kind: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, ...TOKEN_REQUEST_FLAGS };
   Object.assign(spec, fieldFlags(kind));
   const fieldUsage = `tessera secrets create --kind ${kind.id} --name <name> ${kind.fields
     .filter((f) => !f.sensitive)
@@ -96,6 +115,7 @@ async function create(args: string[], cli: CliContext): Promise<void> {
   asked.forEach((field, i) => {
     if (values[i] !== '') params[field.name] = values[i];
   });
+  Object.assign(params, tokenRequestParams(parsed));
   const description = text(parsed, 'description');
   const created = await cli.get<SecretStore>(CORE.SecretStore).create({ name, kind: kind.id, params, ...(description !== undefined && { description }) });
   if (parsed.values.json) return printJson(cli.output, created);
@@ -134,13 +154,22 @@ async function test(args: string[], cli: CliContext): Promise<void> {
   if (!report.ok) throw new CommandFailed(`The test of secret '${secret.name}' failed: ${report.diagnostics.find((d) => d.level === 'error')?.message ?? 'no token'}`);
 }
 
+/** The flag that sets each setting a test report may point at. */
+const SETTING_FLAGS: Record<NonNullable<TestReport['diagnostics'][number]['setting']>, string> = {
+  encoding: '--encoding form',
+  scopeFormat: '--scope-format <tuple|plain|space>',
+  extraParams: '--extra-param <name>=<value>',
+  responseFields: '--response-field accessToken=<name>',
+  defaultLifetimeSeconds: '--default-lifetime-seconds <n>',
+};
+
 export function printReport(cli: CliContext, name: string, report: TestReport): void {
   const status = report.status === undefined ? '' : ` (HTTP ${report.status})`;
   cli.output.out(`${report.ok ? 'ok' : 'FAILED'}: secret '${name}'${status} in ${report.durationMs} ms`);
   if (report.token) cli.output.out(`  token: ${report.token.type} ${report.token.preview}, expires in ${report.token.expiresInSeconds} s`);
   for (const d of report.diagnostics) {
     cli.output.out(`  ${d.level}: ${d.message}`);
-    if (d.hint) cli.output.out(`    hint: ${d.hint}`);
+    if (d.hint) cli.output.out(`    hint: ${d.hint}${d.setting ? ` (here: tessera secrets update ${name} ${SETTING_FLAGS[d.setting]})` : ''}`);
   }
 }
 
@@ -165,7 +194,7 @@ async function update(args: string[], cli: CliContext): Promise<void> {
   const secret = await findSecret(cli, target);
   if (!secret.kindKnown) throw new KindNotLoadedError(secret.kind, secret.name);
   const kind = cli.get<SecretKindRegistry>(CORE.SecretKindRegistry).get(secret.kind);
-  const parsed = parseFlags(args.slice(1), { ...JSON_FLAG, name: { type: 'string' }, description: { type: 'string' }, credentials: { type: 'boolean' }, ...fieldFlags(kind) }, usage);
+  const parsed = parseFlags(args.slice(1), { ...JSON_FLAG, name: { type: 'string' }, description: { type: 'string' }, credentials: { type: 'boolean' }, ...fieldFlags(kind), ...TOKEN_REQUEST_FLAGS }, usage);
   if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument '${parsed.positionals[0]}'. Usage: ${usage}`);
   refuseSensitiveFlags(kind, parsed);
   const params: Record<string, unknown> = {};
@@ -187,6 +216,7 @@ async function update(args: string[], cli: CliContext): Promise<void> {
       if (values[i] !== '') params[field.name] = values[i];
     });
   }
+  Object.assign(params, tokenRequestParams(parsed, secret.params));
   const name = text(parsed, 'name');
   const description = text(parsed, 'description');
   const store = cli.get<SecretStore>(CORE.SecretStore);
