@@ -47,7 +47,10 @@ describe('a secret that works', () => {
     const world = await startTestTessera();
     const report = await world.tester.test({ kind: 'general', params: { url: 'nope', username: 'u' } });
     expect(report.ok).toBe(false);
-    expect(report.diagnostics.map((d) => d.message)).toEqual(['params.url: Token URL must be an absolute http:// or https:// URL', 'params.password: Password must be text']);
+    expect(report.diagnostics.map((d) => d.message)).toEqual(['params.url: Token URL must be an absolute http:// or https:// URL', 'params.password: Password is required']);
+    // A value that is not text says so.
+    const wrong = await world.tester.test({ kind: 'general', params: { url: world.tokenServer.tokenUrl, username: 'u', password: 42 } });
+    expect(wrong.diagnostics.map((d) => d.message)).toEqual(['params.password: Password must be text']);
     expect(world.tokenServer.count).toBe(0);
   });
 

@@ -106,6 +106,20 @@ describe('bad input', () => {
     expect(quoted.statusCode).toBe(202);
   });
 
+  it('says what is missing in words: a required field, an event without data', async () => {
+    const server = await startTestServer();
+    const missing = await server.api('POST', '/api/secrets', { name: 'crm', kind: 'general', params: { url: server.tokenServer.tokenUrl, username: 'u' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toMatchObject({ error: { details: { issues: [{ field: 'params.password', message: 'Password is required' }] } } });
+    const notText = await server.api('POST', '/api/secrets', { name: 'crm', kind: 'general', params: { url: server.tokenServer.tokenUrl, username: 'u', password: 42 } });
+    expect(notText.json()).toMatchObject({ error: { details: { issues: [{ field: 'params.password', message: 'Password must be text' }] } } });
+    const noData = await server.api('POST', '/api/events', { type: 'invoice.paid' });
+    expect(noData.statusCode).toBe(400);
+    expect(noData.json()).toMatchObject({ error: { details: { issues: [{ field: 'data', message: "data is required: the event's content, any JSON value (an object, say)" }] } } });
+    // null is a JSON value like any other.
+    expect((await server.api('POST', '/api/events', { type: 'invoice.paid', data: null })).statusCode).toBe(202);
+  });
+
   it('caps names at 200, URLs at 2,048 and event types at 200 characters', async () => {
     const server = await startTestServer();
     const secretId = await generalSecret(server);

@@ -265,7 +265,7 @@ describe('one server per data directory', () => {
     const other = dataDir();
     const taken = await tessera(other, ['serve', '--port', port]);
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toMatch(/EADDRINUSE/);
+    expect(taken.stderr.trim().split('\n').at(-1)).toBe(`tessera: Port ${port} on 127.0.0.1 is in use by another program: stop that program, or start Tessera on another port with --port <port> (or TESSERA_PORT).`);
     expect(existsSync(join(other, 'server.pid'))).toBe(false);
     first.child.kill('SIGTERM');
     await first.exited;

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, displayDatabase } from '@tessera/core';
+import { CORE, ConfigurationError, displayDatabase } from '@tessera/core';
 import { loadAdminToken, type AdminToken } from './config/admin-token.js';
 import type { ServerConfig } from './config/server-config.js';
 import { buildServer } from './http/build-server.js';
@@ -38,6 +38,11 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
   } catch (error) {
     // Nothing may keep the process alive after a failed start (a port in use, say).
     await container.unbindAllAsync();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const why = code === 'EADDRINUSE' ? 'is in use by another program' : 'may not be opened by this user (ports under 1024 need privileges)';
+      throw new ConfigurationError('port-in-use', `Port ${config.port} on ${config.host} ${why}: stop that program, or start Tessera on another port with --port <port> (or TESSERA_PORT).`, { cause: error });
+    }
     throw error;
   }
   for (const lifecycle of lifecycles) await lifecycle.start();

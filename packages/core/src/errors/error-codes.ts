@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   'storage-conflict': 500,
   'invalid-setting': 500,
   'invalid-port': 500,
+  'port-in-use': 500,
   'invalid-network-allow': 500,
   'admin-token-required': 500,
   'weak-admin-token': 500,

@@ -1,11 +1,12 @@
 /** The one check of a URL an operator enters: absolute http(s), at most 2,048 characters, no user name or password in it. */
 import { z } from 'zod';
 import { INPUT_LIMITS } from './input-limits.js';
+import { textError } from './text-error.js';
 
 /** `label` names the field in messages; `userinfoHint` says where credentials go instead. */
 export function httpUrlSchema(label: string, userinfoHint: string) {
   return z
-    .string({ error: `${label} must be text` })
+    .string({ error: textError(label) })
     .trim()
     .max(INPUT_LIMITS.url, `${label} must be at most ${INPUT_LIMITS.url} characters`)
     .refine(isHttpUrl, { message: `${label} must be an absolute http:// or https:// URL` })

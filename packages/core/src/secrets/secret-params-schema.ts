@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpUrlSchema } from '../input/http-url-schema.js';
 import { INPUT_LIMITS } from '../input/input-limits.js';
+import { textError } from '../input/text-error.js';
 import type { FieldDeclaration } from './field-declaration.js';
 import type { SecretKind } from './secret-kind.js';
 import { tokenRequestOptionsShape } from './token-request-options.js';
@@ -14,7 +15,7 @@ export function secretParamsSchema(kind: SecretKind) {
 
 function fieldSchema(declaration: FieldDeclaration): z.ZodType {
   const max = declaration.sensitive ? INPUT_LIMITS.sensitiveText : INPUT_LIMITS.text;
-  const text = z.string({ error: `${declaration.label} must be text` }).max(max, `${declaration.label} must be at most ${max} characters`);
+  const text = z.string({ error: textError(declaration.label) }).max(max, `${declaration.label} must be at most ${max} characters`);
   // Credentials are taken exactly as given: a leading or trailing space may be part of a password.
   let value: z.ZodType<string> = declaration.sensitive ? text : text.trim();
   if (declaration.type === 'url') value = httpUrlSchema(declaration.label, 'put credentials in their own fields');

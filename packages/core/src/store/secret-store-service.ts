@@ -14,6 +14,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
 import { INPUT_LIMITS } from '../input/input-limits.js';
+import { textError } from '../input/text-error.js';
 import { isSecretParamName, type Redactor } from '../logging/redactor.js';
 import { MASK } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
@@ -34,7 +35,7 @@ import type {
 } from './secret-store.js';
 
 const nameSchema = z
-  .string({ error: 'name must be text' })
+  .string({ error: textError('name') })
   .trim()
   .min(1, 'name is required')
   .max(INPUT_LIMITS.name, `name must be at most ${INPUT_LIMITS.name} characters`)

@@ -34,7 +34,7 @@ export class SecretTester {
       if (!(error instanceof ValidationError)) throw error;
       return {
         ok: false,
-        durationMs: performance.now() - started,
+        durationMs: Math.round(performance.now() - started),
         diagnostics: error.issues.map((issue) => ({ level: 'error', code: issue.code ?? 'invalid-params', message: `${issue.field}: ${issue.message}` })),
       };
     }

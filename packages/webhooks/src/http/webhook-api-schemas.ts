@@ -58,7 +58,7 @@ export const eventPublish = z
   .object({
     id: z.string().optional().describe('Your event id: publishing it again creates no new deliveries'),
     type: z.string().describe('Dot-separated words, e.g. invoice.paid'),
-    data: z.unknown(),
+    data: z.unknown().nonoptional({ error: "data is required: the event's content, any JSON value (an object, say)" }).describe("The event's content, any JSON value"),
   })
   .strict();
 
