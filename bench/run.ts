@@ -1,4 +1,5 @@
 /** `npm run bench`: prints one line per figure, with the issue's target next to it. */
+import { runCliStartBench } from './cli-start-bench.js';
 import { topSelfTime, type CpuProfile } from './cpu-profile.js';
 import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
@@ -41,6 +42,13 @@ console.log(
 console.log(`publish, 32 concurrent callers: ${format(hooks.publishPerSecond)} events/s into the queue (target >= 10,000) ${verdict(hooks.publishPerSecond >= 10_000)}`);
 console.log(`publish, one caller awaiting each event: ${format(hooks.sequentialPublishPerSecond)} events/s (one commit per event)`);
 console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.peakRssMb.toFixed(0)} MB (target < 300 MB) ${verdict(hooks.peakRssMb < 300)}`);
+
+// CLI start (issue 14): what a command costs before it does anything.
+const cli = runCliStartBench();
+const cliRatio = cli.listMs / cli.nodeMs;
+console.log(
+  `CLI start: tessera secrets list on an empty data directory ${cli.listMs.toFixed(0)} ms, tessera help ${cli.helpMs.toFixed(0)} ms, bare node -e 0 ${cli.nodeMs.toFixed(0)} ms: ${cliRatio.toFixed(1)}x (target <= 3x) ${verdict(cliRatio <= 3)}`,
+);
 
 // PostgreSQL (issue 12): the same job on PostgreSQL, beside SQLite and pg-boss 10, in this run.
 const pgTotal = Number(process.env.PG_DELIVERIES ?? 10_000);

@@ -15,6 +15,7 @@ export { ValidationError, type FieldIssue } from './errors/validation-error.js';
 export { zodIssues } from './errors/zod-issues.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { flatHeaders } from './http/flat-headers.js';
+export { isAxiosError } from './http/axios-runtime.js';
 export { networkFailure, networkReason, systemCodeOf, isTlsCode, type NetworkFailure } from './http/network-failure.js';
 export { KindNotLoadedError } from './errors/kind-not-loaded-error.js';
 export { ConflictError } from './errors/conflict-error.js';

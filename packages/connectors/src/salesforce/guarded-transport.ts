@@ -1,10 +1,10 @@
 /** A jsforce `Transport` that sends every request through Tessera's guarded axios, so the SSRF guard checks each address jsforce connects to and no redirect is followed. */
 import type { Duplex, Readable } from 'node:stream';
-import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce';
 import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
 import { Transport } from 'jsforce/lib/transport.js';
-import { TesseraError, flatHeaders, type HttpClient } from '@tessera/core';
+import { TesseraError, flatHeaders, isAxiosError, type HttpClient } from '@tessera/core';
 
 /**
  * How long a request may wait for its answer, retries included, when jsforce sets no timeout: Salesforce

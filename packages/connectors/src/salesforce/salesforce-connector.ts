@@ -3,11 +3,10 @@
  * jsforce `Connection` whose `refreshFn` invalidates and re-fetches through the TokenProvider, so an
  * INVALID_SESSION_ID is survived transparently, and whose requests all pass the SSRF guard.
  */
-import jsforce, { type Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { z } from 'zod';
 import { TesseraError, TokenRequestError, type TokenProvider } from '@tessera/core';
 import { defineConnector } from '../framework/connector-definition.js';
-import { GuardedTransport } from './guarded-transport.js';
 import { defaultAudience } from './default-audience.js';
 import { FLOW_ALIASES, FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce-flows.js';
 import { DEFAULT_SESSION_SECONDS, salesforceKind } from './salesforce-kind.js';
@@ -96,6 +95,8 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
     // cache), and when: the one whose rejection means "Salesforce refuses the sessions it issues".
     let issued: { accessToken: string; at: number } | undefined;
     let recentRefreshes: number[] = [];
+    // jsforce is loaded by the first connection, not by every process that only knows the kind.
+    const [{ default: jsforce }, { GuardedTransport }] = await Promise.all([import('jsforce'), import('./guarded-transport.js')]);
     const client = new jsforce.Connection({
       instanceUrl,
       accessToken: token.accessToken,

@@ -6,7 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse, type CreateAxiosDefaults } from 'axios';
+import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults } from 'axios';
+import { axiosRuntime } from './axios-runtime.js';
 import { inject, injectable } from 'inversify';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { TesseraError } from '../errors/tessera-error.js';
@@ -53,7 +54,7 @@ export class HttpClient {
    */
   createAxios(config: CreateAxiosDefaults = {}): AxiosInstance {
     const [httpAgent, httpsAgent] = this.#agents;
-    const instance = axios.create({ httpAgent, httpsAgent, maxRedirects: 0, proxy: false, timeout: this.#timeoutMs, ...config });
+    const instance = axiosRuntime().create({ httpAgent, httpsAgent, maxRedirects: 0, proxy: false, timeout: this.#timeoutMs, ...config });
     // DNS names are checked by the agents' lookup; an IP literal never reaches lookup, so check it here.
     instance.interceptors.request.use((request) => {
       this.#guard.assertLiteralAllowed(new URL(request.url ?? '', request.baseURL));

@@ -4,12 +4,18 @@
  * LISTEN/NOTIFY; errors reaching the database name it with its password masked.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Logger } from 'winston';
 import { DatabaseUnavailableError } from '../errors/database-unavailable-error.js';
 import type { Redactor } from '../logging/redactor.js';
 import { databasePassword, displayDatabase } from './database-url.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
+
+/** node-postgres, loaded when a PostgreSQL database is first opened: a command on SQLite never pays for it. */
+const requireHere = createRequire(import.meta.url);
+let loadedPg: typeof pg | undefined;
+const pgRuntime = (): typeof pg => (loadedPg ??= requireHere('pg') as typeof pg);
 
 /** What a store runs its statements on: the pool, or the one connection of a transaction. */
 export interface PostgresQueryable {
@@ -55,7 +61,7 @@ export class PostgresDatabase implements PostgresQueryable {
     this.display = displayDatabase(url);
     const password = databasePassword(url);
     if (password !== undefined) redactor.register(password);
-    this.#pool = new pg.Pool({
+    this.#pool = new (pgRuntime().Pool)({
       connectionString: url,
       max: options.poolSize,
       statement_timeout: options.statementTimeoutMs,
@@ -63,7 +69,7 @@ export class PostgresDatabase implements PostgresQueryable {
       idleTimeoutMillis: 30_000,
       application_name: 'tessera',
       // Millisecond times and counters are BIGINT: read them as numbers (every value Tessera stores is below 2^53).
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pgRuntime().types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
     });
     // An idle connection the server dropped: the pool replaces it; without a listener this would crash the process.
     this.#pool.on('error', (error) => this.logger.warn('a PostgreSQL connection was lost; the pool opens another', { database: this.display, error: error.message }));
@@ -173,7 +179,7 @@ export class PostgresDatabase implements PostgresQueryable {
     try {
       const client = await this.#listenConnection();
       // One statement at a time on the listening connection (node-postgres queues them, but deprecates that).
-      const listening = this.#listening.then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`));
+      const listening = this.#listening.then(() => client.query(`LISTEN ${pgRuntime().escapeIdentifier(channel)}`));
       this.#listening = listening.catch(() => undefined);
       await listening;
     } catch (error) {
@@ -184,7 +190,7 @@ export class PostgresDatabase implements PostgresQueryable {
   #listenConnection(): Promise<pg.Client> {
     if (this.#listenClient !== undefined) return Promise.resolve(this.#listenClient);
     this.#listenConnecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: this.options.connectTimeoutMs, application_name: 'tessera-listen' });
+      const client = new (pgRuntime().Client)({ connectionString: this.#url, connectionTimeoutMillis: this.options.connectTimeoutMs, application_name: 'tessera-listen' });
       client.on('notification', (message) => {
         for (const listener of this.#listeners.get(message.channel) ?? []) listener(message.payload ?? '');
       });

@@ -2,12 +2,12 @@
  * Makes the token request for a secret: builds it, sends it through the guarded HTTP client, reads the
  * answer, and retries what a retry can fix (network errors, timeouts, 408, 429, 5xx) with backoff.
  */
-import { isAxiosError } from 'axios';
 import { inject, injectable } from 'inversify';
 import type { Clock } from '../clock/clock.js';
 import type { ResolvedCoreOptions } from '../core-options.js';
 import { SecretParamsError } from '../errors/secret-params-error.js';
 import { AddressRefusedError } from '../http/address-refused-error.js';
+import { isAxiosError } from '../http/axios-runtime.js';
 import { ConnectTimeoutError, TotalTimeoutError, type HttpClient, type HttpPostResult } from '../http/http-client.js';
 import { isTlsCode, networkFailure, networkReason, systemCodeOf, type NetworkFailure } from '../http/network-failure.js';
 import { CredentialMasker } from '../logging/credential-masker.js';

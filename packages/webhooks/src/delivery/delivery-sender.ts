@@ -4,9 +4,16 @@
  */
 import { inject, injectable } from 'inversify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Pool, Dispatcher } from 'undici';
 import { CORE, networkFailure, networkReason, parseRetryAfter, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
 import type { AttemptRecord } from './delivery-types.js';
+
+/** undici, loaded by the first delivery: a process that never delivers (a CLI command) never pays for it. */
+const requireHere = createRequire(import.meta.url);
+let loadedUndici: typeof Undici | undefined;
+const undici = (): typeof Undici => (loadedUndici ??= requireHere('undici') as typeof Undici);
 
 const KEPT_BYTES = 4096;
 /** Answers longer than this are cut off (and their connection closed) rather than read to the end. */
@@ -113,7 +120,7 @@ export class DeliverySender {
       if (!pool) {
         // No connection cap here: two endpoints may share a host, and the dispatcher already bounds
         // in-flight requests per endpoint and in total, so a slow endpoint cannot starve a fast one.
-        pool = new Pool(parsed.origin, { connect: { lookup: this.guard.lookup, timeout: this.#connectTimeoutMs }, keepAliveTimeout: 30_000, pipelining: 1 });
+        pool = new (undici().Pool)(parsed.origin, { connect: { lookup: this.guard.lookup, timeout: this.#connectTimeoutMs }, keepAliveTimeout: 30_000, pipelining: 1 });
         this.#pools.set(parsed.origin, pool);
       }
       if (this.#targets.size > 10_000) this.#targets.clear();

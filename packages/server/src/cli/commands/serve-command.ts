@@ -1,7 +1,6 @@
 /** `tessera serve`: the server on the data directory until SIGTERM or SIGINT. */
 import { ConflictError, parseFlags } from '@tessera/core';
 import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
-import { startServer } from '../../run-server.js';
 import type { CliContext } from '../cli-context.js';
 
 export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--database-url <postgres://…>] [--host <address>] [--port <port>] [--allow-private] [--allow <addresses,cidrs>] [--log-level <level>] [--request-timeout <30s>] [--connection-timeout <60s>] [--keep-alive-timeout <5s>] [--body-limit <1mb>] [--max-connections <1024>] [--max-connections-per-client <256>]';
@@ -17,6 +16,8 @@ export async function serveCommand(args: string[], cli: CliContext): Promise<voi
     throw new ConflictError('data-directory-busy', `A key rotation (pid ${rotating}) is running on ${dataDir}; start the server when it has finished.`);
   }
   try {
+    // The HTTP server (fastify and the routes) is loaded by this command only.
+    const { startServer } = await import('../../run-server.js');
     await startServer(cli.config, { print: (line) => cli.output.out(line) });
   } catch (error) {
     release();
