@@ -201,6 +201,67 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('changes, disables, enables, rotates, recovers and deletes a webhook from its page', async () => {
+    receiver.respond(() => ({ status: 200 }));
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const post = async <T>(path: string, body: unknown): Promise<T> => (await (await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as T;
+    const secret = await post<{ id: string }>('api/secrets', { name: 'ledger-secret', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } });
+    const headerValue = rememberSecret(randomCredential('ledger-key'));
+    const made = await post<{ endpoint: { id: string } }>('api/webhooks', { url: receiver.url('/ledger'), secretId: secret.id, events: ['ledger.*'], name: 'ledger', headers: { 'X-Ledger-Key': headerValue } });
+    const id = made.endpoint.id;
+    const view = async () => (await (await fetch(`${server.url}api/webhooks/${id}`, { headers })).json()) as { name: string; events: string[]; timeoutMs: number; retrySchedule: number[] | null; enabled: boolean; headers: Record<string, string> };
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await signIn(page);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('button', { name: 'Edit ledger' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhook “ledger”');
+    // The header value is masked on the page; kept when saved as shown, a header added beside it.
+    expect(await page.getByLabel('Extra headers').inputValue()).toBe('X-Ledger-Key: ••••');
+    expect(await page.content()).not.toContain(headerValue);
+    await page.getByLabel('Events').fill('ledger.*, invoice.paid');
+    await page.getByLabel('Timeout (seconds)').fill('7');
+    await page.getByLabel('Retry schedule (seconds)').fill('5, 30');
+    await page.getByLabel('Extra headers').fill('X-Ledger-Key: ••••\nX-Team: books');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    expect(await view()).toMatchObject({ events: ['ledger.*', 'invoice.paid'], timeoutMs: 7_000, retrySchedule: [5, 30], headers: { 'X-Ledger-Key': '••••', 'X-Team': '••••' } });
+    await post('api/events', { type: 'ledger.closed', data: { day: 1 } });
+    await expect.poll(() => receiver.requests.filter((r) => r.path === '/ledger').length, { timeout: 15_000 }).toBe(1);
+    expect(receiver.requests.find((r) => r.path === '/ledger')!.headers).toMatchObject({ 'x-ledger-key': headerValue, 'x-team': 'books' });
+
+    // Disabled and enabled again.
+    await page.getByRole('button', { name: 'Edit ledger' }).click();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await expect.poll(async () => (await view()).enabled).toBe(false);
+    await expect.poll(() => page.getByRole('button', { name: 'Enable' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(async () => (await view()).enabled).toBe(true);
+
+    // Rotated with no grace: the new secret shown once, with a copy button.
+    await page.getByLabel('Grace period for the old secret').selectOption({ label: 'none: the old secret stops now (after a leak)' });
+    await page.getByRole('button', { name: 'Rotate signing secret' }).click();
+    const rotated = page.getByTestId('signing-secret');
+    await expect.poll(() => rotated.textContent()).toMatch(/^whsec_/);
+    rememberSecret((await rotated.textContent())!);
+    expect(await page.getByRole('region', { name: 'Signing secret' }).getByRole('button', { name: 'Copy' }).count()).toBe(1);
+    await shot(page, '11-webhook-page');
+
+    // Recover: nothing failed, and it says so.
+    await page.getByRole('button', { name: 'Retry failed deliveries' }).click();
+    await expect.poll(() => page.locator('#toast').textContent()).toContain('No failed deliveries to “ledger” since');
+
+    // Deleted, after saying so once more.
+    await page.getByRole('button', { name: 'Delete webhook' }).click();
+    await page.getByRole('button', { name: 'Yes, delete “ledger”' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    expect((await fetch(`${server.url}api/webhooks/${id}`, { headers })).status).toBe(404);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('asks again for secret extra parameters too when the token URL moves', async () => {
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
     const apiKey = randomCredential('extra');

@@ -637,6 +637,8 @@ async function showWebhooks() {
       h(
         'td',
         { class: 'actions' },
+        h('button', { type: 'button', 'aria-label': `Edit ${webhook.name}`, onclick: () => (location.hash = `#/webhooks/${webhook.id}`) }, 'Edit'),
+        ' ',
         h('button', { type: 'button', disabled: !webhook.enabled, 'aria-label': `Send test event to ${webhook.name}`, onclick: (event) => sendTest(event.currentTarget, webhook) }, 'Send test event'),
         ' ',
         webhook.enabled ? null : h('button', { type: 'button', onclick: (event) => enable(event.currentTarget, webhook) }, 'Enable'),
@@ -649,6 +651,161 @@ async function showWebhooks() {
     listCard(rows, 'webhook', 'No webhooks yet.', ['Name', 'URL', 'Events', 'State', 'Secret', 'Actions']),
     form,
   );
+}
+
+/** `Name: value` lines (a masked value keeps the stored one) as the headers object the API takes. */
+function parseHeaderLines(text) {
+  const headers = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const at = line.indexOf(':');
+    if (at <= 0) throw Object.assign(new Error(`Headers: “${line.trim().slice(0, 40)}” is not Name: value.`), { issues: [{ field: 'headers' }] });
+    headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+/** A webhook's page: change it, disable or enable it, rotate its signing secret, recover failed deliveries, delete it. */
+async function showWebhookForm(id) {
+  const gen = state.generation;
+  const [webhook, secrets] = await Promise.all([api('GET', `/api/webhooks/${seg(id)}`), api('GET', '/api/secrets')]);
+  if (!current(gen)) return;
+  const input = (key, attributes) => h('input', { id: `edit-${key}`, name: key, autocomplete: 'off', ...attributes });
+  const url = input('url', { type: 'url', required: true, value: webhook.url });
+  const name = input('name', { value: webhook.name });
+  const events = input('events', { value: webhook.events.join(', '), 'aria-describedby': 'edit-events-help' });
+  const timeout = input('timeout', { type: 'number', min: 1, max: 60, step: 1, value: Math.round(webhook.timeoutMs / 1000), 'aria-describedby': 'edit-timeout-help' });
+  const schedule = input('schedule', { value: webhook.retrySchedule === null ? '' : webhook.retrySchedule.join(', '), placeholder: 'the server’s default', 'aria-describedby': 'edit-schedule-help' });
+  const secret = h('select', { id: 'edit-secret', name: 'secretId' }, secrets.map((s) => h('option', { value: s.id, selected: s.id === webhook.secretId }, `${s.name} (${kindLabel(s.kind)})`)));
+  const headers = h('textarea', { id: 'edit-headers', name: 'headers', rows: 3, 'aria-describedby': 'edit-headers-help' }, Object.entries(webhook.headers).map(([header, value]) => `${header}: ${value}`).join('\n'));
+  const errors = h('div', { role: 'alert', class: 'error' });
+  const once = h('div', { id: 'rotated-once' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
+  const inputs = { url: 'edit-url', name: 'edit-name', events: 'edit-events', timeoutMs: 'edit-timeout', retrySchedule: 'edit-schedule', secretId: 'edit-secret', headers: 'edit-headers' };
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        errors.replaceChildren();
+        for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+        const saved = await busy(save, 'Saving…', async () => {
+          try {
+            const steps = schedule.value.split(',').map((step) => step.trim()).filter(Boolean);
+            return await api('PATCH', `/api/webhooks/${seg(webhook.id)}`, {
+              url: url.value.trim(),
+              name: name.value.trim(),
+              events: events.value.split(',').map((e) => e.trim()).filter(Boolean),
+              timeoutMs: Number(timeout.value) * 1000,
+              retrySchedule: steps.length === 0 ? null : steps.map(Number),
+              secretId: secret.value,
+              headers: parseHeaderLines(headers.value),
+            });
+          } catch (error) {
+            const summary = h('p', { tabindex: '-1' }, error.message);
+            errors.replaceChildren(summary);
+            for (const issue of error.issues ?? []) document.getElementById(inputs[issue.field.split('.')[0]] ?? '')?.setAttribute('aria-invalid', 'true');
+            summary.focus();
+            throw error;
+          }
+        });
+        if (saved) {
+          say(`Saved webhook “${saved.name}”.`);
+          location.hash = '#/webhooks';
+        }
+      },
+    },
+    h('h2', {}, 'Settings'),
+    h('div', { class: 'field' }, h('label', { for: 'edit-url' }, 'Endpoint URL'), url),
+    h('div', { class: 'field' }, h('label', { for: 'edit-name' }, 'Name'), name),
+    h('div', { class: 'field' }, h('label', { for: 'edit-events' }, 'Events'), events, h('p', { id: 'edit-events-help', class: 'help' }, 'Comma-separated: exact types (invoice.paid), * for all, or prefixes (invoice.*).')),
+    h('div', { class: 'field' }, h('label', { for: 'edit-secret' }, 'Secret (its token authorises each request)'), secret),
+    h('div', { class: 'field' }, h('label', { for: 'edit-timeout' }, 'Timeout (seconds)'), timeout, h('p', { id: 'edit-timeout-help', class: 'help' }, 'How long one request may take before it counts as failed.')),
+    h('div', { class: 'field' }, h('label', { for: 'edit-schedule' }, 'Retry schedule (seconds)'), schedule, h('p', { id: 'edit-schedule-help', class: 'help' }, 'Delays after each failed attempt, e.g. 10, 60, 600; empty for the server’s default.')),
+    h('div', { class: 'field' }, h('label', { for: 'edit-headers' }, 'Extra headers'), headers, h('p', { id: 'edit-headers-help', class: 'help' }, 'One Name: value per line. A value shown as •••• keeps the stored one; changing the URL needs every value again.')),
+    errors,
+    h('div', { class: 'row' }, save, h('a', { href: '#/webhooks', class: 'button' }, 'Cancel')),
+  );
+
+  const toggle = h('button', { type: 'button', onclick: (event) => setEnabled(event.currentTarget, webhook, !webhook.enabled) }, webhook.enabled ? 'Disable' : 'Enable');
+  const grace = h('select', { id: 'rotate-grace' }, [['86400', '24 hours (the default)'], ['3600', '1 hour'], ['0', 'none: the old secret stops now (after a leak)']].map(([value, label]) => h('option', { value }, label)));
+  const rotate = h('button', { type: 'button', onclick: (event) => rotateSigning(event.currentTarget, webhook, Number(grace.value), once) }, 'Rotate signing secret');
+  const since = h('input', { id: 'recover-since', type: 'datetime-local', value: new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) });
+  const recover = h('button', { type: 'button', onclick: (event) => recoverSince(event.currentTarget, webhook, since.value) }, 'Retry failed deliveries');
+  const confirmBox = h('div', { class: 'row' });
+  const remove = h('button', { type: 'button', class: 'danger', onclick: () => confirmDelete(webhook, confirmBox) }, 'Delete webhook');
+  setView(
+    `Webhook “${webhook.name}”`,
+    once,
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'State'),
+      h('p', {}, webhook.enabled ? badge('enabled', 'ok') : [badge('disabled', 'bad'), ' ', webhook.disabledReason ?? ''], webhook.failingSince ? ` · failing since ${when(webhook.failingSince)}` : ''),
+      h('p', { class: 'help' }, 'Disabled, it gets no new deliveries; those already queued wait until it is enabled again.'),
+      h('div', { class: 'row' }, toggle, h('a', { href: `#/deliveries?webhook=${webhook.id}`, class: 'button' }, 'Its deliveries')),
+    ),
+    form,
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'Signing secret'),
+      h('p', {}, webhook.signing.enabled ? `Requests are signed (${webhook.signing.preview ?? 'whsec_••••'}).` : 'Requests are not signed.', webhook.signing.previousValidUntil ? ` The previous secret also signs until ${when(webhook.signing.previousValidUntil)}.` : ''),
+      h('div', { class: 'field' }, h('label', { for: 'rotate-grace' }, 'Grace period for the old secret'), grace),
+      rotate,
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'Recover after an outage'),
+      h('div', { class: 'field' }, h('label', { for: 'recover-since' }, 'Failed deliveries created since'), since),
+      h('p', { class: 'help' }, 'Each is sent again now, with its own webhook-id, its retry schedule started over.'),
+      recover,
+    ),
+    h('div', { class: 'card' }, h('h2', {}, 'Delete'), h('p', { class: 'help' }, 'Its waiting deliveries fail as endpoint-deleted; the deliveries made stay in the log.'), remove, confirmBox),
+  );
+}
+
+async function setEnabled(button, webhook, enabled) {
+  const done = await busy(button, enabled ? 'Enabling…' : 'Disabling…', () => api('PATCH', `/api/webhooks/${seg(webhook.id)}`, { enabled }));
+  if (done) {
+    say(`Webhook “${webhook.name}” ${enabled ? 'enabled' : 'disabled'}.`);
+    reportFailure(showWebhookForm(webhook.id));
+  }
+}
+
+async function rotateSigning(button, webhook, graceSeconds, place) {
+  const rotated = await busy(button, 'Rotating…', () => api('POST', `/api/webhooks/${seg(webhook.id)}/rotate-signing-secret`, { graceSeconds }));
+  if (!rotated) return;
+  await showWebhookForm(webhook.id).catch((error) => say(error.message, { error: true }));
+  const value = h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, rotated.signingSecret);
+  const copy = h('button', { type: 'button', onclick: () => navigator.clipboard?.writeText(rotated.signingSecret).then(() => (copy.textContent = 'Copied'), () => say('Copying was refused: select the secret and copy it by hand.', { error: true })) }, 'Copy');
+  const heading = h('h2', { tabindex: '-1' }, 'New signing secret');
+  document.getElementById('rotated-once')?.replaceChildren(
+    h('div', { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' }, heading, h('p', {}, 'It is shown only now. Give it to the receiver.'), h('div', { class: 'row' }, value, copy)),
+  );
+  heading.focus();
+}
+
+async function recoverSince(button, webhook, localTime) {
+  const since = new Date(localTime);
+  if (Number.isNaN(since.getTime())) return say('Choose the time to recover from.', { error: true });
+  const done = await busy(button, 'Queuing…', () => api('POST', `/api/webhooks/${seg(webhook.id)}/recover`, { since: since.toISOString() }));
+  if (done) say(done.recovered === 0 ? `No failed deliveries to “${webhook.name}” since ${when(since.toISOString())}.` : `Queued ${done.recovered} failed deliveries to “${webhook.name}” again.`);
+}
+
+function confirmDelete(webhook, box) {
+  const yes = h('button', { type: 'button', class: 'danger', onclick: async (event) => {
+    const done = await busy(event.currentTarget, 'Deleting…', () => api('DELETE', `/api/webhooks/${seg(webhook.id)}`).then(() => true));
+    if (done) {
+      say(`Deleted webhook “${webhook.name}”.`);
+      location.hash = '#/webhooks';
+    }
+  } }, `Yes, delete “${webhook.name}”`);
+  box.replaceChildren(h('span', {}, 'Delete it for good?'), yes, h('button', { type: 'button', onclick: () => box.replaceChildren() }, 'Keep it'));
+  yes.focus();
 }
 
 async function sendTest(button, webhook) {
@@ -758,6 +915,7 @@ async function route() {
     if (path === '/secrets/new') return await showSecretForm();
     if (path?.startsWith('/secrets/')) return await showSecretForm(decodeURIComponent(path.slice('/secrets/'.length)));
     if (path === '/webhooks') return await showWebhooks();
+    if (path?.startsWith('/webhooks/')) return await showWebhookForm(decodeURIComponent(path.slice('/webhooks/'.length)));
     if (path === '/deliveries') return await showDeliveries(query);
     return await showSecrets();
   } catch (error) {
