@@ -731,7 +731,7 @@ async function showWebhookForm(id) {
 
   const toggle = h('button', { type: 'button', onclick: (event) => setEnabled(event.currentTarget, webhook, !webhook.enabled) }, webhook.enabled ? 'Disable' : 'Enable');
   const grace = h('select', { id: 'rotate-grace' }, [['86400', '24 hours (the default)'], ['3600', '1 hour'], ['0', 'none: the old secret stops now (after a leak)']].map(([value, label]) => h('option', { value }, label)));
-  const rotate = h('button', { type: 'button', onclick: (event) => rotateSigning(event.currentTarget, webhook, Number(grace.value), once) }, 'Rotate signing secret');
+  const rotate = h('button', { type: 'button', onclick: (event) => rotateSigning(event.currentTarget, webhook, Number(grace.value)) }, 'Rotate signing secret');
   const since = h('input', { id: 'recover-since', type: 'datetime-local', value: new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) });
   const recover = h('button', { type: 'button', onclick: (event) => recoverSince(event.currentTarget, webhook, since.value) }, 'Retry failed deliveries');
   const confirmBox = h('div', { class: 'row' });
@@ -776,12 +776,28 @@ async function setEnabled(button, webhook, enabled) {
   }
 }
 
-async function rotateSigning(button, webhook, graceSeconds, place) {
+async function rotateSigning(button, webhook, graceSeconds) {
   const rotated = await busy(button, 'Rotating…', () => api('POST', `/api/webhooks/${seg(webhook.id)}/rotate-signing-secret`, { graceSeconds }));
   if (!rotated) return;
   await showWebhookForm(webhook.id).catch((error) => say(error.message, { error: true }));
   const value = h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, rotated.signingSecret);
-  const copy = h('button', { type: 'button', onclick: () => navigator.clipboard?.writeText(rotated.signingSecret).then(() => (copy.textContent = 'Copied'), () => say('Copying was refused: select the secret and copy it by hand.', { error: true })) }, 'Copy');
+  const byHand = () => {
+    // No clipboard outside a secure context (plain http to another host): the secret is selected instead.
+    window.getSelection()?.selectAllChildren(value);
+    say('Copying was refused here: the secret is selected, copy it with Ctrl+C.', { error: true });
+  };
+  const copy = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        const clipboard = globalThis.navigator.clipboard;
+        if (!clipboard) return byHand();
+        clipboard.writeText(rotated.signingSecret).then(() => (copy.textContent = 'Copied'), byHand);
+      },
+    },
+    'Copy',
+  );
   const heading = h('h2', { tabindex: '-1' }, 'New signing secret');
   document.getElementById('rotated-once')?.replaceChildren(
     h('div', { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' }, heading, h('p', {}, 'It is shown only now. Give it to the receiver.'), h('div', { class: 'row' }, value, copy)),

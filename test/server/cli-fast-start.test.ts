@@ -1,0 +1,59 @@
+/**
+ * The CLI starts from its one-file bundle and V8's code cache when a command loads nothing from outside
+ * Tessera, and from its modules otherwise (`serve`, plugins), with the same answers either way.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { generateMasterKey } from '@tessera/core';
+import { needsModules } from '../../packages/server/dist/cli/fast-start.js';
+import { runTessera } from '../support/cli-process.js';
+import { rememberSecret } from '../support/leak-audit.js';
+
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-fast-start-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const cacheFiles = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('tessera-cli-cache-')).flatMap((cache) => readdirSync(join(dir, cache)));
+
+describe('the CLI start', () => {
+  it('runs from the modules for serve and for anything that may load plugins', () => {
+    const dir = scratch();
+    expect(needsModules(['secrets', 'list'], {}, dir)).toBe(false);
+    expect(needsModules(['serve'], {}, dir)).toBe(true);
+    expect(needsModules(['--plugin', './p.mjs', 'secrets', 'list'], {}, dir)).toBe(true);
+    expect(needsModules(['--plugin=./p.mjs', 'plugins', 'list'], {}, dir)).toBe(true);
+    expect(needsModules(['secrets', 'list'], { TESSERA_PLUGINS: 'tessera-plugin-acme' }, dir)).toBe(true);
+    expect(needsModules(['secrets', 'list'], { TESSERA_CLI_BUNDLE: '0' }, dir)).toBe(true);
+    // A tessera.config.json in the data directory, wherever it is named from.
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'tessera.config.json'), '{ "plugins": [] }');
+    expect(needsModules(['secrets', 'list'], {}, dir)).toBe(true);
+    expect(needsModules(['secrets', 'list'], { TESSERA_DATA_DIR: join(dir, 'other') }, dir)).toBe(false);
+    expect(needsModules(['--data-dir', join(dir, 'other'), 'secrets', 'list'], {}, dir)).toBe(false);
+    expect(needsModules(['secrets', 'list', `--data-dir=${join(dir, 'data')}`], { TESSERA_DATA_DIR: join(dir, 'other') }, dir)).toBe(true);
+  });
+
+  it('answers the same from the bundle (cached after the first run) and from the modules', { timeout: 120_000 }, async () => {
+    const dir = scratch();
+    const [fast, slow] = [join(dir, 'tmp-fast'), join(dir, 'tmp-slow')];
+    mkdirSync(fast);
+    mkdirSync(slow);
+    const env = { TESSERA_DATA_DIR: join(dir, 'data'), TESSERA_MASTER_KEY: rememberSecret(generateMasterKey()) };
+    const first = await runTessera(['secrets', 'list', '--json'], { ...env, TMPDIR: fast });
+    expect(first).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(cacheFiles(fast)).toHaveLength(1);
+    const again = await runTessera(['secrets', 'list', '--json'], { ...env, TMPDIR: fast });
+    expect(again).toEqual(first);
+    const modules = await runTessera(['secrets', 'list', '--json'], { ...env, TMPDIR: slow, TESSERA_CLI_BUNDLE: '0' });
+    expect(modules).toEqual(first);
+    expect(existsSync(slow) && cacheFiles(slow)).toEqual([]);
+    // A usage error and its exit code, both ways.
+    const wrong = await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: fast });
+    expect(wrong.code).toBe(2);
+    expect(await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: slow, TESSERA_CLI_BUNDLE: '0' })).toEqual(wrong);
+  });
+});
