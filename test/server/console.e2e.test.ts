@@ -198,6 +198,21 @@ describe('web console', () => {
     const ids = receiver.requests.filter((r) => r.path === '/flaky').map((r) => r.headers['webhook-id']);
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(ids[0]);
+    // Its page: the event as sent and both attempts, what the receiver answered each time.
+    await row.getByRole('link', { name: /^Delivery msg_/ }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Delivery ${ids[0]}`);
+    await expect.poll(() => page.getByRole('heading', { name: '2 attempts' }).count()).toBe(1);
+    const attempts = page.getByRole('list', { name: 'Attempts' }).getByRole('listitem');
+    expect(await attempts.count()).toBe(2);
+    expect(await attempts.nth(0).textContent()).toContain('HTTP 500');
+    expect(await attempts.nth(1).textContent()).toContain('HTTP 204');
+    expect(JSON.parse((await page.getByTestId('delivery-payload').textContent())!)).toMatchObject({ type: 'invoice.paid', data: { amount: 12 } });
+    await shot(page, '12-delivery-page');
+    // The list filters by event type.
+    await page.getByRole('link', { name: 'Deliveries of this webhook' }).click();
+    await page.getByLabel('Event type').fill('invoice.void');
+    await page.getByLabel('Event type').press('Enter');
+    await expect.poll(() => page.getByRole('row', { name: /invoice\.paid billing/ }).count()).toBe(0);
     await page.close();
   });
 

@@ -854,6 +854,7 @@ async function showDeliveries(query) {
     { id: 'delivery-status' },
     ['', 'pending', 'delivering', 'succeeded', 'failed'].map((s) => h('option', { value: s, selected: (query.get('status') ?? '') === s }, s || 'any status')),
   );
+  const eventType = h('input', { id: 'delivery-event-type', type: 'search', placeholder: 'invoice.paid', value: query.get('eventType') ?? '', autocomplete: 'off' });
   const auto = h('input', { id: 'auto-refresh', type: 'checkbox', checked: true });
   const body = h('tbody', {});
   const caption = h('caption', {});
@@ -861,6 +862,7 @@ async function showDeliveries(query) {
   const load = async () => {
     const params = new URLSearchParams({ limit: '100' });
     if (status.value) params.set('status', status.value);
+    if (eventType.value.trim()) params.set('eventType', eventType.value.trim());
     if (webhookFilter) params.set('endpointId', webhookFilter);
     const [deliveries, webhooks] = await Promise.all([api('GET', `/api/deliveries?${params}`), api('GET', '/api/webhooks')]);
     if (!current(gen)) return;
@@ -873,7 +875,7 @@ async function showDeliveries(query) {
         h(
           'tr',
           { dataset: { delivery: d.id } },
-          h('td', {}, when(d.createdAt)),
+          h('td', {}, h('a', { href: `#/deliveries/${d.id}`, 'aria-label': `Delivery ${d.id}: ${d.eventType}, ${when(d.createdAt)}` }, when(d.createdAt))),
           h('td', {}, d.eventType),
           h('td', {}, webhookName(d.endpointId)),
           h('td', { dataset: { testid: 'delivery-status' } }, badge(d.status, d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'warn')),
@@ -891,12 +893,14 @@ async function showDeliveries(query) {
       if (error.status !== 401 && current(gen)) caption.textContent = `Last refresh failed: ${error.message}`;
     });
   status.addEventListener('change', refresh);
+  eventType.addEventListener('change', refresh);
   setView(
     'Deliveries',
     h(
       'div',
       { class: 'bar' },
       h('div', { class: 'row' }, h('label', { for: 'delivery-status' }, 'Status'), status),
+      h('div', { class: 'row' }, h('label', { for: 'delivery-event-type' }, 'Event type'), eventType),
       h('div', { class: 'row' }, auto, h('label', { for: 'auto-refresh' }, 'Refresh by itself')),
       webhookFilter ? h('a', { href: '#/deliveries' }, 'Show all webhooks') : null,
     ),
@@ -907,6 +911,39 @@ async function showDeliveries(query) {
     if (auto.checked && !document.hidden) refresh();
   }, 2000);
   await refresh();
+}
+
+/** One delivery: its event as sent, and every attempt on a timeline, with what the receiver answered. */
+async function showDelivery(id) {
+  const gen = state.generation;
+  const delivery = await api('GET', `/api/deliveries/${seg(id)}`);
+  const webhook = await api('GET', `/api/webhooks/${seg(delivery.endpointId)}`).catch(() => undefined);
+  if (!current(gen)) return;
+  const attempts = delivery.attemptLog.map((attempt, index) =>
+    h(
+      'li',
+      { class: 'card' },
+      h('p', {}, h('strong', {}, `Attempt ${index + 1}`), ' · ', when(attempt.attemptedAt), ' · ', attempt.status === null ? badge(attempt.errorCode ?? 'error', 'bad') : badge(`HTTP ${attempt.status}`, attempt.status < 300 ? 'ok' : 'bad'), ` · ${Math.round(attempt.latencyMs)} ms`),
+      attempt.errorMessage ? h('p', { class: 'help' }, attempt.errorMessage) : null,
+      attempt.responseBody ? h('details', {}, h('summary', {}, 'Response body (first 4 KB, credentials masked)'), h('pre', { class: 'mono' }, attempt.responseBody)) : null,
+    ),
+  );
+  const actions = h('div', { class: 'row' });
+  if (delivery.status === 'failed') actions.append(h('button', { type: 'button', class: 'primary', onclick: (event) => retry(event.currentTarget, delivery, () => showDelivery(delivery.id)) }, 'Retry now'));
+  actions.append(h('a', { href: `#/deliveries?webhook=${delivery.endpointId}`, class: 'button' }, 'Deliveries of this webhook'));
+  setView(
+    `Delivery ${delivery.id}`,
+    h(
+      'div',
+      { class: 'card' },
+      h('p', {}, badge(delivery.status, delivery.status === 'succeeded' ? 'ok' : delivery.status === 'failed' ? 'bad' : 'warn'), ` ${delivery.eventType} to `, webhook ? h('a', { href: `#/webhooks/${webhook.id}` }, webhook.name) : `${delivery.endpointId} (deleted)`),
+      h('p', { class: 'help' }, `webhook-id ${delivery.id} (the same on every attempt) · created ${when(delivery.createdAt)}`, delivery.status === 'pending' && delivery.nextAttemptAt ? ` · next attempt ${when(delivery.nextAttemptAt)}` : ''),
+      actions,
+    ),
+    h('h2', {}, delivery.attemptLog.length === 0 ? 'No attempt yet' : `${delivery.attemptLog.length} attempt${delivery.attemptLog.length === 1 ? '' : 's'}`),
+    h('ol', { class: 'timeline', 'aria-label': 'Attempts' }, attempts),
+    h('details', { class: 'card' }, h('summary', {}, 'The event as sent'), h('pre', { class: 'mono', dataset: { testid: 'delivery-payload' } }, JSON.stringify(delivery.payload, null, 2))),
+  );
 }
 
 async function retry(button, delivery, reload) {
@@ -933,6 +970,7 @@ async function route() {
     if (path === '/webhooks') return await showWebhooks();
     if (path?.startsWith('/webhooks/')) return await showWebhookForm(decodeURIComponent(path.slice('/webhooks/'.length)));
     if (path === '/deliveries') return await showDeliveries(query);
+    if (path?.startsWith('/deliveries/')) return await showDelivery(decodeURIComponent(path.slice('/deliveries/'.length)));
     return await showSecrets();
   } catch (error) {
     if (error.status !== 401) setView('Something went wrong', h('p', { class: 'error', role: 'alert' }, error.message));
