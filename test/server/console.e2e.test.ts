@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, signInToConsole } from '../support/chromium.js';
 import { ContainerModule } from 'inversify';
 import { CORE, field, generateMasterKey, type SecretKind } from '@tessera/core';
 import { resolveServerConfig, startServer, type RunningServer } from '@tessera/server';
@@ -47,11 +47,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(server.url);
-  await page.getByLabel('Admin token').fill(adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+function signIn(page: Page): Promise<void> {
+  return signInToConsole(page, server.url, adminToken);
 }
 
 async function shot(page: Page, name: string): Promise<void> {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, signInToConsole } from '../support/chromium.js';
 import { generateMasterKey } from '@tessera/core';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { runTessera, type CliRun } from '../support/cli-process.js';
@@ -100,9 +100,7 @@ describe('plugins', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(server.url);
-    await page.getByLabel('Admin token').fill(adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(page, server.url, adminToken);
     await expect.poll(() => page.getByRole('row', { name: /acme-prod/ }).count()).toBe(1);
     await page.getByRole('button', { name: 'New secret' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Acme client credentials' });

@@ -138,6 +138,18 @@ async function busy(button, label, work) {
   }
 }
 
+/**
+ * A refused form: the message in its alert box (with `more` after it), focused; each field an issue
+ * names (`inputOf(field)` gives its input's id) marked invalid, and no other.
+ */
+function markIssues(form, errors, error, inputOf, more = '') {
+  const summary = h('p', { tabindex: '-1' }, error.message);
+  errors.replaceChildren(summary, more);
+  for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+  for (const issue of error.issues ?? []) document.getElementById(inputOf(issue.field) ?? '')?.setAttribute('aria-invalid', 'true');
+  summary.focus();
+}
+
 /** Runs a follow-up (a reload after an action) and reports its failure instead of leaving it unhandled. */
 function reportFailure(promise) {
   promise.catch((error) => {
@@ -402,11 +414,7 @@ async function showSecretForm(id) {
   };
   const showIssues = (error) => {
     const issues = error.issues ?? [];
-    const summary = h('p', { tabindex: '-1' }, error.message);
-    errors.replaceChildren(summary, issues.length ? h('ul', {}, issues.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : '');
-    for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
-    for (const issue of issues) document.getElementById(secretInputId(issue.field))?.setAttribute('aria-invalid', 'true');
-    summary.focus();
+    markIssues(form, errors, error, (field) => secretInputId(field), issues.length ? h('ul', {}, issues.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : '');
   };
   const test = h(
     'button',
@@ -580,11 +588,7 @@ async function showWebhooks() {
           try {
             return await api('POST', '/api/webhooks', body);
           } catch (error) {
-            const summary = h('p', { tabindex: '-1' }, error.message);
-            errors.replaceChildren(summary);
-            for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
-            for (const issue of error.issues ?? []) document.getElementById(WEBHOOK_INPUTS[issue.field.split('.')[0]] ?? '')?.setAttribute('aria-invalid', 'true');
-            summary.focus();
+            markIssues(form, errors, error, (field) => WEBHOOK_INPUTS[field.split('.')[0]]);
             throw error;
           }
         });
@@ -690,7 +694,6 @@ async function showWebhookForm(id) {
       onsubmit: async (event) => {
         event.preventDefault();
         errors.replaceChildren();
-        for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
         const saved = await busy(save, 'Saving…', async () => {
           try {
             const steps = schedule.value.split(',').map((step) => step.trim()).filter(Boolean);
@@ -704,10 +707,7 @@ async function showWebhookForm(id) {
               headers: parseHeaderLines(headers.value),
             });
           } catch (error) {
-            const summary = h('p', { tabindex: '-1' }, error.message);
-            errors.replaceChildren(summary);
-            for (const issue of error.issues ?? []) document.getElementById(inputs[issue.field.split('.')[0]] ?? '')?.setAttribute('aria-invalid', 'true');
-            summary.focus();
+            markIssues(form, errors, error, (field) => inputs[field.split('.')[0]]);
             throw error;
           }
         });
