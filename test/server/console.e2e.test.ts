@@ -151,6 +151,7 @@ describe('web console', () => {
     const signingSecret = page.getByTestId('signing-secret');
     await expect.poll(() => signingSecret.textContent()).toMatch(/^whsec_/);
     rememberSecret((await signingSecret.textContent())!);
+    expect(await page.getByRole('region', { name: 'Signing secret' }).getByRole('button', { name: 'Copy' }).count()).toBe(1);
     await shot(page, '04-webhook-created');
     // Shown once: a fresh view of the page does not have it.
     await page.reload();
@@ -258,7 +259,11 @@ describe('web console', () => {
     const rotated = page.getByTestId('signing-secret');
     await expect.poll(() => rotated.textContent()).toMatch(/^whsec_/);
     rememberSecret((await rotated.textContent())!);
-    expect(await page.getByRole('region', { name: 'Signing secret' }).getByRole('button', { name: 'Copy' }).count()).toBe(1);
+    // Copy puts it on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.getByRole('region', { name: 'Signing secret' }).getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Signing secret' }).getByRole('button', { name: 'Copied' }).count()).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await rotated.textContent());
     await shot(page, '11-webhook-page');
 
     // Recover: nothing failed, and it says so.

@@ -601,13 +601,7 @@ async function showWebhooks() {
         const heading = h('h2', { tabindex: '-1' }, `Webhook “${created.endpoint.name}” created`);
         document.getElementById('signing-once').replaceChildren(
           created.signingSecret
-            ? h(
-                'div',
-                { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' },
-                heading,
-                h('p', {}, 'Its signing secret is shown only now. Give it to the receiver, which verifies the webhook-signature header with it:'),
-                h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, created.signingSecret),
-              )
+            ? oneTimeSecret(heading, 'Its signing secret is shown only now. Give it to the receiver, which verifies the webhook-signature header with it:', created.signingSecret)
             : h('div', { class: 'card' }, heading, h('p', {}, 'Requests to it are not signed.')),
         );
         heading.focus();
@@ -780,7 +774,14 @@ async function rotateSigning(button, webhook, graceSeconds) {
   const rotated = await busy(button, 'Rotating…', () => api('POST', `/api/webhooks/${seg(webhook.id)}/rotate-signing-secret`, { graceSeconds }));
   if (!rotated) return;
   await showWebhookForm(webhook.id).catch((error) => say(error.message, { error: true }));
-  const value = h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, rotated.signingSecret);
+  const heading = h('h2', { tabindex: '-1' }, 'New signing secret');
+  document.getElementById('rotated-once')?.replaceChildren(oneTimeSecret(heading, 'It is shown only now. Give it to the receiver.', rotated.signingSecret));
+  heading.focus();
+}
+
+/** A secret shown once (a signing secret), in its own region, with a button that copies it. */
+function oneTimeSecret(heading, explanation, secret) {
+  const value = h('p', { class: 'mono', dataset: { testid: 'signing-secret' } }, secret);
   const byHand = () => {
     // No clipboard outside a secure context (plain http to another host): the secret is selected instead.
     window.getSelection()?.selectAllChildren(value);
@@ -793,16 +794,12 @@ async function rotateSigning(button, webhook, graceSeconds) {
       onclick: () => {
         const clipboard = globalThis.navigator.clipboard;
         if (!clipboard) return byHand();
-        clipboard.writeText(rotated.signingSecret).then(() => (copy.textContent = 'Copied'), byHand);
+        clipboard.writeText(secret).then(() => (copy.textContent = 'Copied'), byHand);
       },
     },
     'Copy',
   );
-  const heading = h('h2', { tabindex: '-1' }, 'New signing secret');
-  document.getElementById('rotated-once')?.replaceChildren(
-    h('div', { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' }, heading, h('p', {}, 'It is shown only now. Give it to the receiver.'), h('div', { class: 'row' }, value, copy)),
-  );
-  heading.focus();
+  return h('div', { class: 'secret-once', role: 'region', 'aria-label': 'Signing secret' }, heading, h('p', {}, explanation), h('div', { class: 'row' }, value, copy));
 }
 
 async function recoverSince(button, webhook, localTime) {
