@@ -279,6 +279,31 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('pages through many deliveries and filters them by time', async () => {
+    receiver.respond(() => ({ status: 200 }));
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const post = async <T>(path: string, body: unknown): Promise<T> => (await (await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as T;
+    const secret = await post<{ id: string }>('api/secrets', { name: 'pages-secret', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } });
+    const made = await post<{ endpoint: { id: string } }>('api/webhooks', { url: receiver.url('/pages'), secretId: secret.id, events: ['page.*'], name: 'pages' });
+    for (let i = 0; i < 130; i++) await post('api/events', { type: 'page.turned', data: { i } });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signIn(page);
+    await page.goto(`${server.url}#/deliveries?webhook=${made.endpoint.id}`);
+    const rows = page.getByRole('row', { name: /page\.turned pages/ });
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByRole('link', { name: 'Older than these 100' }).click();
+    await expect.poll(() => rows.count()).toBe(30);
+    expect(await page.getByRole('link', { name: /^Older than/ }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Newest' }).click();
+    await expect.poll(() => rows.count()).toBe(100);
+    // Created since a time to come: none.
+    await page.getByLabel('Created since').fill('2999-01-01T00:00');
+    await page.getByLabel('Created since').dispatchEvent('change');
+    await expect.poll(() => rows.count()).toBe(0);
+    await page.close();
+  });
+
   it('asks again for secret extra parameters too when the token URL moves', async () => {
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
     const apiKey = randomCredential('extra');

@@ -843,6 +843,9 @@ function lastResult(delivery) {
   return [status, code].filter(Boolean).join(' · ') || '—';
 }
 
+/** Deliveries per page of the list. */
+const PAGE_SIZE = 100;
+
 async function showDeliveries(query) {
   const gen = state.generation;
   const webhookFilter = query.get('webhook') ?? '';
@@ -852,19 +855,33 @@ async function showDeliveries(query) {
     ['', 'pending', 'delivering', 'succeeded', 'failed'].map((s) => h('option', { value: s, selected: (query.get('status') ?? '') === s }, s || 'any status')),
   );
   const eventType = h('input', { id: 'delivery-event-type', type: 'search', placeholder: 'invoice.paid', value: query.get('eventType') ?? '', autocomplete: 'off' });
+  const since = h('input', { id: 'delivery-since', type: 'datetime-local', value: query.get('since') ?? '' });
+  // A page of older deliveries: after the last one of the page before (a cursor, so new ones do not shift it).
+  const before = query.get('before') ?? '';
+  const older = h('p', {});
   const auto = h('input', { id: 'auto-refresh', type: 'checkbox', checked: true });
   const body = h('tbody', {});
   const caption = h('caption', {});
   const table = dataTable(caption, ['Created', 'Event', 'Webhook', 'Status', 'Attempts', 'Last result', 'Actions'], body);
   const load = async () => {
-    const params = new URLSearchParams({ limit: '100' });
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (status.value) params.set('status', status.value);
     if (eventType.value.trim()) params.set('eventType', eventType.value.trim());
+    if (since.value && !Number.isNaN(new Date(since.value).getTime())) params.set('since', new Date(since.value).toISOString());
+    if (before) params.set('before', before);
     if (webhookFilter) params.set('endpointId', webhookFilter);
     const [deliveries, webhooks] = await Promise.all([api('GET', `/api/deliveries?${params}`), api('GET', '/api/webhooks')]);
     if (!current(gen)) return;
     const webhookName = (id) => webhooks.find((w) => w.id === id)?.name ?? id;
-    caption.textContent = `${deliveries.length} deliver${deliveries.length === 1 ? 'y' : 'ies'}, newest first${auto.checked ? ' · refreshing every 2 s' : ''}`;
+    caption.textContent = `${deliveries.length} deliver${deliveries.length === 1 ? 'y' : 'ies'}, newest first${before ? ', older than the page before' : ''}${auto.checked && !before ? ' · refreshing every 2 s' : ''}`;
+    const filters = new URLSearchParams();
+    for (const [key, value] of [['status', status.value], ['webhook', webhookFilter], ['eventType', eventType.value.trim()], ['since', since.value]]) if (value) filters.set(key, value);
+    const last = deliveries.at(-1);
+    older.replaceChildren(
+      before ? h('a', { href: `#/deliveries?${filters}` }, 'Newest') : '',
+      before && deliveries.length === PAGE_SIZE ? ' · ' : '',
+      deliveries.length === PAGE_SIZE && last ? h('a', { href: `#/deliveries?${new URLSearchParams([...filters, ['before', last.id]])}` }, `Older than these ${PAGE_SIZE}`) : '',
+    );
     // Rows are redrawn; focus on a row's button comes back to the same row's button.
     const focusedRow = document.activeElement?.closest?.('tr')?.dataset.delivery;
     body.replaceChildren(
@@ -891,6 +908,7 @@ async function showDeliveries(query) {
     });
   status.addEventListener('change', refresh);
   eventType.addEventListener('change', refresh);
+  since.addEventListener('change', refresh);
   setView(
     'Deliveries',
     h(
@@ -898,14 +916,15 @@ async function showDeliveries(query) {
       { class: 'bar' },
       h('div', { class: 'row' }, h('label', { for: 'delivery-status' }, 'Status'), status),
       h('div', { class: 'row' }, h('label', { for: 'delivery-event-type' }, 'Event type'), eventType),
+      h('div', { class: 'row' }, h('label', { for: 'delivery-since' }, 'Created since'), since),
       h('div', { class: 'row' }, auto, h('label', { for: 'auto-refresh' }, 'Refresh by itself')),
       webhookFilter ? h('a', { href: '#/deliveries' }, 'Show all webhooks') : null,
     ),
-    h('div', { class: 'card table-wrap' }, table),
+    h('div', { class: 'card table-wrap' }, table, older),
   );
   // Started with the view, so leaving the view (which clears it) can never leave it running.
   state.refreshTimer = setInterval(() => {
-    if (auto.checked && !document.hidden) refresh();
+    if (auto.checked && !before && !document.hidden) refresh();
   }, 2000);
   await refresh();
 }
