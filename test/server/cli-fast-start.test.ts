@@ -2,7 +2,7 @@
  * The CLI starts from its one-file bundle and V8's code cache when a command loads nothing from outside
  * Tessera, and from its modules otherwise (`serve`, plugins), with the same answers either way.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -55,5 +55,17 @@ describe('the CLI start', () => {
     const wrong = await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: fast });
     expect(wrong.code).toBe(2);
     expect(await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: slow, TESSERA_CLI_BUNDLE: '0' })).toEqual(wrong);
+  });
+
+  it('runs from the modules when they were built after the bundle (a bare tsc -b), rather than old code', { timeout: 120_000 }, async () => {
+    const dir = scratch();
+    const record = join(import.meta.dirname, '..', '..', 'packages', 'webhooks', 'tsconfig.tsbuildinfo');
+    const bundle = join(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'tessera.bundle.cjs');
+    const { atime, mtime } = statSync(record);
+    onTestFinished(() => utimesSync(record, atime, mtime));
+    utimesSync(record, atime, new Date(statSync(bundle).mtimeMs + 60_000));
+    const run = await runTessera(['secrets', 'list', '--json'], { TESSERA_DATA_DIR: join(dir, 'data'), TESSERA_MASTER_KEY: rememberSecret(generateMasterKey()), TMPDIR: dir });
+    expect(run).toMatchObject({ code: 0, stdout: '[]\n' });
+    expect(cacheFiles(dir)).toEqual([]);
   });
 });

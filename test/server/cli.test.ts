@@ -225,10 +225,13 @@ describe('webhooks, deliveries and serve', () => {
     });
     const shown = await tessera(dir, ['deliveries', 'show', retrying.id]);
     expect(shown.stdout).toContain('HTTP 500');
-    // Only a failed delivery can be retried by hand: a pending one is a conflict (exit 1).
+    // A delivery waiting for its next attempt is sent now by hand, with the same webhook-id.
+    const attemptsBefore = receiver.requests.length;
     const early = await tessera(dir, ['deliveries', 'retry', retrying.id]);
-    expect(early.code).toBe(1);
-    expect(early.stderr.trim()).toMatch(/^tessera: Delivery '\S+' is pending; only a failed delivery can be retried by hand\.$/);
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stdout).toBe(`Delivery ${retrying.id} is due now instead of at its next attempt, with the same webhook-id; the running server sends it.\n`);
+    await waitFor(() => receiver.requests.length > attemptsBefore, 30_000);
+    expect(receiver.requests.at(-1)!.headers['webhook-id']).toBe(retrying.id);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -206,6 +206,30 @@ describeOnEachStorage('delivery log', () => {
     await expect(world.deliveries.list({ before: 'msg_nope' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('sends a delivery waiting for its next attempt now, by hand, its schedule kept; refuses one that succeeded', async () => {
+    // An hour before the second attempt: only the retry by hand can bring it sooner.
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [3600, 3600] } });
+    let up = false;
+    world.receiver.respond(() => (up ? { status: 200 } : { status: 503 }));
+    await world.createEndpoint();
+    const [id] = await world.publisher.publish({ type: 'ping', data: { n: 1 } });
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.get(id!)).attempts === 1);
+    const waiting = await world.deliveries.get(id!);
+    expect(waiting.status).toBe('pending');
+    expect(Date.parse(waiting.nextAttemptAt!) - Date.now()).toBeGreaterThan(3_000_000);
+
+    up = true;
+    const sent = await world.deliveries.retry(id!);
+    expect(sent).toMatchObject({ id, status: 'pending', attempts: 1 });
+    expect(Date.parse(sent.nextAttemptAt!)).toBeLessThanOrEqual(Date.now());
+    await waitFor(async () => (await world.deliveries.get(id!)).status === 'succeeded');
+    const done = await world.deliveries.get(id!);
+    expect(done.attempts).toBe(2);
+    expect(world.receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([id, id]);
+    await expect(world.deliveries.retry(id!)).rejects.toMatchObject({ code: 'delivery-not-failed', message: expect.stringContaining('has succeeded') });
+  });
+
   it('retries a failed delivery by hand with the same webhook-id, and recovers an endpoint’s failures since a time', async () => {
     const world = await startTestWebhooks({ webhooks: { retrySchedule: [] } });
     let up = false;

@@ -895,7 +895,7 @@ async function showDeliveries(query) {
           h('td', { dataset: { testid: 'delivery-status' } }, badge(d.status, d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'warn')),
           h('td', {}, String(d.attempts)),
           h('td', {}, lastResult(d)),
-          h('td', { class: 'actions' }, d.status === 'failed' ? h('button', { type: 'button', 'aria-label': `Retry delivery ${d.id}`, onclick: (event) => retry(event.currentTarget, d, load) }, 'Retry') : null),
+          h('td', { class: 'actions' }, d.status === 'failed' || d.status === 'pending' ? h('button', { type: 'button', 'aria-label': `Retry delivery ${d.id}`, onclick: (event) => retry(event.currentTarget, d, load) }, d.status === 'failed' ? 'Retry' : 'Send now') : null),
         ),
       ),
     );
@@ -945,7 +945,9 @@ async function showDelivery(id) {
     ),
   );
   const actions = h('div', { class: 'row' });
-  if (delivery.status === 'failed') actions.append(h('button', { type: 'button', class: 'primary', onclick: (event) => retry(event.currentTarget, delivery, () => showDelivery(delivery.id)) }, 'Retry now'));
+  if (delivery.status === 'failed' || delivery.status === 'pending') {
+    actions.append(h('button', { type: 'button', class: 'primary', onclick: (event) => retry(event.currentTarget, delivery, () => showDelivery(delivery.id)) }, delivery.status === 'failed' ? 'Retry now' : 'Send now'));
+  }
   actions.append(h('a', { href: `#/deliveries?webhook=${delivery.endpointId}`, class: 'button' }, 'Deliveries of this webhook'));
   setView(
     `Delivery ${delivery.id}`,
@@ -965,7 +967,7 @@ async function showDelivery(id) {
 async function retry(button, delivery, reload) {
   const done = await busy(button, 'Retrying…', () => api('POST', `/api/deliveries/${seg(delivery.id)}/retry`));
   if (done) {
-    say(`Delivery ${delivery.id} queued again with the same webhook-id.`);
+    say(delivery.status === 'pending' ? `Delivery ${delivery.id} is due now, with the same webhook-id.` : `Delivery ${delivery.id} queued again with the same webhook-id.`);
     reportFailure(reload());
   }
 }

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   'secret-in-use': 409,
   'event-id-conflict': 409,
   'delivery-not-failed': 409,
+  'delivery-in-flight': 409,
   // Understood, but cannot be done.
   'credentials-required': 422,
   'invalid-private-key': 422,

@@ -34,8 +34,18 @@ export function needsModules(argv: readonly string[], env: NodeJS.ProcessEnv, cw
 
 /** Runs the command from the bundle and resolves with its exit code; undefined when it must run from the modules. */
 export async function fastStart(argv: readonly string[]): Promise<number | undefined> {
-  if (needsModules(argv, process.env, process.cwd()) || !existsSync(BUNDLE)) return undefined;
+  if (needsModules(argv, process.env, process.cwd()) || !bundleIsCurrent()) return undefined;
   return loadBundle()(argv);
+}
+
+/** The packages' TypeScript build records, rewritten by every `tsc -b` that builds them (absent from a published package). */
+const BUILD_RECORDS = ['core', 'webhooks', 'connectors', 'server'].map((name) => join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', name, 'tsconfig.tsbuildinfo'));
+
+/** The bundle exists and is not older than a build of the modules (after a bare `tsc -b`, they are what runs). */
+function bundleIsCurrent(): boolean {
+  if (!existsSync(BUNDLE)) return false;
+  const built = statSync(BUNDLE).mtimeMs;
+  return BUILD_RECORDS.every((record) => !existsSync(record) || statSync(record).mtimeMs <= built);
 }
 
 function loadBundle(): RunCli {

@@ -9,7 +9,7 @@ import { findWebhook } from './find-webhook.js';
 export const DELIVERIES_USAGE = [
   'tessera deliveries list [--webhook <id|name>] [--status pending|delivering|succeeded|failed] [--event-type <type>] [--limit <n>] [--json]',
   'tessera deliveries show <id> [--json]',
-  'tessera deliveries retry <id> [--json]',
+  'tessera deliveries retry <id> [--json]   (a failed delivery again, or a waiting one now; same webhook-id)',
 ];
 
 const STATUSES = ['pending', 'delivering', 'succeeded', 'failed'];
@@ -85,7 +85,14 @@ async function show(args: string[], cli: CommandContext): Promise<void> {
 async function retry(args: string[], cli: CommandContext): Promise<void> {
   const usage = DELIVERIES_USAGE[2] as string;
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
-  const summary = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).retry(one(parsed, 'delivery id', usage));
+  const log = cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
+  const id = one(parsed, 'delivery id', usage);
+  const waiting = (await log.get(id)).status === 'pending';
+  const summary = await log.retry(id);
   if (parsed.values.json) return printJson(cli.output, summary);
-  cli.output.out(`Delivery ${summary.id} is queued again with the same webhook-id; the running server sends it.`);
+  cli.output.out(
+    waiting
+      ? `Delivery ${summary.id} is due now instead of at its next attempt, with the same webhook-id; the running server sends it.`
+      : `Delivery ${summary.id} is queued again with the same webhook-id; the running server sends it.`,
+  );
 }

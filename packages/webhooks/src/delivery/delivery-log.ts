@@ -81,7 +81,11 @@ export interface DeliveryLog {
   /** Newest first. */
   list(filter?: DeliveryFilter): Promise<DeliverySummary[]>;
   get(id: string): Promise<DeliveryDetail>;
-  /** Sends a failed delivery again, now, with the same `webhook-id`; its retry schedule starts over. */
+  /**
+   * Sends a delivery now, with the same `webhook-id`: a failed one again (its retry schedule starts
+   * over), a pending one instead of at its next attempt (its schedule goes on). One being sent right now
+   * is `delivery-in-flight`, one that succeeded `delivery-not-failed`.
+   */
   retry(id: string): Promise<DeliverySummary>;
   /** Retries every failed delivery of an endpoint created since `since`; returns how many. */
   recover(endpointId: string, since: string | Date): Promise<number>;
@@ -101,11 +105,16 @@ export function parseSince(since: string | Date): number {
   return from.data;
 }
 
-/** Only a failed delivery is retried by hand. */
-export function assertRetryable(row: Pick<DeliveryRow, 'id' | 'status'>): void {
-  if (row.status !== 'failed') {
-    throw new ConflictError('delivery-not-failed', `Delivery '${row.id}' is ${row.status}; only a failed delivery can be retried by hand.`);
-  }
+/** A delivery a dispatcher is sending right now: nothing to retry until its outcome is in. */
+export function inFlight(id: string): ConflictError {
+  return new ConflictError('delivery-in-flight', `Delivery '${id}' is being sent right now; its outcome is in a moment (tessera deliveries show ${id}).`);
+}
+
+/** What a retry by hand does with a delivery: queue a failed one again, or send a pending one now; the others cannot be retried. */
+export function retryKind(row: Pick<DeliveryRow, 'id' | 'status'>): 'failed' | 'pending' {
+  if (row.status === 'failed' || row.status === 'pending') return row.status;
+  if (row.status === 'delivering') throw inFlight(row.id);
+  throw new ConflictError('delivery-not-failed', `Delivery '${row.id}' has succeeded; only a failed or waiting delivery can be retried by hand.`);
 }
 
 export function summary(row: DeliveryRow): DeliverySummary {

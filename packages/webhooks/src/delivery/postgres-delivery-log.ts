@@ -2,7 +2,7 @@
 import { NotFoundError, type Clock, type PostgresDatabase } from '@tessera/core';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
-import { assertRetryable, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import { inFlight, retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { DB_NOW_MS } from './postgres-delivery-queue.js';
 
@@ -49,7 +49,7 @@ export class PostgresDeliveryLog implements DeliveryLog {
   }
 
   async retry(id: string): Promise<DeliverySummary> {
-    assertRetryable(await this.#row(id));
+    if (retryKind(await this.#row(id)) === 'pending') return this.#sendNow(id);
     const db = await this.#ready();
     // The row as requeued, read in the same statement: a dispatcher may claim it a moment later.
     const [row] = await db.query<DeliveryRow>(
@@ -64,12 +64,33 @@ export class PostgresDeliveryLog implements DeliveryLog {
     if (!row) {
       // Retried by someone else meanwhile: say what it is now.
       const current = await this.#row(id);
-      assertRetryable(current);
-      return summary(current);
+      return retryKind(current) === 'pending' ? this.#sendNow(id) : summary(current);
     }
     this.queue.notify();
     await db.notify(WORK_CHANNEL, '');
     return summary(row);
+  }
+
+  /**
+   * A pending delivery waiting on the due queue, due now (its row locked by this update, so a claim skips
+   * it until the commit); none when a dispatcher has claimed it meanwhile, which is judged again.
+   */
+  async #sendNow(id: string): Promise<DeliverySummary> {
+    const db = await this.#ready();
+    const moved = await db.query<{ id: string }>(
+      `WITH due AS (UPDATE webhook_due SET due_at = $1 WHERE delivery_id = $2 RETURNING delivery_id)
+       UPDATE webhook_deliveries d SET next_attempt_at = $1, updated_at = $1 FROM due WHERE d.id = due.delivery_id AND d.status = 'pending' RETURNING d.id`,
+      [this.clock.now(), id],
+    );
+    const current = await this.#row(id);
+    if (moved.length === 0) {
+      if (retryKind(current) === 'failed') return this.retry(id);
+      // Pending but on no due row: a dispatcher claimed it meanwhile.
+      throw inFlight(id);
+    }
+    this.queue.notify();
+    await db.notify(WORK_CHANNEL, '');
+    return summary(current);
   }
 
   async recover(endpointId: string, since: string | Date): Promise<number> {

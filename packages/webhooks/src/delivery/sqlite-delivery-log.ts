@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { CORE, NotFoundError, type Clock, type SqliteDatabase } from '@tessera/core';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
-import { assertRetryable, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import { retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 const SELECT = `SELECT d.*, (SELECT COUNT(*) FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
@@ -50,8 +50,16 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   async retry(id: string): Promise<DeliverySummary> {
-    assertRetryable(this.#row(id));
-    this.#requeue('id = @id', { id });
+    if (retryKind(this.#row(id)) === 'failed') {
+      this.#requeue('id = @id', { id });
+      return summary(this.#row(id));
+    }
+    // Waiting for its next attempt, and not taken by a dispatcher meanwhile (that would make it 'delivering'): due now.
+    const now = this.clock.now();
+    const changes = this.db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'`).run({ id, now }).changes;
+    // Taken or finished meanwhile: judged again as it is now.
+    if (changes === 0) return this.retry(id);
+    this.queue.notify();
     return summary(this.#row(id));
   }
 
