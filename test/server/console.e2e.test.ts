@@ -229,7 +229,9 @@ describe('web console', () => {
     page.on('pageerror', (error) => problems.push(error.message));
     await signIn(page);
     await page.getByRole('link', { name: 'Webhooks' }).click();
-    await page.getByRole('button', { name: 'Edit ledger' }).click();
+    // (Exact: the secrets page, still shown for a moment, has an "Edit ledger-secret" button.)
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    await page.getByRole('button', { name: 'Edit ledger', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhook “ledger”');
     // The header value is masked on the page; kept when saved as shown, a header added beside it.
     expect(await page.getByLabel('Extra headers').inputValue()).toBe('X-Ledger-Key: ••••');
@@ -246,11 +248,12 @@ describe('web console', () => {
     expect(receiver.requests.find((r) => r.path === '/ledger')!.headers).toMatchObject({ 'x-ledger-key': headerValue, 'x-team': 'books' });
 
     // Disabled and enabled again.
-    await page.getByRole('button', { name: 'Edit ledger' }).click();
-    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Edit ledger', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhook “ledger”');
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
     await expect.poll(async () => (await view()).enabled).toBe(false);
-    await expect.poll(() => page.getByRole('button', { name: 'Enable' }).count()).toBe(1);
-    await page.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Enable', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
     await expect.poll(async () => (await view()).enabled).toBe(true);
 
     // Rotated with no grace: the new secret shown once, with a copy button.
