@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { launchChromium, signInToConsole } from '../support/chromium.js';
 import { ContainerModule } from 'inversify';
 import { CORE, field, generateMasterKey, type SecretKind } from '@tessera/core';
@@ -278,6 +278,39 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Yes, delete “ledger”' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
     expect((await fetch(`${server.url}api/webhooks/${id}`, { headers })).status).toBe(404);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('sets the advanced settings of a secret: lifetime, response field names, extra parameters', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await signIn(page);
+    // An endpoint that names its token `at` and sends no lifetime.
+    tokenServer.respond(() => ({ body: { at: tokenServer.newToken(), token_type: 'Bearer' } }));
+    onTestFinished(() => tokenServer.respond(() => tokenServer.tokenResponse()));
+    await page.getByRole('button', { name: 'New secret' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('legacy-erp');
+    await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
+    await page.getByLabel('Username').fill('svc');
+    await page.getByLabel('Password').fill(randomCredential('pw'));
+    await page.getByText('Advanced: wire format, lifetime, response fields, extra parameters').click();
+    await page.getByLabel('Default token lifetime (seconds)').fill('900');
+    await page.getByLabel('Response field for the access token').fill('at');
+    await page.getByLabel('Extra body parameters').fill('audience=erp');
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('Token issued');
+    expect(JSON.parse(tokenServer.requests.at(-1)!.body)).toMatchObject({ username: 'svc', audience: 'erp' });
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /legacy-erp/ }).count()).toBe(1);
+    const headers = { authorization: `Bearer ${adminToken}` };
+    const listed = (await (await fetch(`${server.url}api/secrets`, { headers })).json()) as Array<{ name: string; params: Record<string, unknown> }>;
+    expect(listed.find((secret) => secret.name === 'legacy-erp')!.params).toMatchObject({ defaultLifetimeSeconds: 900, responseFields: { accessToken: 'at' }, extraParams: { audience: 'erp' } });
+    // Shown again, open, as saved.
+    await page.getByRole('button', { name: 'Edit legacy-erp', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Default token lifetime (seconds)').inputValue()).toBe('900');
+    expect(await page.getByLabel('Extra body parameters').inputValue()).toBe('audience=erp');
     expect(problems).toEqual([]);
     await page.close();
   });

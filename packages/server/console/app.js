@@ -361,10 +361,20 @@ async function showSecretForm(id) {
     { id: 'field-encoding', name: 'encoding' },
     ['', 'json', 'form'].map((v) => h('option', { value: v, selected: (existing?.params?.encoding ?? '') === v }, v === '' ? "the kind's default" : v)),
   );
+  const stored = existing?.params ?? {};
+  const lifetime = h('input', { id: 'field-defaultLifetimeSeconds', type: 'number', min: 1, step: 1, value: stored.defaultLifetimeSeconds ?? '', 'aria-describedby': 'field-defaultLifetimeSeconds-help' });
+  const responseInputs = ['accessToken', 'expiresIn', 'tokenType'].map((key) => [key, h('input', { id: `field-responseFields-${key}`, value: stored.responseFields?.[key] ?? '', placeholder: { accessToken: 'access_token', expiresIn: 'expires_in', tokenType: 'token_type' }[key], autocomplete: 'off' })]);
+  const extras = h(
+    'textarea',
+    { id: 'field-extraParams', rows: 3, 'aria-describedby': 'field-extraParams-help' },
+    Object.entries(stored.extraParams ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n'),
+  );
   const advanced = h(
     'details',
-    { open: existing?.params?.scopeFormat !== undefined || existing?.params?.encoding !== undefined },
-    h('summary', {}, 'Wire format (advanced)'),
+    { open: ['scopeFormat', 'encoding', 'defaultLifetimeSeconds', 'responseFields', 'extraParams'].some((key) => stored[key] !== undefined && stored[key] !== null) },
+    h('summary', {}, 'Advanced: wire format, lifetime, response fields, extra parameters'),
     h(
       'div',
       { class: 'field' },
@@ -373,6 +383,23 @@ async function showSecretForm(id) {
       h('p', { id: 'field-scopeFormat-help', class: 'help' }, "tuple sends ('read,write',); plain sends the scope as typed; space turns commas into spaces."),
     ),
     h('div', { class: 'field' }, h('label', { for: 'field-encoding' }, 'Body encoding'), encoding),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'field-defaultLifetimeSeconds' }, 'Default token lifetime (seconds)'),
+      lifetime,
+      h('p', { id: 'field-defaultLifetimeSeconds-help', class: 'help' }, 'How long a token lives when the endpoint answers without expires_in. Empty: such an answer is an error for kinds that need it.'),
+    ),
+    ...responseInputs.map(([key, input]) =>
+      h('div', { class: 'field' }, h('label', { for: input.id }, `Response field for ${{ accessToken: 'the access token', expiresIn: 'the lifetime', tokenType: 'the token type' }[key]}`), input),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'field-extraParams' }, 'Extra body parameters'),
+      extras,
+      h('p', { id: 'field-extraParams-help', class: 'help' }, 'One name=value per line, sent with the token request. Secret ones (keys, assertions) are sealed; shown as ••••, they keep their value.'),
+    ),
   );
   const errors = h('div', { role: 'alert', class: 'error' });
   const report = h('div', { 'aria-live': 'polite' });
@@ -404,12 +431,23 @@ async function showSecretForm(id) {
       else if (existing && field.sensitive) params[field.name] = MASK;
       else if (existing) params[field.name] = null;
     }
-    // Extra parameters are not edited here: sent back as shown (secret ones masked keep their values),
-    // but those typed again because the token URL moved.
-    if (existing?.params?.extraParams) {
-      params.extraParams = { ...existing.params.extraParams };
-      for (const input of extrasAgain.querySelectorAll('input')) if (input.value !== '') params.extraParams[input.dataset.extra] = input.value;
-    }
+    const seconds = lifetime.value.trim();
+    if (seconds !== '') params.defaultLifetimeSeconds = Number(seconds);
+    else if (stored.defaultLifetimeSeconds !== undefined) params.defaultLifetimeSeconds = null;
+    const names = Object.fromEntries(responseInputs.map(([key, input]) => [key, input.value.trim()]).filter(([, value]) => value !== ''));
+    if (Object.keys(names).length > 0) params.responseFields = names;
+    else if (stored.responseFields) params.responseFields = null;
+    // Extra parameters as listed (secret ones sent back masked keep their values), and those typed
+    // again because the token URL moved.
+    const listed = Object.fromEntries(
+      extras.value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line) => [line.slice(0, Math.max(0, line.indexOf('='))).trim(), line.slice(line.indexOf('=') + 1)]),
+    );
+    for (const input of extrasAgain.querySelectorAll('input')) if (input.value !== '') listed[input.dataset.extra] = input.value;
+    if (Object.keys(listed).length > 0 || stored.extraParams) params.extraParams = listed;
     return { name: name.value.trim(), description: description.value.trim(), kind: kind.value, params };
   };
   const showIssues = (error) => {
