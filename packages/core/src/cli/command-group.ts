@@ -34,3 +34,6 @@ export interface CommandGroup {
   /** Runs `tessera <name> <action> <args…>`; throws `UsageError` for a command used wrongly, `CommandFailed` for one that ran and failed. */
   run(action: string | undefined, args: readonly string[], context: CommandContext): Promise<void>;
 }
+
+/** One command of a group: its arguments after the action, and the context. */
+export type CommandAction<C extends CommandContext = CommandContext> = (args: string[], context: C) => Promise<void>;

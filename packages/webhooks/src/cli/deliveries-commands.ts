@@ -1,5 +1,5 @@
 /** `tessera deliveries list|show|retry`, contributed by this package: the delivery log, every attempt, and a manual retry with the same webhook-id. */
-import { UsageError, one, parseFlags, printJson, printTable, text, type CommandContext, type CommandGroup } from '@tessera/core';
+import { UsageError, one, runAction, parseFlags, printJson, printTable, text, type CommandContext, type CommandGroup } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../delivery/delivery-types.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
@@ -17,21 +17,8 @@ const STATUSES = ['pending', 'delivering', 'succeeded', 'failed'];
 export const deliveriesCommands: CommandGroup = {
   name: 'deliveries',
   usage: DELIVERIES_USAGE,
-  run: (action, args, context) => deliveriesCommand(action, [...args], context),
+  run: (action, args, context) => runAction(deliveriesCommands, { list, show, retry }, action, args, context),
 };
-
-async function deliveriesCommand(action: string | undefined, args: string[], cli: CommandContext): Promise<void> {
-  switch (action) {
-    case 'list':
-      return list(args, cli);
-    case 'show':
-      return show(args, cli);
-    case 'retry':
-      return retry(args, cli);
-    default:
-      throw new UsageError(`Unknown deliveries command '${action ?? ''}'. Usage:\n  ${DELIVERIES_USAGE.join('\n  ')}`);
-  }
-}
 
 async function list(args: string[], cli: CommandContext): Promise<void> {
   const usage = DELIVERIES_USAGE[0] as string;

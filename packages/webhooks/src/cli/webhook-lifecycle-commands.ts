@@ -1,5 +1,5 @@
 /** `tessera webhooks update|disable|enable|delete|rotate-secret|recover`: the rest of an endpoint's life, as the API offers it. */
-import { MASK, UsageError, findSecret, one, parseDuration, parseFlags, printJson, text, texts, type CommandContext, type ParsedArgs } from '@tessera/core';
+import { MASK, UsageError, findSecret, one, parseDuration, parseFlags, printJson, text, texts, type CommandAction, type CommandContext, type ParsedArgs } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { EndpointPatch, EndpointStore, EndpointView } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -14,29 +14,6 @@ export const LIFECYCLE_USAGE = {
   'rotate-secret': 'tessera webhooks rotate-secret <id|name> [--grace <24h|0s>] [--json]   (the new signing secret is shown once; receivers get both signatures during the grace period)',
   recover: 'tessera webhooks recover <id|name> --since <ISO time, or how long ago: 2h> [--json]   (every failed delivery created since then is sent again, with its webhook-id)',
 } as const;
-
-export type LifecycleAction = keyof typeof LIFECYCLE_USAGE;
-
-export function isLifecycleAction(action: string | undefined): action is LifecycleAction {
-  return action !== undefined && Object.hasOwn(LIFECYCLE_USAGE, action);
-}
-
-export function lifecycleCommand(action: LifecycleAction, args: string[], cli: CommandContext): Promise<void> {
-  switch (action) {
-    case 'update':
-      return update(args, cli);
-    case 'disable':
-      return disable(args, cli);
-    case 'enable':
-      return enable(args, cli);
-    case 'delete':
-      return remove(args, cli);
-    case 'rotate-secret':
-      return rotateSecret(args, cli);
-    case 'recover':
-      return recover(args, cli);
-  }
-}
 
 const endpoints = (cli: CommandContext) => cli.get<EndpointStore>(WEBHOOKS.EndpointStore);
 
@@ -176,3 +153,13 @@ async function recover(args: string[], cli: CommandContext): Promise<void> {
       : `Queued ${recovered} failed deliver${recovered === 1 ? 'y' : 'ies'} to '${endpoint.name}' since ${since.toISOString()} again, each with its webhook-id; the running server sends them.`,
   );
 }
+
+/** The commands above, by their action. */
+export const LIFECYCLE_ACTIONS: Readonly<Record<keyof typeof LIFECYCLE_USAGE, CommandAction>> = {
+  update,
+  disable,
+  enable,
+  delete: remove,
+  'rotate-secret': rotateSecret,
+  recover,
+};

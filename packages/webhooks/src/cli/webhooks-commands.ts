@@ -1,12 +1,12 @@
 /** `tessera webhooks …`, contributed by this package: list, create and send-test here, the rest of an endpoint's life in `webhook-lifecycle-commands.ts`. */
-import { CORE, CommandFailed, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, texts, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
+import { CORE, CommandFailed, runAction, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, texts, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Publisher } from '../delivery/publisher.js';
 import { TEST_EVENT_TYPE } from '../http/webhook-routes.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { findWebhook } from './find-webhook.js';
-import { LIFECYCLE_USAGE, headerFlags, isLifecycleAction, lifecycleCommand } from './webhook-lifecycle-commands.js';
+import { LIFECYCLE_ACTIONS, LIFECYCLE_USAGE, headerFlags } from './webhook-lifecycle-commands.js';
 
 export const WEBHOOKS_USAGE = [
   'tessera webhooks list [--json]',
@@ -18,22 +18,8 @@ export const WEBHOOKS_USAGE = [
 export const webhooksCommands: CommandGroup = {
   name: 'webhooks',
   usage: WEBHOOKS_USAGE,
-  run: (action, args, context) => webhooksCommand(action, [...args], context),
+  run: (action, args, context) => runAction(webhooksCommands, { list, create, 'send-test': sendTest, ...LIFECYCLE_ACTIONS }, action, args, context),
 };
-
-async function webhooksCommand(action: string | undefined, args: string[], cli: CommandContext): Promise<void> {
-  if (isLifecycleAction(action)) return lifecycleCommand(action, args, cli);
-  switch (action) {
-    case 'list':
-      return list(args, cli);
-    case 'create':
-      return create(args, cli);
-    case 'send-test':
-      return sendTest(args, cli);
-    default:
-      throw new UsageError(`Unknown webhooks command '${action ?? ''}'. Usage:\n  ${WEBHOOKS_USAGE.join('\n  ')}`);
-  }
-}
 
 async function list(args: string[], cli: CommandContext): Promise<void> {
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, WEBHOOKS_USAGE[0] as string);

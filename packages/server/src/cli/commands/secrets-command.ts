@@ -1,6 +1,6 @@
 /** `tessera secrets list|create|show|update|test|delete`: create and update take flags derived from the kind's fields. */
 import { readFileSync } from 'node:fs';
-import { CORE, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
+import { CORE, runAction, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
 import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
 import type { CliContext } from '../cli-context.js';
@@ -18,23 +18,8 @@ export const SECRETS_USAGE = [
 
 const JSON_FLAG: FlagSpec = { json: { type: 'boolean' } };
 
-export async function secretsCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
-  switch (action) {
-    case 'list':
-      return list(args, cli);
-    case 'create':
-      return create(args, cli);
-    case 'show':
-      return show(args, cli);
-    case 'test':
-      return test(args, cli);
-    case 'delete':
-      return remove(args, cli);
-    case 'update':
-      return update(args, cli);
-    default:
-      throw new UsageError(`Unknown secrets command '${action ?? ''}'. Usage:\n  ${SECRETS_USAGE.join('\n  ')}`);
-  }
+export function secretsCommand(action: string | undefined, args: string[], cli: CliContext): Promise<void> {
+  return runAction({ name: 'secrets', usage: SECRETS_USAGE }, { list, create, show, test, delete: remove, update }, action, args, cli);
 }
 
 /** `secrets create --kind <kind> --help`: that kind's field flags, and the advanced flags; `secrets update --help`: those too. */
