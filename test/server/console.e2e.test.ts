@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, signInToConsole } from '../support/chromium.js';
+import { consolePage, launchChromium, signInToConsole } from '../support/chromium.js';
 import { ContainerModule } from 'inversify';
 import { CORE, field, generateMasterKey, type SecretKind } from '@tessera/core';
 import { resolveServerConfig, startServer, type RunningServer } from '@tessera/server';
@@ -57,9 +57,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 describe('web console', () => {
   it('does the operator story: secret, test, webhook, test event, delivery succeeded', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await consolePage(browser);
     // A request cut short by a reload is not a problem; any other failure is.
     page.on('requestfailed', (request) => {
       if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
@@ -224,9 +222,7 @@ describe('web console', () => {
     const id = made.endpoint.id;
     const view = async () => (await (await fetch(`${server.url}api/webhooks/${id}`, { headers })).json()) as { name: string; events: string[]; timeoutMs: number; retrySchedule: number[] | null; enabled: boolean; headers: Record<string, string> };
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await consolePage(browser);
     await signIn(page);
     await page.getByRole('link', { name: 'Webhooks' }).click();
     // (Exact: the secrets page, still shown for a moment, has an "Edit ledger-secret" button.)
@@ -283,9 +279,7 @@ describe('web console', () => {
   });
 
   it('sets the advanced settings of a secret: lifetime, response field names, extra parameters', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await consolePage(browser);
     await signIn(page);
     // An endpoint that names its token `at` and sends no lifetime.
     tokenServer.respond(() => ({ body: { at: tokenServer.newToken(), token_type: 'Bearer' } }));

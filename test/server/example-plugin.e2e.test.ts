@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, signInToConsole } from '../support/chromium.js';
+import { consolePage, launchChromium, signInToConsole } from '../support/chromium.js';
 import { generateMasterKey } from '@tessera/core';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
@@ -73,9 +73,7 @@ describe('the example connector as a plugin', () => {
     // The console: the kind in the Type list, its fields in the form, a draft tested and saved.
     const browser = await launchChromium();
     onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await consolePage(browser);
     await signInToConsole(page, server.url, adminToken);
     await page.getByRole('button', { name: 'New secret' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Acme Orders API' });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, signInToConsole } from '../support/chromium.js';
+import { consolePage, launchChromium, signInToConsole } from '../support/chromium.js';
 import { generateMasterKey } from '@tessera/core';
 import { FakeTokenServer } from '../support/fake-token-server.js';
 import { runTessera, type CliRun } from '../support/cli-process.js';
@@ -97,9 +97,7 @@ describe('plugins', () => {
     // The console, in Chromium: the plugin's kind in the Type list with its fields, and its secret listed.
     const browser = await launchChromium();
     onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await consolePage(browser);
     await signInToConsole(page, server.url, adminToken);
     await expect.poll(() => page.getByRole('row', { name: /acme-prod/ }).count()).toBe(1);
     await page.getByRole('button', { name: 'New secret' }).click();

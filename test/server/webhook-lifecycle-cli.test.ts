@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
+import type { EndpointView } from '@tessera/webhooks';
 import { runTessera, type CliRun } from '../support/cli-process.js';
 import { FakeHttpServer } from '../support/fake-http-server.js';
 import { FakeTokenServer } from '../support/fake-token-server.js';
@@ -18,17 +19,8 @@ import { startServeProcess } from '../support/serve-process.js';
 import { randomCredential } from '../support/start-test-tessera.js';
 import { waitFor } from '../support/wait-for.js';
 
-interface EndpointJson {
-  id: string;
-  name: string;
-  events: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  timeoutMs: number;
-  retrySchedule: number[] | null;
-  headers: Record<string, string>;
-  signing: { previousValidUntil: string | null };
-}
+/** What `--json` prints of a webhook: its view. */
+type EndpointJson = EndpointView;
 
 describe('a webhook from the CLI', () => {
   it('is updated, disabled, enabled, rotated, recovered and deleted, each command with its own help', { timeout: 120_000 }, async () => {

@@ -15,3 +15,11 @@ export async function signInToConsole(page: Page, url: string, adminToken: strin
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
 }
+
+/** A new page of the console's size, and the page errors it raises (a test expects none). */
+export async function consolePage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  return { page, problems };
+}
