@@ -207,8 +207,8 @@ describeOnEachStorage('delivery log', () => {
   });
 
   it('sends a delivery waiting for its next attempt now, by hand, its schedule kept; refuses one that succeeded', async () => {
-    // An hour before the second attempt: only the retry by hand can bring it sooner.
-    const world = await startTestWebhooks({ webhooks: { retrySchedule: [3600, 3600] } });
+    // An hour before the second attempt (no jitter): only the retry by hand can bring it sooner.
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [3600, 3600], jitter: 0 } });
     let up = false;
     world.receiver.respond(() => (up ? { status: 200 } : { status: 503 }));
     await world.createEndpoint();
