@@ -62,6 +62,12 @@ describe('OpenAPI responses', () => {
     const id = deliveryIds[0]!;
     await waitFor(async () => (await server.api('GET', `/api/deliveries/${id}`)).json<{ status: string }>().status === 'failed', 10_000);
     await call('GET', '/api/deliveries', '/api/deliveries');
+    const activity = await call<{ totals: { failed: number; answered: number } }>('GET', '/api/webhooks/{id}/activity', `/api/webhooks/${hook}/activity?hours=24`);
+    expect(activity.totals.failed).toBeGreaterThanOrEqual(1);
+    expect(activity.totals.answered).toBeGreaterThanOrEqual(1);
+    // The dispatcher got the webhook's token from the provider: issued once, then from the cache.
+    const tokens = await call<{ totals: { issued: number } }>('GET', '/api/secrets/{id}/token-activity', `/api/secrets/${secret.id}/token-activity`);
+    expect(tokens.totals.issued).toBe(1);
     await call('GET', '/api/deliveries/{id}', `/api/deliveries/${id}`);
     await call('POST', '/api/deliveries/{id}/retry', `/api/deliveries/${id}/retry`);
     await call('POST', '/api/webhooks/{id}/recover', `/api/webhooks/${hook}/recover`, { since: new Date(0).toISOString() });

@@ -20,6 +20,7 @@ import { SecretStoreService } from './store/secret-store-service.js';
 import { SqliteSecretRecords } from './store/sqlite-secret-records.js';
 import { SecretTester } from './tester/secret-tester.js';
 import { TokenClient } from './tokens/token-client.js';
+import { TokenActivityLog } from './tokens/token-activity.js';
 import { TokenEvents } from './tokens/token-events.js';
 import { PostgresSharedTokens } from './tokens/postgres-shared-tokens.js';
 import { TokenProvider } from './tokens/token-provider.js';
@@ -114,6 +115,7 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
         client.close();
       });
     bind(CORE.TokenEvents).toConstantValue(new TokenEvents());
+    bind(CORE.TokenActivity).to(TokenActivityLog).inSingletonScope();
     bind(CORE.TokenClient).to(TokenClient).inSingletonScope();
     bind(CORE.TokenProvider).to(TokenProvider).inSingletonScope();
     bind(CORE.SecretTester).to(SecretTester).inSingletonScope();

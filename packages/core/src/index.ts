@@ -60,6 +60,8 @@ export type { TokenProvider, TokenProviderStats } from './tokens/token-provider.
 export type { SharedTokens, SharedTokenState } from './tokens/shared-tokens.js';
 export { TokenRequestError, type TokenErrorCode } from './tokens/token-request-error.js';
 export type { TokenEvents, TokenIssuedEvent, TokenFailedEvent } from './tokens/token-events.js';
+export { TokenActivityLog, TOKEN_ACTIVITY_HOURS, RECENT_TOKEN_REQUESTS } from './tokens/token-activity.js';
+export type { TokenActivity, TokenActivityHour, TokenActivityCounts, TokenRequestRecord } from './tokens/token-activity.js';
 
 export { AddressRefusedError } from './http/address-refused-error.js';
 export type { HttpClient } from './http/http-client.js';

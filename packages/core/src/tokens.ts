@@ -22,6 +22,7 @@ import type { SecretUsage } from './store/secret-usage.js';
 import type { SecretTester } from './tester/secret-tester.js';
 import type { SharedTokens } from './tokens/shared-tokens.js';
 import type { TokenClient } from './tokens/token-client.js';
+import type { TokenActivityLog } from './tokens/token-activity.js';
 import type { TokenEvents } from './tokens/token-events.js';
 import type { TokenProvider } from './tokens/token-provider.js';
 
@@ -63,5 +64,6 @@ export const CORE = {
   /** The fleet's token cache and single-flight lease (bound when storing in PostgreSQL). */
   SharedTokens: id<SharedTokens>('SharedTokens'),
   TokenEvents: id<TokenEvents>('TokenEvents'),
+  TokenActivity: id<TokenActivityLog>('TokenActivity'),
   SecretTester: id<SecretTester>('SecretTester'),
 } as const;

@@ -7,6 +7,7 @@ export type { EndpointRecords, EndpointRow } from './endpoints/endpoint-records.
 export type { Publisher, PublishInput } from './delivery/publisher.js';
 export type { Dispatcher, StopResult } from './delivery/dispatcher.js';
 export type { DeliveryLog, DeliveryFilter, DeliverySummary, DeliveryDetail, AttemptView } from './delivery/delivery-log.js';
+export type { DeliveryActivity, DeliveryActivityHour, DeliveryCounts, LatencyPercentiles } from './delivery/delivery-activity.js';
 export type { DeliveryStatus } from './delivery/delivery-types.js';
 export type { WebhookEvents, DeliveryAttemptEvent } from './delivery/webhook-events.js';
 export type { DeliveryQueue } from './delivery/delivery-queue.js';

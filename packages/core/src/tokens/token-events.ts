@@ -1,4 +1,4 @@
-/** What the token lifecycle reports: each token issued, refreshed early, or failed; later feeds metrics. */
+/** What the token lifecycle reports: each token issued, refreshed early, or failed, and each getToken answered from the cache; feeds metrics and `TokenActivityLog`. */
 import { EventEmitter } from 'node:events';
 
 export interface TokenIssuedEvent {
@@ -19,6 +19,8 @@ export interface TokenEventMap {
   issued: [TokenIssuedEvent];
   refreshed: [TokenIssuedEvent];
   failed: [TokenFailedEvent];
+  /** A getToken answered from the cache (the secret's id). */
+  cacheHit: [string];
 }
 
 export class TokenEvents extends EventEmitter<TokenEventMap> {}

@@ -94,10 +94,12 @@ export class TokenProvider {
       const now = this.clock.now();
       if (now < cached.refreshAt) {
         this.#stats.cacheHits++;
+        this.events.emit('cacheHit', secretId);
         return cached.promise;
       }
       if (now < cached.expiresAt) {
         this.#stats.cacheHits++;
+        this.events.emit('cacheHit', secretId);
         this.#refreshInBackground(secretId, state as SecretTokenState, now);
         return cached.promise;
       }

@@ -51,3 +51,36 @@ export const pluginView = z
   .object({ name: z.string(), version: z.string(), specifier: z.string(), path: z.string(), secretKinds: z.array(z.string()) })
   .strict()
   .describe('A loaded plugin and the secret kinds it contributes');
+
+const tokenCounts = {
+  issued: z.number().int().describe('Tokens requested because none was cached'),
+  refreshed: z.number().int().describe('Tokens requested early, before the cached one expired'),
+  failed: z.number().int().describe('Token requests that failed'),
+  cacheHits: z.number().int().describe('getToken calls answered from the cache'),
+};
+
+export const tokenActivity = z
+  .object({
+    secretId: z.string(),
+    scope: z.literal('this-process').describe('What this server process did; each instance of a fleet requests and counts for itself'),
+    from: isoTime,
+    to: isoTime,
+    hours: z.array(z.object({ start: isoTime, ...tokenCounts }).strict()).describe('One per hour, oldest first'),
+    totals: z.object(tokenCounts).strict(),
+    recent: z
+      .array(
+        z
+          .object({
+            at: isoTime,
+            outcome: z.enum(['issued', 'refreshed', 'failed']),
+            durationMs: z.number(),
+            code: z.string().nullable().describe("A failure's stable code"),
+            status: z.number().int().nullable().describe("The token endpoint's HTTP status, when a failure had one"),
+            message: z.string().nullable().describe("A failure's message, credentials masked"),
+          })
+          .strict(),
+      )
+      .describe('The last token requests, newest first'),
+  })
+  .strict()
+  .describe("A secret's recent token requests in this process");

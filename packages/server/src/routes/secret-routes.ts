@@ -1,11 +1,11 @@
 /** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
 import type { Container } from 'inversify';
-import { CORE, isDestinationField, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView } from '@tessera/core';
+import { CORE, TOKEN_ACTIVITY_HOURS, isDestinationField, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TokenActivityLog } from '@tessera/core';
 import type { ApiRoutes } from '../http/api-route.js';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
 import { z } from 'zod';
-import { secretKindView, secretView, testReport } from './api-responses.js';
+import { secretKindView, secretView, testReport, tokenActivity } from './api-responses.js';
 import { idParams, secretCreate, secretDraft, secretList, secretPatch, secretTestChanges } from './api-schemas.js';
 
 export type SecretWithTest = SecretView & { lastTest: LastTest | null };
@@ -16,6 +16,8 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
   const tester = container.get<SecretTester>(CORE.SecretTester);
   const results = container.get<TestResults>(SERVER.TestResults);
   const clock = container.get<Clock>(CORE.Clock);
+  // Made now, so it counts from the server's start.
+  const activity = container.get<TokenActivityLog>(CORE.TokenActivity);
   const withTest = async (view: SecretView, last?: LastTest | null): Promise<SecretWithTest> => ({ ...view, lastTest: last === undefined ? await results.get(view.id) : last });
 
   routes.add({
@@ -94,6 +96,19 @@ export function secretRoutes(routes: ApiRoutes, container: Container): void {
     handler: async ({ params }) => {
       await secrets.delete(params.id);
       await results.forget(params.id);
+    },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/secrets/:id/token-activity',
+    tag: 'secrets',
+    summary: "This secret's token requests of the last hours in this server process: issued, refreshed, failed, cache hits, and the last requests",
+    params: idParams,
+    query: z.object({ hours: z.coerce.number().int().min(1).max(TOKEN_ACTIVITY_HOURS).optional().describe(`Whole hours ending with the current one, 1 to ${TOKEN_ACTIVITY_HOURS} (default ${TOKEN_ACTIVITY_HOURS})`) }).strict(),
+    response: tokenActivity,
+    handler: async ({ params, query }) => {
+      await secrets.get(params.id);
+      return activity.of(params.id, query.hours);
     },
   });
   routes.add({

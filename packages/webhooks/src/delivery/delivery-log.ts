@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConflictError, ValidationError, zodIssues } from '@tessera/core';
+import type { DeliveryActivity } from './delivery-activity.js';
 import type { DeliveryStatus } from './delivery-types.js';
 
 export interface DeliveryFilter {
@@ -89,6 +90,8 @@ export interface DeliveryLog {
   retry(id: string): Promise<DeliverySummary>;
   /** Retries every failed delivery of an endpoint created since `since`; returns how many. */
   recover(endpointId: string, since: string | Date): Promise<number>;
+  /** An endpoint's deliveries of the last `hours` hours (default 24), per hour: where they are now, and their latency percentiles. */
+  activity(endpointId: string, options?: { hours?: number }): Promise<DeliveryActivity>;
 }
 
 export type ParsedDeliveryFilter = z.output<typeof filterSchema>;

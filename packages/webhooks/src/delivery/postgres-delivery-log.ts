@@ -3,6 +3,7 @@ import { NotFoundError, type Clock, type PostgresDatabase } from '@tessera/core'
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
 import { inFlight, retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import { activityWindow, buildActivity, type DeliveryActivity, type LatencyCountRow, type StatusCountRow } from './delivery-activity.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { DB_NOW_MS } from './postgres-delivery-queue.js';
 
@@ -97,6 +98,25 @@ export class PostgresDeliveryLog implements DeliveryLog {
     const from = parseSince(since);
     if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
     return this.#requeue('endpoint_id = $2 AND created_at >= $3', [endpointId, from]);
+  }
+
+  async activity(endpointId: string, options: { hours?: number } = {}): Promise<DeliveryActivity> {
+    const window = activityWindow(this.clock.now(), options.hours);
+    if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
+    const db = await this.#ready();
+    // Ids sort by creation time: the (endpoint_id, id) index finds the window's rows.
+    const params = [endpointId, window.from, window.to, `msg_${window.from.toString(16).padStart(12, '0')}`];
+    const inWindow = `d.endpoint_id = $1 AND d.id >= $4 AND d.created_at >= $2 AND d.created_at <= $3`;
+    const statuses = await db.query<StatusCountRow>(
+      `SELECT ((d.created_at - $2) / 3600000)::int AS hour, ${STATUS} AS status, COUNT(*)::int AS n FROM webhook_deliveries d WHERE ${inWindow} GROUP BY 1, 2`,
+      params,
+    );
+    const latencies = await db.query<LatencyCountRow>(
+      `SELECT ((d.created_at - $2) / 3600000)::int AS hour, a.latency_ms AS ms, COUNT(*)::int AS n
+       FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id WHERE ${inWindow} AND a.status IS NOT NULL GROUP BY 1, 2`,
+      params,
+    );
+    return buildActivity(endpointId, window, statuses, latencies);
   }
 
   async #requeue(where: string, params: unknown[]): Promise<number> {

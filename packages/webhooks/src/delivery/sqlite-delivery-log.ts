@@ -4,6 +4,7 @@ import { CORE, NotFoundError, type Clock, type SqliteDatabase } from '@tessera/c
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
 import { retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import { activityWindow, buildActivity, type DeliveryActivity, type LatencyCountRow, type StatusCountRow } from './delivery-activity.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 const SELECT = `SELECT d.*, (SELECT COUNT(*) FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempt_count FROM webhook_deliveries d`;
@@ -67,6 +68,26 @@ export class SqliteDeliveryLog implements DeliveryLog {
     const from = parseSince(since);
     if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
     return this.#requeue('endpoint_id = @endpointId AND created_at >= @since', { endpointId, since: from });
+  }
+
+  async activity(endpointId: string, options: { hours?: number } = {}): Promise<DeliveryActivity> {
+    const window = activityWindow(this.clock.now(), options.hours);
+    if ((await this.endpoints.find(endpointId)) === undefined) throw new NotFoundError('webhook endpoint', endpointId);
+    const params = { endpointId, from: window.from, to: window.to };
+    const statuses = this.db
+      .prepare(
+        `SELECT CAST((created_at - @from) / 3600000 AS INTEGER) AS hour, status, COUNT(*) AS n FROM webhook_deliveries
+         WHERE endpoint_id = @endpointId AND created_at >= @from AND created_at <= @to GROUP BY hour, status`,
+      )
+      .all(params) as StatusCountRow[];
+    const latencies = this.db
+      .prepare(
+        `SELECT CAST((d.created_at - @from) / 3600000 AS INTEGER) AS hour, CAST(ROUND(a.latency_ms) AS INTEGER) AS ms, COUNT(*) AS n
+         FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id
+         WHERE d.endpoint_id = @endpointId AND d.created_at >= @from AND d.created_at <= @to AND a.status IS NOT NULL GROUP BY hour, ms`,
+      )
+      .all(params) as LatencyCountRow[];
+    return buildActivity(endpointId, window, statuses, latencies);
   }
 
   #requeue(where: string, params: Record<string, unknown>): number {

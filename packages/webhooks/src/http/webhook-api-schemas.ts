@@ -1,5 +1,6 @@
 /** The zod schemas of the webhooks package's API: what its routes take (validated, documented) and what they answer. */
 import { z } from 'zod';
+import { MAX_ACTIVITY_HOURS } from '../delivery/delivery-activity.js';
 
 const isoTime = z.string().describe('An ISO 8601 time');
 
@@ -137,3 +138,32 @@ export const deliveryDetail = deliverySummary
 
 export const deliveryIds = z.object({ deliveryIds: z.array(z.string()) }).strict().describe('The deliveries made, one per matching endpoint');
 export const oneDelivery = z.object({ deliveryId: z.string().optional() }).strict();
+
+export const activityQuery = z
+  .object({ hours: z.coerce.number().int().min(1).max(MAX_ACTIVITY_HOURS).optional().describe(`Whole hours ending with the current one, 1 to ${MAX_ACTIVITY_HOURS} (default 24)`) })
+  .strict();
+
+const latencyPercentiles = z
+  .object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() })
+  .strict()
+  .describe('Milliseconds, nearest rank, over the attempts the receiver answered; null when none was');
+
+const deliveryCounts = {
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int(),
+  delivering: z.number().int(),
+  answered: z.number().int().describe('Attempts the receiver answered (any HTTP status)'),
+  latencyMs: latencyPercentiles,
+};
+
+export const deliveryActivity = z
+  .object({
+    endpointId: z.string(),
+    from: isoTime,
+    to: isoTime,
+    hours: z.array(z.object({ start: isoTime, ...deliveryCounts }).strict()).describe('One per hour, oldest first; deliveries by the hour they were created, counted where they are now'),
+    totals: z.object(deliveryCounts).strict(),
+  })
+  .strict()
+  .describe("An endpoint's recent deliveries for its chart");

@@ -10,7 +10,7 @@ import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Publisher } from '../delivery/publisher.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
-import { deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, recovered, recovery, signingRotation, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
+import { activityQuery, deliveryActivity, deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, recovered, recovery, signingRotation, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
 
 /** The event type of "Send test event". */
 export const TEST_EVENT_TYPE = 'tessera.test';
@@ -97,6 +97,17 @@ export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): 
       dispatcher.wake();
       return { recovered: count };
     },
+  });
+  routes.add({
+    method: 'GET',
+    url: '/api/webhooks/:id/activity',
+    tag: 'webhooks',
+    summary: "This endpoint's deliveries of the last hours, per hour: by outcome, with latency percentiles",
+    description: 'Deliveries are counted in the hour they were created, where they are now (succeeded, failed, pending, delivering); latencies are those of their attempts the receiver answered.',
+    params: idParams,
+    query: activityQuery,
+    response: deliveryActivity,
+    handler: async ({ params, query }) => deliveries.activity(params.id, query.hours === undefined ? {} : { hours: query.hours }),
   });
   routes.add({
     method: 'POST',
