@@ -1,15 +1,30 @@
-// Builds the CLI's one-file bundle, packages/server/dist/cli/tessera.bundle.cjs (see src/cli/fast-start.ts),
-// from the compiled modules: everything but the native SQLite drivers and pg's optional native binding.
+// Builds the CLI's bundle, packages/server/dist/cli/bundle/ (see src/cli/fast-start.ts), from the compiled
+// modules: everything but the native SQLite drivers and pg's optional native binding. An entry file and
+// chunks: what a command loads lazily (the server, jsforce, undici, pg) is a chunk of its own, read only
+// when asked for, so a command such as `secrets list` reads and compiles the part it runs.
+import { rmSync } from 'node:fs';
 import { build } from 'rolldown';
 
 const root = new URL('..', import.meta.url).pathname;
+const dir = `${root}packages/server/dist/cli/bundle`;
+rmSync(dir, { recursive: true, force: true });
+// The one-file bundle of earlier builds.
+rmSync(`${root}packages/server/dist/cli/tessera.bundle.cjs`, { force: true });
 await build({
   input: `${root}packages/server/dist/cli/cli-bundle-entry.js`,
   platform: 'node',
   logLevel: 'warn',
   external: [/^better-sqlite3/, 'pg-native'],
-  // One file: what a command loads lazily (the server, jsforce) is in it too, run only when asked for.
   // Without comments or whitespace (less to read and compile at each start); names kept, so errors and
   // classes are named as in the modules.
-  output: { format: 'cjs', file: `${root}packages/server/dist/cli/tessera.bundle.cjs`, sourcemap: false, codeSplitting: false, comments: false, keepNames: true, minify: { compress: false, mangle: false } },
+  output: {
+    format: 'cjs',
+    dir,
+    entryFileNames: 'tessera.bundle.cjs',
+    chunkFileNames: '[name]-[hash].cjs',
+    sourcemap: false,
+    comments: false,
+    keepNames: true,
+    minify: { compress: false, mangle: false },
+  },
 });

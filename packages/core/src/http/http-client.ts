@@ -2,8 +2,8 @@
  * The outgoing HTTP client: axios over keep-alive agents whose sockets pass the SSRF guard when they
  * connect, with a connect timeout, a total timeout, a response size cap and no redirects.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults } from 'axios';
@@ -41,8 +41,9 @@ export class HttpClient {
     this.#guard = guard;
     const agentOptions = { keepAlive: true, lookup: guard.lookup, maxSockets: 64 };
     const connectTimeoutMs = options.http.connectTimeoutMs;
-    const httpAgent = withConnectTimeout(new http.Agent(agentOptions), connectTimeoutMs);
-    const httpsAgent = withConnectTimeout(new https.Agent(agentOptions), connectTimeoutMs);
+    // Loaded here, not on import: a CLI command that sends nothing never loads node:http, node:https and TLS.
+    const httpAgent = withConnectTimeout(new (process.getBuiltinModule('node:http').Agent)(agentOptions), connectTimeoutMs);
+    const httpsAgent = withConnectTimeout(new (process.getBuiltinModule('node:https').Agent)(agentOptions), connectTimeoutMs);
     this.#agents = [httpAgent, httpsAgent];
     this.#timeoutMs = options.http.timeoutMs;
     this.axios = this.createAxios({ validateStatus: () => true });

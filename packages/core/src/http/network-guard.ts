@@ -2,7 +2,7 @@
  * The SSRF guard: decides, at connect time, whether an address may be reached. Loopback, private,
  * link-local, metadata and other non-public ranges are refused unless configuration allows them.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { inject, injectable } from 'inversify';
 import type { ResolvedCoreOptions } from '../core-options.js';
@@ -91,7 +91,8 @@ export class NetworkGuard {
 
   /** A drop-in for `dns.lookup` that checks every answer before the socket connects. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
+    // node:dns on first use, not on import (a CLI command that sends nothing never loads it).
+    process.getBuiltinModule('node:dns').lookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       try {
         for (const { address } of addresses) this.assertAllowed(hostname, address);

@@ -1,2 +1,2 @@
-/** What the one-file bundle of the CLI (`dist/cli/tessera.bundle.cjs`, built by `scripts/bundle-cli.mjs`) exports: `runCli`. */
+/** What the entry of the CLI's bundle (`dist/cli/bundle/tessera.bundle.cjs`, built by `scripts/bundle-cli.mjs`) exports: `runCli`. */
 export { runCli } from './run-cli.js';

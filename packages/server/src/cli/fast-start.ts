@@ -1,20 +1,24 @@
 /**
- * The quick way a CLI command starts: from the one-file bundle of the CLI, compiled once and then
- * loaded from V8's code cache, instead of from the 500-odd modules it is made of. Taken only when the
+ * The quick way a CLI command starts: from the bundle of the CLI (an entry file and the chunks it
+ * requires when a command needs them), each file compiled once and then loaded from V8's code cache,
+ * instead of from the 500-odd modules it is made of. Taken only when the
  * command loads nothing from outside Tessera: `serve`, and any command that may load plugins (named by
  * `--plugin`, `TESSERA_PLUGINS` or a `tessera.config.json` in the data directory), run from the modules
  * themselves, so that plugins bind to the same copies of inversify and `@tessera/core` as Tessera does.
  * Node built-ins only here: this file is all a command loads before it knows which way it goes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), 'tessera.bundle.cjs');
+const BUNDLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'bundle');
+const BUNDLE = join(BUNDLE_DIR, 'tessera.bundle.cjs');
+
+const DAY_MS = 86_400_000;
 
 type RunCli = (argv: readonly string[]) => Promise<number>;
 
@@ -49,34 +53,76 @@ function bundleIsCurrent(): boolean {
 }
 
 function loadBundle(): RunCli {
-  const source = readFileSync(BUNDLE, 'utf8');
-  const stat = statSync(BUNDLE);
-  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0${BUNDLE}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
   const cacheDir = join(tmpdir(), `tessera-cli-cache-${process.getuid?.() ?? 'user'}`);
-  const cacheFile = join(cacheDir, `${key}.bin`);
+  const unsaved: Array<{ file: string; script: vm.Script }> = [];
+  const modules = new Map<string, { exports: Record<string, unknown> }>();
+  const outside = createRequire(BUNDLE);
+  // The bundle's files require each other ('./name-hash.cjs'): each compiled through its own code cache.
+  const load = (file: string): Record<string, unknown> => {
+    const known = modules.get(file);
+    if (known !== undefined) return known.exports;
+    const module = { exports: {} as Record<string, unknown> };
+    modules.set(file, module);
+    const { script, cached } = compile(file, cacheDir);
+    if (!cached) unsaved.push({ file, script });
+    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+    wrapper.call(module.exports, module.exports, bundleRequire, module, file, BUNDLE_DIR);
+    return module.exports;
+  };
+  const bundleRequire = Object.assign((id: string): unknown => (id.startsWith('./') ? load(join(BUNDLE_DIR, id)) : outside(id)), {
+    resolve: outside.resolve,
+    cache: outside.cache,
+    extensions: outside.extensions,
+    main: outside.main,
+  }) as NodeJS.Require;
+  // After the command, so each cache holds every function it compiled; a cache that cannot be written is only slower.
+  process.once('exit', () => {
+    if (unsaved.length === 0) return;
+    pruneCaches(cacheDir);
+    for (const { file, script } of unsaved) saveCache(cacheFileOf(file, cacheDir), script, cacheDir);
+  });
+  const entry = load(BUNDLE) as { runCli?: RunCli };
+  if (typeof entry.runCli !== 'function') throw new Error(`${BUNDLE} does not export runCli: rebuild with npm run build.`);
+  return entry.runCli;
+}
+
+/** Where a bundle file's code cache is kept: a name that changes with Node, the machine and the file's build. */
+function cacheFileOf(file: string, cacheDir: string): string {
+  const stat = statSync(file);
+  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
+  return join(cacheDir, `${key}.bin`);
+}
+
+function compile(file: string, cacheDir: string): { script: vm.Script; cached: boolean } {
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = readFileSync(cacheFileOf(file, cacheDir));
   } catch {
     // First run of this build: compiled now, cached at exit.
   }
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, ...(cachedData && { cachedData }) });
-  const module = { exports: {} as { runCli?: RunCli } };
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  if (cachedData === undefined || script.cachedDataRejected === true) {
-    // After the command, so the cache holds every function it compiled; a cache that cannot be written is only slower.
-    process.once('exit', () => {
-      try {
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-        const partial = `${cacheFile}.${process.pid}`;
-        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-        renameSync(partial, cacheFile);
-      } catch {
-        // Read-only or full: the next command compiles again.
-      }
-    });
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, ...(cachedData && { cachedData }) });
+  return { script, cached: cachedData !== undefined && script.cachedDataRejected !== true };
+}
+
+/** Caches of earlier builds go: any written more than a day ago (one still in use is written again by its next command). */
+function pruneCaches(cacheDir: string): void {
+  try {
+    for (const name of readdirSync(cacheDir)) {
+      const file = join(cacheDir, name);
+      if (Date.now() - statSync(file).mtimeMs > DAY_MS) rmSync(file, { force: true });
+    }
+  } catch {
+    // No cache directory yet, or not ours to clean: nothing to prune.
   }
-  if (typeof module.exports.runCli !== 'function') throw new Error(`${BUNDLE} does not export runCli: rebuild with npm run build.`);
-  return module.exports.runCli;
+}
+
+function saveCache(cacheFile: string, script: vm.Script, cacheDir: string): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const partial = `${cacheFile}.${process.pid}`;
+    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    renameSync(partial, cacheFile);
+  } catch {
+    // Read-only or full: the next command compiles again.
+  }
 }

@@ -2,7 +2,7 @@
  * Reads sensitive values without putting them on the command line: one line each from stdin when it
  * is piped, or a prompt with the echo off on a terminal.
  */
-import { createInterface } from 'node:readline';
+// node:readline when a value is read, not on import (most commands read none).
 import { UsageError } from '@tessera/core';
 
 export async function readSensitive(labels: readonly string[], input: NodeJS.ReadStream = process.stdin): Promise<string[]> {
@@ -22,7 +22,7 @@ export async function readSensitive(labels: readonly string[], input: NodeJS.Rea
 function readLines(input: NodeJS.ReadableStream, count: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const lines: string[] = [];
-    const reader = createInterface({ input, crlfDelay: Infinity });
+    const reader = process.getBuiltinModule('node:readline').createInterface({ input, crlfDelay: Infinity });
     reader.on('line', (line) => {
       if (lines.length < count) lines.push(line);
       if (lines.length === count) reader.close();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `tessera` executable: from the CLI's one-file bundle when the command loads nothing from outside Tessera, else from its modules. */
+/** The `tessera` executable: from the CLI's bundle when the command loads nothing from outside Tessera, else from its modules. */
 import { fastStart } from './fast-start.js';
 
 const argv = process.argv.slice(2);
