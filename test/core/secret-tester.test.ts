@@ -86,6 +86,23 @@ describe('diagnostics for what goes wrong', () => {
     expect(text).toMatch(message);
   });
 
+  it('points each diagnostic a setting or a field fixes at that control, for the console and the CLI', async () => {
+    const pointed = async (answer: ScriptedResponse) => {
+      const [first] = (await testWith(answer)).report.diagnostics;
+      return { code: first!.code, setting: first!.setting, field: first!.field };
+    };
+    expect(await pointed({ status: 404, body: 'Not Found' })).toEqual({ code: 'url-not-found', setting: undefined, field: 'url' });
+    expect(await pointed({ headers: { 'content-type': 'text/html' }, body: '<html></html>' })).toEqual({ code: 'html-response', setting: undefined, field: 'url' });
+    expect(await pointed({ status: 400, body: 'bad request' })).toEqual({ code: 'try-form-encoding', setting: 'encoding', field: undefined });
+    expect(await pointed({ body: { access_token: 'abcdefghijklmnop' } })).toEqual({ code: 'missing-expires-in', setting: 'defaultLifetimeSeconds', field: undefined });
+    expect(await pointed({ body: { expires_in: 3600 } })).toEqual({ code: 'missing-access-token', setting: 'responseFields', field: undefined });
+    expect(await pointed({ status: 400, body: { error: 'invalid_scope', error_description: 'AADSTS70011: the scope is not valid' } })).toMatchObject({ code: 'oauth-error', setting: 'scopeFormat' });
+    // A draft that does not validate points at its field.
+    const world = await startTestTessera();
+    const invalid = await world.tester.test({ kind: 'general', params: { url: 'not a url', username: 'u', password: 'pw-unused-0' } });
+    expect(invalid.diagnostics[0]).toMatchObject({ level: 'error', field: 'url' });
+  });
+
   it('does not suggest form encoding when the body already is a form', async () => {
     const { report } = await testWith({ status: 400, body: 'bad request' }, { encoding: 'form' });
     expect(codes(report)).toEqual(['http-error']);

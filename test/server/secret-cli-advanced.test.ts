@@ -69,6 +69,10 @@ describe('advanced secret settings from the CLI', () => {
     const lacking = await tessera(['secrets', 'test', 'legacy']);
     expect(lacking.code).toBe(1);
     expect(lacking.stdout).toContain('(here: tessera secrets update legacy --default-lifetime-seconds <n>)');
+    // A token URL that is not one: the hint names the kind's field flag.
+    tokenServer.respond(() => ({ status: 404, body: 'Not Found' }));
+    const notFound = await tessera(['secrets', 'test', 'legacy']);
+    expect(notFound.stdout).toContain('(here: tessera secrets update legacy --url <value>)');
     tokenServer.respond(() => ({ body: { at: issued, expires_in: 60 } }));
     expect((await tessera(['secrets', 'test', 'legacy'])).code).toBe(0);
     const sent = tokenServer.requests.at(-1)!;

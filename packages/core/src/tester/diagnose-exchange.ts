@@ -68,7 +68,8 @@ export function diagnoseExchange(exchange: TokenExchange): Diagnostic[] {
         // What Microsoft's endpoint answers to a JSON body: it cannot see grant_type in it.
         add('try-form-encoding', error.message, FORM_HINT, 'encoding');
       } else {
-        add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
+        if (error.oauthError === 'invalid_scope') add('oauth-error', error.message, 'Check the scope, and the scope format the endpoint expects (a space-separated string, or the scope as it is typed).', 'scopeFormat');
+        else add('oauth-error', error.message, error.oauthError === 'invalid_grant' || error.oauthError === 'invalid_client' ? 'Check the credentials of this secret.' : undefined);
       }
       break;
     case 'http':

@@ -3,12 +3,16 @@ import { inject, injectable } from 'inversify';
 import type { Logger } from 'winston';
 import { ValidationError } from '../errors/validation-error.js';
 import { TesseraError } from '../errors/tessera-error.js';
+import { isDestinationField } from '../secrets/field-declaration.js';
 import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { TokenClient, TokenRequestSubject } from '../tokens/token-client.js';
 import { CORE } from '../tokens.js';
 import { diagnoseExchange } from './diagnose-exchange.js';
-import { tokenPreview, type TestReport } from './test-report.js';
+import { tokenPreview, type Diagnostic, type TestReport } from './test-report.js';
+
+/** Diagnostics about where the token request went: fixed in the field that says where. */
+const DESTINATION_CODES = new Set(['url-not-found', 'html-response', 'not-json', 'response-too-large', 'dns-failure', 'connection-refused', 'tls-error', 'timeout']);
 
 export interface SecretDraft {
   kind: string;
@@ -35,14 +39,14 @@ export class SecretTester {
       return {
         ok: false,
         durationMs: Math.round(performance.now() - started),
-        diagnostics: error.issues.map((issue) => ({ level: 'error', code: issue.code ?? 'invalid-params', message: `${issue.field}: ${issue.message}` })),
+        diagnostics: error.issues.map((issue) => ({ level: 'error', code: issue.code ?? 'invalid-params', message: `${issue.field}: ${issue.message}`, field: issue.field.replace(/^params\./, '').split('.')[0] as string })),
       };
     }
     const exchange = await this.client.exchange(subject);
     const report: TestReport = {
       ok: exchange.token !== undefined,
       durationMs: Math.round(exchange.durationMs),
-      diagnostics: diagnoseExchange(exchange),
+      diagnostics: this.#pointed(subject.kind, diagnoseExchange(exchange)),
     };
     if (exchange.response) report.status = exchange.response.status;
     else if (exchange.error?.status !== undefined) report.status = exchange.error.status;
@@ -55,6 +59,13 @@ export class SecretTester {
     }
     this.logger.info('secret tested', { secretId: subject.id, kind: subject.kind, ok: report.ok, status: report.status, codes: report.diagnostics.map((d) => d.code) });
     return report;
+  }
+
+  /** A problem with where the request went points at the kind's field that says where (its first destination field). */
+  #pointed(kindId: string, diagnostics: Diagnostic[]): Diagnostic[] {
+    const destination = this.kinds.get(kindId).fields.find(isDestinationField)?.name;
+    if (destination === undefined) return diagnostics;
+    return diagnostics.map((d) => (DESTINATION_CODES.has(d.code) && d.field === undefined ? { ...d, field: destination } : d));
   }
 
   async #subject(target: string | SecretDraft): Promise<TokenRequestSubject> {

@@ -9,6 +9,8 @@ export interface Diagnostic {
   hint?: string;
   /** The secret's setting that fixes it, when one does: where the console and the CLI point (`encoding` → `--encoding`). */
   setting?: 'encoding' | 'scopeFormat' | 'extraParams' | 'responseFields' | 'defaultLifetimeSeconds';
+  /** The field of the secret's kind that fixes it, when one does (`url` for a token URL that is not one): where the console and the CLI point. */
+  field?: string;
 }
 
 export interface TestReport {

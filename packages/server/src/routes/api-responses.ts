@@ -42,7 +42,7 @@ export const testReport = z
     status: z.number().int().optional().describe("The HTTP status of the token endpoint's answer, when there was one"),
     durationMs: z.number(),
     token: z.object({ type: z.string(), expiresInSeconds: z.number(), preview: z.string() }).strict().optional().describe('A description of the token, never the token'),
-    diagnostics: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string(), hint: z.string().optional(), setting: z.enum(['encoding', 'scopeFormat', 'extraParams', 'responseFields', 'defaultLifetimeSeconds']).optional().describe("The secret's setting that fixes it") }).strict()),
+    diagnostics: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string(), hint: z.string().optional(), setting: z.enum(['encoding', 'scopeFormat', 'extraParams', 'responseFields', 'defaultLifetimeSeconds']).optional().describe("The secret's setting that fixes it"), field: z.string().optional().describe("The field of the secret's kind that fixes it") }).strict()),
   })
   .strict()
   .describe('What the token request did, in words an operator can act on');

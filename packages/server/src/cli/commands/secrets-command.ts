@@ -60,7 +60,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
 }
 
 /** `grantType` → `grant-type`: the flag of a declared field. */
-export function flagName(field: FieldDeclaration): string {
+export function flagName(field: Pick<FieldDeclaration, 'name'>): string {
   return field.name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
@@ -154,7 +154,8 @@ export function printReport(cli: CliContext, name: string, report: TestReport): 
   if (report.token) cli.output.out(`  token: ${report.token.type} ${report.token.preview}, expires in ${report.token.expiresInSeconds} s`);
   for (const d of report.diagnostics) {
     cli.output.out(`  ${d.level}: ${d.message}`);
-    if (d.hint) cli.output.out(`    hint: ${d.hint}${d.setting ? ` (here: tessera secrets update ${name} ${SETTING_FLAGS[d.setting]})` : ''}`);
+    const flag = d.setting !== undefined ? SETTING_FLAGS[d.setting] : d.field !== undefined ? `--${flagName({ name: d.field })} <value>` : undefined;
+    if (d.hint) cli.output.out(`    hint: ${d.hint}${flag !== undefined ? ` (here: tessera secrets update ${name} ${flag})` : ''}`);
   }
 }
 
