@@ -2,7 +2,7 @@
  * The CLI starts from its bundle (an entry and lazily read chunks) and V8's code cache when a command loads nothing from outside
  * Tessera, and from its modules otherwise (`serve`, plugins), with the same answers either way.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -60,6 +60,31 @@ describe('the CLI start', () => {
     const wrong = await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: fast });
     expect(wrong.code).toBe(2);
     expect(await runTessera(['secrets', 'list', '--colour'], { ...env, TMPDIR: slow, TESSERA_CLI_BUNDLE: '0' })).toEqual(wrong);
+  });
+
+  it('loads only what the command needs: no server, routes, jsforce or winston for secrets list; winston once a line is logged', { timeout: 120_000 }, async () => {
+    const dir = scratch();
+    const record = join(dir, 'loads.json');
+    const loads = async (env: Record<string, string>) => {
+      const run = await runTessera(['secrets', 'list'], { ...env, TMPDIR: dir, TESSERA_RECORD_LOADS: record, NODE_OPTIONS: `--import ${join(import.meta.dirname, '..', 'fixtures', 'record-loads.mjs')}` });
+      const { read, required } = JSON.parse(readFileSync(record, 'utf8')) as { read: string[]; required: string[] };
+      const bundleFiles = read.filter((file) => file.includes('/dist/cli/bundle/'));
+      return { run, bundleFiles, code: bundleFiles.map((file) => readFileSync(file, 'utf8')).join('\n'), winston: required.some((file) => file.includes('/node_modules/winston/')) };
+    };
+    // No key in the environment: the first run creates one and says so (a warning, through winston).
+    const first = await loads({ TESSERA_DATA_DIR: join(dir, 'data') });
+    expect(first.run.code).toBe(0);
+    expect(first.run.stderr).toMatch(/^tessera: warn: Development mode: created a master key file/);
+    expect(first.winston).toBe(true);
+    const quiet = await loads({ TESSERA_DATA_DIR: join(dir, 'data') });
+    expect(quiet.run).toMatchObject({ code: 0, stderr: '' });
+    expect(quiet.bundleFiles.map((file) => file.split('/').pop())).toContain('tessera.bundle.cjs');
+    // The code it read: no route declarations (their schemas are built only by a server), no fastify, no jsforce, no winston.
+    const names = quiet.bundleFiles.map((file) => file.split('/').pop() as string);
+    expect(names.filter((name) => /^(run-server|jsforce|transport)-/.test(name))).toEqual([]);
+    const found = ['/api/webhooks/:id/activity', '/api/secrets/:id/token-activity', 'FST_ERR_', 'DerivedLogger'].filter((part) => quiet.code.includes(part));
+    expect(found).toEqual([]);
+    expect(quiet.winston).toBe(false);
   });
 
   it('runs from the modules when they were built after the bundle (a bare tsc -b), rather than old code', { timeout: 120_000 }, async () => {

@@ -3,8 +3,6 @@ import { ContainerModule } from 'inversify';
 import { CORE, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SqliteDatabase } from '@tessera/core';
 import type { ServerConfig } from './config/server-config.js';
 import { Metrics } from './metrics/metrics.js';
-import { pluginRoutes } from './routes/plugin-routes.js';
-import { secretRoutes } from './routes/secret-routes.js';
 import type { LoadedPlugin } from './plugins/tessera-plugin.js';
 import { PostgresTestResults } from './secret-tests/postgres-test-results.js';
 import { SqliteTestResults } from './secret-tests/sqlite-test-results.js';
@@ -25,11 +23,15 @@ export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugi
       .inSingletonScope();
     bind(SERVER.Metrics).to(Metrics).inSingletonScope();
     bind(SERVER.Contributions).to(ServerContributions).inSingletonScope();
-    // The server's own route groups, contributed as the webhooks package's and a plugin's are.
+    // The server's own route groups, contributed as the webhooks package's and a plugin's are; their
+    // routes and schemas are loaded when a server registers them (no CLI command builds them).
     bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
       tags: [{ name: 'secrets', description: 'Credentials exchanged for bearer tokens: their kinds, the secrets, and their tests' }],
-      register: secretRoutes,
+      register: async (routes, container) => (await import('./routes/secret-routes.js')).secretRoutes(routes, container),
     });
-    bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({ tags: [{ name: 'plugins', description: 'What the server loaded' }], register: pluginRoutes });
+    bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
+      tags: [{ name: 'plugins', description: 'What the server loaded' }],
+      register: async (routes, container) => (await import('./routes/plugin-routes.js')).pluginRoutes(routes, container),
+    });
   });
 }

@@ -2,8 +2,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { Container } from 'inversify';
-import type Transport from 'winston-transport';
-import { ConfigurationError, CORE, coreModule, type Clock } from '@tessera/core';
+import { ConfigurationError, CORE, coreModule, type Clock, type LogTransports } from '@tessera/core';
 import { connectorsModule } from '@tessera/connectors';
 import { webhooksModule } from '@tessera/webhooks';
 import { databasePath, type ServerConfig } from './config/server-config.js';
@@ -13,7 +12,7 @@ import { serverModule } from './server-module.js';
 
 export interface ContainerExtras {
   /** Where log lines go (tests capture them); default JSON lines on stderr. Redaction applies either way. */
-  logTransports?: Transport[];
+  logTransports?: LogTransports;
   clock?: Clock;
   /** The configured plugins, when the caller has loaded them already (the CLI does, to list their commands). */
   plugins?: PluginWithModules[];

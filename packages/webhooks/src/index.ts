@@ -11,5 +11,6 @@ export type { DeliveryActivity, DeliveryActivityHour, DeliveryCounts, LatencyPer
 export type { DeliveryStatus } from './delivery/delivery-types.js';
 export type { WebhookEvents, DeliveryAttemptEvent } from './delivery/webhook-events.js';
 export type { DeliveryQueue } from './delivery/delivery-queue.js';
-export { TEST_EVENT_TYPE, webhookRouteGroup } from './http/webhook-routes.js';
+export { TEST_EVENT_TYPE } from './http/test-event.js';
+export { webhookRouteGroup } from './http/webhook-route-group.js';
 export { webhookCommandsModule } from './cli/webhook-commands-module.js';

@@ -6,7 +6,7 @@ import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
 import { DeliveryMetrics } from './delivery/delivery-metrics.js';
-import { webhookRouteGroup } from './http/webhook-routes.js';
+import { webhookRouteGroup } from './http/webhook-route-group.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { PostgresDeliveryLog } from './delivery/postgres-delivery-log.js';
 import { PostgresDeliveryQueue } from './delivery/postgres-delivery-queue.js';

@@ -5,7 +5,7 @@
  * plugin's), guards them with the admin token, validates with the schemas and documents them.
  */
 import type { Container } from 'inversify';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -34,9 +34,9 @@ export interface ApiRouteRegistrar {
 export interface RouteGroup {
   /** The OpenAPI tags its routes use, each with what it groups (for the document). */
   readonly tags: ReadonlyArray<{ name: string; description: string }>;
-  /** Adds its routes; `container` gives the services they use. */
-  register(routes: ApiRouteRegistrar, container: Container): void;
+  /**
+   * Adds its routes; `container` gives the services they use. It may load them first (a promise the
+   * server waits for), so that what only the server needs is not loaded by every CLI command.
+   */
+  register(routes: ApiRouteRegistrar, container: Container): void | Promise<void>;
 }
-
-/** The `:id` of a route's path. */
-export const idParams = z.object({ id: z.string().min(1) }).strict();

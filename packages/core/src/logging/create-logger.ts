@@ -1,18 +1,34 @@
-/** Builds the winston logger every Tessera service logs through, with redaction as the last step before output. */
-import winston from 'winston';
+/**
+ * Builds the winston logger every Tessera service logs through, with redaction as the last step before
+ * output. winston itself is loaded when the logger is first used, not when a container is built: most
+ * CLI commands never log a line, and they start without it.
+ */
+import { createRequire } from 'node:module';
+import type winston from 'winston';
 import type Transport from 'winston-transport';
 import { REDACTED, isSensitiveName, type Redactor } from './redactor.js';
+
+export type Winston = typeof winston;
+
+/** Where log lines go: transports, or a function that makes them from winston once it is loaded. */
+export type LogTransports = Transport[] | ((winston: Winston) => Transport[]);
 
 export interface LoggingOptions {
   level?: string;
   /** Where lines go; default: JSON lines on stderr. */
-  transports?: Transport[];
+  transports?: LogTransports;
 }
 
 /** What `winston.format.timestamp()` writes. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
+const loadWinston = (): Winston => createRequire(import.meta.url)('winston') as Winston;
+
 export function createLogger(redactor: Redactor, options: LoggingOptions = {}): winston.Logger {
+  return deferred(() => buildLogger(loadWinston(), redactor, options));
+}
+
+function buildLogger(winston: Winston, redactor: Redactor, options: LoggingOptions): winston.Logger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
       const value = info[key];
@@ -23,6 +39,7 @@ export function createLogger(redactor: Redactor, options: LoggingOptions = {}): 
     }
     return info;
   });
+  const transports = typeof options.transports === 'function' ? options.transports(winston) : options.transports;
   return winston.createLogger({
     level: options.level ?? 'info',
     format: winston.format.combine(
@@ -32,6 +49,31 @@ export function createLogger(redactor: Redactor, options: LoggingOptions = {}): 
       redact(),
       winston.format.json(),
     ),
-    transports: options.transports ?? [new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) })],
+    transports: transports ?? [new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) })],
+  });
+}
+
+/** A logger that is built on its first use (any property read), then is that logger: methods are bound to it. */
+function deferred(build: () => winston.Logger): winston.Logger {
+  let logger: winston.Logger | undefined;
+  const real = (): winston.Logger => (logger ??= build());
+  // Bound once per method, so a hot path that logs does not bind on every call.
+  const bound = new Map<PropertyKey, { method: unknown; call: unknown }>();
+  return new Proxy({} as winston.Logger, {
+    get(_target, property) {
+      // Asked by whoever checks for a promise (inversify does, on every value it resolves): a logger is none.
+      if (property === 'then') return undefined;
+      const target = real();
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const known = bound.get(property);
+      if (known?.method === value) return known.call;
+      const call = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, { method: value, call });
+      return call;
+    },
+    set: (_target, property, value) => Reflect.set(real(), property, value),
+    has: (_target, property) => Reflect.has(real(), property),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
   });
 }

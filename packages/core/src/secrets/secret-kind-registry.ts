@@ -3,6 +3,7 @@ import { injectable, multiInject } from 'inversify';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
+import { lazily } from '../input/lazily.js';
 import { isSecretParamName } from '../logging/redactor.js';
 import { CORE } from '../tokens.js';
 import type { SecretKind, SecretParams } from './secret-kind.js';
@@ -10,12 +11,13 @@ import { secretParamsSchema } from './secret-params-schema.js';
 
 @injectable()
 export class SecretKindRegistry {
-  readonly #kinds = new Map<string, { kind: SecretKind; schema: z.ZodType }>();
+  /** Each kind's param schema is built the first time its params are parsed. */
+  readonly #kinds = new Map<string, { kind: SecretKind; schema: () => z.ZodType }>();
 
   constructor(@multiInject(CORE.SecretKind) kinds: SecretKind[]) {
     for (const kind of kinds) {
       if (this.#kinds.has(kind.id)) throw new Error(`Two secret kinds are contributed with the id '${kind.id}'.`);
-      this.#kinds.set(kind.id, { kind, schema: secretParamsSchema(kind) });
+      this.#kinds.set(kind.id, { kind, schema: lazily(() => secretParamsSchema(kind)) });
     }
   }
 
@@ -38,7 +40,7 @@ export class SecretKindRegistry {
   parseParams(kindId: string, params: unknown, prefix = 'params'): SecretParams {
     const entry = this.#kinds.get(kindId);
     if (!entry) throw this.#unknown(kindId);
-    const result = entry.schema.safeParse(params ?? {});
+    const result = entry.schema().safeParse(params ?? {});
     if (!result.success) throw new ValidationError(`The ${entry.kind.label} secret`, zodIssues(result.error, prefix));
     const issues = entry.kind.validate?.(result.data as SecretParams) ?? [];
     if (issues.length > 0) {

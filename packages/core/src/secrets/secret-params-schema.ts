@@ -8,7 +8,7 @@ import type { SecretKind } from './secret-kind.js';
 import { tokenRequestOptionsShape } from './token-request-options.js';
 
 export function secretParamsSchema(kind: SecretKind) {
-  const shape: Record<string, z.ZodType> = { ...tokenRequestOptionsShape };
+  const shape: Record<string, z.ZodType> = { ...tokenRequestOptionsShape() };
   for (const declaration of kind.fields) shape[declaration.name] = fieldSchema(declaration);
   return z.object(shape).strict();
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { migrate, type Migration } from './migrate.js';
 import { coreMigrations } from './core-migrations.js';
-import { SqliteConnection } from './sqlite-driver.js';
+import { SqliteConnection, sqliteConnectionOptions } from './sqlite-driver.js';
 
 /** The better-sqlite3 connection every Tessera store shares. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named type, so declarations can refer to it
@@ -13,7 +13,7 @@ export interface SqliteDatabase extends Database.Database {}
 /** `onNote` hears what a migration applied now had to report (names that clash, say). */
 export function openDatabase(path: string, migrations: readonly Migration[] = coreMigrations, onNote: (note: string) => void = () => undefined): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new SqliteConnection(path);
+  const db = new SqliteConnection(path, sqliteConnectionOptions);
   // The busy timeout first: switching a new file to WAL takes a lock another process may hold.
   db.pragma('busy_timeout = 5000');
   if (path !== ':memory:') db.pragma('journal_mode = WAL');

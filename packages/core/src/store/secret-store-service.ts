@@ -14,6 +14,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { zodIssues } from '../errors/zod-issues.js';
 import { INPUT_LIMITS } from '../input/input-limits.js';
+import { lazily } from '../input/lazily.js';
 import { textError } from '../input/text-error.js';
 import { isSecretParamName, type Redactor } from '../logging/redactor.js';
 import { MASK } from '../secrets/field-declaration.js';
@@ -34,32 +35,39 @@ import type {
   SecretView,
 } from './secret-store.js';
 
-const nameSchema = z
-  .string({ error: textError('name') })
-  .trim()
-  .min(1, 'name is required')
-  .max(INPUT_LIMITS.name, `name must be at most ${INPUT_LIMITS.name} characters`)
-  .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, 'name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit');
+function nameSchema() {
+  return z
+    .string({ error: textError('name') })
+    .trim()
+    .min(1, 'name is required')
+    .max(INPUT_LIMITS.name, `name must be at most ${INPUT_LIMITS.name} characters`)
+    .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, 'name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit');
+}
 
-const newSecretSchema = z
-  .object({
-    name: nameSchema,
-    kind: z.string({ error: 'kind is required' }).min(1, 'kind is required').max(100, 'kind is at most 100 characters'),
-    params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
-    description: z.string().max(INPUT_LIMITS.description).optional(),
-    origin: z.enum(['manual', 'connector']).optional(),
-    owner: z.string().min(1).max(200).optional(),
-  })
-  .strict();
+// Built on first use (see lazily).
+const newSecretSchema = lazily(() =>
+  z
+    .object({
+      name: nameSchema(),
+      kind: z.string({ error: 'kind is required' }).min(1, 'kind is required').max(100, 'kind is at most 100 characters'),
+      params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
+      description: z.string().max(INPUT_LIMITS.description).optional(),
+      origin: z.enum(['manual', 'connector']).optional(),
+      owner: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+);
 
-const patchSchema = z
-  .object({
-    name: nameSchema.optional(),
-    description: z.string().max(INPUT_LIMITS.description).optional(),
-    params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),
-    expectedRevision: z.number().int().positive().optional(),
-  })
-  .strict();
+const patchSchema = lazily(() =>
+  z
+    .object({
+      name: nameSchema().optional(),
+      description: z.string().max(INPUT_LIMITS.description).optional(),
+      params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),
+      expectedRevision: z.number().int().positive().optional(),
+    })
+    .strict(),
+);
 
 const ROTATION_BATCH = 200;
 /** The data task that seals extras whose names count as secret since secret words count anywhere in a name. */
@@ -98,7 +106,7 @@ export class SecretStoreService implements SecretStore {
 
   async create(input: NewSecret): Promise<SecretView> {
     await this.#prepare();
-    const parsed = parseOrThrow(newSecretSchema, input, 'The secret');
+    const parsed = parseOrThrow(newSecretSchema(), input, 'The secret');
     const params = this.kinds.parseParams(parsed.kind, parsed.params);
     const id = 'sec_' + randomBytes(10).toString('hex');
     const now = new Date(this.clock.now()).toISOString();
@@ -131,7 +139,7 @@ export class SecretStoreService implements SecretStore {
 
   async update(id: string, patch: SecretPatch): Promise<SecretView> {
     await this.#prepare();
-    const parsed = parseOrThrow(patchSchema, patch, 'The change');
+    const parsed = parseOrThrow(patchSchema(), patch, 'The change');
     const current = this.#loaded(await this.#find(id));
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
       throw new ConflictError(

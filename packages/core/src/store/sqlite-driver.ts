@@ -1,5 +1,7 @@
 /** Loads the better-sqlite3 build that works on the running Node.js: 12 on Node 20, 13 on Node 22 and later. */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
@@ -14,3 +16,14 @@ export const sqliteDriver: string = Number(process.versions.node.split('.')[0]) 
 
 /** The better-sqlite3 `Database` class of {@link sqliteDriver}. */
 export const SqliteConnection = require(sqliteDriver) as typeof Database;
+
+/**
+ * Options for a new connection: better-sqlite3 12 is given its compiled addon's path when it is where
+ * its build puts it, so that opening a database does not probe a dozen places for it (the `bindings`
+ * package); 13 (its own loader) takes no such option.
+ */
+export const sqliteConnectionOptions: Database.Options = ((): Database.Options => {
+  if (sqliteDriver !== 'better-sqlite3') return {};
+  const addon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  return existsSync(addon) ? { nativeBinding: addon } : {};
+})();

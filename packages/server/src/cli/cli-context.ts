@@ -1,7 +1,6 @@
 /** What every CLI command works with: the resolved configuration, where to print, and Tessera's services on the data directory (core's `CommandContext`). */
 import type { Container, ServiceIdentifier } from 'inversify';
-import type Transport from 'winston-transport';
-import type { CommandContext, CommandOutput } from '@tessera/core';
+import type { CommandContext, CommandOutput, LogTransports } from '@tessera/core';
 import type { ServerConfig } from '../config/server-config.js';
 import type { PluginWithModules } from '../plugins/load-plugins.js';
 import { createTesseraContainer } from '../tessera-container.js';
@@ -13,7 +12,7 @@ export class CliContext implements CommandContext {
     readonly config: ServerConfig,
     readonly output: CommandOutput,
     readonly stdin: NodeJS.ReadStream = process.stdin,
-    private readonly logTransports?: Transport[],
+    private readonly logTransports?: LogTransports,
     /** The plugins already loaded for this command (their commands are listed before any service is opened). */
     private readonly plugins?: PluginWithModules[],
   ) {}

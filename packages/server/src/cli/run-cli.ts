@@ -1,7 +1,6 @@
 /** The `tessera` command line: splits off the global flags, runs one contributed command group, and turns its outcome into an exit code. */
-import winston from 'winston';
+import { CommandFailed, ConfigurationError, TesseraError, UsageError, processOutput, type CommandGroup, type CommandOutput, type Winston } from '@tessera/core';
 import type Transport from 'winston-transport';
-import { CommandFailed, ConfigurationError, TesseraError, UsageError, processOutput, type CommandGroup, type CommandOutput } from '@tessera/core';
 import { resolveServerConfig, type ServerConfig, type ServerFlags } from '../config/server-config.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { CliContext } from './cli-context.js';
@@ -54,7 +53,7 @@ export async function runCli(argv: readonly string[], output: CommandOutput = pr
     const config = configOf(flags, name === 'serve' ? 'info' : 'warn');
     // A plugin that cannot be loaded stops the command here, naming it and why.
     const plugins = loadPlugins(config.plugins, config.pluginsFrom);
-    cli = new CliContext(config, output, stdin, name === 'serve' ? undefined : humanLogLines(), plugins);
+    cli = new CliContext(config, output, stdin, name === 'serve' ? undefined : humanLogLines, plugins);
     const groups = commandGroups(plugins);
     const group = groups.find((candidate) => candidate.name === name);
     if (group === undefined) throw new UsageError(`Unknown command '${name}'. Run 'tessera help' for the list.`);
@@ -103,7 +102,7 @@ function help(flags: ServerFlags): string {
 }
 
 /** Outside `serve`, warnings read as sentences on stderr (`tessera: warn: …`), still redacted, instead of JSON lines. */
-function humanLogLines(): Transport[] {
+function humanLogLines(winston: Winston): Transport[] {
   return [
     new winston.transports.Console({
       stderrLevels: Object.keys(winston.config.npm.levels),

@@ -108,7 +108,7 @@ export async function buildServer(container: Container, options: BuildServerOpti
   for (const group of groups) {
     await app.register(async (scope) => {
       const routes = new ApiRoutes(scope, limits.bodyLimitBytes);
-      group.register(routes, container);
+      await group.register(routes, container);
       docs.push(...routes.docs);
     });
   }

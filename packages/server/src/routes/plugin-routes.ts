@@ -1,12 +1,12 @@
 /** `/api/plugins`: the plugins this server loaded, and the secret kinds each contributes. */
 import type { Container } from 'inversify';
 import { z } from 'zod';
-import type { ApiRoutes } from '../http/api-route.js';
+import type { ApiRouteRegistrar } from '@tessera/core';
 import { pluginView } from './api-responses.js';
 import type { LoadedPlugin } from '../plugins/tessera-plugin.js';
 import { SERVER } from '../tokens.js';
 
-export function pluginRoutes(routes: ApiRoutes, container: Container): void {
+export function pluginRoutes(routes: ApiRouteRegistrar, container: Container): void {
   const plugins = container.get<readonly LoadedPlugin[]>(SERVER.Plugins);
   routes.add({
     method: 'GET',

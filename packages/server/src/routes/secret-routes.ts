@@ -1,7 +1,6 @@
 /** `/api/secret-kinds` and `/api/secrets`: kinds with their field declarations, secrets as masked views, tests with their reports. */
 import type { Container } from 'inversify';
-import { CORE, TOKEN_ACTIVITY_HOURS, isDestinationField, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TokenActivityLog } from '@tessera/core';
-import type { ApiRoutes } from '../http/api-route.js';
+import { CORE, TOKEN_ACTIVITY_HOURS, isDestinationField, type ApiRouteRegistrar, type Clock, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TokenActivityLog } from '@tessera/core';
 import type { LastTest, TestResults } from '../secret-tests/test-results.js';
 import { SERVER } from '../tokens.js';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import { idParams, secretCreate, secretDraft, secretList, secretPatch, secretTes
 
 export type SecretWithTest = SecretView & { lastTest: LastTest | null };
 
-export function secretRoutes(routes: ApiRoutes, container: Container): void {
+export function secretRoutes(routes: ApiRouteRegistrar, container: Container): void {
   const secrets = container.get<SecretStore>(CORE.SecretStore);
   const kinds = container.get<SecretKindRegistry>(CORE.SecretKindRegistry);
   const tester = container.get<SecretTester>(CORE.SecretTester);

@@ -2,7 +2,7 @@
 import { CORE, CommandFailed, runAction, UsageError, findSecret, one, parseFlags, printJson, printTable, required, text, texts, type CommandContext, type CommandGroup, type SecretStore } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Publisher } from '../delivery/publisher.js';
-import { TEST_EVENT_TYPE } from '../http/webhook-routes.js';
+import { TEST_EVENT_TYPE } from '../http/test-event.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { findWebhook } from './find-webhook.js';

@@ -3,7 +3,7 @@
  * hand with the same `webhook-id`) and what both storages share: the filter's validation and the row's summary.
  */
 import { z } from 'zod';
-import { ConflictError, ValidationError, zodIssues } from '@tessera/core';
+import { ConflictError, ValidationError, lazily, zodIssues } from '@tessera/core';
 import type { DeliveryActivity } from './delivery-activity.js';
 import type { DeliveryStatus } from './delivery-types.js';
 
@@ -65,18 +65,21 @@ export interface DeliveryRow {
   attempt_count: number;
 }
 
-export const time = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v.getTime() : Date.parse(v)));
-export const filterSchema = z
-  .object({
-    endpointId: z.string().optional(),
-    status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
-    eventType: z.string().optional(),
-    since: time.optional(),
-    until: time.optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-    before: z.string().min(1).optional(),
-  })
-  .strict();
+/** An instant as a `Date` or an ISO time with its offset, in ms (built on first use, as is the filter's schema). */
+const time = lazily(() => z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v.getTime() : Date.parse(v))));
+const filterSchema = lazily(() =>
+  z
+    .object({
+      endpointId: z.string().optional(),
+      status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
+      eventType: z.string().optional(),
+      since: time().optional(),
+      until: time().optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      before: z.string().min(1).optional(),
+    })
+    .strict(),
+);
 
 export interface DeliveryLog {
   /** Newest first. */
@@ -94,16 +97,16 @@ export interface DeliveryLog {
   activity(endpointId: string, options?: { hours?: number }): Promise<DeliveryActivity>;
 }
 
-export type ParsedDeliveryFilter = z.output<typeof filterSchema>;
+export type ParsedDeliveryFilter = z.output<ReturnType<typeof filterSchema>>;
 
 export function parseDeliveryFilter(filter: DeliveryFilter): ParsedDeliveryFilter {
-  const parsed = filterSchema.safeParse(filter);
+  const parsed = filterSchema().safeParse(filter);
   if (!parsed.success) throw new ValidationError('The delivery filter', zodIssues(parsed.error));
   return parsed.data;
 }
 
 export function parseSince(since: string | Date): number {
-  const from = time.safeParse(since);
+  const from = time().safeParse(since);
   if (!from.success) throw new ValidationError('The recovery', [{ field: 'since', message: 'since must be an ISO time' }]);
   return from.data;
 }

@@ -4,7 +4,7 @@
  */
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { CORE, ConflictError, INPUT_LIMITS, ValidationError, canonicalJson, zodIssues, type Clock } from '@tessera/core';
+import { CORE, ConflictError, INPUT_LIMITS, ValidationError, canonicalJson, lazily, zodIssues, type Clock } from '@tessera/core';
 import { EVENT_TYPE } from '../endpoints/event-filter.js';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -23,14 +23,17 @@ export interface PublishInput {
   endpointId?: string;
 }
 
-const inputSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'id may contain letters, digits and _ . : - (at most 100)').optional(),
-    type: z.string({ error: 'type is required' }).max(INPUT_LIMITS.eventType).regex(EVENT_TYPE, 'type is dot-separated words, e.g. invoice.paid'),
-    data: z.unknown().refine((value) => value !== undefined, { message: 'data is required (any JSON value)' }),
-    endpointId: z.string().min(1).optional(),
-  })
-  .strict();
+// Built on first use (see lazily).
+const inputSchema = lazily(() =>
+  z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'id may contain letters, digits and _ . : - (at most 100)').optional(),
+      type: z.string({ error: 'type is required' }).max(INPUT_LIMITS.eventType).regex(EVENT_TYPE, 'type is dot-separated words, e.g. invoice.paid'),
+      data: z.unknown().refine((value) => value !== undefined, { message: 'data is required (any JSON value)' }),
+      endpointId: z.string().min(1).optional(),
+    })
+    .strict(),
+);
 
 interface PendingEvent extends NewEvent {
   resolve: (ids: string[]) => void;
@@ -53,7 +56,7 @@ export class Publisher {
    * one transaction (group commit), so concurrent publishers are not limited by one commit each.
    */
   async publish(input: PublishInput): Promise<string[]> {
-    const parsed = inputSchema.safeParse(input);
+    const parsed = inputSchema().safeParse(input);
     if (!parsed.success) throw new ValidationError('The event', zodIssues(parsed.error));
     const { type, data, endpointId } = parsed.data;
     if (endpointId !== undefined) {

@@ -23,7 +23,7 @@ import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
 import { keptHeaders, legacyClearHeaders, maskedHeaders, mergeHeaders, openHeaders, sealHeaders } from './endpoint-headers.js';
 import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
-import { endpointPatchSchema, newEndpointSchema } from './endpoint-schemas.js';
+import { endpointSchemas } from './endpoint-schemas.js';
 import type { DeliveryTarget, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
 import { matchesEvent } from './event-filter.js';
 import { SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
@@ -66,7 +66,7 @@ export class EndpointStoreService implements EndpointStore {
   ) {}
 
   async create(input: NewEndpoint): Promise<EndpointWithSecret> {
-    const parsed = parse(newEndpointSchema, input, 'The webhook endpoint');
+    const parsed = parse(endpointSchemas().newEndpoint, input, 'The webhook endpoint');
     await this.#assertSecret(parsed.secretId);
     const id = 'ep_' + randomBytes(10).toString('hex');
     const signingSecret = parsed.signing === 'none' ? undefined : parsed.signing === undefined || parsed.signing === 'generate' ? generateSigningSecret() : parsed.signing.secret;
@@ -105,7 +105,7 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
-    const parsed = parse(endpointPatchSchema, patch, 'The change to the webhook endpoint');
+    const parsed = parse(endpointSchemas().endpointPatch, patch, 'The change to the webhook endpoint');
     const current = await this.#row(id);
     if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
     const stored = openHeaders(this.keys, current);

@@ -1,10 +1,10 @@
 /**
- * The webhooks package's contribution to the HTTP API (`CORE.RouteGroup`): `/api/webhooks`,
- * `/api/events` and `/api/deliveries` — endpoints, publishing, and the delivery log.
+ * The webhooks package's routes of the HTTP API: `/api/webhooks`, `/api/events` and `/api/deliveries` —
+ * endpoints, publishing, and the delivery log (loaded by `webhookRouteGroup` when a server registers them).
  */
 import type { Container } from 'inversify';
 import { z } from 'zod';
-import { idParams, type ApiRouteRegistrar, type RouteGroup } from '@tessera/core';
+import { idParams, type ApiRouteRegistrar } from '@tessera/core';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Publisher } from '../delivery/publisher.js';
@@ -12,8 +12,7 @@ import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { activityQuery, deliveryActivity, deliveryDetail, deliveryIds, deliveryList, deliverySummary, endpointView, endpointWithSecret, eventPublish, oneDelivery, recovered, recovery, signingRotation, webhookCreate, webhookPatch } from './webhook-api-schemas.js';
 
-/** The event type of "Send test event". */
-export const TEST_EVENT_TYPE = 'tessera.test';
+import { TEST_EVENT_TYPE } from './test-event.js';
 
 export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): void {
   const endpoints = container.get<EndpointStore>(WEBHOOKS.EndpointStore);
@@ -157,13 +156,3 @@ export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): 
     },
   });
 }
-
-/** The group as the server registers it, with the tags its routes use. */
-export const webhookRouteGroup: RouteGroup = {
-  tags: [
-    { name: 'webhooks', description: 'Endpoints that receive events, with the secret whose token they get' },
-    { name: 'events', description: 'Publishing: one delivery per matching endpoint' },
-    { name: 'deliveries', description: 'What happened to each delivery, attempt by attempt' },
-  ],
-  register: webhookRoutes,
-};
