@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { generateMasterKey } from '@tessera/core';
 
 const RUNS = 11;
-/** From bench/dist, where the bench runs. */
-const TESSERA = join(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'tessera.js');
+/** The `tessera` executable that npm links (`npx tessera`), from bench/dist, where the bench runs. */
+const TESSERA = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'tessera.cjs');
 
 export interface CliStartFigures {
   nodeMs: number;

@@ -1,4 +1,4 @@
-// Builds the CLI's bundle, packages/server/dist/cli/bundle/ (see src/cli/fast-start.ts), from the compiled
+// Builds the CLI's bundle, packages/server/dist/cli/bundle/ (see src/cli/fast-start.cts), from the compiled
 // modules: everything but the native SQLite drivers and pg's optional native binding. An entry file and
 // chunks: what a command loads lazily (the server, jsforce, undici, pg) is a chunk of its own, read only
 // when asked for, so a command such as `secrets list` reads and compiles the part it runs.

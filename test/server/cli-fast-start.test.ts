@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
-import { needsModules } from '../../packages/server/dist/cli/fast-start.js';
+import fastStartModule from '../../packages/server/dist/cli/fast-start.cjs';
+
+const { needsModules } = fastStartModule;
 import { runTessera } from '../support/cli-process.js';
 import { rememberSecret } from '../support/leak-audit.js';
 
@@ -85,6 +87,21 @@ describe('the CLI start', () => {
     const found = ['/api/webhooks/:id/activity', '/api/secrets/:id/token-activity', 'FST_ERR_', 'DerivedLogger'].filter((part) => quiet.code.includes(part));
     expect(found).toEqual([]);
     expect(quiet.winston).toBe(false);
+  });
+
+  it('answers the same through the executable npm links (bin/tessera.cjs, CommonJS): from the bundle, from the modules, with the exit codes', { timeout: 120_000 }, async () => {
+    const dir = scratch();
+    const env = { TESSERA_DATA_DIR: join(dir, 'data'), TESSERA_MASTER_KEY: rememberSecret(generateMasterKey()), TMPDIR: dir };
+    const bin = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'tessera.cjs');
+    const created = await runTessera(['secrets', 'create', '--kind', 'general', '--name', 'crm', '--url', 'https://auth.example.com/token', '--username', 'svc'], env, { input: `${rememberSecret('pw-for-bin-test')}\n` });
+    expect(created.code).toBe(0);
+    const listed = await runTessera(['secrets', 'list', '--json'], env);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+    expect(await runTessera(['secrets', 'list', '--json'], env, { bin })).toEqual(listed);
+    expect(await runTessera(['secrets', 'list', '--json'], { ...env, TESSERA_CLI_BUNDLE: '0' }, { bin })).toEqual(listed);
+    const wrong = await runTessera(['secrets', 'list', '--colour'], env, { bin });
+    expect(wrong.code).toBe(2);
+    expect(wrong).toEqual(await runTessera(['secrets', 'list', '--colour'], env));
   });
 
   it('runs from the modules when they were built after the bundle (a bare tsc -b), rather than old code', { timeout: 120_000 }, async () => {

@@ -9,10 +9,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `tessera <args>` with only PATH and `env` set (in `cwd` if given), `input` on stdin. */
-export function runTessera(args: string[], env: Record<string, string>, options: { cwd?: string; input?: string } = {}): Promise<CliRun> {
+/** Runs `tessera <args>` with only PATH and `env` set (in `cwd` if given), `input` on stdin; `bin`: another executable of it. */
+export function runTessera(args: string[], env: Record<string, string>, options: { cwd?: string; input?: string; bin?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TESSERA_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd && { cwd: options.cwd }) });
+    const child = spawn(process.execPath, [options.bin ?? TESSERA_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd && { cwd: options.cwd }) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

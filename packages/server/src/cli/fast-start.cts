@@ -5,17 +5,20 @@
  * command loads nothing from outside Tessera: `serve`, and any command that may load plugins (named by
  * `--plugin`, `TESSERA_PLUGINS` or a `tessera.config.json` in the data directory), run from the modules
  * themselves, so that plugins bind to the same copies of inversify and `@tessera/core` as Tessera does.
- * Node built-ins only here: this file is all a command loads before it knows which way it goes.
+ * Node built-ins only here: this file is all a command loads before it knows which way it goes, and it is
+ * CommonJS, so that the `tessera` executable (`bin/tessera.cjs`) starts without Node's ES module loader.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+import crypto = require('node:crypto');
+import fs = require('node:fs');
+import Module = require('node:module');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
 
-const BUNDLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'bundle');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = fs;
+const { join, resolve } = path;
+
+const BUNDLE_DIR = join(__dirname, 'bundle');
 const BUNDLE = join(BUNDLE_DIR, 'tessera.bundle.cjs');
 
 const DAY_MS = 86_400_000;
@@ -23,7 +26,7 @@ const DAY_MS = 86_400_000;
 type RunCli = (argv: readonly string[]) => Promise<number>;
 
 /** Whether this command may load something from outside Tessera (or is `serve`): then it runs from the modules. */
-export function needsModules(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): boolean {
+function needsModules(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): boolean {
   if (env.TESSERA_CLI_BUNDLE === '0' || (env.TESSERA_PLUGINS ?? '').trim() !== '') return true;
   let dataDir = env.TESSERA_DATA_DIR?.trim() || './data';
   for (let i = 0; i < argv.length; i++) {
@@ -37,13 +40,13 @@ export function needsModules(argv: readonly string[], env: NodeJS.ProcessEnv, cw
 }
 
 /** Runs the command from the bundle and resolves with its exit code; undefined when it must run from the modules. */
-export async function fastStart(argv: readonly string[]): Promise<number | undefined> {
+async function fastStart(argv: readonly string[]): Promise<number | undefined> {
   if (needsModules(argv, process.env, process.cwd()) || !bundleIsCurrent()) return undefined;
   return loadBundle()(argv);
 }
 
 /** The packages' TypeScript build records, rewritten by every `tsc -b` that builds them (absent from a published package). */
-const BUILD_RECORDS = ['core', 'webhooks', 'connectors', 'server'].map((name) => join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', name, 'tsconfig.tsbuildinfo'));
+const BUILD_RECORDS = ['core', 'webhooks', 'connectors', 'server'].map((name) => join(__dirname, '..', '..', '..', name, 'tsconfig.tsbuildinfo'));
 
 /** The bundle exists and is not older than a build of the modules (after a bare `tsc -b`, they are what runs). */
 function bundleIsCurrent(): boolean {
@@ -53,10 +56,10 @@ function bundleIsCurrent(): boolean {
 }
 
 function loadBundle(): RunCli {
-  const cacheDir = join(tmpdir(), `tessera-cli-cache-${process.getuid?.() ?? 'user'}`);
+  const cacheDir = join(os.tmpdir(), `tessera-cli-cache-${process.getuid?.() ?? 'user'}`);
   const unsaved: Array<{ file: string; script: vm.Script }> = [];
   const modules = new Map<string, { exports: Record<string, unknown> }>();
-  const outside = createRequire(BUNDLE);
+  const outside = Module.createRequire(BUNDLE);
   // The bundle's files require each other ('./name-hash.cjs'): each compiled through its own code cache.
   const load = (file: string): Record<string, unknown> => {
     const known = modules.get(file);
@@ -89,7 +92,7 @@ function loadBundle(): RunCli {
 /** Where a bundle file's code cache is kept: a name that changes with Node, the machine and the file's build. */
 function cacheFileOf(file: string, cacheDir: string): string {
   const stat = statSync(file);
-  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
+  const key = crypto.createHash('sha256').update(`${process.version}\0${process.arch}\0${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
   return join(cacheDir, `${key}.bin`);
 }
 
@@ -126,3 +129,5 @@ function saveCache(cacheFile: string, script: vm.Script, cacheDir: string): void
     // Read-only or full: the next command compiles again.
   }
 }
+
+export = { needsModules, fastStart };
