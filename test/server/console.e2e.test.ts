@@ -55,13 +55,19 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
 }
 
+/** A screenshot of what the viewport shows (for the README: not an enormous full page). */
+async function viewportShot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
+}
+
 /** The visible elements that reach past the viewport's right edge (each as tag#id.class “text”): clipped at this width. */
 function pastRightEdge(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll('body *')]
       .filter((element) => {
         const box = element.getBoundingClientRect();
-        return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden' && box.right > window.innerWidth + 0.5;
+        // (checkVisibility: not hidden, and not inside a closed <details>.)
+        return box.width > 0 && box.height > 0 && element.checkVisibility({ visibilityProperty: true }) && box.right > window.innerWidth + 0.5;
       })
       .map((element) => `${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}${element.className ? '.' + String(element.className).replace(/ /g, '.') : ''} “${(element.textContent ?? '').slice(0, 30)}”`),
   );
@@ -175,6 +181,37 @@ describe('web console', () => {
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued.at(-1)}`);
     await shot(page, '05-delivery-succeeded');
+
+    // The webhook's page pictures its last 24 hours: the delivery by outcome, and the latency of the answered attempt.
+    await page.goto(`${server.url}#/webhooks`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    await page.getByRole('button', { name: 'Edit orders', exact: true }).click();
+    const activity = page.getByTestId('webhook-activity');
+    const outcomes = activity.getByRole('img', { name: /^Last 24 hours: 1 succeeded, 0 failed/ });
+    await expect.poll(() => outcomes.count()).toBe(1);
+    expect(await outcomes.locator('rect.chart-bar.series-succeeded').count()).toBe(1);
+    expect(await activity.getByRole('img', { name: /^Latency of answered attempts, last 24 hours: p50 \d+ ms/ }).count()).toBe(1);
+    expect(await activity.getByRole('listitem').allTextContents()).toEqual(expect.arrayContaining([' succeeded 1']));
+    await activity.scrollIntoViewIfNeeded();
+    await viewportShot(page, '13-webhook-activity');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await activity.scrollIntoViewIfNeeded();
+    expect(await pastRightEdge(page)).toEqual([]);
+    await viewportShot(page, '14-webhook-activity-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    // The secret's page counts the tokens this server process requested for it (one, for the delivery).
+    await page.goto(`${server.url}#/secrets`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+    await page.getByRole('button', { name: 'Edit crm-hook' }).click();
+    const tokens = page.getByTestId('token-activity');
+    const tokenChart = tokens.getByRole('img', { name: /^Last 24 hours: [1-9]\d* issued, \d+ refreshed, \d+ failed, \d+ cache hits$/ });
+    await expect.poll(() => tokenChart.count()).toBe(1);
+    expect(await tokenChart.locator('rect.chart-bar.series-issued').count()).toBeGreaterThan(0);
+    expect(await tokens.getByRole('table').getByRole('row', { name: /issued/ }).count()).toBeGreaterThan(0);
+    expect(await tokens.textContent()).toContain('this server process');
+    await tokens.scrollIntoViewIfNeeded();
+    await viewportShot(page, '15-token-activity');
 
     expect(await page.content()).not.toContain(password);
     expect(problems).toEqual([]);

@@ -11,6 +11,7 @@ import { advancedSettings } from './advanced-settings.js';
 import { watchDestinations } from './destination-watch.js';
 import { fieldInput } from './field-input.js';
 import { renderReport } from './test-report.js';
+import { tokenActivityCard } from './token-activity.js';
 import { showUnloadedSecret } from './unloaded-secret.js';
 
 /** @typedef {import('../api-bodies').Secret} Secret */
@@ -151,6 +152,6 @@ export async function showSecretForm(/** @type {string | undefined} */ id) {
     h('div', { class: 'row' }, test, save, h('a', { href: '#/secrets', class: 'button' }, 'Cancel')),
     report,
   );
-  setView(existing ? `Edit secret “${existing.name}”` : 'New secret', form);
+  setView(existing ? `Edit secret “${existing.name}”` : 'New secret', form, existing ? tokenActivityCard(existing.id, () => current(gen)) : null);
   (existing ? name : kind).focus();
 }

@@ -5,6 +5,7 @@ import { badge, busy, h, reportFailure, when } from '../lib/dom.js';
 import { say, sayFailure } from '../lib/messages.js';
 import { current, setView, viewGeneration } from '../lib/router.js';
 import { oneTimeSecret } from './one-time-secret.js';
+import { webhookActivityCard } from './webhook-activity.js';
 import { webhookSettingsForm } from './webhook-settings-form.js';
 
 /** @typedef {import('../api-bodies').Webhook} Webhook */
@@ -42,6 +43,7 @@ export async function showWebhookPage(/** @type {string} */ id) {
       h('p', { class: 'help' }, 'Disabled, it gets no new deliveries; those already queued wait until it is enabled again.'),
       h('div', { class: 'row' }, toggle, h('a', { href: `#/deliveries?webhook=${webhook.id}`, class: 'button' }, 'Its deliveries')),
     ),
+    webhookActivityCard(webhook.id, () => current(gen)),
     webhookSettingsForm(webhook, secrets),
     h(
       'div',
