@@ -358,6 +358,50 @@ describe('web console', () => {
     await page.close();
   });
 
+  it("points a test report's hints at the control that fixes them, in the form and from the secrets list", async () => {
+    const { page, problems } = await consolePage(browser);
+    await signIn(page);
+    const loginPage = await new FakeHttpServer(() => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><body>Sign in</body></html>' })).listen();
+    onTestFinished(() => loginPage.close());
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id, highlighted: document.activeElement?.classList.contains('needs-fix') ?? false }));
+
+    // A token URL that answers a web page: the report's button goes to the Token URL input.
+    await page.getByRole('button', { name: 'New secret' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('hinted');
+    await page.getByLabel('Token URL').fill(loginPage.url('/login'));
+    await page.getByLabel('Username').fill('svc');
+    await page.getByLabel('Password').fill(randomCredential('pw'));
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('Failed');
+    await page.getByRole('button', { name: 'Go to Token URL' }).click();
+    expect(await focused()).toEqual({ id: 'field-url', highlighted: true });
+    await shot(page, '16-go-to-token-url');
+    // Edited, it is no longer highlighted.
+    await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
+    expect(await focused()).toEqual({ id: 'field-url', highlighted: false });
+
+    // invalid_scope: the button opens the Advanced section and focuses the scope format there.
+    tokenServer.respond(() => ({ status: 400, body: { error: 'invalid_scope', error_description: 'The scope is not known.' } }));
+    onTestFinished(() => tokenServer.respond(() => tokenServer.tokenResponse()));
+    expect(await page.locator('details').first().getAttribute('open')).toBeNull();
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Go to Scope format' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Go to Scope format' }).click();
+    expect(await focused()).toEqual({ id: 'field-scopeFormat', highlighted: true });
+    expect(await page.locator('details').first().getAttribute('open')).toBe('');
+
+    // A saved secret tested from the list: the button opens its form, then focuses the control.
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /hinted/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Test hinted', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Go to Scope format' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Go to Scope format' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Edit secret “hinted”');
+    await expect.poll(focused).toEqual({ id: 'field-scopeFormat', highlighted: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('pages through many deliveries and filters them by time', async () => {
     receiver.respond(() => ({ status: 200 }));
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };

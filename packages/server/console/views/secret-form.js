@@ -3,6 +3,7 @@
 import { api, issuesOf, seg } from '../lib/api.js';
 import { busy, h } from '../lib/dom.js';
 import { fieldsOf, kindOf, kinds } from '../lib/kinds.js';
+import { focusControl, takePendingFocus } from '../lib/focus-control.js';
 import { markIssues } from '../lib/mark-issues.js';
 import { MASK } from '../lib/mask.js';
 import { say } from '../lib/messages.js';
@@ -10,19 +11,13 @@ import { current, setView, viewGeneration } from '../lib/router.js';
 import { advancedSettings } from './advanced-settings.js';
 import { watchDestinations } from './destination-watch.js';
 import { fieldInput } from './field-input.js';
+import { secretInputId } from './secret-controls.js';
 import { renderReport } from './test-report.js';
 import { tokenActivityCard } from './token-activity.js';
 import { showUnloadedSecret } from './unloaded-secret.js';
 
 /** @typedef {import('../api-bodies').Secret} Secret */
 /** @typedef {import('../api-bodies').TestReport} TestReport */
-
-/** Where a field issue from the API points in the secret form. */
-function secretInputId(/** @type {string} */ field) {
-  if (field === 'name' || field === 'description' || field === 'kind') return `secret-${field}`;
-  if (field.startsWith('params.extraParams.')) return `extra-${field.slice('params.extraParams.'.length)}`;
-  return `field-${field.replace(/^params\./, '').split('.')[0]}`;
-}
 
 /** The form's input for a kind's field. */
 function fieldElement(/** @type {string} */ name) {
@@ -106,7 +101,7 @@ export async function showSecretForm(/** @type {string | undefined} */ id) {
           })
         );
         if (result) {
-          report.replaceChildren(renderReport(result, existing ? 'Test of these settings' : 'Test of this draft'));
+          report.replaceChildren(renderReport(result, existing ? 'Test of these settings' : 'Test of this draft', { kind: kindId, goTo: focusControl }));
           report.querySelector('h2')?.focus();
         }
       },
@@ -153,5 +148,6 @@ export async function showSecretForm(/** @type {string | undefined} */ id) {
     report,
   );
   setView(existing ? `Edit secret “${existing.name}”` : 'New secret', form, existing ? tokenActivityCard(existing.id, () => current(gen)) : null);
-  (existing ? name : kind).focus();
+  // Sent here by a report's “Go to” button: that control; else the first one to fill in.
+  if (!takePendingFocus()) (existing ? name : kind).focus();
 }

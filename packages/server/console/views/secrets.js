@@ -2,6 +2,7 @@
 // The secrets view: every secret with its kind, origin and last test; test, edit or delete each one.
 import { api, seg } from '../lib/api.js';
 import { badge, busy, h, listCard, reportFailure, when } from '../lib/dom.js';
+import { focusControlWhenShown } from '../lib/focus-control.js';
 import { kindLabel } from '../lib/kinds.js';
 import { say } from '../lib/messages.js';
 import { current, setView, viewGeneration } from '../lib/router.js';
@@ -59,7 +60,12 @@ async function testSaved(/** @type {HTMLButtonElement} */ button, /** @type {Sec
   reportFailure(
     showSecrets().then(() => {
       const region = document.getElementById('secret-report');
-      region?.replaceChildren(renderReport(report, `Test of “${secret.name}”`));
+      // Its “Go to” buttons open the secret's form, then focus the control there.
+      const goTo = (/** @type {string} */ controlId) => {
+        focusControlWhenShown(controlId);
+        location.hash = `#/secrets/${secret.id}`;
+      };
+      region?.replaceChildren(renderReport(report, `Test of “${secret.name}”`, { kind: secret.kind, goTo }));
       region?.querySelector('h2')?.focus();
     }),
   );

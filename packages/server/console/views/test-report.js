@@ -1,10 +1,18 @@
 // @ts-check
 // A secret test's report: token issued or not, how long it took, and each diagnostic in words an operator can act on.
 import { badge, h } from '../lib/dom.js';
+import { controlOf } from './secret-controls.js';
 
 /** @typedef {import('../api-bodies').TestReport} TestReport */
 
-export function renderReport(/** @type {TestReport} */ report, /** @type {string} */ title) {
+/**
+ * The report; a diagnostic that a field or setting fixes gets a “Go to …” button that calls `goTo`
+ * with that control's id (the form focuses it; the secrets list opens the secret's form first).
+ * @param {TestReport} report
+ * @param {string} title
+ * @param {{ kind: string, goTo: (controlId: string) => unknown }} target
+ */
+export function renderReport(report, title, { kind, goTo }) {
   const status = report.status === undefined ? '' : ` · HTTP ${report.status}`;
   return h(
     'section',
@@ -18,8 +26,22 @@ export function renderReport(/** @type {TestReport} */ report, /** @type {string
           'ul',
           {},
           report.diagnostics.map((d) =>
-            h('li', {}, badge(d.level, d.level === 'error' ? 'bad' : d.level === 'warning' ? 'warn' : 'muted'), ' ', d.message, d.hint ? h('div', { class: 'help' }, `Hint: ${d.hint}`) : null),
+            h(
+              'li',
+              {},
+              badge(d.level, d.level === 'error' ? 'bad' : d.level === 'warning' ? 'warn' : 'muted'),
+              ' ',
+              d.message,
+              d.hint ? h('div', { class: 'help' }, `Hint: ${d.hint}`) : null,
+              goToButton(controlOf(d, kind), goTo),
+            ),
           ),
         ),
   );
+}
+
+/** “Go to Token URL”: takes the operator to the control that fixes a diagnostic. */
+function goToButton(/** @type {{ id: string, label: string } | undefined} */ control, /** @type {(controlId: string) => unknown} */ goTo) {
+  if (!control) return null;
+  return h('div', {}, h('button', { type: 'button', class: 'go-to', onclick: () => goTo(control.id) }, `Go to ${control.label}`));
 }
