@@ -4,8 +4,8 @@ import { h } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 720;
-const HEIGHT = 180;
-const PLOT = { left: 44, right: 8, top: 10, bottom: 22 };
+const HEIGHT = 190;
+const PLOT = { left: 56, right: 8, top: 14, bottom: 30 };
 
 /**
  * One thing a chart shows: its name, the class that colours it (`series-<key>` in app.css) and its
@@ -39,15 +39,15 @@ function niceMax(/** @type {number} */ value) {
   return ([1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power);
 }
 
-/** The frame of a chart: role img, its summary as aria-label and title, the axis' top and zero, every sixth hour below. */
-function frame(/** @type {string} */ summary, /** @type {string[]} */ starts, /** @type {string} */ top, /** @type {string} */ unit) {
+/** The frame of a chart: role img, its summary as aria-label and title, the axis' top figure and zero, every sixth hour below. */
+function frame(/** @type {string} */ summary, /** @type {string[]} */ starts, /** @type {string} */ top) {
   const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart-svg', role: 'img', 'aria-label': summary }, svg('title', {}, summary));
   const bottom = HEIGHT - PLOT.bottom;
   root.append(
     svg('line', { x1: PLOT.left, x2: WIDTH - PLOT.right, y1: bottom, y2: bottom, class: 'chart-axis' }),
     svg('line', { x1: PLOT.left, x2: WIDTH - PLOT.right, y1: PLOT.top, y2: PLOT.top, class: 'chart-grid' }),
     svg('text', { x: PLOT.left - 6, y: PLOT.top + 4, class: 'chart-label', 'text-anchor': 'end' }, top),
-    svg('text', { x: PLOT.left - 6, y: bottom, class: 'chart-label', 'text-anchor': 'end' }, `0${unit}`),
+    svg('text', { x: PLOT.left - 6, y: bottom, class: 'chart-label', 'text-anchor': 'end' }, '0'),
   );
   const slot = (WIDTH - PLOT.left - PLOT.right) / Math.max(1, starts.length);
   starts.forEach((start, i) => {
@@ -70,7 +70,7 @@ export function stackedBars(hours, series, { label, empty }) {
   if (totals.every((total) => total === 0)) return h('p', { class: 'help chart-empty' }, empty);
   const summary = `${label}: ${series.map((s, i) => `${totals[i]} ${s.label}`).join(', ')}`;
   const max = niceMax(Math.max(...hours.map((hour) => series.reduce((sum, s) => sum + (s.value(hour) ?? 0), 0))));
-  const chart = frame(summary, hours.map((hour) => hour.start), String(max), '');
+  const chart = frame(summary, hours.map((hour) => hour.start), String(max));
   hours.forEach((hour, i) => {
     let y = chart.bottom;
     for (const s of series) {
@@ -100,7 +100,7 @@ export function lines(hours, series, { label, empty, unit, overall }) {
   const shown = overall.map((value) => (value === null ? 'none' : `${Math.round(value)} ${unit}`));
   const summary = `${label}: ${series.map((s, i) => `${s.label} ${shown[i]}`).join(', ')}`;
   const max = niceMax(Math.max(...values));
-  const chart = frame(summary, hours.map((hour) => hour.start), `${max} ${unit}`, '');
+  const chart = frame(summary, hours.map((hour) => hour.start), String(max));
   const x = (/** @type {number} */ i) => PLOT.left + chart.slot * i + chart.slot / 2;
   const y = (/** @type {number} */ value) => chart.bottom - (value / max) * chart.plotHeight;
   for (const s of series) {

@@ -33,7 +33,7 @@ export function webhookActivityCard(/** @type {string} */ webhookId, /** @type {
       body.replaceChildren(
         h('h3', {}, 'Deliveries by outcome, per hour they were created'),
         stackedBars(activity.hours, OUTCOMES, { label: 'Last 24 hours', empty: 'No deliveries in the last 24 hours.' }),
-        h('h3', {}, 'Latency of answered attempts'),
+        h('h3', {}, 'Latency of answered attempts (ms)'),
         lines(activity.hours, LATENCIES, {
           label: 'Latency of answered attempts, last 24 hours',
           empty: 'No attempt was answered in the last 24 hours.',
