@@ -22,7 +22,7 @@ export default tseslint.config(
     files: ['packages/server/console/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', window: 'readonly', location: 'readonly', history: 'readonly', CSS: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', confirm: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+      globals: { document: 'readonly', window: 'readonly', location: 'readonly', history: 'readonly', CSS: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', confirm: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLTextAreaElement: 'readonly' },
     },
   },
   {

@@ -55,6 +55,24 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
 }
 
+/** A screenshot of what the viewport shows (for the README: not an enormous full page). */
+async function viewportShot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
+}
+
+/** The visible elements that reach past the viewport's right edge (each as tag#id.class “text”): clipped at this width. */
+function pastRightEdge(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        // (checkVisibility: not hidden, and not inside a closed <details>.)
+        return box.width > 0 && box.height > 0 && element.checkVisibility({ visibilityProperty: true }) && box.right > window.innerWidth + 0.5;
+      })
+      .map((element) => `${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}${element.className ? '.' + String(element.className).replace(/ /g, '.') : ''} “${(element.textContent ?? '').slice(0, 30)}”`),
+  );
+}
+
 describe('web console', () => {
   it('does the operator story: secret, test, webhook, test event, delivery succeeded', async () => {
     const { page, problems } = await consolePage(browser);
@@ -163,6 +181,37 @@ describe('web console', () => {
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued.at(-1)}`);
     await shot(page, '05-delivery-succeeded');
+
+    // The webhook's page pictures its last 24 hours: the delivery by outcome, and the latency of the answered attempt.
+    await page.goto(`${server.url}#/webhooks`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+    await page.getByRole('button', { name: 'Edit orders', exact: true }).click();
+    const activity = page.getByTestId('webhook-activity');
+    const outcomes = activity.getByRole('img', { name: /^Last 24 hours: 1 succeeded, 0 failed/ });
+    await expect.poll(() => outcomes.count()).toBe(1);
+    expect(await outcomes.locator('rect.chart-bar.series-succeeded').count()).toBe(1);
+    expect(await activity.getByRole('img', { name: /^Latency of answered attempts, last 24 hours: p50 \d+ ms/ }).count()).toBe(1);
+    expect(await activity.getByRole('listitem').allTextContents()).toEqual(expect.arrayContaining([' succeeded 1']));
+    await activity.scrollIntoViewIfNeeded();
+    await viewportShot(page, '13-webhook-activity');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await activity.scrollIntoViewIfNeeded();
+    expect(await pastRightEdge(page)).toEqual([]);
+    await viewportShot(page, '14-webhook-activity-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    // The secret's page counts the tokens this server process requested for it (one, for the delivery).
+    await page.goto(`${server.url}#/secrets`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Secrets');
+    await page.getByRole('button', { name: 'Edit crm-hook' }).click();
+    const tokens = page.getByTestId('token-activity');
+    const tokenChart = tokens.getByRole('img', { name: /^Last 24 hours: [1-9]\d* issued, \d+ refreshed, \d+ failed, \d+ cache hits$/ });
+    await expect.poll(() => tokenChart.count()).toBe(1);
+    expect(await tokenChart.locator('rect.chart-bar.series-issued').count()).toBeGreaterThan(0);
+    expect(await tokens.getByRole('table').getByRole('row', { name: /issued/ }).count()).toBeGreaterThan(0);
+    expect(await tokens.textContent()).toContain('this server process');
+    await tokens.scrollIntoViewIfNeeded();
+    await viewportShot(page, '15-token-activity');
 
     expect(await page.content()).not.toContain(password);
     expect(problems).toEqual([]);
@@ -309,6 +358,50 @@ describe('web console', () => {
     await page.close();
   });
 
+  it("points a test report's hints at the control that fixes them, in the form and from the secrets list", async () => {
+    const { page, problems } = await consolePage(browser);
+    await signIn(page);
+    const loginPage = await new FakeHttpServer(() => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><body>Sign in</body></html>' })).listen();
+    onTestFinished(() => loginPage.close());
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id, highlighted: document.activeElement?.classList.contains('needs-fix') ?? false }));
+
+    // A token URL that answers a web page: the report's button goes to the Token URL input.
+    await page.getByRole('button', { name: 'New secret' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('hinted');
+    await page.getByLabel('Token URL').fill(loginPage.url('/login'));
+    await page.getByLabel('Username').fill('svc');
+    await page.getByLabel('Password').fill(randomCredential('pw'));
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    await expect.poll(() => page.getByTestId('test-report').textContent()).toContain('Failed');
+    await page.getByRole('button', { name: 'Go to Token URL' }).click();
+    expect(await focused()).toEqual({ id: 'field-url', highlighted: true });
+    await shot(page, '16-go-to-token-url');
+    // Edited, it is no longer highlighted.
+    await page.getByLabel('Token URL').fill(tokenServer.tokenUrl);
+    expect(await focused()).toEqual({ id: 'field-url', highlighted: false });
+
+    // invalid_scope: the button opens the Advanced section and focuses the scope format there.
+    tokenServer.respond(() => ({ status: 400, body: { error: 'invalid_scope', error_description: 'The scope is not known.' } }));
+    onTestFinished(() => tokenServer.respond(() => tokenServer.tokenResponse()));
+    expect(await page.locator('details').first().getAttribute('open')).toBeNull();
+    await page.getByRole('button', { name: 'Test draft' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Go to Scope format' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Go to Scope format' }).click();
+    expect(await focused()).toEqual({ id: 'field-scopeFormat', highlighted: true });
+    expect(await page.locator('details').first().getAttribute('open')).toBe('');
+
+    // A saved secret tested from the list: the button opens its form, then focuses the control.
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /hinted/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Test hinted', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Go to Scope format' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Go to Scope format' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Edit secret “hinted”');
+    await expect.poll(focused).toEqual({ id: 'field-scopeFormat', highlighted: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('pages through many deliveries and filters them by time', async () => {
     receiver.respond(() => ({ status: 200 }));
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
@@ -385,7 +478,26 @@ describe('web console', () => {
       expect(unlabelled, view).toEqual([]);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, view).toBeLessThanOrEqual(0);
+      expect(await pastRightEdge(page), view).toEqual([]);
     }
+    // The pages of a webhook, a delivery and a saved secret (with its Advanced section open) fit too.
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const post = async <T>(path: string, body: unknown): Promise<T> => (await (await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as T;
+    const secret = await post<{ id: string }>('api/secrets', { name: 'narrow-secret', kind: 'general', params: { url: tokenServer.tokenUrl, username: 'u', password: randomCredential('pw') } });
+    const webhook = (await post<{ endpoint: { id: string } }>('api/webhooks', { url: receiver.url('/narrow'), secretId: secret.id, events: ['narrow.*'], name: 'narrow' })).endpoint;
+    const [delivery] = (await post<{ deliveryIds: string[] }>('api/events', { type: 'narrow.checked', data: { width: 390 } })).deliveryIds;
+    const pages = { [`#/webhooks/${webhook.id}`]: 'Webhook “narrow”', [`#/deliveries/${delivery}`]: `Delivery ${delivery}`, [`#/secrets/${secret.id}`]: 'Edit secret “narrow-secret”' };
+    for (const [view, heading] of Object.entries(pages)) {
+      await page.goto(server.url + view);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
+      if (view.startsWith('#/secrets/')) await page.getByText('Advanced: wire format, lifetime, response fields, extra parameters').click();
+      expect(await pastRightEdge(page), view).toEqual([]);
+    }
+    // A message with a long unbroken word (a delivery id, as after Retry now) wraps: its close button stays on screen.
+    // (A string: vitest would rewrite an import() written as code.)
+    await page.evaluate("import('/console/lib/messages.js').then((m) => m.say('Delivery msg_2q8f7d9s0a1b2c3d4e5f6g7h8i9j0k1l2m3n queued again with the same webhook-id.', { error: true }))");
+    await expect.poll(() => page.getByRole('button', { name: 'Dismiss message' }).count()).toBe(1);
+    expect(await pastRightEdge(page)).toEqual([]);
     await page.goto(server.url + '#/deliveries');
     await expect.poll(() => page.locator('caption').textContent()).toMatch(/deliver/);
     await shot(page, '08-deliveries-390');
@@ -397,6 +509,9 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Save secret' }).click();
     const message = page.locator('#toast');
     await expect.poll(() => message.textContent()).toMatch(/\w/);
+    // Neither the message's close button nor the form's Type select is clipped.
+    expect(await pastRightEdge(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-10-secret-form-390.png') });
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const saveBox = (await page.getByRole('button', { name: 'Save secret' }).boundingBox())!;
     const messageBox = (await message.boundingBox())!;
