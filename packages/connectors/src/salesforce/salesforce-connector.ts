@@ -5,44 +5,50 @@
  */
 import type { Connection } from 'jsforce';
 import { z } from 'zod';
-import { TesseraError, TokenRequestError, type TokenProvider } from '@tessera/core';
+import { TesseraError, TokenRequestError, lazily, type TokenProvider } from '@tessera/core';
 import { defineConnector } from '../framework/connector-definition.js';
 import { defaultAudience } from './default-audience.js';
 import { FLOW_ALIASES, FLOW_FIELDS, FLOW_LABELS, SALESFORCE_FLOWS, type SalesforceFlow } from './salesforce-flows.js';
 import { DEFAULT_SESSION_SECONDS, salesforceKind } from './salesforce-kind.js';
 
-export const salesforceConfigSchema = z
-  .object({
-    /** The flow, by Tessera's name or OAuth's (`client_credentials`, `urn:ietf:params:oauth:grant-type:jwt-bearer`). */
-    flow: z
-      .enum([...SALESFORCE_FLOWS, ...(Object.keys(FLOW_ALIASES) as Array<keyof typeof FLOW_ALIASES>)])
-      .default('password')
-      .transform((flow): SalesforceFlow => (flow in FLOW_ALIASES ? FLOW_ALIASES[flow as keyof typeof FLOW_ALIASES] : (flow as SalesforceFlow))),
-    /** Login URL (default https://login.salesforce.com); required, as the My Domain URL, for the client-credentials flow. */
-    loginUrl: z.url().optional(),
-    clientId: z.string().min(1, 'clientId (the consumer key) is required'),
-    clientSecret: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    securityToken: z.string().optional(),
-    privateKey: z.string().min(1).optional(),
-    /**
-     * JWT bearer flow: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or an
-     * Experience Cloud site URL; by default the one Salesforce expects for the login URL (`defaultAudience`).
-     */
-    audience: z.url().optional(),
-    apiVersion: z.string().regex(/^\d+\.\d$/, 'apiVersion looks like 62.0').default('62.0'),
-    sessionLifetimeSeconds: z.number().int().positive().default(DEFAULT_SESSION_SECONDS),
-  })
-  .strict()
-  .superRefine((config, context) => {
-    for (const name of FLOW_FIELDS[config.flow]) {
-      if (config[name as keyof typeof config] === undefined) context.addIssue({ code: 'custom', path: [name], message: `${name} is required for the ${FLOW_LABELS[config.flow]}` });
-    }
-    if (config.flow === 'client-credentials' && config.loginUrl === undefined) {
-      context.addIssue({ code: 'custom', path: ['loginUrl'], message: 'loginUrl is required for the client-credentials flow: your My Domain URL, e.g. https://acme.my.salesforce.com' });
-    }
-  });
+/** The connector's config schema, built the first time it is needed (the connector's `configSchema`, or `salesforceConfigSchema`). */
+const salesforceConfig = lazily(() =>
+  z
+    .object({
+      /** The flow, by Tessera's name or OAuth's (`client_credentials`, `urn:ietf:params:oauth:grant-type:jwt-bearer`). */
+      flow: z
+        .enum([...SALESFORCE_FLOWS, ...(Object.keys(FLOW_ALIASES) as Array<keyof typeof FLOW_ALIASES>)])
+        .default('password')
+        .transform((flow): SalesforceFlow => (flow in FLOW_ALIASES ? FLOW_ALIASES[flow as keyof typeof FLOW_ALIASES] : (flow as SalesforceFlow))),
+      /** Login URL (default https://login.salesforce.com); required, as the My Domain URL, for the client-credentials flow. */
+      loginUrl: z.url().optional(),
+      clientId: z.string().min(1, 'clientId (the consumer key) is required'),
+      clientSecret: z.string().min(1).optional(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      securityToken: z.string().optional(),
+      privateKey: z.string().min(1).optional(),
+      /**
+       * JWT bearer flow: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or an
+       * Experience Cloud site URL; by default the one Salesforce expects for the login URL (`defaultAudience`).
+       */
+      audience: z.url().optional(),
+      apiVersion: z.string().regex(/^\d+\.\d$/, 'apiVersion looks like 62.0').default('62.0'),
+      sessionLifetimeSeconds: z.number().int().positive().default(DEFAULT_SESSION_SECONDS),
+    })
+    .strict()
+    .superRefine((config, context) => {
+      for (const name of FLOW_FIELDS[config.flow]) {
+        if (config[name as keyof typeof config] === undefined) context.addIssue({ code: 'custom', path: [name], message: `${name} is required for the ${FLOW_LABELS[config.flow]}` });
+      }
+      if (config.flow === 'client-credentials' && config.loginUrl === undefined) {
+        context.addIssue({ code: 'custom', path: ['loginUrl'], message: 'loginUrl is required for the client-credentials flow: your My Domain URL, e.g. https://acme.my.salesforce.com' });
+      }
+    }),
+);
+
+// Pure: a bundle that never reads it (the CLI's) leaves it out, so a CLI command builds no schema as it loads.
+export const salesforceConfigSchema = /* @__PURE__ */ salesforceConfig();
 
 /** A session Salesforce rejects again this soon after it was issued is not refreshed once more: something else is wrong. */
 const REFRESH_GRACE_MS = 5_000;
@@ -60,7 +66,9 @@ export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
 export const salesforceConnector = defineConnector<SalesforceConfig, Connection>({
   id: 'salesforce',
   displayName: 'Salesforce',
-  configSchema: salesforceConfigSchema as z.ZodType<SalesforceConfig>,
+  get configSchema() {
+    return salesforceConfig() as z.ZodType<SalesforceConfig>;
+  },
   secretKinds: [salesforceKind],
   toSecret: (config) => {
     const loginUrl = (config.loginUrl ?? 'https://login.salesforce.com').replace(/\/+$/, '');
