@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
@@ -20,6 +20,8 @@ import { startProfile, type CpuProfile } from './cpu-profile.js';
 import { CONCURRENCY, cpuMicrosSince, type LoopFigures, type LoopRequest } from './plain-loops.js';
 
 const ROUNDS = 3;
+/** Each event's data: 241 bytes of JSON, the 200-odd-byte payload of issue 15's figures. */
+const PAYLOAD = { text: 'x'.repeat(230) };
 
 /** One round of the bench: each loop once, back to back (per second, and process CPU µs per operation). */
 export interface WebhookBenchRound {
@@ -40,6 +42,8 @@ export interface DispatcherRunFigures {
   publishPerSecond: number;
   sequentialPublishPerSecond: number;
   peakRssMb: number;
+  /** The data directory's size once the run's database is closed, per delivered event (issue 15). */
+  bytesPerDelivery: number;
   /** The CPU profile of this process while it delivered, when asked for. */
   profile?: CpuProfile;
 }
@@ -59,6 +63,10 @@ export interface WebhookBenchFigures {
   sequentialPublishPerSecond: number;
   peakRssMb: number;
   peakDeliveries: number;
+  /** The memory run's data directory, per delivered event: its size once the database is closed (SQLite file, no WAL left). */
+  bytesPerDelivery: number;
+  /** The same run's event payload, in bytes of JSON. */
+  payloadBytes: number;
   /** With `profile`: a CPU profile of the dispatcher's delivery phase, 1 endpoint, in a run of its own (not timed). */
   deliveryProfile?: CpuProfile;
 }
@@ -128,6 +136,8 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
       sequentialPublishPerSecond: of((r) => r.sequentialPublishPerSecond),
       peakRssMb: big.peakRssMb,
       peakDeliveries: options.rssDeliveries,
+      bytesPerDelivery: big.bytesPerDelivery,
+      payloadBytes: Buffer.byteLength(JSON.stringify(PAYLOAD)),
       ...(profiled?.profile === undefined ? {} : { deliveryProfile: profiled.profile }),
     };
   } finally {
@@ -159,7 +169,7 @@ export async function dispatcherRun(run: { origin: string; tokenUrl: string; end
   let peakRss = process.memoryUsage.rss();
   // Sampled only in the memory run: reading RSS costs the main thread time that a rate run would lose.
   const sampler = run.sampleRss ? setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20) : undefined;
-  const data = { text: 'x'.repeat(230) };
+  const data = PAYLOAD;
   // One caller awaiting each publish (one commit each), then 32 concurrent callers (group commit).
   const sequential = Math.min(5_000, Math.floor(run.deliveries / 4));
   let publishStarted = performance.now();
@@ -192,7 +202,16 @@ export async function dispatcherRun(run: { origin: string; tokenUrl: string; end
   clearInterval(sampler);
   await dispatcher.stop();
   await container.unbindAllAsync();
+  const dataBytes = readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
   rmSync(dir, { recursive: true, force: true });
-  return { deliveriesPerSecond, cpuMicrosPerDelivery, publishPerSecond, sequentialPublishPerSecond, peakRssMb: peakRss / 1024 / 1024, ...(profile === undefined ? {} : { profile }) };
+  return {
+    deliveriesPerSecond,
+    cpuMicrosPerDelivery,
+    publishPerSecond,
+    sequentialPublishPerSecond,
+    peakRssMb: peakRss / 1024 / 1024,
+    bytesPerDelivery: dataBytes / run.deliveries,
+    ...(profile === undefined ? {} : { profile }),
+  };
 }
 
