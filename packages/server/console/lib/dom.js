@@ -119,6 +119,29 @@ export async function busy(button, label, work) {
   }
 }
 
+/**
+ * A form in a card, checked by the server rather than the browser: on submit the page stays, the
+ * form's alert box `errors` is emptied, then `submit` runs.
+ * @param {HTMLElement} errors
+ * @param {() => Promise<void>} submit
+ * @param {...Children} children
+ */
+export function cardForm(errors, submit, ...children) {
+  return h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        errors.replaceChildren();
+        await submit();
+      },
+    },
+    ...children,
+  );
+}
+
 /** Runs a follow-up (a reload after an action) and reports its failure instead of leaving it unhandled. */
 export function reportFailure(/** @type {Promise<unknown>} */ promise) {
   promise.catch(sayFailure);

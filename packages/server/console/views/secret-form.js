@@ -1,7 +1,7 @@
 // @ts-check
 // The secret form, new or editing: its fields come from the chosen kind's declarations; Test tries the form's settings, Save keeps them.
 import { api, issuesOf, seg } from '../lib/api.js';
-import { busy, h } from '../lib/dom.js';
+import { busy, cardForm, h } from '../lib/dom.js';
 import { fieldsOf, kindOf, kinds } from '../lib/kinds.js';
 import { focusControl, takePendingFocus } from '../lib/focus-control.js';
 import { markIssues } from '../lib/mark-issues.js';
@@ -109,32 +109,26 @@ export async function showSecretForm(/** @type {string | undefined} */ id) {
     existing ? 'Test' : 'Test draft',
   );
   const save = h('button', { type: 'submit', class: 'primary' }, existing ? 'Save changes' : 'Save secret');
-  const form = h(
-    'form',
-    {
-      class: 'card',
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        errors.replaceChildren();
-        const input = values();
-        const saved = /** @type {Secret | undefined} */ (
-          await busy(save, 'Saving…', async () => {
-            try {
-              return existing
-                ? await api('PATCH', `/api/secrets/${seg(existing.id)}`, { name: input.name, description: input.description, params: input.params, expectedRevision: existing.revision })
-                : await api('POST', '/api/secrets', { name: input.name, kind: input.kind, params: input.params, ...(input.description && { description: input.description }) });
-            } catch (error) {
-              showIssues(error);
-              throw error;
-            }
-          })
-        );
-        if (saved) {
-          say(`Saved secret “${saved.name}”.`, { next: true });
-          location.hash = '#/secrets';
-        }
-      },
+  const form = cardForm(
+    errors,
+    async () => {
+      const input = values();
+      const saved = /** @type {Secret | undefined} */ (
+        await busy(save, 'Saving…', async () => {
+          try {
+            return existing
+              ? await api('PATCH', `/api/secrets/${seg(existing.id)}`, { name: input.name, description: input.description, params: input.params, expectedRevision: existing.revision })
+              : await api('POST', '/api/secrets', { name: input.name, kind: input.kind, params: input.params, ...(input.description && { description: input.description }) });
+          } catch (error) {
+            showIssues(error);
+            throw error;
+          }
+        })
+      );
+      if (saved) {
+        say(`Saved secret “${saved.name}”.`, { next: true });
+        location.hash = '#/secrets';
+      }
     },
     h('div', { class: 'field' }, h('label', { for: 'secret-kind' }, 'Type'), kind, kindHelp),
     h('div', { class: 'field' }, h('label', { for: 'secret-name' }, 'Name'), name),

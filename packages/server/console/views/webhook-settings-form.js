@@ -1,7 +1,7 @@
 // @ts-check
 // A webhook's settings form on its page: URL, name, events, secret, timeout, retry schedule and extra headers (masked values keep the stored ones).
 import { api, seg } from '../lib/api.js';
-import { busy, h } from '../lib/dom.js';
+import { busy, cardForm, h } from '../lib/dom.js';
 import { kindLabel } from '../lib/kinds.js';
 import { markIssues } from '../lib/mark-issues.js';
 import { say } from '../lib/messages.js';
@@ -42,38 +42,32 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
   );
   const errors = h('div', { role: 'alert', class: 'error' });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
-  const form = h(
-    'form',
-    {
-      class: 'card',
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        errors.replaceChildren();
-        const saved = /** @type {Webhook | undefined} */ (
-          await busy(save, 'Saving…', async () => {
-            try {
-              const steps = schedule.value.split(',').map((step) => step.trim()).filter(Boolean);
-              return await api('PATCH', `/api/webhooks/${seg(webhook.id)}`, {
-                url: url.value.trim(),
-                name: name.value.trim(),
-                events: events.value.split(',').map((e) => e.trim()).filter(Boolean),
-                timeoutMs: Number(timeout.value) * 1000,
-                retrySchedule: steps.length === 0 ? null : steps.map(Number),
-                secretId: secret.value,
-                headers: parseHeaderLines(headers.value),
-              });
-            } catch (error) {
-              markIssues(form, errors, error, (field) => INPUTS[field.split('.')[0] ?? '']);
-              throw error;
-            }
-          })
-        );
-        if (saved) {
-          say(`Saved webhook “${saved.name}”.`, { next: true });
-          location.hash = '#/webhooks';
-        }
-      },
+  const form = cardForm(
+    errors,
+    async () => {
+      const saved = /** @type {Webhook | undefined} */ (
+        await busy(save, 'Saving…', async () => {
+          try {
+            const steps = schedule.value.split(',').map((step) => step.trim()).filter(Boolean);
+            return await api('PATCH', `/api/webhooks/${seg(webhook.id)}`, {
+              url: url.value.trim(),
+              name: name.value.trim(),
+              events: events.value.split(',').map((e) => e.trim()).filter(Boolean),
+              timeoutMs: Number(timeout.value) * 1000,
+              retrySchedule: steps.length === 0 ? null : steps.map(Number),
+              secretId: secret.value,
+              headers: parseHeaderLines(headers.value),
+            });
+          } catch (error) {
+            markIssues(form, errors, error, (field) => INPUTS[field.split('.')[0] ?? '']);
+            throw error;
+          }
+        })
+      );
+      if (saved) {
+        say(`Saved webhook “${saved.name}”.`, { next: true });
+        location.hash = '#/webhooks';
+      }
     },
     h('h2', {}, 'Settings'),
     h('div', { class: 'field' }, h('label', { for: 'edit-url' }, 'Endpoint URL'), url),

@@ -1,7 +1,7 @@
 // @ts-check
 // The webhooks view: every webhook endpoint, a test event or enable for each, and the form that creates one.
 import { api, seg } from '../lib/api.js';
-import { badge, busy, h, listCard, reportFailure } from '../lib/dom.js';
+import { badge, busy, cardForm, h, listCard, reportFailure } from '../lib/dom.js';
 import { kindLabel } from '../lib/kinds.js';
 import { markIssues } from '../lib/mark-issues.js';
 import { say, sayFailure } from '../lib/messages.js';
@@ -25,48 +25,42 @@ function newWebhookForm(/** @type {Secret[]} */ secrets) {
   const signing = h('input', { id: 'webhook-signing', name: 'signing', type: 'checkbox', checked: true });
   const errors = h('div', { role: 'alert', class: 'error' });
   const create = h('button', { type: 'submit', class: 'primary', disabled: secrets.length === 0 }, 'Create webhook');
-  const form = h(
-    'form',
-    {
-      class: 'card',
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        errors.replaceChildren();
-        const body = {
-          url: url.value.trim(),
-          secretId: secret.value,
-          events: events.value
-            .split(',')
-            .map((e) => e.trim())
-            .filter(Boolean),
-          signing: signing.checked ? 'generate' : 'none',
-          ...(name.value.trim() && { name: name.value.trim() }),
-        };
-        const created = /** @type {CreatedWebhook | undefined} */ (
-          await busy(create, 'Creating…', async () => {
-            try {
-              return await api('POST', '/api/webhooks', body);
-            } catch (error) {
-              markIssues(form, errors, error, (field) => WEBHOOK_INPUTS[field.split('.')[0] ?? '']);
-              throw error;
-            }
-          })
-        );
-        if (!created) return;
-        try {
-          await showWebhooks();
-        } catch (error) {
-          sayFailure(error);
-        }
-        const heading = h('h2', { tabindex: '-1' }, `Webhook “${created.endpoint.name}” created`);
-        document.getElementById('signing-once')?.replaceChildren(
-          created.signingSecret
-            ? oneTimeSecret(heading, 'Its signing secret is shown only now. Give it to the receiver, which verifies the webhook-signature header with it:', created.signingSecret)
-            : h('div', { class: 'card' }, heading, h('p', {}, 'Requests to it are not signed.')),
-        );
-        heading.focus();
-      },
+  const form = cardForm(
+    errors,
+    async () => {
+      const body = {
+        url: url.value.trim(),
+        secretId: secret.value,
+        events: events.value
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+        signing: signing.checked ? 'generate' : 'none',
+        ...(name.value.trim() && { name: name.value.trim() }),
+      };
+      const created = /** @type {CreatedWebhook | undefined} */ (
+        await busy(create, 'Creating…', async () => {
+          try {
+            return await api('POST', '/api/webhooks', body);
+          } catch (error) {
+            markIssues(form, errors, error, (field) => WEBHOOK_INPUTS[field.split('.')[0] ?? '']);
+            throw error;
+          }
+        })
+      );
+      if (!created) return;
+      try {
+        await showWebhooks();
+      } catch (error) {
+        sayFailure(error);
+      }
+      const heading = h('h2', { tabindex: '-1' }, `Webhook “${created.endpoint.name}” created`);
+      document.getElementById('signing-once')?.replaceChildren(
+        created.signingSecret
+          ? oneTimeSecret(heading, 'Its signing secret is shown only now. Give it to the receiver, which verifies the webhook-signature header with it:', created.signingSecret)
+          : h('div', { class: 'card' }, heading, h('p', {}, 'Requests to it are not signed.')),
+      );
+      heading.focus();
     },
     h('h2', {}, 'New webhook'),
     secrets.length === 0 ? h('p', {}, 'Create a secret first: every webhook request carries a bearer token from a secret.') : null,
