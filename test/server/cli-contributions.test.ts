@@ -2,14 +2,15 @@
  * The CLI assembles what packages and plugins contribute (`CORE.CommandGroup`): the webhooks package
  * contributes `webhooks` and `deliveries`, a plugin's `commands` add a group that its help lists (without
  * opening the data directory) and that runs on the data directory's services; a group whose name is
- * taken stops the command, naming the plugin.
+ * taken stops the command, naming the plugin; what a plugin sealed with the key ring (`CORE.SealedData`)
+ * is re-encrypted by `tessera keys rotate` with Tessera's own secrets.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CORE, generateMasterKey, type CommandGroup } from '@tessera/core';
+import { CORE, KeyRing, generateMasterKey, type CommandGroup } from '@tessera/core';
 import { webhookCommandsModule } from '@tessera/webhooks';
 import { runTessera } from '../support/cli-process.js';
 import { rememberSecret } from '../support/leak-audit.js';
@@ -67,5 +68,28 @@ describe('CLI contributions', () => {
     expect(help.stdout).toContain('tessera secrets list');
     expect(help.stdout).not.toContain('tessera secrets wipe');
     expect(help.stdout).toContain("(Only Tessera's own commands are listed: The plugin 'acme-clash' contributes the command group 'secrets'");
+  });
+
+  it('re-encrypts what a plugin sealed with the key ring when the keys rotate', { timeout: 120_000 }, async () => {
+    const dataDir = dataDirectory();
+    const [oldKey, newKey] = [rememberSecret(generateMasterKey()), rememberSecret(generateMasterKey())];
+    const sealedFile = join(dataDir, '..', 'acme.sealed');
+    const before = KeyRing.fromMasterKey(oldKey).encrypt('acme-api-key-42', 'acme');
+    writeFileSync(sealedFile, before);
+    const env = { TESSERA_DATA_DIR: dataDir, TESSERA_PLUGINS: './test/fixtures/contributing-plugin.mjs', ACME_SEALED_FILE: sealedFile };
+
+    const rotated = await runTessera(['keys', 'rotate'], { ...env, TESSERA_MASTER_KEY: newKey, TESSERA_PREVIOUS_MASTER_KEYS: oldKey }, { cwd: REPO });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain('Also re-encrypted: 1 records of acme.');
+    const after = readFileSync(sealedFile, 'utf8');
+    expect(after).not.toBe(before);
+    // The new key alone opens it; the old one no longer does.
+    expect(KeyRing.fromMasterKey(newKey).decrypt(after, 'acme')).toBe('acme-api-key-42');
+    expect(() => KeyRing.fromMasterKey(oldKey).decrypt(after, 'acme')).toThrow();
+
+    // Run again: nothing is left under an old key, and --json says what each contribution re-encrypted.
+    const again = await runTessera(['keys', 'rotate', '--json'], { ...env, TESSERA_MASTER_KEY: newKey, TESSERA_PREVIOUS_MASTER_KEYS: oldKey }, { cwd: REPO });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ secretsReencrypted: 0, webhooksReencrypted: 0, resealed: { webhooks: 0, acme: 0 } });
   });
 });

@@ -78,6 +78,7 @@ export { escapeRegExp } from './logging/escape-reg-exp.js';
 export { createLogger, type LogTransports, type LoggingOptions, type Winston } from './logging/create-logger.js';
 export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';
+export type { SealedData } from './contributions/sealed-data.js';
 export { metricFamily, type MetricsSource } from './contributions/metrics-source.js';
 export { type ApiRoute, type ApiRouteRegistrar, type RouteGroup } from './contributions/api-route-group.js';
 export { idParams } from './contributions/id-params.js';

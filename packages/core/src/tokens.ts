@@ -7,6 +7,7 @@ import type { RouteGroup } from './contributions/api-route-group.js';
 import type { HealthCheck } from './contributions/health-check.js';
 import type { Lifecycle } from './contributions/lifecycle.js';
 import type { MetricsSource } from './contributions/metrics-source.js';
+import type { SealedData } from './contributions/sealed-data.js';
 import type { ResolvedCoreOptions } from './core-options.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { HttpClient } from './http/http-client.js';
@@ -41,6 +42,8 @@ export const CORE = {
   MetricsSource: id<MetricsSource>('MetricsSource'),
   /** Contribution point: the CLI's command groups (`CommandGroup`), bound in a package's or plugin's container module of commands. */
   CommandGroup: id<CommandGroup>('CommandGroup'),
+  /** Contribution point: values sealed with the key ring outside the secret store, re-encrypted by `tessera keys rotate` (`SealedData`). */
+  SealedData: id<SealedData>('SealedData'),
   Options: id<ResolvedCoreOptions>('Options'),
   Clock: id<Clock>('Clock'),
   Logger: id<Logger>('Logger'),

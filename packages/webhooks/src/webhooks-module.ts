@@ -1,7 +1,7 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SqliteDatabase } from '@tessera/core';
+import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SealedData, type SqliteDatabase } from '@tessera/core';
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
@@ -19,6 +19,7 @@ import { WebhookEvents } from './delivery/webhook-events.js';
 import type { WorkerRegistry } from './delivery/worker-registry.js';
 import { EndpointSecretUsage } from './endpoints/endpoint-secret-usage.js';
 import type { EndpointRecords } from './endpoints/endpoint-records.js';
+import type { EndpointStore } from './endpoints/endpoint-store.js';
 import { EndpointStoreService } from './endpoints/endpoint-store-service.js';
 import { MemoryEndpointRecords } from './endpoints/memory-endpoint-records.js';
 import { PostgresEndpointRecords } from './endpoints/postgres-endpoint-records.js';
@@ -81,6 +82,13 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       })
       .inSingletonScope();
     bind(CORE.MetricsSource).to(DeliveryMetrics).inSingletonScope();
+    // Signing secrets and header values are sealed with the key ring: re-encrypted by a key rotation.
+    bind<SealedData>(CORE.SealedData)
+      .toDynamicValue((context) => {
+        const endpoints = context.get<EndpointStore>(WEBHOOKS.EndpointStore);
+        return { name: 'webhooks', reseal: () => endpoints.resealSigningSecrets() };
+      })
+      .inSingletonScope();
     bind<RouteGroup>(CORE.RouteGroup).toConstantValue(webhookRouteGroup);
     bind<HealthCheck>(CORE.HealthCheck)
       .toDynamicValue((context) => {

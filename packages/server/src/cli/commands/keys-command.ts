@@ -1,13 +1,13 @@
 /**
- * `tessera keys rotate`: a new master key, every secret and signing secret re-encrypted under it with
- * a progress bar, and the old key dropped once nothing uses it. Crash-safe: each key file is written
+ * `tessera keys rotate`: a new master key, every secret re-encrypted under it with a progress bar, then
+ * whatever else the packages and plugins sealed (each `CORE.SealedData`: the webhooks package's signing
+ * secrets and header values), and the old key dropped once nothing uses it. Crash-safe: each key file is written
  * whole (temp file, fsync, rename) before anything is re-encrypted, and a rerun finishes an interrupted
  * rotation with the keys already on disk.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CORE, KeyRing, generateMasterKey, parseFlags, CommandFailed, UsageError, printJson, progressBar, type SecretStore } from '@tessera/core';
-import { WEBHOOKS, type EndpointStore } from '@tessera/webhooks';
+import { CORE, KeyRing, generateMasterKey, parseFlags, CommandFailed, UsageError, printJson, progressBar, type SealedData, type SecretStore } from '@tessera/core';
 import { masterKeyFile, previousKeyFile } from '../../config/server-keys.js';
 import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
 import type { CliContext } from '../cli-context.js';
@@ -31,20 +31,25 @@ export async function keysCommand(action: string | undefined, args: string[], cl
     if (!fromEnvironment) prepareDevKeyFiles(cli);
 
     const secrets = cli.get<SecretStore>(CORE.SecretStore);
-    const endpoints = cli.get<EndpointStore>(WEBHOOKS.EndpointStore);
+    const sealed = cli.container.getAll<SealedData>(CORE.SealedData, { optional: true });
     const keyId = cli.get<KeyRing>(CORE.KeyRing).primaryId;
     const bar = parsed.values.json ? () => undefined : progressBar(cli.output, 'secrets');
     const { reencrypted, total } = await secrets.rotateKeys(({ done, total: count }) => bar(done, count));
-    const signing = await endpoints.resealSigningSecrets();
+    const resealed: Record<string, number> = {};
+    for (const data of sealed) resealed[data.name] = (resealed[data.name] ?? 0) + (await data.reseal());
     // Nothing may still need the old key before it goes: a second pass must find nothing to do.
-    const left = (await secrets.rotateKeys()).reencrypted + (await endpoints.resealSigningSecrets());
+    let left = (await secrets.rotateKeys()).reencrypted;
+    for (const data of sealed) left += await data.reseal();
     if (left > 0) throw new CommandFailed(`${left} values were still sealed with an old key after the rotation; the old key was kept. Run keys rotate again.`);
     await cli.close();
     if (!fromEnvironment) rmSync(previousKeyFile(cli.config), { force: true });
 
-    const result = { keyId, secretsReencrypted: reencrypted, secrets: total, webhooksReencrypted: signing };
+    const signing = resealed.webhooks ?? 0;
+    const result = { keyId, secretsReencrypted: reencrypted, secrets: total, webhooksReencrypted: signing, resealed };
     if (parsed.values.json) return printJson(cli.output, result);
     cli.output.out(`Re-encrypted ${reencrypted} of ${total} secrets and the signing secrets and header values of ${signing} webhooks under key ${keyId}.`);
+    const others = Object.entries(resealed).filter(([name]) => name !== 'webhooks');
+    if (others.length > 0) cli.output.out(`Also re-encrypted: ${others.map(([name, count]) => `${count} records of ${name}`).join(', ')}.`);
     cli.output.out(
       fromEnvironment
         ? 'The old key is no longer needed: remove TESSERA_PREVIOUS_MASTER_KEYS.'
