@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
 import type { Pool, Dispatcher } from 'undici';
-import { CORE, networkFailure, networkReason, parseRetryAfter, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
+import { CORE, networkFailure, networkReason, parseRetryAfter, systemCodeOf, type NetworkGuard, type ResolvedCoreOptions } from '@tessera/core';
 import type { AttemptRecord } from './delivery-types.js';
 
 /** undici, loaded by the first delivery: a process that never delivers (a CLI command) never pays for it. */
@@ -201,14 +201,15 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 }
 
 function classify(error: unknown, stopped: boolean, timeoutMs: number): { code: string; message: string } {
-  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.code;
+  const err = error as { code?: unknown; message?: string; cause?: { code?: unknown; message?: string } };
   if (stopped) return { code: 'aborted', message: 'The dispatcher stopped before the receiver answered.' };
+  // The SSRF guard's refusal, thrown by the connector or wrapped by undici.
+  const refused = err.code === 'address-refused' ? err : err.cause?.code === 'address-refused' ? err.cause : undefined;
+  if (refused !== undefined) return { code: 'address-refused', message: refused.message ?? 'address refused' };
+  const code = systemCodeOf(error);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return { code: 'timeout', message: `The receiver did not answer within ${timeoutMs} ms.` };
   }
-  if (code === 'address-refused') return { code, message: err.message ?? 'address refused' };
-  if (err.cause && (err.cause as { code?: string }).code === 'address-refused') return { code: 'address-refused', message: err.cause.message ?? 'address refused' };
   // The same codes and reasons as the token client's and the tester's (core's networkFailure).
   const reason = networkReason(code, err.message ?? String(error));
   return { code: networkFailure(code), message: `The receiver could not be reached: ${reason}.` };
