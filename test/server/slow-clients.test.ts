@@ -158,7 +158,7 @@ describe('limit settings', () => {
       maxConnections: 10,
       maxConnectionsPerClient: 256,
     });
-    expect(() => resolveServerConfig({ requestTimeout: 'soon' }, {})).toThrow("'soon' is not a duration with its unit (like 30s, 500ms or 2m). Set --request-timeout or TESSERA_REQUEST_TIMEOUT.");
+    expect(() => resolveServerConfig({ requestTimeout: 'soon' }, {})).toThrow("'soon' is not a duration with its unit (like 30s, 500ms, 2m, 12h or 14d). Set --request-timeout or TESSERA_REQUEST_TIMEOUT.");
     // Is a bare 30 seconds or milliseconds? Neither: the unit is required.
     expect(() => resolveServerConfig({}, { TESSERA_REQUEST_TIMEOUT: '30' })).toThrow('is not a duration with its unit');
     expect(() => resolveServerConfig({}, { TESSERA_BODY_LIMIT: '1tb' })).toThrow('Set --body-limit or TESSERA_BODY_LIMIT.');

@@ -428,6 +428,11 @@ export interface operations {
                             previousValidUntil: string | null;
                         };
                         failingSince: string | null;
+                        /** @description This webhook's own retention periods in ms, null where it keeps the server's */
+                        retention: {
+                            succeededMs: number | null;
+                            failedMs: number | null;
+                        };
                         revision: number;
                         /** @description An ISO 8601 time */
                         createdAt: string;
@@ -465,6 +470,13 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     };
+                    /** @description This webhook's own retention periods */
+                    retention?: {
+                        /** @description How long this webhook's succeeded deliveries are kept, in ms; null: the server's (--retention-succeeded) */
+                        succeededMs?: number | null;
+                        /** @description How long this webhook's failed deliveries are kept, in ms; null: the server's (--retention-failed) */
+                        failedMs?: number | null;
+                    };
                     /** @description 'generate' (default): a whsec_ signing secret, shown once in the answer */
                     signing?: "generate" | "none" | {
                         secret: string;
@@ -501,6 +513,11 @@ export interface operations {
                                 previousValidUntil: string | null;
                             };
                             failingSince: string | null;
+                            /** @description This webhook's own retention periods in ms, null where it keeps the server's */
+                            retention: {
+                                succeededMs: number | null;
+                                failedMs: number | null;
+                            };
                             revision: number;
                             /** @description An ISO 8601 time */
                             createdAt: string;
@@ -556,6 +573,11 @@ export interface operations {
                             previousValidUntil: string | null;
                         };
                         failingSince: string | null;
+                        /** @description This webhook's own retention periods in ms, null where it keeps the server's */
+                        retention: {
+                            succeededMs: number | null;
+                            failedMs: number | null;
+                        };
                         revision: number;
                         /** @description An ISO 8601 time */
                         createdAt: string;
@@ -620,6 +642,13 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     };
+                    /** @description Replaces this webhook's own retention periods; null: the server's for both */
+                    retention?: {
+                        /** @description How long this webhook's succeeded deliveries are kept, in ms; null: the server's (--retention-succeeded) */
+                        succeededMs?: number | null;
+                        /** @description How long this webhook's failed deliveries are kept, in ms; null: the server's (--retention-failed) */
+                        failedMs?: number | null;
+                    } | null;
                 };
             };
         };
@@ -650,6 +679,11 @@ export interface operations {
                             previousValidUntil: string | null;
                         };
                         failingSince: string | null;
+                        /** @description This webhook's own retention periods in ms, null where it keeps the server's */
+                        retention: {
+                            succeededMs: number | null;
+                            failedMs: number | null;
+                        };
                         revision: number;
                         /** @description An ISO 8601 time */
                         createdAt: string;
@@ -742,6 +776,11 @@ export interface operations {
                                 previousValidUntil: string | null;
                             };
                             failingSince: string | null;
+                            /** @description This webhook's own retention periods in ms, null where it keeps the server's */
+                            retention: {
+                                succeededMs: number | null;
+                                failedMs: number | null;
+                            };
                             revision: number;
                             /** @description An ISO 8601 time */
                             createdAt: string;

@@ -39,7 +39,7 @@ export function createTesseraContainer(config: ServerConfig, extras: ContainerEx
       logging: { level: config.logLevel, ...(extras.logTransports && { transports: extras.logTransports }) },
       ...(extras.clock && { clock: extras.clock }),
     }),
-    webhooksModule(),
+    webhooksModule({ retention: config.retention }),
     connectorsModule(),
     serverModule(config, plugins.map(({ modules: _modules, commands: _commands, ...plugin }) => plugin)),
     // What plugins contribute (secret kinds, connectors, routes, …) is bound after the built-in packages,

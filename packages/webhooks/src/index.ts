@@ -1,8 +1,10 @@
 /** The public API of `@tessera/webhooks`. */
 export { webhooksModule } from './webhooks-module.js';
 export { WEBHOOKS } from './tokens.js';
-export { DEFAULT_RETRY_SCHEDULE_SECONDS, type WebhooksOptions } from './webhooks-options.js';
-export type { EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, NewEndpoint } from './endpoints/endpoint-store.js';
+export { DEFAULT_RETENTION, DEFAULT_RETRY_SCHEDULE_SECONDS, type RetentionOptions, type WebhooksOptions } from './webhooks-options.js';
+export type { EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, EndpointRetention, NewEndpoint } from './endpoints/endpoint-store.js';
+export type { Pruner, PruneResult, PrunerTotals } from './retention/pruner.js';
+export type { RetentionStore } from './retention/retention-store.js';
 export type { EndpointRecords, EndpointRow } from './endpoints/endpoint-records.js';
 export type { Publisher, PublishInput } from './delivery/publisher.js';
 export type { Dispatcher, StopResult } from './delivery/dispatcher.js';

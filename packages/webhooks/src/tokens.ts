@@ -10,6 +10,8 @@ import type { WebhookEvents } from './delivery/webhook-events.js';
 import type { WorkerRegistry } from './delivery/worker-registry.js';
 import type { EndpointRecords } from './endpoints/endpoint-records.js';
 import type { EndpointStore } from './endpoints/endpoint-store.js';
+import type { Pruner } from './retention/pruner.js';
+import type { RetentionStore } from './retention/retention-store.js';
 import type { ResolvedWebhooksOptions } from './webhooks-options.js';
 
 function id<T>(name: string): ServiceIdentifier<T> {
@@ -27,6 +29,10 @@ export const WEBHOOKS = {
   DeliveryQueue: id<DeliveryQueue>('DeliveryQueue'),
   DeliverySender: id<DeliverySender>('DeliverySender'),
   Dispatcher: id<Dispatcher>('Dispatcher'),
+  /** The background pruner of finished deliveries past their retention (`start()`, `stop()`, `prune()`). */
+  Pruner: id<Pruner>('Pruner'),
+  /** The pruner's storage: SQLite or PostgreSQL. */
+  RetentionStore: id<RetentionStore>('RetentionStore'),
   DeliveryLog: id<DeliveryLog>('DeliveryLog'),
   Events: id<WebhookEvents>('Events'),
   /** Live dispatchers' heartbeats, so a dead one's claims are released at once. */

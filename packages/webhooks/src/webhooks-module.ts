@@ -24,9 +24,14 @@ import { EndpointStoreService } from './endpoints/endpoint-store-service.js';
 import { MemoryEndpointRecords } from './endpoints/memory-endpoint-records.js';
 import { PostgresEndpointRecords } from './endpoints/postgres-endpoint-records.js';
 import { SqliteEndpointRecords } from './endpoints/sqlite-endpoint-records.js';
+import { PostgresRetentionStore } from './retention/postgres-retention-store.js';
+import { Pruner } from './retention/pruner.js';
+import { RetentionMetrics } from './retention/retention-metrics.js';
+import type { RetentionStore } from './retention/retention-store.js';
+import { SqliteRetentionStore } from './retention/sqlite-retention-store.js';
 import { webhookMigrations } from './store/webhook-migrations.js';
 import { WEBHOOKS } from './tokens.js';
-import { resolveWebhooksOptions, type WebhooksOptions } from './webhooks-options.js';
+import { resolveWebhooksOptions, type ResolvedWebhooksOptions, type WebhooksOptions } from './webhooks-options.js';
 
 export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -82,6 +87,24 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       })
       .inSingletonScope();
     bind(CORE.MetricsSource).to(DeliveryMetrics).inSingletonScope();
+    // Retention: the pruner runs while the server runs (unless retention.prune is false), and its figures are in /metrics.
+    bind<RetentionStore>(WEBHOOKS.RetentionStore)
+      .toDynamicValue((context) => (onPostgres(context) ? new PostgresRetentionStore(postgres(context)) : new SqliteRetentionStore(context.get<SqliteDatabase>(WEBHOOKS.Database))))
+      .inSingletonScope();
+    bind<Pruner>(WEBHOOKS.Pruner)
+      .to(Pruner)
+      .inSingletonScope()
+      .onDeactivation(async (pruner) => {
+        await pruner.stop();
+      });
+    bind<Lifecycle>(CORE.Lifecycle)
+      .toDynamicValue((context) => {
+        const pruner = context.get<Pruner>(WEBHOOKS.Pruner);
+        const prune = context.get<ResolvedWebhooksOptions>(WEBHOOKS.Options).retention.prune;
+        return { name: 'pruner', start: () => (prune ? pruner.start() : undefined), stop: (deadlineMs: number) => pruner.stop(deadlineMs) };
+      })
+      .inSingletonScope();
+    bind(CORE.MetricsSource).to(RetentionMetrics).inSingletonScope();
     // Signing secrets and header values are sealed with the key ring: re-encrypted by a key rotation.
     bind<SealedData>(CORE.SealedData)
       .toDynamicValue((context) => {

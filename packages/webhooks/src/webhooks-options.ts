@@ -1,4 +1,5 @@
 /** Everything `webhooksModule()` can be configured with, and the defaults of DESIGN §5. */
+import { ConfigurationError } from '@tessera/core';
 
 /** Delays after each failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (the first attempt is immediate). */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000];
@@ -35,9 +36,27 @@ export interface WebhooksOptions {
   disableAfterMs?: number;
   /** Grace period of the old signing secret after a rotation. Default 24 h. */
   signingGraceMs?: number;
+  /** How long finished deliveries are kept, and how the background pruner works (DESIGN §5: storage is bounded). */
+  retention?: RetentionOptions;
 }
 
-export type ResolvedWebhooksOptions = Required<Omit<WebhooksOptions, 'storage'>> & Pick<WebhooksOptions, 'storage'>;
+/** Finished deliveries (with their attempts, and their event once no delivery of it is left) are kept this long after they finished, then pruned. */
+export interface RetentionOptions {
+  /** Succeeded deliveries. Default 14 days. */
+  succeededMs?: number;
+  /** Failed deliveries (they may be retried by hand until then). Default 30 days. */
+  failedMs?: number;
+  /** How often the pruner looks for expired rows. Default 60,000 ms. */
+  intervalMs?: number;
+  /** Deliveries looked at per batch (one short transaction each). Default 500. */
+  batchSize?: number;
+  /** false: no background pruning in this process (another instance, or nobody, prunes). Default true. */
+  prune?: boolean;
+}
+
+export const DEFAULT_RETENTION = { succeededMs: 14 * 86_400_000, failedMs: 30 * 86_400_000, intervalMs: 60_000, batchSize: 500, prune: true } as const;
+
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksOptions, 'storage' | 'retention'>> & Pick<WebhooksOptions, 'storage'> & { retention: Required<RetentionOptions> };
 
 export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhooksOptions {
   return {
@@ -53,5 +72,19 @@ export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhoo
     maxRetryAfterMs: options.maxRetryAfterMs ?? 86_400_000,
     disableAfterMs: options.disableAfterMs ?? 5 * 86_400_000,
     signingGraceMs: options.signingGraceMs ?? 86_400_000,
+    retention: resolveRetention(options.retention ?? {}),
   };
+}
+
+function resolveRetention(options: RetentionOptions): Required<RetentionOptions> {
+  const retention = { ...DEFAULT_RETENTION, ...definedOnly(options) };
+  for (const key of ['succeededMs', 'failedMs', 'intervalMs', 'batchSize'] as const) {
+    const value = retention[key];
+    if (!Number.isFinite(value) || value < 1) throw new ConfigurationError('invalid-setting', `webhooksModule({ retention: { ${key} } }) must be a positive number, not ${String(value)}.`);
+  }
+  return retention;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

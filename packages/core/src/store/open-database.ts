@@ -1,4 +1,4 @@
-/** Opens the SQLite database (WAL, foreign keys, busy timeout) and brings its schema up to date. */
+/** Opens the SQLite database (WAL, foreign keys, busy timeout, incremental vacuum for a new file) and brings its schema up to date. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -16,6 +16,9 @@ export function openDatabase(path: string, migrations: readonly Migration[] = co
   const db = new SqliteConnection(path, sqliteConnectionOptions);
   // The busy timeout first: switching a new file to WAL takes a lock another process may hold.
   db.pragma('busy_timeout = 5000');
+  // A new file can hand the pages that pruning frees back to the file system (PRAGMA incremental_vacuum);
+  // this can only be chosen before its first table. (An older file keeps reusing freed pages for new rows.)
+  if (path !== ':memory:' && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL');
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');

@@ -38,6 +38,8 @@ const GLOBAL_STRING_FLAGS = {
   '--body-limit': 'bodyLimit',
   '--max-connections': 'maxConnections',
   '--max-connections-per-client': 'maxConnectionsPerClient',
+  '--retention-succeeded': 'retentionSucceeded',
+  '--retention-failed': 'retentionFailed',
 } as const;
 
 export async function runCli(argv: readonly string[], output: CommandOutput = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {

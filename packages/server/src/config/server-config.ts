@@ -30,6 +30,8 @@ export interface ServerConfig {
   plugins: string[];
   /** Where package names and relative paths of plugins are resolved from: the working directory. */
   pluginsFrom: string;
+  /** How long finished deliveries are kept before the pruner deletes them (a webhook may set its own). */
+  retention: { succeededMs: number; failedMs: number };
 }
 
 /** What keeps a slow or huge client from holding the server (the README's configuration table). */
@@ -75,6 +77,8 @@ export interface ServerFlags {
   bodyLimit?: string | undefined;
   maxConnections?: string | undefined;
   maxConnectionsPerClient?: string | undefined;
+  retentionSucceeded?: string | undefined;
+  retentionFailed?: string | undefined;
   /** Each `--plugin <specifier>`, in order. */
   plugins?: string[] | undefined;
 }
@@ -101,6 +105,8 @@ export const SETTINGS = [
   { flag: '--body-limit', env: 'TESSERA_BODY_LIMIT', default: '1mb', meaning: 'the largest request body (b, kb or mb); larger ones get 413' },
   { flag: '--max-connections', env: 'TESSERA_MAX_CONNECTIONS', default: '1024', meaning: 'connections beyond this many open ones are refused, with a log line' },
   { flag: '--max-connections-per-client', env: 'TESSERA_MAX_CONNECTIONS_PER_CLIENT', default: '256', meaning: 'connections from one client address beyond this many are refused (raise it behind a reverse proxy)' },
+  { flag: '--retention-succeeded', env: 'TESSERA_RETENTION_SUCCEEDED', default: '14d', meaning: 'succeeded deliveries (with their attempts, and their event once no delivery of it is left) are kept this long after they finished, then pruned (like 14d or 12h; a webhook may set its own)' },
+  { flag: '--retention-failed', env: 'TESSERA_RETENTION_FAILED', default: '30d', meaning: 'failed deliveries are kept this long (they may be retried by hand until then), then pruned; pending work is never pruned' },
 ] as const;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
@@ -154,6 +160,10 @@ export function resolveServerConfig(flags: ServerFlags = {}, env: NodeJS.Process
     },
     plugins: [...new Set(plugins)],
     pluginsFrom: process.cwd(),
+    retention: {
+      succeededMs: duration(flags.retentionSucceeded ?? env.TESSERA_RETENTION_SUCCEEDED, 14 * 86_400_000, '--retention-succeeded or TESSERA_RETENTION_SUCCEEDED'),
+      failedMs: duration(flags.retentionFailed ?? env.TESSERA_RETENTION_FAILED, 30 * 86_400_000, '--retention-failed or TESSERA_RETENTION_FAILED'),
+    },
   };
 }
 
@@ -180,11 +190,11 @@ export const CONFIG_FILE = 'tessera.config.json';
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
-/** `30s`, `500ms`, `2m`: the unit is required (is a bare 30 seconds or milliseconds?). */
+/** `30s`, `500ms`, `2m`, `12h`, `14d`: the unit is required (is a bare 30 seconds or milliseconds?). */
 export function duration(text: string | undefined, fallback: number, setting: string): number {
   if (text === undefined || text.trim() === '') return fallback;
   const value = parseDuration(text);
-  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration with its unit (like 30s, 500ms or 2m). Set ${setting}.`);
+  if (value === null || value < 1) throw new ConfigurationError('invalid-setting', `'${text}' is not a duration with its unit (like 30s, 500ms, 2m, 12h or 14d). Set ${setting}.`);
   return value;
 }
 

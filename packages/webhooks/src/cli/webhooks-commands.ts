@@ -6,11 +6,11 @@ import { TEST_EVENT_TYPE } from '../http/test-event.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import { findWebhook } from './find-webhook.js';
-import { LIFECYCLE_ACTIONS, LIFECYCLE_USAGE, headerFlags } from './webhook-lifecycle-commands.js';
+import { LIFECYCLE_ACTIONS, LIFECYCLE_USAGE, headerFlags, retentionFlag } from './webhook-lifecycle-commands.js';
 
 export const WEBHOOKS_USAGE = [
   'tessera webhooks list [--json]',
-  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--header <Name=value>]... [--no-signing] [--json]   (header values are sealed, and masked everywhere)',
+  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--header <Name=value>]... [--retention-succeeded <7d>] [--retention-failed <60d>] [--no-signing] [--json]   (header values are sealed, and masked everywhere)',
   'tessera webhooks send-test <id|name> [--wait <seconds>] [--json]',
   ...Object.values(LIFECYCLE_USAGE),
 ];
@@ -38,7 +38,7 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
   const usage = WEBHOOKS_USAGE[1] as string;
   const parsed = parseFlags(
     args,
-    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, header: { type: 'string', multiple: true }, 'no-signing': { type: 'boolean' } },
+    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, header: { type: 'string', multiple: true }, 'no-signing': { type: 'boolean' }, 'retention-succeeded': { type: 'string' }, 'retention-failed': { type: 'string' } },
     usage,
   );
   const url = required(parsed, 'url', usage);
@@ -46,6 +46,8 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
   const events = text(parsed, 'events');
   const name = text(parsed, 'name');
   const headers = headerFlags(texts(parsed, 'header'), usage);
+  const succeededMs = retentionFlag(parsed, 'retention-succeeded', usage) ?? null;
+  const failedMs = retentionFlag(parsed, 'retention-failed', usage) ?? null;
   const created = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).create({
     url,
     secretId: secret.id,
@@ -53,6 +55,7 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
     ...(events !== undefined && { events: events.split(',').map((e) => e.trim()) }),
     ...(name !== undefined && { name }),
     ...(Object.keys(headers).length > 0 && { headers }),
+    ...((succeededMs !== null || failedMs !== null) && { retention: { succeededMs, failedMs } }),
   });
   if (parsed.values.json) return printJson(cli.output, created);
   cli.output.out(`Created webhook '${created.endpoint.name}' (${created.endpoint.id}) → ${created.endpoint.url}, events ${created.endpoint.events.join(',')}, secret '${secret.name}'.`);

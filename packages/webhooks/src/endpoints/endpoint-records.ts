@@ -25,6 +25,8 @@ export interface EndpointRow {
   revision: number;
   created_at: number;
   updated_at: number;
+  /** This webhook's own retention periods, JSON `{ "succeededMs"?: n, "failedMs"?: n }`; null: the module's. */
+  retention: string | null;
 }
 
 export interface EndpointRecords {

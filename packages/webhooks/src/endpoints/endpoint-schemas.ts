@@ -25,6 +25,8 @@ const RESERVED_HEADERS = new Set([
 
 /** What a header value may hold: printable Latin-1 and tabs; no control characters, line breaks (CR, LF, U+2028) or anything past U+00FF. */
 const HEADER_VALUE = /^[\t\x20-\x7e\xa0-\xff]*$/;
+/** The longest retention period a webhook may set: ten years. */
+export const RETENTION_MAX_MS = 10 * 365 * 86_400_000;
 
 /** `newEndpoint` (a new webhook) and `endpointPatch` (a change to one). */
 export const endpointSchemas = lazily(() => {
@@ -67,6 +69,9 @@ export const endpointSchemas = lazily(() => {
       message: `headers may not set ${[...RESERVED_HEADERS].filter((h) => h !== 'authorization').join(', ')}`,
     });
   const scheduleSchema = z.array(z.number().nonnegative().max(7 * 86_400)).max(50);
+  // A webhook's own retention periods: from a second to ten years; null (or left out) is the module's.
+  const period = z.number().int().min(1_000, 'a retention period is at least 1,000 ms').max(RETENTION_MAX_MS, 'a retention period is at most ten years').nullable().optional();
+  const retentionSchema = z.object({ succeededMs: period, failedMs: period }).strict();
 
   const newEndpoint = z
     .object({
@@ -78,6 +83,7 @@ export const endpointSchemas = lazily(() => {
       timeoutMs: z.number().int().min(100).max(120_000).optional(),
       retrySchedule: scheduleSchema.optional(),
       headers: headersSchema.optional(),
+      retention: retentionSchema.optional(),
       signing: z
         .union([z.literal('generate'), z.literal('none'), z.object({ secret: z.string().regex(SIGNING_SECRET, 'a signing secret looks like whsec_ followed by base64') }).strict()])
         .optional(),
@@ -94,6 +100,7 @@ export const endpointSchemas = lazily(() => {
       timeoutMs: z.number().int().min(100).max(120_000).optional(),
       retrySchedule: scheduleSchema.nullable().optional(),
       headers: headersSchema.optional(),
+      retention: retentionSchema.nullable().optional(),
     })
     .strict();
   return { newEndpoint, endpointPatch };

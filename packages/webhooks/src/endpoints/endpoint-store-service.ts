@@ -20,6 +20,7 @@ import {
 } from '@tessera/core';
 import type { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { WEBHOOKS } from '../tokens.js';
+import { readRetention, storedRetention } from '../retention/endpoint-retention.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
 import { keptHeaders, legacyClearHeaders, maskedHeaders, mergeHeaders, openHeaders, sealHeaders } from './endpoint-headers.js';
 import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
@@ -90,6 +91,7 @@ export class EndpointStoreService implements EndpointStore {
       revision: 1,
       created_at: now,
       updated_at: now,
+      retention: storedRetention(parsed.retention),
     };
     await this.records.insert(row);
     this.#invalidate();
@@ -125,6 +127,7 @@ export class EndpointStoreService implements EndpointStore {
       timeout_ms: parsed.timeoutMs ?? current.timeout_ms,
       retry_schedule: parsed.retrySchedule === undefined ? current.retry_schedule : parsed.retrySchedule === null ? null : JSON.stringify(parsed.retrySchedule),
       ...(parsed.headers !== undefined || legacyClearHeaders(current) !== undefined ? headers : {}),
+      retention: parsed.retention === undefined ? current.retention : storedRetention(parsed.retention),
       revision: current.revision + 1,
       updated_at: this.clock.now(),
     };
@@ -355,6 +358,7 @@ export class EndpointStoreService implements EndpointStore {
         previousValidUntil: previousValid ? new Date(row.previous_signing_expires_at as number).toISOString() : null,
       },
       failingSince: row.failing_since === null ? null : new Date(row.failing_since).toISOString(),
+      retention: readRetention(row.retention),
       revision: row.revision,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),

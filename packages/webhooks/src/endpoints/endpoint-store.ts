@@ -16,6 +16,8 @@ export interface NewEndpoint {
    * credentials: sealed at rest, masked in views, masked in logs.
    */
   headers?: Record<string, string>;
+  /** This webhook's own retention periods (ms); each left out or null is the module's (`retention` of `webhooksModule`). */
+  retention?: EndpointRetention;
   /** `generate` (default): a new `whsec_` secret, returned once; `none`; or one you provide. */
   signing?: 'generate' | 'none' | { secret: string };
 }
@@ -33,6 +35,14 @@ export interface EndpointPatch {
    * `url` needs every stored header value again (else `credentials-required`).
    */
   headers?: Record<string, string>;
+  /** Replaces this webhook's own retention periods; null: the module's for both. */
+  retention?: EndpointRetention | null;
+}
+
+/** How long this webhook's finished deliveries are kept; null: the module's period. */
+export interface EndpointRetention {
+  succeededMs?: number | null;
+  failedMs?: number | null;
 }
 
 export interface EndpointView {
@@ -49,6 +59,8 @@ export interface EndpointView {
   headers: Record<string, string>;
   signing: { enabled: boolean; preview: string | null; previousValidUntil: string | null };
   failingSince: string | null;
+  /** This webhook's own retention periods (ms), null where it keeps the module's. */
+  retention: { succeededMs: number | null; failedMs: number | null };
   revision: number;
   createdAt: string;
   updatedAt: string;

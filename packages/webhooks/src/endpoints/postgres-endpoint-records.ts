@@ -8,7 +8,7 @@ import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-re
 
 const COLUMNS = [
   'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'sealed_headers', 'signing_secret',
-  'previous_signing_secret', 'previous_signing_expires_at', 'failing_since', 'last_failed_at', 'revision', 'created_at', 'updated_at',
+  'previous_signing_secret', 'previous_signing_expires_at', 'failing_since', 'last_failed_at', 'revision', 'created_at', 'updated_at', 'retention',
 ] as const;
 /** The failing period is only ever changed by `markFailing`, so a save that read the row earlier cannot undo it. */
 const REPLACED = COLUMNS.filter((c) => c !== 'id' && c !== 'failing_since' && c !== 'last_failed_at');

@@ -6,6 +6,13 @@ const isoTime = z.string().describe('An ISO 8601 time');
 
 const events = z.array(z.string()).describe("Exact types, '*', or prefixes like invoice.*");
 const headers = z.record(z.string(), z.string()).describe('Extra static headers; Authorization is refused (it comes from the secret)');
+const retentionPeriod = z.number().int().nullable().optional();
+const retention = z
+  .object({
+    succeededMs: retentionPeriod.describe("How long this webhook's succeeded deliveries are kept, in ms; null: the server's (--retention-succeeded)"),
+    failedMs: retentionPeriod.describe("How long this webhook's failed deliveries are kept, in ms; null: the server's (--retention-failed)"),
+  })
+  .strict();
 
 export const webhookCreate = z
   .object({
@@ -17,6 +24,7 @@ export const webhookCreate = z
     timeoutMs: z.number().int().optional(),
     retrySchedule: z.array(z.number()).optional().describe('Delays after failed attempts, in seconds'),
     headers: headers.optional(),
+    retention: retention.optional().describe("This webhook's own retention periods"),
     signing: z
       .union([z.literal('generate'), z.literal('none'), z.object({ secret: z.string() }).strict()])
       .optional()
@@ -34,6 +42,7 @@ export const webhookPatch = z
     timeoutMs: z.number().int().optional(),
     retrySchedule: z.array(z.number()).nullable().optional(),
     headers: headers.optional(),
+    retention: retention.nullable().optional().describe("Replaces this webhook's own retention periods; null: the server's for both"),
   })
   .strict();
 
@@ -89,6 +98,10 @@ export const endpointView = z
     headers: z.record(z.string(), z.string()).describe("Header names, each value masked '••••'"),
     signing: z.object({ enabled: z.boolean(), preview: z.string().nullable(), previousValidUntil: isoTime.nullable() }).strict(),
     failingSince: isoTime.nullable(),
+    retention: z
+      .object({ succeededMs: z.number().int().nullable(), failedMs: z.number().int().nullable() })
+      .strict()
+      .describe("This webhook's own retention periods in ms, null where it keeps the server's"),
     revision: z.number().int(),
     createdAt: isoTime,
     updatedAt: isoTime,

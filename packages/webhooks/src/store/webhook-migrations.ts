@@ -121,4 +121,18 @@ export const webhookMigrations: readonly Migration[] = [
     id: 'webhooks-006-event-target',
     sql: 'ALTER TABLE webhook_events ADD COLUMN target_endpoint_id TEXT',
   },
+  {
+    // Retention (DESIGN §5): a webhook's own retention periods (JSON, null for the defaults), events found
+    // by age once no delivery of theirs is left, and the lease that lets one process at a time prune.
+    id: 'webhooks-007-retention',
+    sql: `
+      ALTER TABLE webhook_endpoints ADD COLUMN retention TEXT;
+      CREATE INDEX webhook_events_created ON webhook_events (created_at);
+      CREATE TABLE webhook_maintenance_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

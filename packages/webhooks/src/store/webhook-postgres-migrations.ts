@@ -342,4 +342,19 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
       END $$;
     `,
   },
+  {
+    // Retention (DESIGN §5): a webhook's own retention periods (JSON, null for the defaults), events found
+    // by age once no delivery of theirs is left, and the lease that lets one instance of the fleet prune
+    // at a time (expires_at on the database's clock).
+    id: 'webhooks-pg-005-retention',
+    sql: `
+      ALTER TABLE webhook_endpoints ADD COLUMN retention TEXT;
+      CREATE INDEX webhook_events_created ON webhook_events (created_at, id);
+      CREATE TABLE webhook_maintenance_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,0 +1,100 @@
+/**
+ * Pruning on SQLite: each batch one IMMEDIATE transaction (read the next deliveries in id order, delete
+ * the expired ones with their attempts and their events left with no delivery), so a retry by hand of a
+ * failed delivery either comes before the batch (and it is pending, kept) or after it (and it is gone);
+ * the space freed is reused by new rows, and what is well beyond what the database needs again is handed
+ * back to the file system by an incremental vacuum (databases created with `auto_vacuum = INCREMENTAL`).
+ */
+import type { SqliteDatabase } from '@tessera/core';
+import { expired, firstIdAt, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
+
+interface WindowRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: string;
+  updated_at: number;
+}
+
+/** Free pages kept for new rows; beyond this share of the file, the rest goes back to the file system. */
+const KEPT_FREE_SHARE = 0.25;
+
+export class SqliteRetentionStore implements RetentionStore {
+  readonly #window;
+  readonly #attempts;
+  readonly #deliveries;
+  readonly #events;
+  readonly #eventWindow;
+  readonly #orphans;
+  readonly #lease;
+  readonly #release;
+  readonly #oldest;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.#window = db.prepare('SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > ? AND id < ? ORDER BY id LIMIT ?');
+    this.#attempts = db.prepare('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))');
+    this.#deliveries = db.prepare("DELETE FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('succeeded', 'failed')");
+    this.#events = db.prepare('DELETE FROM webhook_events WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)');
+    this.#eventWindow = db.prepare('SELECT rowid AS position, created_at FROM webhook_events WHERE (created_at, rowid) > (?, ?) AND created_at < ? ORDER BY created_at, rowid LIMIT ?');
+    this.#orphans = db.prepare(
+      'DELETE FROM webhook_events WHERE rowid IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)',
+    );
+    this.#lease = db.prepare(
+      `INSERT INTO webhook_maintenance_leases (name, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE webhook_maintenance_leases.owner = excluded.owner OR webhook_maintenance_leases.expires_at <= ?`,
+    );
+    this.#release = db.prepare('DELETE FROM webhook_maintenance_leases WHERE name = ? AND owner = ?');
+    this.#oldest = db.prepare('SELECT created_at FROM webhook_deliveries ORDER BY id LIMIT 1');
+  }
+
+  async pruneDeliveries(request: PruneRequest): Promise<PruneBatch> {
+    return this.db
+      .transaction((): PruneBatch => {
+        const rows = this.#window.all(request.after ?? '', firstIdAt(request.createdBefore), request.limit) as WindowRow[];
+        const doomed = rows.filter((row) => expired(row, request));
+        const last = rows.at(-1)?.id;
+        if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last };
+        const ids = JSON.stringify(doomed.map((row) => row.id));
+        const attempts = this.#attempts.run(ids).changes;
+        const deliveries = this.#deliveries.run(ids).changes;
+        const events = this.#events.run(JSON.stringify([...new Set(doomed.map((row) => row.event_id))])).changes;
+        return { deliveries, attempts, events, last };
+      })
+      .immediate();
+  }
+
+  async pruneEvents(request: EventPruneRequest): Promise<EventPruneBatch> {
+    return this.db
+      .transaction((): EventPruneBatch => {
+        const [at, position] = request.after === undefined ? [-1, -1] : (JSON.parse(request.after) as [number, number]);
+        const rows = this.#eventWindow.all(at, position, request.createdBefore, request.limit) as Array<{ position: number; created_at: number }>;
+        const last = rows.at(-1);
+        if (last === undefined) return { events: 0, last: undefined };
+        return { events: this.#orphans.run(JSON.stringify(rows.map((row) => row.position))).changes, last: JSON.stringify([last.created_at, last.position]) };
+      })
+      .immediate();
+  }
+
+  async acquireLease(owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.#lease.run(PRUNER_LEASE, owner, now + ttlMs, now).changes > 0;
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    this.#release.run(PRUNER_LEASE, owner);
+  }
+
+  async oldestDeliveryAt(): Promise<number | undefined> {
+    return (this.#oldest.get() as { created_at: number } | undefined)?.created_at;
+  }
+
+  async reclaimSpace(): Promise<number> {
+    if (this.db.memory || (this.db.pragma('auto_vacuum', { simple: true }) as number) !== 2) return 0;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const surplus = free - Math.floor(pages * KEPT_FREE_SHARE);
+    if (surplus <= 0) return 0;
+    this.db.pragma(`incremental_vacuum(${surplus})`);
+    return free - (this.db.pragma('freelist_count', { simple: true }) as number);
+  }
+}
