@@ -42,6 +42,7 @@ describe('OpenAPI responses', () => {
 
     await call('GET', '/api/secret-kinds', '/api/secret-kinds');
     await call('GET', '/api/plugins', '/api/plugins');
+    await call('GET', '/api/storage', '/api/storage');
     const params = { url: server.tokenServer.tokenUrl, username: 'svc-user', password: randomCredential('pw') };
     await call('POST', '/api/secrets/test', '/api/secrets/test', { kind: 'general', params });
     const secret = await call<{ id: string }>('POST', '/api/secrets', '/api/secrets', { name: 'crm', kind: 'general', params });

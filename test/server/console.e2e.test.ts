@@ -180,6 +180,8 @@ describe('web console', () => {
     await expect.poll(() => page.getByTestId('delivery-status').first().textContent(), { timeout: 15_000 }).toBe('succeeded');
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued.at(-1)}`);
+    // The footer's storage line (figures measured at most every 30 s, so the count may predate this delivery).
+    await expect.poll(() => page.getByRole('contentinfo', { name: 'Storage' }).textContent()).toMatch(/^Database \d+(\.\d)? (B|KB|MB) · (\d+(\.\d)? (B|KB|MB) free · )?\d+ deliver(y|ies) kept · (oldest \d+ (s|min|h|d) old|none yet)$/);
     await shot(page, '05-delivery-succeeded');
 
     // The webhook's page pictures its last 24 hours: the delivery by outcome, and the latency of the answered attempt.

@@ -49,10 +49,10 @@ describe('contributions', () => {
     expect(logs).toContainEqual(expect.objectContaining({ message: 'request failed', error: expect.stringContaining('The answer of GET /api/acme/drifted does not match its documented schema') }));
     const document = (await server.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { authorization: `Bearer ${config.adminToken}` } })).json<{ paths: Record<string, unknown>; tags: Array<{ name: string }> }>();
     expect(document.paths['/api/acme/status']).toMatchObject({ get: { tags: ['acme'], responses: { 200: { content: { 'application/json': { schema: { required: ['synced'] } } } } } } });
-    expect(document.tags.map((tag) => tag.name)).toEqual(['webhooks', 'events', 'deliveries', 'secrets', 'plugins', 'acme']);
+    expect(document.tags.map((tag) => tag.name)).toEqual(['webhooks', 'events', 'deliveries', 'secrets', 'plugins', 'storage', 'acme']);
     // Its metric family beside core's and the webhooks package's.
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
-    for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);
+    for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'tessera_storage_rows', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);
     expect(metrics).toContain('\nacme_synced_total 3\n');
     (globalThis as { acmeHealthy?: boolean }).acmeHealthy = false;
     const unhealthy = await server.app.inject({ method: 'GET', url: '/healthz' });

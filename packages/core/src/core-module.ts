@@ -26,6 +26,10 @@ import { PostgresSharedTokens } from './tokens/postgres-shared-tokens.js';
 import { TokenProvider } from './tokens/token-provider.js';
 import { databaseHealthCheck } from './contributions/database-health-check.js';
 import { TokenMetrics } from './tokens/token-metrics.js';
+import { PostgresStorageStats } from './store/postgres-storage-stats.js';
+import { SqliteStorageStats } from './store/sqlite-storage-stats.js';
+import { StorageMetrics } from './store/storage-metrics.js';
+import { StorageStatsCache } from './store/storage-stats-cache.js';
 import { CORE } from './tokens.js';
 
 export function coreModule(options: CoreOptions = {}): ContainerModule {
@@ -77,6 +81,11 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
 
     // Contribution point of /metrics: token requests and cache hits.
     bind(CORE.MetricsSource).to(TokenMetrics).inSingletonScope();
+    // Storage statistics over the tables each package contributes (core's: secrets; the fleet's token cache on PostgreSQL).
+    bind(CORE.StoredTables).toConstantValue({ owner: 'core', tables: resolved.storage === 'postgres' ? [{ name: 'secrets' }, { name: 'token_cache' }] : [{ name: 'secrets' }] });
+    bind(CORE.StorageStats).to(resolved.storage === 'postgres' ? PostgresStorageStats : SqliteStorageStats).inSingletonScope();
+    bind(CORE.StorageStatsCache).to(StorageStatsCache).inSingletonScope();
+    bind(CORE.MetricsSource).to(StorageMetrics).inSingletonScope();
     // Contribution point of /healthz: the database answers a trivial query.
     bind(CORE.HealthCheck)
       .toDynamicValue((context) => {

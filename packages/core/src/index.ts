@@ -79,6 +79,10 @@ export { createLogger, type LogTransports, type LoggingOptions, type Winston } f
 export type { Lifecycle } from './contributions/lifecycle.js';
 export type { HealthCheck } from './contributions/health-check.js';
 export type { SealedData } from './contributions/sealed-data.js';
+export type { StoredTable, StoredTables } from './contributions/stored-tables.js';
+export type { StorageStats, StorageFigures, TableFigures, MeasureOptions } from './store/storage-stats.js';
+export { StorageStatsCache, STORAGE_STATS_MAX_AGE_MS } from './store/storage-stats-cache.js';
+export { EXACT_BELOW } from './store/postgres-storage-stats.js';
 export { metricFamily, type MetricsSource } from './contributions/metrics-source.js';
 export { type ApiRoute, type ApiRouteRegistrar, type RouteGroup } from './contributions/api-route-group.js';
 export { idParams } from './contributions/id-params.js';
@@ -87,4 +91,5 @@ export { runAction } from './cli/run-action.js';
 export { UsageError, CommandFailed } from './cli/command-errors.js';
 export { parseFlags, one, text, texts, required, type FlagSpec, type ParsedArgs } from './cli/parse-flags.js';
 export { printJson, printTable, progressBar, processOutput } from './cli/command-output.js';
+export { humanBytes, humanAge } from './cli/human-units.js';
 export { findByIdOrName, findSecret } from './cli/find-by-id-or-name.js';

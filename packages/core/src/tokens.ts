@@ -8,6 +8,7 @@ import type { HealthCheck } from './contributions/health-check.js';
 import type { Lifecycle } from './contributions/lifecycle.js';
 import type { MetricsSource } from './contributions/metrics-source.js';
 import type { SealedData } from './contributions/sealed-data.js';
+import type { StoredTables } from './contributions/stored-tables.js';
 import type { ResolvedCoreOptions } from './core-options.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { HttpClient } from './http/http-client.js';
@@ -20,6 +21,8 @@ import type { SqliteDatabase } from './store/open-database.js';
 import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
 import type { SecretUsage } from './store/secret-usage.js';
+import type { StorageStats } from './store/storage-stats.js';
+import type { StorageStatsCache } from './store/storage-stats-cache.js';
 import type { SecretTester } from './tester/secret-tester.js';
 import type { SharedTokens } from './tokens/shared-tokens.js';
 import type { TokenClient } from './tokens/token-client.js';
@@ -44,6 +47,12 @@ export const CORE = {
   CommandGroup: id<CommandGroup>('CommandGroup'),
   /** Contribution point: values sealed with the key ring outside the secret store, re-encrypted by `tessera keys rotate` (`SealedData`). */
   SealedData: id<SealedData>('SealedData'),
+  /** Contribution point: the tables a package owns, counted by the storage statistics (`StoredTables`). */
+  StoredTables: id<StoredTables>('StoredTables'),
+  /** Measures rows per table, the database's size and the oldest rows kept (SQLite or PostgreSQL). */
+  StorageStats: id<StorageStats>('StorageStats'),
+  /** The last storage measure, at most 30 s old: what a scrape or the API reads. */
+  StorageStatsCache: id<StorageStatsCache>('StorageStatsCache'),
   Options: id<ResolvedCoreOptions>('Options'),
   Clock: id<Clock>('Clock'),
   Logger: id<Logger>('Logger'),

@@ -26,6 +26,7 @@ export type SentTest = Answer<'postWebhooksByIdTest'>;
 export type DeliveryActivity = Answer<'getWebhooksByIdActivity'>;
 export type DeliverySummary = Answer<'getDeliveries'>[number];
 export type Delivery = Answer<'getDeliveriesById'>;
+export type Storage = Answer<'getStorage'>;
 
 /**
  * One field of a kind, as core declares it (FieldDeclaration): the document describes fields only as

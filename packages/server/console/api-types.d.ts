@@ -365,6 +365,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rows per table, the database's size and the oldest delivery kept
+         * @description The figures /metrics shows too, measured at most every 30 s (measuredAt says when): exact counts, except PostgreSQL tables above 100,000 rows, which give the planner estimate (exact: false).
+         */
+        get: operations["getStorage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1597,6 +1617,56 @@ export interface operations {
                         path: string;
                         secretKinds: string[];
                     }[];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+        };
+    };
+    getStorage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        storage: "sqlite" | "postgres";
+                        /** @description When the figures were measured: they are measured again once older than maxAgeSeconds */
+                        measuredAt: string;
+                        maxAgeSeconds: number;
+                        /** @description The database's size: SQLite the file with its WAL; PostgreSQL the sum of pg_total_relation_size of Tessera's tables */
+                        bytes: number;
+                        /** @description SQLite: free pages in the file, reused before it grows; null on PostgreSQL */
+                        freeBytes: number | null;
+                        /** @description Every package's tables, in the order contributed */
+                        tables: {
+                            table: string;
+                            /** @description The package (or plugin) that contributed the table */
+                            owner: string;
+                            rows: number;
+                            /** @description False when rows is PostgreSQL's planner estimate (tables above 100,000 rows) */
+                            exact: boolean;
+                            /** @description The table with its indexes; null where not measured (SQLite, where it would read every page) */
+                            bytes: number | null;
+                            /** @description The oldest row kept (null when none), for tables that keep a history such as webhook_deliveries */
+                            oldest?: {
+                                /** @description An ISO 8601 time */
+                                at: string;
+                                ageSeconds: number;
+                            } | null;
+                        }[];
+                    };
                 };
             };
             400: components["responses"]["Error"];

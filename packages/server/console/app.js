@@ -10,6 +10,7 @@ import { showDeliveryPage } from './views/delivery-page.js';
 import { showSecretForm } from './views/secret-form.js';
 import { showSecrets } from './views/secrets.js';
 import { showSignIn } from './views/sign-in.js';
+import { hideStorageFooter, refreshStorageFooter } from './views/storage-footer.js';
 import { showWebhookPage } from './views/webhook-page.js';
 import { showWebhooks } from './views/webhooks.js';
 
@@ -18,6 +19,7 @@ onSignInNeeded(showSignIn);
 byId('sign-out').addEventListener('click', () => {
   forgetAdminToken();
   setKinds([]);
+  hideStorageFooter();
   // Changes the address without a hashchange, so the "Signed out." message stays.
   history.replaceState(null, '', location.pathname);
   showSignIn('Signed out.');
@@ -35,5 +37,9 @@ void startRouting(
     { path: '/secrets', show: () => showSecrets() },
   ],
   () => showSignIn(undefined),
-  loadKinds,
+  // Before each view: the kinds, and the footer's storage line (not waited for).
+  async () => {
+    void refreshStorageFooter();
+    await loadKinds();
+  },
 );

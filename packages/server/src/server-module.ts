@@ -33,5 +33,11 @@ export function serverModule(config: ServerConfig, plugins: readonly LoadedPlugi
       tags: [{ name: 'plugins', description: 'What the server loaded' }],
       register: async (routes, container) => (await import('./routes/plugin-routes.js')).pluginRoutes(routes, container),
     });
+    bind<RouteGroup>(SERVER.RouteGroup).toConstantValue({
+      tags: [{ name: 'storage', description: 'What the database holds' }],
+      register: async (routes, container) => (await import('./routes/storage-routes.js')).storageRoutes(routes, container),
+    });
+    // The server's table in the storage statistics.
+    bind(CORE.StoredTables).toConstantValue({ owner: 'server', tables: [{ name: 'server_secret_tests' }] });
   });
 }

@@ -6,6 +6,8 @@ import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
 import { DeliveryMetrics } from './delivery/delivery-metrics.js';
+import { OldestDeliveryMetrics } from './delivery/oldest-delivery-metrics.js';
+import { webhookStoredTables } from './store/webhook-stored-tables.js';
 import { webhookRouteGroup } from './http/webhook-route-group.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { PostgresDeliveryLog } from './delivery/postgres-delivery-log.js';
@@ -105,6 +107,9 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
       })
       .inSingletonScope();
     bind(CORE.MetricsSource).to(RetentionMetrics).inSingletonScope();
+    // Its tables in the storage statistics, and the oldest delivery's age in /metrics.
+    bind(CORE.StoredTables).toDynamicValue((context) => webhookStoredTables(context.get<ResolvedCoreOptions>(CORE.Options).storage));
+    bind(CORE.MetricsSource).to(OldestDeliveryMetrics).inSingletonScope();
     // Signing secrets and header values are sealed with the key ring: re-encrypted by a key rotation.
     bind<SealedData>(CORE.SealedData)
       .toDynamicValue((context) => {

@@ -56,6 +56,7 @@ export const ERROR_STATUS = {
   'not-sqlite': 500,
   'not-postgres': 500,
   'plugin-load-failed': 500,
+  'invalid-stored-table': 500,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

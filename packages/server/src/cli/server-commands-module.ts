@@ -1,7 +1,8 @@
-/** `serverCommandsModule()`: the server's own command groups (`serve`, `secrets`, `keys`, `plugins`), bound like any package's. */
+/** `serverCommandsModule()`: the server's own command groups (`serve`, `secrets`, `keys`, `plugins`, `db`), bound like any package's. */
 import { ContainerModule } from 'inversify';
 import { CORE, type CommandContext, type CommandGroup } from '@tessera/core';
 import { CliContext } from './cli-context.js';
+import { DB_USAGE, dbCommand } from './commands/db-command.js';
 import { KEYS_USAGE, keysCommand } from './commands/keys-command.js';
 import { PLUGINS_USAGE, pluginsCommand } from './commands/plugins-command.js';
 import { SECRETS_USAGE, secretsCommand, secretsUsageOf } from './commands/secrets-command.js';
@@ -23,6 +24,7 @@ const groups: CommandGroup[] = [
   },
   { name: 'keys', usage: KEYS_USAGE, run: (action, args, context) => keysCommand(action, [...args], onServerContext(context)) },
   { name: 'plugins', usage: PLUGINS_USAGE, run: (action, args, context) => pluginsCommand(action, [...args], onServerContext(context)) },
+  { name: 'db', usage: DB_USAGE, run: (action, args, context) => dbCommand(action, [...args], context) },
 ];
 
 export function serverCommandsModule(): ContainerModule {

@@ -84,3 +84,28 @@ export const tokenActivity = z
   })
   .strict()
   .describe("A secret's recent token requests in this process");
+
+export const storageView = z
+  .object({
+    storage: z.enum(['sqlite', 'postgres']),
+    measuredAt: isoTime.describe('When the figures were measured: they are measured again once older than maxAgeSeconds'),
+    maxAgeSeconds: z.number(),
+    bytes: z.number().int().describe("The database's size: SQLite the file with its WAL; PostgreSQL the sum of pg_total_relation_size of Tessera's tables"),
+    freeBytes: z.number().int().nullable().describe('SQLite: free pages in the file, reused before it grows; null on PostgreSQL'),
+    tables: z
+      .array(
+        z
+          .object({
+            table: z.string(),
+            owner: z.string().describe('The package (or plugin) that contributed the table'),
+            rows: z.number().int(),
+            exact: z.boolean().describe("False when rows is PostgreSQL's planner estimate (tables above 100,000 rows)"),
+            bytes: z.number().int().nullable().describe('The table with its indexes; null where not measured (SQLite, where it would read every page)'),
+            oldest: z.object({ at: isoTime, ageSeconds: z.number().int() }).strict().nullable().optional().describe('The oldest row kept (null when none), for tables that keep a history such as webhook_deliveries'),
+          })
+          .strict(),
+      )
+      .describe("Every package's tables, in the order contributed"),
+  })
+  .strict()
+  .describe('What the database holds: rows per table, its size, the oldest delivery kept');
