@@ -20,6 +20,7 @@ import type { SqliteDatabase } from './store/open-database.js';
 import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
 import type { SecretUsage } from './store/secret-usage.js';
+import type { StorageHealth } from './store/storage-health.js';
 import type { SecretTester } from './tester/secret-tester.js';
 import type { SharedTokens } from './tokens/shared-tokens.js';
 import type { TokenClient } from './tokens/token-client.js';
@@ -53,6 +54,8 @@ export const CORE = {
   Database: id<SqliteDatabase>('Database'),
   /** The PostgreSQL pool, when `database` is a PostgreSQL URL. */
   Postgres: id<PostgresDatabase>('Postgres'),
+  /** Whether the database's disk is full (set by writes refused for lack of space, cleared by the next that succeeds). */
+  StorageHealth: id<StorageHealth>('StorageHealth'),
   /** Contribution point: bind one per kind; collected with `@multiInject`. */
   SecretKind: id<SecretKind>('SecretKind'),
   SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),
