@@ -14,6 +14,8 @@ import { ConfigurationError } from './errors/configuration-error.js';
 import { displayDatabase } from './postgres/database-url.js';
 import { PostgresDatabase } from './postgres/postgres-database.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
+import { freeSpaceProbe } from './store/free-space-probe.js';
+import { StorageHealth } from './store/storage-health.js';
 import { PostgresSecretRecords } from './store/postgres-secret-records.js';
 import { MemorySecretRecords } from './store/memory-secret-records.js';
 import { SecretStoreService } from './store/secret-store-service.js';
@@ -60,6 +62,14 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     bind(CORE.Redactor).toConstantValue(redactor);
     bind(CORE.Logger).toConstantValue(logger);
     bind(CORE.KeyRing).toConstantValue(keyRing);
+    // Whether the database's disk is full: every store's refused writes set it, their next success clears it.
+    bind<StorageHealth>(CORE.StorageHealth)
+      .toDynamicValue((context) => {
+        const probe = resolved.storage === 'sqlite' && resolved.database !== ':memory:' ? freeSpaceProbe(resolved.database) : undefined;
+        return new StorageHealth(displayDatabase(resolved.database), logger, context.get(CORE.Clock), probe);
+      })
+      .inSingletonScope()
+      .onDeactivation((health) => health.close());
     bind<SqliteDatabase>(CORE.Database)
       .toDynamicValue(() => {
         if (resolved.storage === 'postgres') {
@@ -72,9 +82,9 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
         db.close();
       });
     bind<PostgresDatabase>(CORE.Postgres)
-      .toDynamicValue(() => {
+      .toDynamicValue((context) => {
         if (resolved.storage !== 'postgres') throw new ConfigurationError('not-postgres', 'PostgreSQL was asked for, but this container stores in SQLite: give coreModule() a postgres:// URL as database.');
-        return new PostgresDatabase(resolved.database, resolved.postgres, logger, redactor);
+        return new PostgresDatabase(resolved.database, resolved.postgres, logger, redactor, context.get<StorageHealth>(CORE.StorageHealth));
       })
       .inSingletonScope()
       .onDeactivation((db) => db.close());
@@ -86,15 +96,16 @@ export function coreModule(options: CoreOptions = {}): ContainerModule {
     bind(CORE.StorageStats).to(resolved.storage === 'postgres' ? PostgresStorageStats : SqliteStorageStats).inSingletonScope();
     bind(CORE.StorageStatsCache).to(StorageStatsCache).inSingletonScope();
     bind(CORE.MetricsSource).to(StorageMetrics).inSingletonScope();
-    // Contribution point of /healthz: the database answers a trivial query.
+    // Contribution point of /healthz: the database answers a trivial query, and its disk is not full.
     bind(CORE.HealthCheck)
       .toDynamicValue((context) => {
+        const storage = context.get<StorageHealth>(CORE.StorageHealth);
         if (context.get<ResolvedCoreOptions>(CORE.Options).storage === 'postgres') {
           const db = context.get<PostgresDatabase>(CORE.Postgres);
-          return databaseHealthCheck(() => db.query('SELECT 1'));
+          return databaseHealthCheck(() => db.query('SELECT 1'), storage);
         }
         const db = context.get<SqliteDatabase>(CORE.Database);
-        return databaseHealthCheck(async () => db.prepare('SELECT 1').get());
+        return databaseHealthCheck(async () => db.prepare('SELECT 1').get(), storage);
       })
       .inSingletonScope();
 

@@ -53,6 +53,9 @@ export { PostgresDatabase, type PostgresQueryable, type PostgresMigration } from
 export type { PostgresOptions, ResolvedPostgresOptions } from './postgres/postgres-options.js';
 export { isPostgresUrl, displayDatabase } from './postgres/database-url.js';
 export { DatabaseUnavailableError } from './errors/database-unavailable-error.js';
+export { StorageFullError, STORAGE_FULL_RETRY_AFTER_SECONDS } from './errors/storage-full-error.js';
+export { isStorageFull } from './store/is-storage-full.js';
+export { StorageHealth, type StorageFullState } from './store/storage-health.js';
 export { addNameKeyColumn, writeUniqueName, type NameTaken } from './store/name-key-column.js';
 
 export type { AccessToken } from './tokens/access-token.js';
@@ -77,7 +80,7 @@ export { CredentialMasker, REDACTED, WITHHELD, MIN_MASKED_LENGTH, valueForms, ty
 export { escapeRegExp } from './logging/escape-reg-exp.js';
 export { createLogger, type LogTransports, type LoggingOptions, type Winston } from './logging/create-logger.js';
 export type { Lifecycle } from './contributions/lifecycle.js';
-export type { HealthCheck } from './contributions/health-check.js';
+export type { HealthCheck, HealthState } from './contributions/health-check.js';
 export type { SealedData } from './contributions/sealed-data.js';
 export type { StoredTable, StoredTables } from './contributions/stored-tables.js';
 export type { StorageStats, StorageFigures, TableFigures, MeasureOptions } from './store/storage-stats.js';

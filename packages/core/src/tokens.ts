@@ -21,6 +21,7 @@ import type { SqliteDatabase } from './store/open-database.js';
 import type { SecretRecords } from './store/secret-records.js';
 import type { SecretStore } from './store/secret-store.js';
 import type { SecretUsage } from './store/secret-usage.js';
+import type { StorageHealth } from './store/storage-health.js';
 import type { StorageStats } from './store/storage-stats.js';
 import type { StorageStatsCache } from './store/storage-stats-cache.js';
 import type { SecretTester } from './tester/secret-tester.js';
@@ -62,6 +63,8 @@ export const CORE = {
   Database: id<SqliteDatabase>('Database'),
   /** The PostgreSQL pool, when `database` is a PostgreSQL URL. */
   Postgres: id<PostgresDatabase>('Postgres'),
+  /** Whether the database's disk is full (set by writes refused for lack of space, cleared by the next that succeeds). */
+  StorageHealth: id<StorageHealth>('StorageHealth'),
   /** Contribution point: bind one per kind; collected with `@multiInject`. */
   SecretKind: id<SecretKind>('SecretKind'),
   SecretKindRegistry: id<SecretKindRegistry>('SecretKindRegistry'),

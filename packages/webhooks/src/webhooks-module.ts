@@ -1,7 +1,7 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SealedData, type SqliteDatabase } from '@tessera/core';
+import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SealedData, type SqliteDatabase, type StorageHealth } from '@tessera/core';
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
@@ -62,8 +62,8 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
     bind<DeliveryQueue>(WEBHOOKS.DeliveryQueue)
       .toDynamicValue((context) =>
         onPostgres(context)
-          ? new PostgresDeliveryQueue(postgres(context), context.get<Logger>(CORE.Logger))
-          : new SqliteDeliveryQueue(context.get<SqliteDatabase>(WEBHOOKS.Database), context.get<Logger>(CORE.Logger)),
+          ? new PostgresDeliveryQueue(postgres(context), context.get<Logger>(CORE.Logger), context.get<StorageHealth>(CORE.StorageHealth))
+          : new SqliteDeliveryQueue(context.get<SqliteDatabase>(WEBHOOKS.Database), context.get<Logger>(CORE.Logger), context.get<StorageHealth>(CORE.StorageHealth)),
       )
       .inSingletonScope();
     bind<WorkerRegistry>(WEBHOOKS.WorkerRegistry)

@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   // Tessera's own state or settings.
   'dispatcher-stopping': 503,
   'database-unavailable': 503,
+  'storage-full': 503,
   'decrypt-failed': 500,
   'key-not-found': 500,
   'invalid-key-id': 500,

@@ -1,14 +1,18 @@
 /**
  * The PostgreSQL database every Tessera store of one process shares: a node-postgres pool (size and
  * statement timeout from the options), transactions, schema migrations applied once under a lock, and
- * LISTEN/NOTIFY; errors reaching the database name it with its password masked.
+ * LISTEN/NOTIFY; errors reaching the database name it with its password masked, and a write refused
+ * for lack of space is a `StorageFullError` (told to `StorageHealth`).
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type { Logger } from 'winston';
 import { DatabaseUnavailableError } from '../errors/database-unavailable-error.js';
+import { StorageFullError } from '../errors/storage-full-error.js';
 import type { Redactor } from '../logging/redactor.js';
+import { isStorageFull } from '../store/is-storage-full.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { databasePassword, displayDatabase } from './database-url.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 
@@ -56,6 +60,8 @@ export class PostgresDatabase implements PostgresQueryable {
     readonly options: ResolvedPostgresOptions,
     private readonly logger: Logger,
     redactor: Redactor,
+    /** Told of every write refused for lack of space (53100 `disk_full`), which becomes its `StorageFullError`. */
+    private readonly storage?: StorageHealth,
   ) {
     this.#url = url;
     this.display = displayDatabase(url);
@@ -231,9 +237,14 @@ export class PostgresDatabase implements PostgresQueryable {
     await Promise.all([this.#pool.end(), listening?.end().catch(() => undefined), this.#listenConnecting?.catch(() => undefined)]);
   }
 
-  /** A failure to reach the database becomes a `DatabaseUnavailableError` naming it (password masked); others pass through. */
+  /**
+   * A write refused for lack of space becomes a `StorageFullError` (before the class-53 check below, which
+   * would call it unreachable); a failure to reach the database a `DatabaseUnavailableError` naming it
+   * (password masked); others pass through.
+   */
   #unavailable(error: unknown): unknown {
     if (!(error instanceof Error) || error instanceof DatabaseUnavailableError) return error;
+    if (isStorageFull(error)) return this.storage?.failed(error) ?? new StorageFullError(this.display, { cause: error });
     const code = (error as { code?: unknown }).code;
     const unreachable =
       (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_ERRNOS.has(code))) ||

@@ -24,6 +24,7 @@ import { CORE } from '../tokens.js';
 import { carriedCredentials } from './carried-credentials.js';
 import type { SecretRecord, SecretRecords } from './secret-records.js';
 import type { SecretUsage } from './secret-usage.js';
+import type { StorageHealth } from './storage-health.js';
 import type {
   NewSecret,
   RevealedSecret,
@@ -98,6 +99,8 @@ export class SecretStoreService implements SecretStore {
     @inject(CORE.SecretKindRegistry) private readonly kinds: SecretKindRegistry,
     @inject(CORE.Redactor) private readonly redactor: Redactor,
     @inject(CORE.Clock) private readonly clock: Clock,
+    /** A write refused for lack of space is a `StorageFullError`, and the state it sets is cleared by the next that succeeds. */
+    @inject(CORE.StorageHealth) private readonly storage: StorageHealth,
     @multiInject(CORE.SecretUsage) @optional() private readonly usages: SecretUsage[] = [],
   ) {
     // Changes made by other instances reach this one's caches (the token provider's) within a NOTIFY.
@@ -122,7 +125,7 @@ export class SecretStoreService implements SecretStore {
       createdAt: now,
       updatedAt: now,
     };
-    await this.records.insert(record);
+    await this.storage.write(() => this.records.insert(record));
     this.#emit({ type: 'created', id, paramsChanged: true });
     return this.#view(record);
   }
@@ -166,7 +169,7 @@ export class SecretStoreService implements SecretStore {
       revision: current.revision + 1,
       updatedAt: new Date(this.clock.now()).toISOString(),
     };
-    if (!(await this.records.replace(next, current.revision, paramsChanged))) {
+    if (!(await this.storage.write(() => this.records.replace(next, current.revision, paramsChanged)))) {
       throw new ConflictError('revision-mismatch', `Secret '${current.name}' was changed by someone else meanwhile. Reload it and try again.`);
     }
     this.#emit({ type: 'updated', id, paramsChanged });
@@ -184,7 +187,7 @@ export class SecretStoreService implements SecretStore {
         { users },
       );
     }
-    if (!(await this.records.remove(id))) throw new NotFoundError('secret', id);
+    if (!(await this.storage.write(() => this.records.remove(id)))) throw new NotFoundError('secret', id);
     this.redactor.forget(id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
   }

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Container } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE } from '@tessera/core';
+import { CORE, StorageFullError, type StorageHealth } from '@tessera/core';
 import { isAdminToken } from '../config/admin-token.js';
 import { DEFAULT_LIMITS, type HttpLimits, type ServerConfig } from '../config/server-config.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -90,11 +90,15 @@ export async function buildServer(container: Container, options: BuildServerOpti
     return payload;
   });
 
+  const storage = container.get<StorageHealth>(CORE.StorageHealth);
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = errorReply(error);
+    // Any route's write refused for lack of space is a 503 storage-full, told once a minute by StorageHealth rather than per request.
+    const failure = storage.failed(error);
+    const { status, body, headers } = errorReply(failure);
+    if (headers !== undefined) void reply.headers(headers);
     // A body that was refused unread (too large, of another type) is not read to its end either.
     if (status === 413 || status === 415) reply.header('connection', 'close');
-    if (status >= 500) {
+    if (status >= 500 && !(failure instanceof StorageFullError)) {
       logger.error('request failed', { method: request.method, url: request.routeOptions.url ?? request.url, code: (error as { code?: string }).code, error: (error as Error).message });
     }
     return reply.code(status).send(body);
@@ -115,11 +119,16 @@ export async function buildServer(container: Container, options: BuildServerOpti
   const document = openApiDocument(docs, SERVER_VERSION, groups);
   app.get('/api/openapi.json', async () => document);
 
-  // What every package contributes (core: the database; webhooks: the dispatcher), each by its name.
+  // What every package contributes (core: the database; webhooks: the dispatcher), each by its name:
+  // 503 `unavailable` when one is not healthy; 200 `degraded`, with each degraded part's reason, when one
+  // works but needs an operator (the disk of the database is full); else 200 `ok`.
   app.get('/healthz', async (_request, reply) => {
     const states = await Promise.all(checks.map(async (check) => [check.name, await check.check()] as const));
     const ok = states.every(([, state]) => state.healthy);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...Object.fromEntries(states.map(([name, state]) => [name, state.state])), version: SERVER_VERSION });
+    const degraded = states.filter(([, state]) => state.healthy && state.degraded === true);
+    const status = !ok ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok';
+    const reasons = degraded.length > 0 ? { reasons: Object.fromEntries(degraded.map(([name, state]) => [name, state.reason ?? state.state])) } : {};
+    return reply.code(ok ? 200 : 503).send({ status, ...Object.fromEntries(states.map(([name, state]) => [name, state.state])), ...reasons, version: SERVER_VERSION });
   });
   const metrics = container.get<Metrics>(SERVER.Metrics);
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()));

@@ -1,5 +1,5 @@
 /** Turns any error into DESIGN §3's `{ error: { code, message, details? } }` with the right status, never leaking internals. */
-import { statusOfCode, TesseraError } from '@tessera/core';
+import { StorageFullError, statusOfCode, TesseraError } from '@tessera/core';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -7,7 +7,9 @@ export interface ErrorBody {
 
 const INTERNAL: ErrorBody = { error: { code: 'internal', message: 'Something went wrong inside Tessera; the server log has the details.' } };
 
-export function errorReply(error: unknown): { status: number; body: ErrorBody } {
+/** `headers`: what the answer carries besides its body (`Retry-After` while the disk is full). */
+export function errorReply(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (error instanceof StorageFullError) return { ...reply(statusOfCode(error.code), error), headers: { 'retry-after': String(error.retryAfterSeconds) } };
   // Each code's status is declared with the code (core's ERROR_STATUS); a 500 is the server's own
   // trouble (its keys, its settings), whose details stay in the log.
   if (error instanceof TesseraError) {

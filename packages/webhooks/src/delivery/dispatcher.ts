@@ -3,12 +3,13 @@
  * secret's bearer token, signs it, sends it, and does what `decideOutcome` says comes next (DESIGN §5).
  * `DeliverySlots` keeps the global and per-endpoint limits, so a slow endpoint holds back no other;
  * `LeaseKeeper` keeps the claims alive; the heartbeat lets others release them if this process dies.
+ * While the disk is full its refused writes are told by `StorageHealth`, once a minute, not each loop.
  */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
-import { CORE, CredentialMasker, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type TokenProvider } from '@tessera/core';
+import { CORE, CredentialMasker, StorageFullError, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type StorageHealth, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
@@ -69,9 +70,10 @@ export class Dispatcher {
     @inject(CORE.Clock) private readonly clock: Clock,
     @inject(CORE.Logger) private readonly logger: Logger,
     @inject(CORE.Options) private readonly core: ResolvedCoreOptions,
+    @inject(CORE.StorageHealth) private readonly storage: StorageHealth,
   ) {
     this.#slots = new DeliverySlots(options.concurrency, options.perEndpointConcurrency);
-    this.#leases = new LeaseKeeper(queue, this.#owner, options.leaseMs, () => clock.now(), logger);
+    this.#leases = new LeaseKeeper(queue, this.#owner, options.leaseMs, () => clock.now(), (message, error) => this.#writeFailed(message, error));
   }
 
   get running(): boolean {
@@ -100,7 +102,7 @@ export class Dispatcher {
       () => {
         this.#registered = true;
       },
-      (error: unknown) => this.logger.error('registering the webhook worker failed; its next heartbeat tries again', { worker: this.#owner, error: (error as Error).message }),
+      (error: unknown) => this.#writeFailed('registering the webhook worker failed; its next heartbeat tries again', error, { worker: this.#owner }),
     );
     this.#loop = registered.then(() => this.#heartbeat()).then(() => this.#runLoop(run));
     this.logger.info('webhook dispatcher started', { worker: this.#owner, concurrency: this.options.concurrency, perEndpoint: this.options.perEndpointConcurrency });
@@ -193,7 +195,7 @@ export class Dispatcher {
         try {
           this.#slots.ready.push(...(await this.#claim(want)));
         } catch (error) {
-          this.logger.error('claiming deliveries failed', { error: (error as Error).message });
+          this.#writeFailed('claiming deliveries failed', error);
         }
       }
       if (this.#stopping !== undefined) break;
@@ -221,6 +223,8 @@ export class Dispatcher {
       capacity,
       perEndpoint: this.options.perEndpointConcurrency,
     });
+    // Leases were written: there was space for them (a claim that found nothing wrote nothing, and proves nothing).
+    if (claimed.length > 0) this.storage.succeeded();
     // A claim of ours that expired (a stalled process) may come back: in flight or ready, it is already
     // being handled. One whose previous outcome is still being committed here (the claim, on another
     // connection, may have seen that commit first: a retry due now) waits for that commit to be settled.
@@ -257,7 +261,7 @@ export class Dispatcher {
       this.logger.warn('released the claims of webhook workers that stopped (no heartbeat, or their process is gone)', { worker: this.#owner, ...dead });
       if (dead.released > 0) this.#signal();
     } catch (error) {
-      this.logger.error('renewing the worker heartbeat failed', { worker: this.#owner, error: (error as Error).message });
+      this.#writeFailed('renewing the worker heartbeat failed', error, { worker: this.#owner });
     }
   }
 
@@ -281,8 +285,14 @@ export class Dispatcher {
     try {
       await this.queue.release(id, this.#owner, now);
     } catch (error) {
-      this.logger.error('releasing a delivery claim failed; it is taken again when its lease runs out', { deliveryId: id, error: (error as Error).message });
+      this.#writeFailed('releasing a delivery claim failed; it is taken again when its lease runs out', error, { deliveryId: id });
     }
+  }
+
+  /** A write failed: logged, unless for lack of space (`StorageHealth` tells that once a minute, not each loop or beat). */
+  #writeFailed(message: string, error: unknown, fields: Record<string, unknown> = {}): void {
+    if (this.storage.failed(error) instanceof StorageFullError) return;
+    this.logger.error(message, { ...fields, error: (error as Error).message });
   }
 
   /** Waits for a wake-up (new work, a free slot) or the next due time, whichever is first. */

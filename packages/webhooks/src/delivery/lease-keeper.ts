@@ -1,5 +1,4 @@
 /** Keeps a dispatcher's claims alive: renews the leases of everything it holds every third of a lease, so a long delivery is never taken over. */
-import type { Logger } from 'winston';
 import type { DeliveryQueue } from './delivery-queue.js';
 
 export class LeaseKeeper {
@@ -10,7 +9,8 @@ export class LeaseKeeper {
     private readonly owner: string,
     private readonly leaseMs: number,
     private readonly now: () => number,
-    private readonly logger: Logger,
+    /** Told of a renewal that failed (the dispatcher logs it, or, for a full disk, leaves that to `StorageHealth`). */
+    private readonly failed: (message: string, error: unknown) => void,
   ) {}
 
   start(held: () => string[]): void {
@@ -22,7 +22,7 @@ export class LeaseKeeper {
     try {
       await this.queue.renew(this.owner, ids, this.now() + this.leaseMs, this.leaseMs);
     } catch (error) {
-      this.logger.error('renewing delivery claims failed', { error: (error as Error).message });
+      this.failed('renewing delivery claims failed', error);
     }
   }
 

@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'winston';
-import type { PostgresDatabase, PostgresQueryable } from '@tessera/core';
+import type { PostgresDatabase, PostgresQueryable, StorageHealth } from '@tessera/core';
 import { matchesEvent } from '../endpoints/event-filter.js';
 import { REQUEUE_RELEASED, WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
@@ -51,8 +51,9 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly db: PostgresDatabase,
     logger: Logger,
+    storage: StorageHealth,
   ) {
-    this.#unwritten = new UnwrittenOutcomes(logger);
+    this.#unwritten = new UnwrittenOutcomes(logger, storage);
   }
 
   async #ready(): Promise<PostgresDatabase> {
@@ -203,6 +204,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   }
 
   #settle(batch: readonly Completion[], applied: ReadonlySet<string>): void {
+    if (batch.length > 0) this.#unwritten.written();
     for (const completion of batch) completion.settled(applied.has(completion.id));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }

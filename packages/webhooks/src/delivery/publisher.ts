@@ -1,10 +1,11 @@
 /**
  * Publishes an event: persists the event and one delivery per matching endpoint in one transaction
- * before anything is sent (at-least-once), and is idempotent by event id.
+ * before anything is sent (at-least-once), and is idempotent by event id. A publish refused for lack of
+ * space is a `StorageFullError` (nothing of it was saved, so nothing was acknowledged).
  */
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { CORE, ConflictError, INPUT_LIMITS, ValidationError, canonicalJson, lazily, zodIssues, type Clock } from '@tessera/core';
+import { CORE, ConflictError, INPUT_LIMITS, ValidationError, canonicalJson, lazily, zodIssues, type Clock, type StorageHealth } from '@tessera/core';
 import { EVENT_TYPE } from '../endpoints/event-filter.js';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -48,6 +49,7 @@ export class Publisher {
     @inject(WEBHOOKS.DeliveryQueue) private readonly queue: DeliveryQueue,
     @inject(WEBHOOKS.EndpointRecords) private readonly endpoints: EndpointRecords,
     @inject(CORE.Clock) private readonly clock: Clock,
+    @inject(CORE.StorageHealth) private readonly storage: StorageHealth,
   ) {}
 
   /**
@@ -90,9 +92,12 @@ export class Publisher {
         : (await this.endpoints.enabled()).map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }));
       results = await this.queue.append(batch, endpoints);
     } catch (error) {
-      for (const event of batch) event.reject(error);
+      const failure = this.storage.failed(error);
+      for (const event of batch) event.reject(failure);
       return;
     }
+    // Something was written (not only ids published before): there was space for it.
+    if (results.some((result) => result.inserted)) this.storage.succeeded();
     batch.forEach((event, i) => {
       const result = results[i] as AppendResult;
       const conflict = result.inserted ? undefined : this.#conflict(event, result.first);

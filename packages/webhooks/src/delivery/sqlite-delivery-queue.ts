@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { inject, injectable } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, type SqliteDatabase } from '@tessera/core';
+import { CORE, type SqliteDatabase, type StorageHealth } from '@tessera/core';
 import { matchesEvent } from '../endpoints/event-filter.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
@@ -69,8 +69,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   constructor(
     @inject(WEBHOOKS.Database) private readonly db: SqliteDatabase,
     @inject(CORE.Logger) logger: Logger,
+    @inject(CORE.StorageHealth) storage: StorageHealth,
   ) {
-    this.#unwritten = new UnwrittenOutcomes(logger);
+    this.#unwritten = new UnwrittenOutcomes(logger, storage);
     // Two index-ordered scans (due pending work, expired leases) rather than one OR that would sort the
     // backlog; excluded endpoints (disabled, or with no capacity left) are left out in SQL so their
     // backlog cannot fill the scan. Endpoints are not joined: they may live in memory (EndpointRecords).
@@ -273,6 +274,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   #settle(batch: readonly Completion[], applied: readonly boolean[]): void {
+    if (batch.length > 0) this.#unwritten.written();
     batch.forEach((completion, i) => completion.settled(applied[i] as boolean));
     if (batch.some(({ outcome, now }) => outcome.kind === 'retry' && outcome.nextAttemptAt <= now)) this.signals.emit('work');
   }
