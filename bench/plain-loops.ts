@@ -8,7 +8,7 @@ import axios from 'axios';
 import { Pool } from 'undici';
 
 export const CONCURRENCY = 32;
-const BODY = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(230) } });
+const BODY = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(189) } });
 
 export interface LoopRequest {
   kind: 'undici' | 'axios';

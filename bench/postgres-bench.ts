@@ -164,7 +164,7 @@ async function tesseraRun(harness: Harness, database: string, processes: number,
   const secret = await container.get<SecretStore>(CORE.SecretStore).create({ name: 'bench', kind: 'general', params: { url: harness.tokenUrl, username: 'u', password: 'bench-password' } });
   await container.get<EndpointStore>(WEBHOOKS.EndpointStore).create({ url: `${harness.origin}/hook/0`, secretId: secret.id, signing: { secret: SIGNING_SECRET } });
   const publisher = container.get<Publisher>(WEBHOOKS.Publisher);
-  const data = { text: 'x'.repeat(230) };
+  const data = { text: 'x'.repeat(189) };
   let next = 0;
   const publishStarted = performance.now();
   await Promise.all(
@@ -190,7 +190,7 @@ async function pgBossRun(harness: Harness, database: string, total: number): Pro
   boss.on('error', () => undefined);
   await boss.start();
   await boss.createQueue(QUEUE);
-  const payload = JSON.stringify({ type: 'bench.e0', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(230) } });
+  const payload = JSON.stringify({ type: 'bench.e0', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(189) } });
   let next = 0;
   const publishStarted = performance.now();
   await Promise.all(

@@ -13,7 +13,10 @@ export interface NewEvent {
   type: string;
   /** Only this endpoint, whatever its filter; else every enabled endpoint whose filter matches. */
   endpointId: string | undefined;
+  /** The body sent (`eventBody(type, now, data)`). */
   payload: string;
+  /** The event's `data` as JSON, which SQLite keeps instead of the whole body. */
+  data: string;
   now: number;
 }
 

@@ -10,6 +10,7 @@ import { EVENT_TYPE } from '../endpoints/event-filter.js';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { AppendResult, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
+import { eventBody } from './event-body.js';
 import { sortableId } from './sortable-id.js';
 
 export interface PublishInput {
@@ -68,14 +69,16 @@ export class Publisher {
     }
     const now = this.clock.now();
     const eventId = parsed.data.id ?? sortableId('evt', now);
-    let payload: string;
+    let dataJson: string | undefined;
     try {
-      payload = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
+      dataJson = JSON.stringify(data) as string | undefined;
     } catch (error) {
       throw new ValidationError('The event', [{ field: 'data', message: `data must be JSON-serialisable (${(error as Error).message})` }]);
     }
+    if (dataJson === undefined) throw new ValidationError('The event', [{ field: 'data', message: 'data must be a JSON value (an object, say), not a function or a symbol' }]);
+    const payload = eventBody(type, now, dataJson);
     return new Promise((resolve, reject) => {
-      this.#batch.push({ eventId, type, endpointId, payload, now, resolve, reject });
+      this.#batch.push({ eventId, type, endpointId, payload, data: dataJson, now, resolve, reject });
       if (this.#batch.length === 1) setImmediate(() => void this.#flush());
     });
   }

@@ -4,6 +4,7 @@ import { CORE, NotFoundError, type Clock, type SqliteDatabase } from '@tessera/c
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
 import { WEBHOOKS } from '../tokens.js';
 import { retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
+import { storedBody } from './event-body.js';
 import { activityWindow, buildActivity, type DeliveryActivity, type LatencyCountRow, type StatusCountRow } from './delivery-activity.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 
@@ -43,7 +44,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
 
   async get(id: string): Promise<DeliveryDetail> {
     const row = this.#row(id);
-    const payload = this.db.prepare('SELECT payload FROM webhook_events WHERE id = ?').pluck().get(row.event_id) as string;
+    const payload = storedBody(this.db.prepare('SELECT type, created_at, payload, data FROM webhook_events WHERE id = ?').get(row.event_id) as Parameters<typeof storedBody>[0]);
     const attempts = this.db
       .prepare('SELECT attempted_at, status, latency_ms, error_code, error_message, response_body FROM webhook_attempts WHERE delivery_id = ? ORDER BY id')
       .all(id) as AttemptRow[];

@@ -11,8 +11,17 @@ import { matchesEvent } from '../endpoints/event-filter.js';
 import { WEBHOOKS } from '../tokens.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
+import { storedBody } from './event-body.js';
 import { sortableId } from './sortable-id.js';
 import { UnwrittenOutcomes } from './unwritten-outcomes.js';
+
+/** An event row as read back: `data` alone, or (written before) the whole body in `payload`. */
+interface StoredEvent {
+  type: string;
+  created_at: number;
+  payload: string;
+  data: string | null;
+}
 
 /** Outcomes are committed together once this many are waiting… */
 const COMPLETION_BATCH = 64;
@@ -92,10 +101,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     // Only rows the candidate scan just found claimable, inside the same IMMEDIATE transaction; one
     // statement per row by rowid with positional parameters, measured the cheapest way to write a batch.
     this.#lease = db.prepare(`UPDATE webhook_deliveries SET status = 'delivering', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE rowid = ?`);
-    this.#payloads = db.prepare('SELECT id, payload FROM webhook_events WHERE id IN (SELECT value FROM json_each(?))');
+    this.#payloads = db.prepare('SELECT id, type, created_at, payload, data FROM webhook_events WHERE id IN (SELECT value FROM json_each(?))');
     this.#insertAttempt = db.prepare(
-      `INSERT INTO webhook_attempts (delivery_id, attempted_at, status, latency_ms, error_code, error_message, response_body)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      // Numbered within its delivery (the key of the WITHOUT ROWID table): the next number is on the page the insert writes.
+      `INSERT INTO webhook_attempts (delivery_id, id, attempted_at, status, latency_ms, error_code, error_message, response_body)
+       VALUES (@delivery, (SELECT COALESCE(MAX(id), 0) + 1 FROM webhook_attempts WHERE delivery_id = @delivery), @at, @status, @latency, @code, @message, @body)`,
     );
     // Fenced: only the worker that still holds the claim may record the outcome, so an outcome can
     // never overwrite what another worker, a deletion or a release did meanwhile.
@@ -123,13 +133,14 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
        WHERE endpoint_id = @id AND status IN ('pending', 'delivering')`,
     );
     this.#depth = db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status');
-    this.#insertEvent = db.prepare('INSERT OR IGNORE INTO webhook_events (id, type, payload, created_at, target_endpoint_id) VALUES (?, ?, ?, ?, ?)');
+    // The body is built from type, time and data when read (`storedBody`), so only the data is kept.
+    this.#insertEvent = db.prepare("INSERT OR IGNORE INTO webhook_events (id, type, payload, data, created_at, target_endpoint_id) VALUES (?, ?, '', ?, ?, ?)");
     this.#insertDelivery = db.prepare(
       `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     this.#existing = db.prepare('SELECT id FROM webhook_deliveries WHERE event_id = ? ORDER BY id').pluck();
-    this.#stored = db.prepare('SELECT type, payload, target_endpoint_id AS targetEndpointId FROM webhook_events WHERE id = ?');
+    this.#stored = db.prepare('SELECT type, created_at, payload, data, target_endpoint_id AS targetEndpointId FROM webhook_events WHERE id = ?');
     this.#enabled = db.prepare('SELECT id, events FROM webhook_endpoints WHERE enabled = 1');
   }
 
@@ -151,8 +162,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   /** The deliveries of a new event; for an id stored before, that event and its deliveries. */
   #insert(event: NewEvent, endpoints: ReadonlyArray<{ id: string; events: string[] }>): AppendResult {
-    if (this.#insertEvent.run(event.eventId, event.type, event.payload, event.now, event.endpointId ?? null).changes === 0) {
-      const first = this.#stored.get(event.eventId) as { type: string; payload: string; targetEndpointId: string | null };
+    if (this.#insertEvent.run(event.eventId, event.type, event.data, event.now, event.endpointId ?? null).changes === 0) {
+      const stored = this.#stored.get(event.eventId) as StoredEvent & { targetEndpointId: string | null };
+      const first = { type: stored.type, payload: storedBody(stored), targetEndpointId: stored.targetEndpointId };
       return { inserted: false, first, deliveryIds: this.#existing.all(event.eventId) as string[] };
     }
     const chosen = event.endpointId === undefined ? endpoints.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : endpoints.filter((endpoint) => endpoint.id === event.endpointId);
@@ -208,7 +220,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     const expires = now + leaseMs;
     for (const row of chosen) this.#lease.run(owner, expires, now, row.seq);
     const eventIds = [...new Set(chosen.map((row) => row.event_id))];
-    const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<{ id: string; payload: string }>).map((row) => [row.id, row.payload]));
+    const payloads = new Map((this.#payloads.all(JSON.stringify(eventIds)) as Array<StoredEvent & { id: string }>).map((row) => [row.id, storedBody(row)]));
     return chosen.map((row) => ({
       id: row.id,
       seq: row.seq,
@@ -288,7 +300,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       const lastError = outcome.kind === 'failed' ? outcome.reason : (last?.errorCode ?? null);
       // The id is checked too: a rowid is only stable while the row exists (VACUUM may renumber).
       if (this.#finish.run(status, next, last?.status ?? null, lastError, now, seq, id, owner).changes === 0) return false;
-      for (const a of attempts) this.#insertAttempt.run(id, a.attemptedAt, a.status, a.latencyMs, a.errorCode, a.errorMessage, a.responseBody);
+      for (const a of attempts) {
+        this.#insertAttempt.run({ delivery: id, at: a.attemptedAt, status: a.status, latency: a.latencyMs, code: a.errorCode, message: a.errorMessage, body: a.responseBody });
+      }
       return true;
     });
   }

@@ -16,6 +16,8 @@ interface WindowRow {
   updated_at: number;
 }
 
+/** Processes sharing the file may publish with clocks this far apart. */
+const CLOCK_ROOM_MS = 60_000;
 /** Free pages kept for new rows; beyond this share of the file, the rest goes back to the file system. */
 const KEPT_FREE_SHARE = 0.25;
 
@@ -35,7 +37,8 @@ export class SqliteRetentionStore implements RetentionStore {
     this.#attempts = db.prepare('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))');
     this.#deliveries = db.prepare("DELETE FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('succeeded', 'failed')");
     this.#events = db.prepare('DELETE FROM webhook_events WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)');
-    this.#eventWindow = db.prepare('SELECT rowid AS position, created_at FROM webhook_events WHERE (created_at, rowid) > (?, ?) AND created_at < ? ORDER BY created_at, rowid LIMIT ?');
+    // Events in rowid order, the order they were published in: a sweep reads the old ones only.
+    this.#eventWindow = db.prepare('SELECT rowid AS position, created_at FROM webhook_events WHERE rowid > ? ORDER BY rowid LIMIT ?');
     this.#orphans = db.prepare(
       'DELETE FROM webhook_events WHERE rowid IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)',
     );
@@ -67,11 +70,13 @@ export class SqliteRetentionStore implements RetentionStore {
   async pruneEvents(request: EventPruneRequest): Promise<EventPruneBatch> {
     return this.db
       .transaction((): EventPruneBatch => {
-        const [at, position] = request.after === undefined ? [-1, -1] : (JSON.parse(request.after) as [number, number]);
-        const rows = this.#eventWindow.all(at, position, request.createdBefore, request.limit) as Array<{ position: number; created_at: number }>;
+        const rows = this.#eventWindow.all(request.after === undefined ? 0 : Number(request.after), request.limit) as Array<{ position: number; created_at: number }>;
+        const old = rows.filter((row) => row.created_at < request.createdBefore);
+        const events = old.length === 0 ? 0 : this.#orphans.run(JSON.stringify(old.map((row) => row.position))).changes;
+        // Past the bound (with a minute's room for processes whose clocks differ a little): the rest is newer.
         const last = rows.at(-1);
-        if (last === undefined) return { events: 0, last: undefined };
-        return { events: this.#orphans.run(JSON.stringify(rows.map((row) => row.position))).changes, last: JSON.stringify([last.created_at, last.position]) };
+        const done = last === undefined || (rows[0] as { created_at: number }).created_at >= request.createdBefore + CLOCK_ROOM_MS;
+        return { events, last: done ? undefined : String(last.position) };
       })
       .immediate();
   }

@@ -122,17 +122,42 @@ export const webhookMigrations: readonly Migration[] = [
     sql: 'ALTER TABLE webhook_events ADD COLUMN target_endpoint_id TEXT',
   },
   {
-    // Retention (DESIGN §5): a webhook's own retention periods (JSON, null for the defaults), events found
-    // by age once no delivery of theirs is left, and the lease that lets one process at a time prune.
+    // Retention (DESIGN §5): a webhook's own retention periods (JSON, null for the defaults), and the
+    // lease that lets one process at a time prune. (Events are swept in rowid order, their insertion order:
+    // no index to keep up to date on every publish.)
     id: 'webhooks-007-retention',
     sql: `
       ALTER TABLE webhook_endpoints ADD COLUMN retention TEXT;
-      CREATE INDEX webhook_events_created ON webhook_events (created_at);
       CREATE TABLE webhook_maintenance_leases (
         name TEXT PRIMARY KEY,
         owner TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    // Fewer bytes per delivered event (measured with dbstat in `npm run bench`): an event keeps its
+    // `data` alone (`payload` '' then), its body built from type, time and data the same way each time
+    // (`eventBody`); attempts are keyed by (delivery, number) in a WITHOUT ROWID table, so the index
+    // they were read by is the table itself. Existing attempts keep their numbers.
+    id: 'webhooks-008-compact-events-and-attempts',
+    sql: `
+      ALTER TABLE webhook_events ADD COLUMN data TEXT;
+      CREATE TABLE webhook_attempts_keyed (
+        delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+        id INTEGER NOT NULL,
+        attempted_at INTEGER NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        error_code TEXT,
+        error_message TEXT,
+        response_body TEXT,
+        PRIMARY KEY (delivery_id, id)
+      ) WITHOUT ROWID;
+      INSERT INTO webhook_attempts_keyed (delivery_id, id, attempted_at, status, latency_ms, error_code, error_message, response_body)
+        SELECT delivery_id, id, attempted_at, status, latency_ms, error_code, error_message, response_body FROM webhook_attempts;
+      DROP TABLE webhook_attempts;
+      ALTER TABLE webhook_attempts_keyed RENAME TO webhook_attempts;
     `,
   },
 ];
