@@ -4,6 +4,7 @@ import { topSelfTime, type CpuProfile } from './cpu-profile.js';
 import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
+import { runRetentionBench } from './retention-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
 
@@ -44,6 +45,17 @@ console.log(`publish, one caller awaiting each event: ${format(hooks.sequentialP
 console.log(`peak RSS over ${format(hooks.peakDeliveries)} deliveries: ${hooks.peakRssMb.toFixed(0)} MB (target < 300 MB) ${verdict(hooks.peakRssMb < 300)}`);
 console.log(
   `data directory after ${format(hooks.peakDeliveries)} delivered events (${hooks.payloadBytes}-byte payloads, nothing pruned): ${(hooks.bytesPerDelivery * hooks.peakDeliveries / 1e6).toFixed(1)} MB, ${format(hooks.bytesPerDelivery)} bytes per delivered event (target <= 800) ${verdict(hooks.bytesPerDelivery <= 800)}`,
+);
+
+// Steady state with a short retention (issue 15): the size levels off, and what pruning costs the dispatcher.
+const retention = await runRetentionBench({ retentionMs: 5_000, periods: 5, rounds: 2 });
+for (const run of retention.runs) {
+  console.log(
+    `  retention ${retention.retentionMs / 1000} s, ${run.pruning ? 'pruning' : 'no pruning'}: ${format(run.deliveriesPerSecond)} deliveries/s with a backlog waiting, data directory at each period ${run.sizes.map((size) => (size / 1e6).toFixed(1)).join(', ')} MB${run.pruning ? `, ${format(run.pruned)} deliveries pruned` : ''}`,
+  );
+}
+console.log(
+  `steady state over ${retention.periods} retention periods: largest size after the first period / size at its end = ${retention.growth.toFixed(2)} (target <= 1.2) ${verdict(retention.growth <= 1.2)}; dispatcher rate while pruning = ${percent(retention.rateRatio)} of the rate without (target >= 90 %) ${verdict(retention.rateRatio >= 0.9)}`,
 );
 
 // CLI start (issue 14): what a command costs before it does anything.

@@ -7,7 +7,7 @@ import { findWebhook } from './find-webhook.js';
 
 export const LIFECYCLE_USAGE = {
   update:
-    'tessera webhooks update <id|name> [--url <url>] [--events <a,b.*>] [--name <name>] [--secret <id|name>] [--timeout <10s>] [--retry-schedule <10s,1m,1h|none|default>] [--header <Name=value>]... [--remove-header <Name>]... [--retention-succeeded <7d|default>] [--retention-failed <60d|default>] [--json]   (other headers keep their values; moving --url asks for every header value again)',
+    'tessera webhooks update <id|name> [--url <url>] [--events <a,b.*>] [--name <name>] [--secret <id|name>] [--timeout <10s>] [--retry-schedule <10s,1m,1h|none|default>] [--header <Name=value>]... [--remove-header <Name>]... [--keep-succeeded <7d|default>] [--keep-failed <60d|default>] [--json]   (other headers keep their values; moving --url asks for every header value again; --keep-*: how long its finished deliveries are kept)',
   disable: 'tessera webhooks disable <id|name> [--reason <text>] [--json]   (deliveries already queued wait until it is enabled again; events published meanwhile are not queued for it)',
   enable: 'tessera webhooks enable <id|name> [--json]',
   delete: 'tessera webhooks delete <id|name>   (its waiting deliveries fail as endpoint-deleted; those made stay in the log)',
@@ -36,8 +36,8 @@ async function update(args: string[], cli: CommandContext): Promise<void> {
       'retry-schedule': { type: 'string' },
       header: { type: 'string', multiple: true },
       'remove-header': { type: 'string', multiple: true },
-      'retention-succeeded': { type: 'string' },
-      'retention-failed': { type: 'string' },
+      'keep-succeeded': { type: 'string' },
+      'keep-failed': { type: 'string' },
     },
     usage,
   );
@@ -60,17 +60,19 @@ async function update(args: string[], cli: CommandContext): Promise<void> {
   }
   const headers = headerChanges(parsed, endpoint, usage);
   if (headers !== undefined) patch.headers = headers;
-  const succeeded = retentionFlag(parsed, 'retention-succeeded', usage);
-  const failed = retentionFlag(parsed, 'retention-failed', usage);
-  // The one given changes; the other keeps what the webhook has.
-  if (succeeded !== undefined || failed !== undefined) patch.retention = { succeededMs: succeeded ?? endpoint.retention.succeededMs, failedMs: failed ?? endpoint.retention.failedMs };
+  const succeeded = retentionFlag(parsed, 'keep-succeeded', usage);
+  const failed = retentionFlag(parsed, 'keep-failed', usage);
+  // The one given changes (null: back to the server's); the other keeps what the webhook has.
+  if (succeeded !== undefined || failed !== undefined) {
+    patch.retention = { succeededMs: succeeded === undefined ? endpoint.retention.succeededMs : succeeded, failedMs: failed === undefined ? endpoint.retention.failedMs : failed };
+  }
   if (Object.keys(patch).length === 0) throw new UsageError(`Say what to change. Usage: ${usage}`);
   const updated = await endpoints(cli).update(endpoint.id, patch);
   printed(cli, parsed, updated, `Updated webhook '${updated.name}' (${updated.id}) → ${updated.url}, events ${updated.events.join(',')}${Object.keys(updated.headers).length > 0 ? `, headers ${Object.keys(updated.headers).join(', ')}` : ''}.`);
 }
 
-/** `--retention-…`: a duration such as 7d or 12h, or `default` (null: the server's period); undefined when not given. */
-export function retentionFlag(parsed: ParsedArgs, flag: 'retention-succeeded' | 'retention-failed', usage: string): number | null | undefined {
+/** `--keep-succeeded` / `--keep-failed`: a webhook's own retention, a duration such as 7d or 12h, or `default` (null: the server's `--retention-*`); undefined when not given. */
+export function retentionFlag(parsed: ParsedArgs, flag: 'keep-succeeded' | 'keep-failed', usage: string): number | null | undefined {
   const given = text(parsed, flag);
   if (given === undefined) return undefined;
   return given.trim() === 'default' ? null : durationOf(given, `--${flag}`, usage);

@@ -10,7 +10,7 @@ import { LIFECYCLE_ACTIONS, LIFECYCLE_USAGE, headerFlags, retentionFlag } from '
 
 export const WEBHOOKS_USAGE = [
   'tessera webhooks list [--json]',
-  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--header <Name=value>]... [--retention-succeeded <7d>] [--retention-failed <60d>] [--no-signing] [--json]   (header values are sealed, and masked everywhere)',
+  'tessera webhooks create --url <url> --secret <id|name> [--events <a,b.*>] [--name <name>] [--header <Name=value>]... [--keep-succeeded <7d>] [--keep-failed <60d>] [--no-signing] [--json]   (header values are sealed, and masked everywhere)',
   'tessera webhooks send-test <id|name> [--wait <seconds>] [--json]',
   ...Object.values(LIFECYCLE_USAGE),
 ];
@@ -38,7 +38,7 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
   const usage = WEBHOOKS_USAGE[1] as string;
   const parsed = parseFlags(
     args,
-    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, header: { type: 'string', multiple: true }, 'no-signing': { type: 'boolean' }, 'retention-succeeded': { type: 'string' }, 'retention-failed': { type: 'string' } },
+    { json: { type: 'boolean' }, url: { type: 'string' }, secret: { type: 'string' }, events: { type: 'string' }, name: { type: 'string' }, header: { type: 'string', multiple: true }, 'no-signing': { type: 'boolean' }, 'keep-succeeded': { type: 'string' }, 'keep-failed': { type: 'string' } },
     usage,
   );
   const url = required(parsed, 'url', usage);
@@ -46,8 +46,8 @@ async function create(args: string[], cli: CommandContext): Promise<void> {
   const events = text(parsed, 'events');
   const name = text(parsed, 'name');
   const headers = headerFlags(texts(parsed, 'header'), usage);
-  const succeededMs = retentionFlag(parsed, 'retention-succeeded', usage) ?? null;
-  const failedMs = retentionFlag(parsed, 'retention-failed', usage) ?? null;
+  const succeededMs = retentionFlag(parsed, 'keep-succeeded', usage) ?? null;
+  const failedMs = retentionFlag(parsed, 'keep-failed', usage) ?? null;
   const created = await cli.get<EndpointStore>(WEBHOOKS.EndpointStore).create({
     url,
     secretId: secret.id,

@@ -22,8 +22,6 @@ const SMALLEST_BATCH = 25;
 const LEASE_MS = 60_000;
 /** A long pass says how far it has got this often. */
 const PROGRESS_EVERY_MS = 10_000;
-/** Passes are spaced so that pruning takes at most about a tenth of the time, however many rows it has to look at. */
-const PASS_SPACING = 10;
 
 export interface PruneResult {
   /** false: another process held the lease, so this one pruned nothing. */
@@ -106,10 +104,10 @@ export class Pruner {
       void this.prune()
         .catch((error: unknown) => {
           this.logger.warn('pruning old deliveries failed; trying again at the next interval', { error: (error as Error).message });
-          return undefined;
         })
-        .then((result) => {
-          if (this.#running) this.#schedule(Math.max(this.options.retention.intervalMs, PASS_SPACING * (result?.durationMs ?? 0)));
+        .then(() => {
+          // The next pass an interval after this one ended: one that had much to do does not pile up behind itself.
+          if (this.#running) this.#schedule(this.options.retention.intervalMs);
         });
     }, delayMs);
     this.#timer.unref();
