@@ -271,7 +271,16 @@ describe('web console', () => {
     const headerValue = rememberSecret(randomCredential('ledger-key'));
     const made = await post<{ endpoint: { id: string } }>('api/webhooks', { url: receiver.url('/ledger'), secretId: secret.id, events: ['ledger.*'], name: 'ledger', headers: { 'X-Ledger-Key': headerValue } });
     const id = made.endpoint.id;
-    const view = async () => (await (await fetch(`${server.url}api/webhooks/${id}`, { headers })).json()) as { name: string; events: string[]; timeoutMs: number; retrySchedule: number[] | null; enabled: boolean; headers: Record<string, string> };
+    const view = async () =>
+      (await (await fetch(`${server.url}api/webhooks/${id}`, { headers })).json()) as {
+        name: string;
+        events: string[];
+        timeoutMs: number;
+        retrySchedule: number[] | null;
+        enabled: boolean;
+        headers: Record<string, string>;
+        retention: { succeededMs: number | null; failedMs: number | null };
+      };
 
     const { page, problems } = await consolePage(browser);
     await signIn(page);
@@ -287,9 +296,18 @@ describe('web console', () => {
     await page.getByLabel('Timeout (seconds)').fill('7');
     await page.getByLabel('Retry schedule (seconds)').fill('5, 30');
     await page.getByLabel('Extra headers').fill('X-Ledger-Key: ••••\nX-Team: books');
+    // Its own retention: succeeded deliveries kept 2 days, failed ones the server's period.
+    expect(await page.getByLabel('Keep succeeded deliveries (days)').inputValue()).toBe('');
+    await page.getByLabel('Keep succeeded deliveries (days)').fill('2');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
-    expect(await view()).toMatchObject({ events: ['ledger.*', 'invoice.paid'], timeoutMs: 7_000, retrySchedule: [5, 30], headers: { 'X-Ledger-Key': '••••', 'X-Team': '••••' } });
+    expect(await view()).toMatchObject({
+      events: ['ledger.*', 'invoice.paid'],
+      timeoutMs: 7_000,
+      retrySchedule: [5, 30],
+      headers: { 'X-Ledger-Key': '••••', 'X-Team': '••••' },
+      retention: { succeededMs: 2 * 86_400_000, failedMs: null },
+    });
     await post('api/events', { type: 'ledger.closed', data: { day: 1 } });
     await expect.poll(() => receiver.requests.filter((r) => r.path === '/ledger').length, { timeout: 15_000 }).toBe(1);
     expect(receiver.requests.find((r) => r.path === '/ledger')!.headers).toMatchObject({ 'x-ledger-key': headerValue, 'x-team': 'books' });

@@ -1,5 +1,5 @@
 // @ts-check
-// A webhook's settings form on its page: URL, name, events, secret, timeout, retry schedule and extra headers (masked values keep the stored ones).
+// A webhook's settings form on its page: URL, name, events, secret, timeout, retry schedule, extra headers (masked values keep the stored ones) and how long its deliveries are kept.
 import { api, seg } from '../lib/api.js';
 import { busy, cardForm, h } from '../lib/dom.js';
 import { kindLabel } from '../lib/kinds.js';
@@ -22,8 +22,16 @@ function parseHeaderLines(/** @type {string} */ text) {
   return headers;
 }
 
+const DAY_MS = 86_400_000;
+
+/** A retention field's days as the API's milliseconds; empty is null (the server's period). */
+function retentionMs(/** @type {HTMLInputElement} */ field) {
+  const days = field.value.trim();
+  return days === '' ? null : Math.round(Number(days) * DAY_MS);
+}
+
 /** Where a field issue from the API points in this form. */
-const INPUTS = /** @type {Record<string, string>} */ ({ url: 'edit-url', name: 'edit-name', events: 'edit-events', timeoutMs: 'edit-timeout', retrySchedule: 'edit-schedule', secretId: 'edit-secret', headers: 'edit-headers' });
+const INPUTS = /** @type {Record<string, string>} */ ({ url: 'edit-url', name: 'edit-name', events: 'edit-events', timeoutMs: 'edit-timeout', retrySchedule: 'edit-schedule', secretId: 'edit-secret', headers: 'edit-headers', retention: 'edit-keep-succeeded' });
 
 export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {Secret[]} */ secrets) {
   const input = (/** @type {string} */ key, /** @type {Record<string, unknown>} */ attributes) => h('input', { id: `edit-${key}`, name: key, autocomplete: 'off', ...attributes });
@@ -32,6 +40,9 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
   const events = input('events', { value: webhook.events.join(', '), 'aria-describedby': 'edit-events-help' });
   const timeout = input('timeout', { type: 'number', min: 1, max: 60, step: 1, value: Math.round(webhook.timeoutMs / 1000), 'aria-describedby': 'edit-timeout-help' });
   const schedule = input('schedule', { value: webhook.retrySchedule === null ? '' : webhook.retrySchedule.join(', '), placeholder: 'the server’s default', 'aria-describedby': 'edit-schedule-help' });
+  const days = (/** @type {number | null} */ ms) => (ms === null ? '' : String(Math.round((ms / DAY_MS) * 1000) / 1000));
+  const keepSucceeded = /** @type {HTMLInputElement} */ (input('keep-succeeded', { type: 'number', min: 0.001, step: 'any', value: days(webhook.retention.succeededMs), placeholder: 'the server’s', 'aria-describedby': 'edit-keep-help' }));
+  const keepFailed = /** @type {HTMLInputElement} */ (input('keep-failed', { type: 'number', min: 0.001, step: 'any', value: days(webhook.retention.failedMs), placeholder: 'the server’s', 'aria-describedby': 'edit-keep-help' }));
   const secret = h('select', { id: 'edit-secret', name: 'secretId' }, secrets.map((s) => h('option', { value: s.id, selected: s.id === webhook.secretId }, `${s.name} (${kindLabel(s.kind)})`)));
   const headers = h(
     'textarea',
@@ -57,6 +68,7 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
               retrySchedule: steps.length === 0 ? null : steps.map(Number),
               secretId: secret.value,
               headers: parseHeaderLines(headers.value),
+              retention: { succeededMs: retentionMs(keepSucceeded), failedMs: retentionMs(keepFailed) },
             });
           } catch (error) {
             markIssues(form, errors, error, (field) => INPUTS[field.split('.')[0] ?? '']);
@@ -77,6 +89,14 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
     h('div', { class: 'field' }, h('label', { for: 'edit-timeout' }, 'Timeout (seconds)'), timeout, h('p', { id: 'edit-timeout-help', class: 'help' }, 'How long one request may take before it counts as failed.')),
     h('div', { class: 'field' }, h('label', { for: 'edit-schedule' }, 'Retry schedule (seconds)'), schedule, h('p', { id: 'edit-schedule-help', class: 'help' }, 'Delays after each failed attempt, e.g. 10, 60, 600; empty for the server’s default.')),
     h('div', { class: 'field' }, h('label', { for: 'edit-headers' }, 'Extra headers'), headers, h('p', { id: 'edit-headers-help', class: 'help' }, 'One Name: value per line. A value shown as •••• keeps the stored one; changing the URL needs every value again.')),
+    h('div', { class: 'field' }, h('label', { for: 'edit-keep-succeeded' }, 'Keep succeeded deliveries (days)'), keepSucceeded),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'edit-keep-failed' }, 'Keep failed deliveries (days)'),
+      keepFailed,
+      h('p', { id: 'edit-keep-help', class: 'help' }, 'How long this webhook’s finished deliveries stay in the log before they are pruned; empty for the server’s (14 and 30 days unless set otherwise).'),
+    ),
     errors,
     h('div', { class: 'row' }, save, h('a', { href: '#/webhooks', class: 'button' }, 'Cancel')),
   );

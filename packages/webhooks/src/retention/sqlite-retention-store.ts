@@ -1,6 +1,7 @@
 /**
  * Pruning on SQLite: each batch one IMMEDIATE transaction (read the next deliveries in id order, delete
- * the expired ones with their attempts and their events left with no delivery), so a retry by hand of a
+ * the expired ones with their attempts and their events left with no delivery, children first, with the
+ * connection's foreign key checks off), so a retry by hand of a
  * failed delivery either comes before the batch (and it is pending, kept) or after it (and it is gone);
  * the space freed is reused by new rows, and what is well beyond what the database needs again is handed
  * back to the file system by an incremental vacuum (databases created with `auto_vacuum = INCREMENTAL`).
@@ -52,6 +53,10 @@ export class SqliteRetentionStore implements RetentionStore {
   }
 
   async pruneDeliveries(request: PruneRequest): Promise<PruneBatch> {
+    return this.#withoutForeignKeyChecks(() => this.#pruneDeliveries(request));
+  }
+
+  #pruneDeliveries(request: PruneRequest): PruneBatch {
     return this.db
       .transaction((): PruneBatch => {
         const rows = this.#window.all(request.after ?? '', firstIdAt(request.createdBefore), request.limit) as WindowRow[];
@@ -67,7 +72,27 @@ export class SqliteRetentionStore implements RetentionStore {
       .immediate();
   }
 
+  /**
+   * A batch deletes children before parents itself (attempts, then deliveries, then events with no
+   * delivery left), so this connection's foreign key checks are off while it runs: they repeated each
+   * lookup and made a pruned delivery cost a quarter more. (Only between transactions can SQLite switch
+   * them; nothing else runs on this connection meanwhile, and other processes keep their own.)
+   */
+  #withoutForeignKeyChecks<T>(batch: () => T): T {
+    if (this.db.inTransaction) return batch();
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      return batch();
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
+  }
+
   async pruneEvents(request: EventPruneRequest): Promise<EventPruneBatch> {
+    return this.#withoutForeignKeyChecks(() => this.#pruneEvents(request));
+  }
+
+  #pruneEvents(request: EventPruneRequest): EventPruneBatch {
     return this.db
       .transaction((): EventPruneBatch => {
         const rows = this.#eventWindow.all(request.after === undefined ? 0 : Number(request.after), request.limit) as Array<{ position: number; created_at: number }>;
