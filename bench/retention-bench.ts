@@ -81,7 +81,7 @@ async function retentionRun(harness: { origin: string; tokenUrl: string }, optio
     webhooksModule({
       concurrency: CONCURRENCY,
       perEndpointConcurrency: CONCURRENCY,
-      retention: { succeededMs: options.retentionMs, failedMs: options.retentionMs, intervalMs: Math.max(250, options.retentionMs / 10), prune: pruning },
+      retention: { succeededMs: options.retentionMs, failedMs: options.retentionMs, intervalMs: Math.max(100, options.retentionMs / 20), prune: pruning },
     }),
   );
   const secret = await container.get<SecretStore>(CORE.SecretStore).create({ name: 'bench', kind: 'general', params: { url: harness.tokenUrl, username: 'u', password: 'bench-password' } });

@@ -48,7 +48,7 @@ export interface RetentionOptions {
   failedMs?: number;
   /** How often the pruner looks for expired rows. Default 60,000 ms. */
   intervalMs?: number;
-  /** Deliveries looked at per batch (one short transaction each; fewer while a batch takes over 50 ms). Default 1,000. */
+  /** Deliveries looked at per batch (one short transaction each; fewer while a batch takes over 25 ms). Default 1,000. */
   batchSize?: number;
   /** false: no background pruning in this process (another instance, or nobody, prunes). Default true. */
   prune?: boolean;

@@ -16,7 +16,7 @@ import { readRetention, type RetentionPeriods } from './endpoint-retention.js';
 import type { RetentionStore } from './retention-store.js';
 
 /** A batch should take about this long at most: the batch size shrinks when one takes longer, and grows back when they are quick. */
-const BATCH_BUDGET_MS = 50;
+const BATCH_BUDGET_MS = 25;
 const SMALLEST_BATCH = 25;
 /** Renewed with every batch; a process that died holding it lets another prune after this. */
 const LEASE_MS = 60_000;
