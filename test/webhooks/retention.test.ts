@@ -72,6 +72,10 @@ describeOnEachStorage('retention', () => {
     expect(await w.pruner.prune()).toMatchObject({ deliveries: 0, attempts: 0, events: 0 });
     expect(await ids()).toEqual([...delivering, ...pending].sort());
     expect(w.pruner.totals).toMatchObject({ deliveries: 6, attempts: 6, events: 7, passes: 3 });
+    // A pass soon after looks only at what became old enough since; once an hour, at everything again.
+    expect(await w.pruner.prune()).toMatchObject({ full: false, deliveries: 0 });
+    clock.advance(3_600_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: true, deliveries: 0 });
     expect(w.pruner.totals.oldestDeliveryAt).toBe(Date.UTC(2026, 11, 1, 8));
   });
 

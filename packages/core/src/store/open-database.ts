@@ -22,6 +22,9 @@ export function openDatabase(path: string, migrations: readonly Migration[] = co
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
+  // After a checkpoint the write-ahead log is cut back to this, so one big write (a burst, an incremental
+  // vacuum) does not leave it large for as long as the connection is open.
+  db.pragma('journal_size_limit = 33554432');
   for (const note of migrate(db, migrations)) onNote(note);
   return db;
 }

@@ -68,7 +68,10 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
               retrySchedule: steps.length === 0 ? null : steps.map(Number),
               secretId: secret.value,
               headers: parseHeaderLines(headers.value),
-              retention: { succeededMs: retentionMs(keepSucceeded), failedMs: retentionMs(keepFailed) },
+              // Only when changed: the days shown are rounded, and saving them as shown would move the period.
+              ...(keepSucceeded.value !== keepSucceeded.defaultValue || keepFailed.value !== keepFailed.defaultValue
+                ? { retention: { succeededMs: retentionMs(keepSucceeded), failedMs: retentionMs(keepFailed) } }
+                : {}),
             });
           } catch (error) {
             markIssues(form, errors, error, (field) => INPUTS[field.split('.')[0] ?? '']);

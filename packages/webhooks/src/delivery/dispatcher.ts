@@ -39,6 +39,9 @@ interface Run {
   abandoned: boolean;
 }
 
+/** How long claims wait after one was refused for lack of space. */
+const STORAGE_FULL_PAUSE_MS = 1_000;
+
 @injectable()
 export class Dispatcher {
   readonly #owner = 'w_' + randomBytes(8).toString('hex');
@@ -57,6 +60,8 @@ export class Dispatcher {
   #registered = false;
   /** A wake-up that came while the loop was busy (claiming, looking ahead): the next wait returns at once. */
   #woken = false;
+  /** No claim before this (`performance.now()`): the last one was refused for lack of space. */
+  #claimsPausedUntil = 0;
   readonly #onWork = () => this.#signal();
 
   constructor(
@@ -191,11 +196,12 @@ export class Dispatcher {
       // What woke us so far is seen by this turn's claim.
       this.#woken = false;
       const want = this.#slots.wanted();
-      if (want > 0 && this.#slots.wantsWork()) {
+      if (want > 0 && this.#slots.wantsWork() && performance.now() >= this.#claimsPausedUntil) {
         try {
           this.#slots.ready.push(...(await this.#claim(want)));
         } catch (error) {
-          this.#writeFailed('claiming deliveries failed', error);
+          // A claim is a write: while the disk is full, claiming again at once would spin on refusals.
+          if (this.#writeFailed('claiming deliveries failed', error)) this.#claimsPausedUntil = performance.now() + Math.max(STORAGE_FULL_PAUSE_MS, this.options.pollIntervalMs);
         }
       }
       if (this.#stopping !== undefined) break;
@@ -253,6 +259,9 @@ export class Dispatcher {
     try {
       const now = this.clock.now();
       const known = await this.workers.beat(this.#owner, now, this.options.heartbeatIntervalMs);
+      // On PostgreSQL (no free-space probe) a beat written is the sign that the database takes writes
+      // again, so an instance with nothing to deliver does not report a full disk for ever.
+      if (this.core.storage === 'postgres') this.storage.succeeded();
       // Missing although registered: another worker took this one for dead (not so when the first registration failed).
       if (!known && this.#registered) this.#takenForDead(now);
       this.#registered = true;
@@ -290,9 +299,21 @@ export class Dispatcher {
   }
 
   /** A write failed: logged, unless for lack of space (`StorageHealth` tells that once a minute, not each loop or beat). */
-  #writeFailed(message: string, error: unknown, fields: Record<string, unknown> = {}): void {
-    if (this.storage.failed(error) instanceof StorageFullError) return;
+  /** The endpoint's failing period; when that write is refused for lack of space, the delivery's outcome is still decided (as not failing for long) and written when it can be. */
+  async #markFailing(endpointId: string, failing: boolean): Promise<{ failingSince: number | null }> {
+    try {
+      return await this.endpoints.markFailing(endpointId, failing);
+    } catch (error) {
+      if (!this.#writeFailed('recording a failing period failed', error, { endpointId })) throw error;
+      return { failingSince: null };
+    }
+  }
+
+  /** True when it failed for lack of space. */
+  #writeFailed(message: string, error: unknown, fields: Record<string, unknown> = {}): boolean {
+    if (this.storage.failed(error) instanceof StorageFullError) return true;
     this.logger.error(message, { ...fields, error: (error as Error).message });
+    return false;
   }
 
   /** Waits for a wake-up (new work, a free slot) or the next due time, whichever is first. */
@@ -312,7 +333,10 @@ export class Dispatcher {
       this.#woken = false;
       return;
     }
-    const untilDue = due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now()));
+    const untilDue = Math.max(
+      due === undefined ? this.options.pollIntervalMs : Math.max(1, Math.min(this.options.pollIntervalMs, due - this.clock.now())),
+      this.#claimsPausedUntil - performance.now(),
+    );
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#wake = undefined;
@@ -365,7 +389,7 @@ export class Dispatcher {
     };
     // The failing period first (it decides auto-disable), then the outcome policy.
     const failing = countsAsFailure(tried);
-    const { failingSince } = failing === undefined ? { failingSince: null } : await this.endpoints.markFailing(target.id, failing);
+    const { failingSince } = failing === undefined ? { failingSince: null } : await this.#markFailing(target.id, failing);
     const now = this.clock.now();
     const decision = decideOutcome(tried, { retrySchedule: target.retrySchedule, failingSince }, this.options, now);
     if (decision.disable !== undefined) await this.#disable(target, decision.disable);

@@ -31,6 +31,9 @@ interface Completion {
   settled: (applied: boolean) => void;
 }
 
+/** An event id seen as published before was gone when read back (pruned meanwhile). */
+class PrunedMeanwhile extends Error {}
+
 interface CandidateRow {
   id: string;
   event_id: string;
@@ -66,6 +69,18 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   }
 
   async append(events: readonly NewEvent[], endpoints: EnabledEndpoints): Promise<AppendResult[]> {
+    // An event id published before may be pruned between its insert (not made: the id was there) and the
+    // read of it: then it is new after all, and the whole batch is written again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#append(events, endpoints);
+      } catch (error) {
+        if (!(error instanceof PrunedMeanwhile) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  async #append(events: readonly NewEvent[], endpoints: EnabledEndpoints): Promise<AppendResult[]> {
     const db = await this.#ready();
     const results = await db.transaction(async (tx) => {
       const enabled =
@@ -127,7 +142,8 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
       return events.map((event, i): AppendResult => {
         const result = results[i];
         if (result !== undefined) return result;
-        const first = stored.get(event.eventId) as { first: { type: string; payload: string; targetEndpointId: string | null }; deliveryIds: string[] };
+        const first = stored.get(event.eventId);
+        if (first === undefined) throw new PrunedMeanwhile();
         return { inserted: false, ...first };
       });
     });

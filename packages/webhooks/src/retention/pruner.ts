@@ -20,12 +20,19 @@ const BATCH_BUDGET_MS = 25;
 const SMALLEST_BATCH = 25;
 /** Renewed with every batch; a process that died holding it lets another prune after this. */
 const LEASE_MS = 60_000;
+/**
+ * A pass looks only at what became old enough since the previous one; this often it looks at everything
+ * again, for what an earlier pass kept (still pending then, or under a longer period than the shortest).
+ */
+const FULL_PASS_EVERY_MS = 3_600_000;
 /** A long pass says how far it has got this often. */
 const PROGRESS_EVERY_MS = 10_000;
 
 export interface PruneResult {
   /** false: another process held the lease, so this one pruned nothing. */
   held: boolean;
+  /** true: it looked at every delivery and event (the first pass, once an hour, or after the periods changed); else only at what became old enough since the last pass. */
+  full: boolean;
   deliveries: number;
   attempts: number;
   events: number;
@@ -53,6 +60,8 @@ export class Pruner {
   #running = false;
   #stopping = false;
   #batch: number;
+  /** Where the next pass starts (the last delivery and event looked at), and when the last full pass began. */
+  #resume: { deliveries: string | undefined; events: string | undefined; fullAt: number | undefined; periods: string } = { deliveries: undefined, events: undefined, fullAt: undefined, periods: '' };
 
   constructor(
     @inject(WEBHOOKS.RetentionStore) private readonly store: RetentionStore,
@@ -115,7 +124,7 @@ export class Pruner {
 
   async #run(): Promise<PruneResult> {
     const started = performance.now();
-    const result: PruneResult = { held: false, deliveries: 0, attempts: 0, events: 0, reclaimedPages: 0, batches: 0, durationMs: 0 };
+    const result: PruneResult = { held: false, full: false, deliveries: 0, attempts: 0, events: 0, reclaimedPages: 0, batches: 0, durationMs: 0 };
     const now = this.clock.now();
     if (!(await this.store.acquireLease(this.#owner, now, LEASE_MS))) {
       result.durationMs = performance.now() - started;
@@ -138,7 +147,12 @@ export class Pruner {
         this.logger.info('pruning old deliveries', { deliveries: result.deliveries, attempts: result.attempts, events: result.events, batches: result.batches });
       };
 
-      let after: string | undefined;
+      // Periods changed since the last pass (a webhook's own, say): everything is looked at again at once.
+      const periodsNow = JSON.stringify([succeededMs, failedMs, [...overrides].sort(([a], [b]) => a.localeCompare(b))]);
+      const full = this.#resume.fullAt === undefined || now - this.#resume.fullAt >= FULL_PASS_EVERY_MS || now < this.#resume.fullAt || periodsNow !== this.#resume.periods;
+      result.full = full;
+      if (full) this.#resume = { deliveries: undefined, events: undefined, fullAt: now, periods: periodsNow };
+      let after = this.#resume.deliveries;
       while (!this.#stopping) {
         const limit = this.#batch;
         const batchStarted = performance.now();
@@ -148,8 +162,9 @@ export class Pruner {
         progress();
         if (batch.last === undefined) break;
         after = batch.last;
+        this.#resume.deliveries = after;
       }
-      let eventsAfter: string | undefined;
+      let eventsAfter = this.#resume.events;
       while (!this.#stopping) {
         const batchStarted = performance.now();
         const batch = await this.store.pruneEvents({ createdBefore, after: eventsAfter, limit: this.#batch });
@@ -158,6 +173,7 @@ export class Pruner {
         progress();
         if (batch.last === undefined) break;
         eventsAfter = batch.last;
+        this.#resume.events = eventsAfter;
       }
       result.reclaimedPages = await this.store.reclaimSpace();
       this.#totals.oldestDeliveryAt = await this.store.oldestDeliveryAt();

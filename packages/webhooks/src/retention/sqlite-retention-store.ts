@@ -19,6 +19,8 @@ interface WindowRow {
 
 /** Processes sharing the file may publish with clocks this far apart. */
 const CLOCK_ROOM_MS = 60_000;
+/** Pages handed back per step of the incremental vacuum (4 MB with 4 KB pages): a step is a short write. */
+const VACUUM_STEP_PAGES = 1_000;
 /** Free pages kept for new rows; beyond this share of the file, the rest goes back to the file system. */
 const KEPT_FREE_SHARE = 0.25;
 
@@ -120,11 +122,19 @@ export class SqliteRetentionStore implements RetentionStore {
 
   async reclaimSpace(): Promise<number> {
     if (this.db.memory || (this.db.pragma('auto_vacuum', { simple: true }) as number) !== 2) return 0;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    const surplus = free - Math.floor(pages * KEPT_FREE_SHARE);
-    if (surplus <= 0) return 0;
-    this.db.pragma(`incremental_vacuum(${surplus})`);
-    return free - (this.db.pragma('freelist_count', { simple: true }) as number);
+    let returned = 0;
+    // In steps, each its own short write, with the event loop (and other processes' writers) let in between.
+    for (;;) {
+      const pages = this.db.pragma('page_count', { simple: true }) as number;
+      const free = this.db.pragma('freelist_count', { simple: true }) as number;
+      const surplus = free - Math.floor(pages * KEPT_FREE_SHARE);
+      if (surplus <= 0) return returned;
+      this.db.pragma(`incremental_vacuum(${Math.min(surplus, VACUUM_STEP_PAGES)})`);
+      const step = free - (this.db.pragma('freelist_count', { simple: true }) as number);
+      if (step <= 0) return returned;
+      returned += step;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
+
 }
