@@ -106,6 +106,29 @@ describeOnEachStorage('retention', () => {
     expect((await w.endpoints.update(longer.id, { retention: null })).retention).toEqual({ succeededMs: null, failedMs: null });
   });
 
+  it('prunes, in the next pass soon after, a delivery that finished long after it was created', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
+    const w = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [600], jitter: 0, retention: { succeededMs: DAY, failedMs: DAY, prune: false } } });
+    let flaky = 0;
+    w.receiver.respond((request) => ((JSON.parse(request.body) as { data: { kind: string } }).data.kind === 'flaky' && flaky++ === 0 ? { status: 500 } : { status: 200 }));
+    const pruner = w.container.get<Pruner>(WEBHOOKS.Pruner);
+    await w.createEndpoint();
+    const [quick] = await w.publisher.publish({ type: 'a.one', data: { kind: 'ok' } });
+    const [late] = await w.publisher.publish({ type: 'a.one', data: { kind: 'flaky' } });
+    w.dispatcher.start();
+    await waitFor(async () => (await w.deliveries.get(quick!)).status === 'succeeded' && (await w.deliveries.get(late!)).attemptLog.length === 1, 30_000);
+    // Its retry, ten minutes later, succeeds: it finished ten minutes after it was created.
+    clock.advance(600_000);
+    await waitFor(async () => (await w.deliveries.get(late!)).status === 'succeeded', 30_000);
+
+    clock.advance(DAY - 600_000 + 1_000);
+    expect(await pruner.prune()).toMatchObject({ full: true, deliveries: 1 });
+    clock.advance(600_000);
+    // Not an hour since the pass over everything: this one looks only from where the kept delivery was.
+    expect(await pruner.prune()).toMatchObject({ full: false, deliveries: 1 });
+    expect(await w.deliveries.list({ limit: 10 })).toEqual([]);
+  });
+
   it('lets one process at a time prune: while another holds the lease this one prunes nothing', async () => {
     const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
     const w = await world(clock);

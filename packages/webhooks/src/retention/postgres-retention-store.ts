@@ -10,7 +10,7 @@
 import type { PostgresDatabase } from '@tessera/core';
 import { DB_NOW_MS } from '../delivery/postgres-delivery-queue.js';
 import { webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
-import { expired, firstIdAt, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
+import { firstIdAt, sortWindow, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
 
 interface WindowRow {
   id: string;
@@ -36,8 +36,12 @@ export class PostgresRetentionStore implements RetentionStore {
       request.limit,
     ]);
     const last = rows.at(-1)?.id;
-    const doomed = rows.filter((row) => expired({ ...row, updated_at: Number(row.updated_at) }, request));
-    if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last };
+    const { doomed, holdAfter, held } = sortWindow(
+      rows.map((row) => ({ ...row, updated_at: Number(row.updated_at) })),
+      request,
+    );
+    const hold = held ? { holdAfter } : {};
+    if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last, ...hold };
     return db.transaction(async (tx) => {
       const [counts] = await tx.query<{ attempts: number; deliveries: number; events: string[] | null }>(
         `WITH doomed AS (
@@ -59,7 +63,7 @@ export class PostgresRetentionStore implements RetentionStore {
         eventIds.length === 0
           ? []
           : await tx.query('DELETE FROM webhook_events e WHERE e.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id) RETURNING 1', [eventIds]);
-      return { deliveries: counts?.deliveries ?? 0, attempts: counts?.attempts ?? 0, events: events.length, last };
+      return { deliveries: counts?.deliveries ?? 0, attempts: counts?.attempts ?? 0, events: events.length, last, ...hold };
     });
   }
 

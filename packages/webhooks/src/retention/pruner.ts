@@ -153,6 +153,8 @@ export class Pruner {
       result.full = full;
       if (full) this.#resume = { deliveries: undefined, events: undefined, fullAt: now, periods: periodsNow };
       let after = this.#resume.deliveries;
+      // Where the next pass starts: after the last delivery looked at, unless one kept now expires soon.
+      let holding = false;
       while (!this.#stopping) {
         const limit = this.#batch;
         const batchStarted = performance.now();
@@ -160,9 +162,13 @@ export class Pruner {
         this.#count(result, batch);
         if (!(await this.#yield(performance.now() - batchStarted))) break;
         progress();
+        if ('holdAfter' in batch && !holding) {
+          holding = true;
+          this.#resume.deliveries = batch.holdAfter;
+        }
         if (batch.last === undefined) break;
         after = batch.last;
-        this.#resume.deliveries = after;
+        if (!holding) this.#resume.deliveries = after;
       }
       let eventsAfter = this.#resume.events;
       while (!this.#stopping) {

@@ -22,6 +22,37 @@ export interface PruneBatch {
   events: number;
   /** The last delivery looked at (the next batch starts after it); undefined when nothing was left to look at. */
   last: string | undefined;
+  /**
+   * Set when the batch kept a finished delivery that expires within the hour (it finished a while after it
+   * was created): the next pass must start after this (exclusive), not after `last`, or it would miss it.
+   * (Work still pending, or under a period that ends later, waits for the hourly pass over everything.)
+   */
+  holdAfter?: string | undefined;
+}
+
+/** A finished delivery kept now but expiring within this is held for the next pass. */
+const HOLD_HORIZON_MS = 3_600_000;
+
+/** A window's rows, in id order after `after`: those to delete, and where the next pass must start if one kept now expires soon. */
+export function sortWindow<T extends { id: string; status: string; endpoint_id: string; updated_at: number }>(rows: readonly T[], request: PruneRequest): { doomed: T[]; holdAfter: string | undefined; held: boolean } {
+  const doomed: T[] = [];
+  let holdAfter: string | undefined;
+  let held = false;
+  let previous = request.after ?? '';
+  for (const row of rows) {
+    if (expired(row, request)) doomed.push(row);
+    else if (!held && (row.status === 'succeeded' || row.status === 'failed') && expiresAt(row, request) - request.now < HOLD_HORIZON_MS) {
+      held = true;
+      holdAfter = previous;
+    }
+    previous = row.id;
+  }
+  return { doomed, holdAfter, held };
+}
+
+function expiresAt(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): number {
+  const own = request.overrides.get(row.endpoint_id);
+  return Number(row.updated_at) + (row.status === 'succeeded' ? (own?.succeededMs ?? request.succeededMs) : (own?.failedMs ?? request.failedMs));
 }
 
 export interface EventPruneRequest {
@@ -61,9 +92,7 @@ export const PRUNER_LEASE = 'pruner';
 /** Whether a finished delivery has outlived its period (its endpoint's own, else the module's). */
 export function expired(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): boolean {
   if (row.status !== 'succeeded' && row.status !== 'failed') return false;
-  const own = request.overrides.get(row.endpoint_id);
-  const period = row.status === 'succeeded' ? (own?.succeededMs ?? request.succeededMs) : (own?.failedMs ?? request.failedMs);
-  return Number(row.updated_at) <= request.now - period;
+  return expiresAt(row, request) <= request.now;
 }
 
 /** The smallest delivery id of a delivery created at `at` (ids sort by creation time: `sortableId`). */

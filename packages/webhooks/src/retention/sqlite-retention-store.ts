@@ -7,7 +7,7 @@
  * back to the file system by an incremental vacuum (databases created with `auto_vacuum = INCREMENTAL`).
  */
 import type { SqliteDatabase } from '@tessera/core';
-import { expired, firstIdAt, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
+import { firstIdAt, sortWindow, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
 
 interface WindowRow {
   id: string;
@@ -62,14 +62,15 @@ export class SqliteRetentionStore implements RetentionStore {
     return this.db
       .transaction((): PruneBatch => {
         const rows = this.#window.all(request.after ?? '', firstIdAt(request.createdBefore), request.limit) as WindowRow[];
-        const doomed = rows.filter((row) => expired(row, request));
+        const { doomed, holdAfter, held } = sortWindow(rows, request);
         const last = rows.at(-1)?.id;
-        if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last };
+        const hold = held ? { holdAfter } : {};
+        if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last, ...hold };
         const ids = JSON.stringify(doomed.map((row) => row.id));
         const attempts = this.#attempts.run(ids).changes;
         const deliveries = this.#deliveries.run(ids).changes;
         const events = this.#events.run(JSON.stringify([...new Set(doomed.map((row) => row.event_id))])).changes;
-        return { deliveries, attempts, events, last };
+        return { deliveries, attempts, events, last, ...hold };
       })
       .immediate();
   }
