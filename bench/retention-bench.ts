@@ -12,10 +12,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Container } from 'inversify';
-import winston from 'winston';
-import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
-import { WEBHOOKS, webhooksModule, type Dispatcher, type EndpointStore, type Pruner, type Publisher, type WebhookEvents } from '@tessera/webhooks';
+import { WEBHOOKS, type Dispatcher, type Pruner, type Publisher, type WebhookEvents } from '@tessera/webhooks';
+import { benchContainer } from './bench-container.js';
 import { CONCURRENCY } from './plain-loops.js';
 
 const PAYLOAD = { text: 'x'.repeat(189) };
@@ -70,22 +68,9 @@ export async function runRetentionBench(options: { retentionMs: number; periods:
 
 async function retentionRun(harness: { origin: string; tokenUrl: string }, options: { retentionMs: number; periods: number }, pruning: boolean): Promise<RetentionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-retention-'));
-  const container = new Container();
-  container.load(
-    coreModule({
-      database: join(dir, 'tessera.db'),
-      masterKey: generateMasterKey(),
-      network: { allowPrivate: true },
-      logging: { level: 'error', transports: [new winston.transports.Console({ silent: true })] },
-    }),
-    webhooksModule({
-      concurrency: CONCURRENCY,
-      perEndpointConcurrency: CONCURRENCY,
-      retention: { succeededMs: options.retentionMs, failedMs: options.retentionMs, intervalMs: Math.max(100, options.retentionMs / 20), prune: pruning },
-    }),
-  );
-  const secret = await container.get<SecretStore>(CORE.SecretStore).create({ name: 'bench', kind: 'general', params: { url: harness.tokenUrl, username: 'u', password: 'bench-password' } });
-  await container.get<EndpointStore>(WEBHOOKS.EndpointStore).create({ url: `${harness.origin}/hook/0`, secretId: secret.id, events: ['bench.e0'] });
+  const container = await benchContainer(dir, harness, 1, {
+    retention: { succeededMs: options.retentionMs, failedMs: options.retentionMs, intervalMs: Math.max(100, options.retentionMs / 20), prune: pruning },
+  });
   const publisher = container.get<Publisher>(WEBHOOKS.Publisher);
   const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
   const pruner = container.get<Pruner>(WEBHOOKS.Pruner);

@@ -11,11 +11,8 @@ import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container } from 'inversify';
-import winston from 'winston';
-import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
-import { WEBHOOKS, webhooksModule, type Dispatcher, type WebhookEvents, type EndpointStore, type Publisher } from '@tessera/webhooks';
-
+import { WEBHOOKS, type Dispatcher, type WebhookEvents, type Publisher } from '@tessera/webhooks';
+import { benchContainer } from './bench-container.js';
 import { startProfile, type CpuProfile } from './cpu-profile.js';
 import { CONCURRENCY, cpuMicrosSince, type LoopFigures, type LoopRequest } from './plain-loops.js';
 
@@ -149,19 +146,7 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
 
 export async function dispatcherRun(run: { origin: string; tokenUrl: string; endpoints: number; deliveries: number; sampleRss?: boolean; profile?: boolean }): Promise<DispatcherRunFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const container = new Container();
-  container.load(
-    coreModule({
-      database: join(dir, 'tessera.db'),
-      masterKey: generateMasterKey(),
-      network: { allowPrivate: true },
-      logging: { level: 'error', transports: [new winston.transports.Console({ silent: true })] },
-    }),
-    webhooksModule({ concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY }),
-  );
-  const secret = await container.get<SecretStore>(CORE.SecretStore).create({ name: 'bench', kind: 'general', params: { url: run.tokenUrl, username: 'u', password: 'bench-password' } });
-  const endpoints = container.get<EndpointStore>(WEBHOOKS.EndpointStore);
-  for (let i = 0; i < run.endpoints; i++) await endpoints.create({ url: `${run.origin}/hook/${i}`, secretId: secret.id, events: [`bench.e${i}`] });
+  const container = await benchContainer(dir, run, run.endpoints);
   const publisher = container.get<Publisher>(WEBHOOKS.Publisher);
   const events = container.get<WebhookEvents>(WEBHOOKS.Events);
   const dispatcher = container.get<Dispatcher>(WEBHOOKS.Dispatcher);
