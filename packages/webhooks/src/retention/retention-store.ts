@@ -31,7 +31,7 @@ export interface PruneBatch {
 }
 
 /** A finished delivery kept now but expiring within this is held for the next pass. */
-const HOLD_HORIZON_MS = 3_600_000;
+export const HOLD_HORIZON_MS = 3_600_000;
 
 /** A window's rows, in id order after `after`: those to delete, and where the next pass must start if one kept now expires soon. */
 export function sortWindow<T extends { id: string; status: string; endpoint_id: string; updated_at: number }>(rows: readonly T[], request: PruneRequest): { doomed: T[]; holdAfter: string | undefined; held: boolean } {
@@ -41,13 +41,18 @@ export function sortWindow<T extends { id: string; status: string; endpoint_id: 
   let previous = request.after ?? '';
   for (const row of rows) {
     if (expired(row, request)) doomed.push(row);
-    else if (!held && (row.status === 'succeeded' || row.status === 'failed') && expiresAt(row, request) - request.now < HOLD_HORIZON_MS) {
+    else if (!held && expiresSoon(row, request)) {
       held = true;
       holdAfter = previous;
     }
     previous = row.id;
   }
   return { doomed, holdAfter, held };
+}
+
+/** A finished delivery, kept now, that expires within the hour: the next pass must look at it again. */
+export function expiresSoon(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): boolean {
+  return (row.status === 'succeeded' || row.status === 'failed') && expiresAt(row, request) - request.now < HOLD_HORIZON_MS;
 }
 
 function expiresAt(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): number {

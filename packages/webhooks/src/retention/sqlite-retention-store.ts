@@ -1,13 +1,14 @@
 /**
  * Pruning on SQLite: each batch one IMMEDIATE transaction (read the next deliveries in id order, delete
- * the expired ones with their attempts and their events left with no delivery, children first, with the
- * connection's foreign key checks off), so a retry by hand of a
- * failed delivery either comes before the batch (and it is pending, kept) or after it (and it is gone);
+ * the expired ones with their attempts and their events left with no delivery, children first), so a
+ * retry by hand of a failed delivery either comes before the batch (and it is pending, kept) or after it (and it is gone);
  * the space freed is reused by new rows, and what is well beyond what the database needs again is handed
  * back to the file system by an incremental vacuum (databases created with `auto_vacuum = INCREMENTAL`).
+ * Nothing here changes a setting of the shared connection (`PRAGMA foreign_keys`, say): SQLite answers
+ * that by recompiling every prepared statement, the dispatcher's too.
  */
 import type { SqliteDatabase } from '@tessera/core';
-import { firstIdAt, sortWindow, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
+import { expiresSoon, firstIdAt, sortWindow, HOLD_HORIZON_MS, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
 
 interface WindowRow {
   id: string;
@@ -26,6 +27,8 @@ const KEPT_FREE_SHARE = 0.25;
 
 export class SqliteRetentionStore implements RetentionStore {
   readonly #window;
+  readonly #soon;
+  readonly #before;
   readonly #attempts;
   readonly #deliveries;
   readonly #events;
@@ -36,7 +39,17 @@ export class SqliteRetentionStore implements RetentionStore {
   readonly #oldest;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.#window = db.prepare('SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > ? AND id < ? ORDER BY id LIMIT ?');
+    // Only finished rows that can have expired (finished before `createdBefore`, the shortest period ago)
+    // come out to JavaScript: the rows finished since, which every pass would otherwise read again until
+    // they expire, are passed over inside SQLite.
+    this.#window = db.prepare(
+      "SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > ? AND id < ? AND updated_at <= ? AND status IN ('succeeded', 'failed') ORDER BY id LIMIT ?",
+    );
+    // Of the rows the window passed over, the finished ones that may expire within the hour, in id order.
+    this.#soon = db.prepare(
+      "SELECT id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > ? AND id <= ? AND updated_at > ? AND updated_at < ? AND status IN ('succeeded', 'failed') ORDER BY id",
+    );
+    this.#before = db.prepare('SELECT id FROM webhook_deliveries WHERE id < ? ORDER BY id DESC LIMIT 1');
     this.#attempts = db.prepare('DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))');
     this.#deliveries = db.prepare("DELETE FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('succeeded', 'failed')");
     this.#events = db.prepare('DELETE FROM webhook_events WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)');
@@ -55,16 +68,20 @@ export class SqliteRetentionStore implements RetentionStore {
   }
 
   async pruneDeliveries(request: PruneRequest): Promise<PruneBatch> {
-    return this.#withoutForeignKeyChecks(() => this.#pruneDeliveries(request));
+    return this.#pruneDeliveries(request);
   }
 
   #pruneDeliveries(request: PruneRequest): PruneBatch {
     return this.db
       .transaction((): PruneBatch => {
-        const rows = this.#window.all(request.after ?? '', firstIdAt(request.createdBefore), request.limit) as WindowRow[];
-        const { doomed, holdAfter, held } = sortWindow(rows, request);
+        const bound = firstIdAt(request.createdBefore);
+        const rows = this.#window.all(request.after ?? '', bound, request.createdBefore, request.limit) as WindowRow[];
+        const sorted = sortWindow(rows, request);
+        // The span this batch covers: up to its last row when the window was full, else to the bound.
         const last = rows.at(-1)?.id;
-        const hold = held ? { holdAfter } : {};
+        const holdAfter = this.#holdAfter(request, rows.length === request.limit ? (last as string) : bound, sorted.held ? sorted.holdAfter : undefined);
+        const hold = holdAfter === undefined ? {} : { holdAfter };
+        const { doomed } = sorted;
         if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last, ...hold };
         const ids = JSON.stringify(doomed.map((row) => row.id));
         const attempts = this.#attempts.run(ids).changes;
@@ -76,23 +93,25 @@ export class SqliteRetentionStore implements RetentionStore {
   }
 
   /**
-   * A batch deletes children before parents itself (attempts, then deliveries, then events with no
-   * delivery left), so this connection's foreign key checks are off while it runs: they repeated each
-   * lookup and made a pruned delivery cost a quarter more. (Only between transactions can SQLite switch
-   * them; nothing else runs on this connection meanwhile, and other processes keep their own.)
+   * Where the next pass must start: before the first finished delivery in this batch's span that is kept
+   * now but expires within the hour, whether the window read it (`windowHold`, longer period of its own)
+   * or passed over it (finished since `createdBefore`).
    */
-  #withoutForeignKeyChecks<T>(batch: () => T): T {
-    if (this.db.inTransaction) return batch();
-    this.db.pragma('foreign_keys = OFF');
-    try {
-      return batch();
-    } finally {
-      this.db.pragma('foreign_keys = ON');
+  #holdAfter(request: PruneRequest, spanEnd: string, windowHold: string | undefined): string | undefined {
+    let first: string | undefined;
+    for (const row of this.#soon.iterate(request.after ?? '', spanEnd, request.createdBefore, request.createdBefore + HOLD_HORIZON_MS) as IterableIterator<WindowRow>) {
+      if (expiresSoon(row, request)) {
+        first = row.id;
+        break;
+      }
     }
+    if (first === undefined) return windowHold;
+    const before = (this.#before.get(first) as { id: string } | undefined)?.id ?? '';
+    return windowHold !== undefined && windowHold < before ? windowHold : before;
   }
 
   async pruneEvents(request: EventPruneRequest): Promise<EventPruneBatch> {
-    return this.#withoutForeignKeyChecks(() => this.#pruneEvents(request));
+    return this.#pruneEvents(request);
   }
 
   #pruneEvents(request: EventPruneRequest): EventPruneBatch {
