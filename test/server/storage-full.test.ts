@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateMasterKey } from '@tessera/core';
@@ -57,7 +58,7 @@ async function call(server: ServeProcess, adminToken: string, method: string, pa
     headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
+  return { status: response.status, headers: response.headers, body: ((text) => (text === '' ? {} : JSON.parse(text)))(await response.text()) as Answer['body'] };
 }
 
 const refused = mountRefused();
@@ -105,8 +106,16 @@ describe('a full disk', () => {
         params: { url: tokenServer.tokenUrl, grantType: 'password', scope: 'read', username: 'svc', password: randomCredential('pw') },
       });
       expect(secret.status, JSON.stringify(secret.body)).toBe(201);
-      const webhook = await api('POST', '/api/webhooks', { name: 'orders', url: receiver.url('/hook'), secretId: secret.body.id });
+      const webhook = await api('POST', '/api/webhooks', { name: 'orders', url: receiver.url('/hook'), secretId: secret.body.id, events: ['order.created'] });
       expect(webhook.status, JSON.stringify(webhook.body)).toBe(201);
+      // A webhook whose receiver fails every time, retried each second: while the disk is full, a retry
+      // due cannot be claimed (a claim writes its lease), and the dispatcher must not spin on that.
+      const failing = await new FakeHttpServer(() => ({ status: 500 })).listen();
+      onTestFinished(() => failing.close());
+      const retries = await api('POST', '/api/webhooks', { name: 'retries', url: failing.url('/hook'), secretId: secret.body.id, events: ['retry.me'], retrySchedule: Array.from({ length: 50 }, () => 1) });
+      expect(retries.status, JSON.stringify(retries.body)).toBe(201);
+      expect((await api('POST', '/api/events', { type: 'retry.me', data: {} })).status).toBe(202);
+      await waitFor(() => failing.requests.length >= 1, 10_000);
 
       // Accepted while there is space: these must all be delivered, whatever happens next.
       const blob = 'x'.repeat(40_000);
@@ -149,6 +158,13 @@ describe('a full disk', () => {
         return Number(/\((\d+) writes? refused\)/.exec(reason)?.[1] ?? 0);
       };
       await waitFor(async () => (await refusedWrites()) >= 7 + 3, 20_000);
+      // The retry falls due each second and each claim of it is refused: the dispatcher waits a second
+      // before claiming again (without that pause it claimed about 600 times a second).
+      const before = await refusedWrites();
+      const windowStarted = performance.now();
+      await sleep(3_000);
+      const perSecond = ((await refusedWrites()) - before) / ((performance.now() - windowStarted) / 1000);
+      expect(perSecond).toBeLessThan(10);
       const logLines = () =>
         server
           .output()
@@ -164,6 +180,8 @@ describe('a full disk', () => {
 
       // Space returns: nothing to restart. The outcomes are written, new events are accepted and delivered.
       rmSync(filler);
+      const retriesId = (retries.body as unknown as { endpoint: { id: string } }).endpoint.id;
+      await waitFor(async () => (await api('DELETE', `/api/webhooks/${retriesId}`)).status === 204, 20_000);
       await waitFor(async () => {
         const states = await Promise.all(accepted.map(async (id) => (await api('GET', `/api/deliveries/${id}`)).body.status));
         return states.every((state) => state === 'succeeded');
