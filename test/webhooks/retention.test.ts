@@ -6,10 +6,10 @@
  */
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { SqliteDatabase } from '@tessera/core';
+import { CORE, type PostgresDatabase, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS, type Pruner, type RetentionStore } from '@tessera/webhooks';
 import { FakeClock } from '../support/fake-clock.js';
-import { describeOnEachStorage } from '../support/storage-under-test.js';
+import { describeOnEachStorage, storageUnderTest } from '../support/storage-under-test.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -126,6 +126,35 @@ describeOnEachStorage('retention', () => {
     clock.advance(600_000);
     // Not an hour since the pass over everything: this one looks only from where the kept delivery was.
     expect(await pruner.prune()).toMatchObject({ full: false, deliveries: 1 });
+    expect(await w.deliveries.list({ limit: 10 })).toEqual([]);
+  });
+
+  it('prunes a delivery whose id an older version made (random, so past the sweep in creation order) in a pass over everything', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
+    const w = await world(clock);
+    const { endpoint } = await w.createEndpoint({ events: ['a.*'] });
+    const [id] = await w.publisher.publish({ type: 'a.one', data: { kind: 'ok' } });
+    w.dispatcher.start();
+    await waitFor(async () => (await w.deliveries.get(id!)).status === 'succeeded', 30_000);
+    await w.dispatcher.stop();
+    // As the versions before sortable ids named it: 'msg_' and 24 random hex digits, here ones that sort last.
+    const legacy = 'msg_' + 'f'.repeat(24);
+    if (storageUnderTest() === 'postgres') {
+      await w.container
+        .get<PostgresDatabase>(CORE.Postgres)
+        .query('WITH d AS (UPDATE webhook_deliveries SET id = $1 WHERE id = $2 RETURNING 1) UPDATE webhook_attempts SET delivery_id = $1 WHERE delivery_id = $2', [legacy, id]);
+    } else {
+      const db = w.container.get<SqliteDatabase>(WEBHOOKS.Database);
+      db.transaction(() => {
+        db.pragma('defer_foreign_keys = ON');
+        db.prepare('UPDATE webhook_deliveries SET id = ? WHERE id = ?').run(legacy, id);
+        db.prepare('UPDATE webhook_attempts SET delivery_id = ? WHERE delivery_id = ?').run(legacy, id);
+      })();
+    }
+    expect((await w.deliveries.list({ endpointId: endpoint.id, limit: 10 })).map((d) => d.id)).toEqual([legacy]);
+
+    clock.advance(DAY + 1_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: true, deliveries: 1, attempts: 1, events: 1 });
     expect(await w.deliveries.list({ limit: 10 })).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ export class PostgresRetentionStore implements RetentionStore {
 
   async pruneDeliveries(request: PruneRequest): Promise<PruneBatch> {
     const db = await this.#ready();
-    const bound = firstIdAt(request.createdBefore);
+    const bound = request.before ?? firstIdAt(request.createdBefore);
     // Only finished rows that can have expired come back: those finished since `createdBefore` (the
     // shortest period ago), which every pass would otherwise read again until they expire, stay in the server.
     const rows = await db.query<WindowRow>(

@@ -12,6 +12,8 @@ export interface PruneRequest {
   createdBefore: number;
   /** The batch looks at the next `limit` deliveries in creation order after the delivery id `after`. */
   after: string | undefined;
+  /** And below this id; by default the first id of `createdBefore` (`legacyIds` for the ids of older versions). */
+  before?: string;
   limit: number;
 }
 
@@ -98,6 +100,15 @@ export const PRUNER_LEASE = 'pruner';
 export function expired(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): boolean {
   if (row.status !== 'succeeded' && row.status !== 'failed') return false;
   return expiresAt(row, request) <= request.now;
+}
+
+/**
+ * Where the delivery ids of versions before sortable ids (`msg_` and 24 random hex digits) lie that the
+ * sweep in creation order never reaches: past every sortable id made until a day from `now`. A pass over
+ * everything looks there too.
+ */
+export function legacyIds(now: number): { after: string; before: string } {
+  return { after: firstIdAt(now + 86_400_000), before: 'msg_~' };
 }
 
 /** The smallest delivery id of a delivery created at `at` (ids sort by creation time: `sortableId`). */

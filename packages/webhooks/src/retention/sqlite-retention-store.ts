@@ -74,7 +74,7 @@ export class SqliteRetentionStore implements RetentionStore {
   #pruneDeliveries(request: PruneRequest): PruneBatch {
     return this.db
       .transaction((): PruneBatch => {
-        const bound = firstIdAt(request.createdBefore);
+        const bound = request.before ?? firstIdAt(request.createdBefore);
         const rows = this.#window.all(request.after ?? '', bound, request.createdBefore, request.limit) as WindowRow[];
         const sorted = sortWindow(rows, request);
         // The span this batch covers: up to its last row when the window was full, else to the bound.
