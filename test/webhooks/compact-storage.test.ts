@@ -68,8 +68,32 @@ describe('compact event and attempt storage (SQLite)', () => {
       { id: 9, status: 502 },
       { id: 12, status: 410 },
     ]);
-    // Deleting the delivery still takes its attempts with it.
+    // The attempts still belong to their delivery: it cannot go before them (the pruner deletes them first).
+    expect(() => db.prepare("DELETE FROM webhook_deliveries WHERE id = 'msg_1'").run()).toThrow(/FOREIGN KEY/);
+    db.prepare("DELETE FROM webhook_attempts WHERE delivery_id = 'msg_1'").run();
     db.prepare("DELETE FROM webhook_deliveries WHERE id = 'msg_1'").run();
-    expect(db.prepare('SELECT COUNT(*) FROM webhook_attempts').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get()).toBe(0);
+  });
+
+  it('keys attempts to their delivery without a cascade, which SQLite would run per deleted delivery through a temporary b-tree', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const db = openDatabase(join(dir, 'tessera.db'));
+    onTestFinished(() => void db.close());
+    const before = webhookMigrations.findIndex((m) => m.id === 'webhooks-009-attempts-without-cascade');
+    migrate(db, webhookMigrations.slice(0, before));
+    db.prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_1', 't', '{}', 1)").run();
+    db.prepare("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_1', 'evt_1', 'ep_1', 't', 'failed', 2, 0, 1, 1)").run();
+    for (const n of [1, 2]) db.prepare("INSERT INTO webhook_attempts (delivery_id, id, attempted_at, status, latency_ms, response_body) VALUES ('msg_1', ?, ?, 500, 5, 'busy')").run(n, n);
+
+    migrate(db, webhookMigrations);
+    expect(db.pragma('foreign_key_list(webhook_attempts)')).toMatchObject([{ table: 'webhook_deliveries', from: 'delivery_id', to: 'id', on_delete: 'NO ACTION' }]);
+    expect(db.prepare("SELECT id, status, response_body FROM webhook_attempts WHERE delivery_id = 'msg_1' ORDER BY id").all()).toEqual([
+      { id: 1, status: 500, response_body: 'busy' },
+      { id: 2, status: 500, response_body: 'busy' },
+    ]);
+    // Still keyed by (delivery, number), in a WITHOUT ROWID table.
+    expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'webhook_attempts'").pluck().get()).toMatch(/PRIMARY KEY \(delivery_id, id\)\s*\) WITHOUT ROWID/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 });
