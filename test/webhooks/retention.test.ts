@@ -15,7 +15,7 @@ import { waitFor } from '../support/wait-for.js';
 
 const DAY = 86_400_000;
 
-async function world(clock: FakeClock, retention = { succeededMs: DAY, failedMs: 3 * DAY }) {
+async function world(clock: FakeClock, retention: { succeededMs: number; failedMs: number; batchSize?: number; intervalMs?: number } = { succeededMs: DAY, failedMs: 3 * DAY }) {
   const started = await startTestWebhooks({ core: { clock }, webhooks: { retrySchedule: [], retention: { ...retention, prune: false } } });
   started.receiver.respond((request) => {
     const kind = (JSON.parse(request.body) as { data: { kind: string } }).data.kind;
@@ -127,6 +127,77 @@ describeOnEachStorage('retention', () => {
     // Not an hour since the pass over everything: this one looks only from where the kept delivery was.
     expect(await pruner.prune()).toMatchObject({ full: false, deliveries: 1 });
     expect(await w.deliveries.list({ limit: 10 })).toEqual([]);
+  });
+
+  it("prunes, in the next pass soon after, a delivery its webhook keeps a little longer than the others", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
+    const w = await world(clock);
+    const { endpoint: longer } = await w.createEndpoint({ events: ['long.*'], retention: { succeededMs: DAY + 1_200_000 } });
+    await w.createEndpoint({ events: ['plain.*'] });
+    const [first] = await w.publisher.publish({ type: 'plain.one', data: { kind: 'ok' } });
+    clock.advance(1_000);
+    const [kept] = await w.publisher.publish({ type: 'long.one', data: { kind: 'ok' } });
+    clock.advance(1_000);
+    const [next] = await w.publisher.publish({ type: 'plain.one', data: { kind: 'ok' } });
+    w.dispatcher.start();
+    await waitFor(async () => (await w.deliveries.list({ limit: 10 })).every((d) => d.status === 'succeeded'), 30_000);
+    await w.dispatcher.stop(2_000);
+    expect((await w.deliveries.get(kept!)).endpointId).toBe(longer.id);
+
+    // Past the module's day: the two others go; the one kept twenty minutes longer is read and held.
+    clock.advance(DAY + 1_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: true, deliveries: 2 });
+    await expect(w.deliveries.get(first!)).rejects.toMatchObject({ code: 'not-found' });
+    await expect(w.deliveries.get(next!)).rejects.toMatchObject({ code: 'not-found' });
+    clock.advance(1_500_000);
+    // Not an hour since the pass over everything: this one starts where the kept delivery was.
+    expect(await w.pruner.prune()).toMatchObject({ full: false, deliveries: 1 });
+    expect(await w.deliveries.list({ limit: 10 })).toEqual([]);
+  });
+
+  it('stops a pass at a batch that kept most of what it looked at, some of it expiring soon, and prunes the rest in later passes', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
+    const w = await world(clock, { succeededMs: DAY, failedMs: DAY, batchSize: 4 });
+    await w.createEndpoint({ events: ['a.*'] });
+    const [early] = await w.publisher.publish({ type: 'a.one', data: { kind: 'ok' } });
+    w.dispatcher.start();
+    await waitFor(async () => (await w.deliveries.get(early!)).status === 'succeeded', 30_000);
+    await w.dispatcher.stop(2_000);
+    // Twelve created a second later and delivered twenty minutes after that (a backlog).
+    clock.advance(1_000);
+    for (let i = 0; i < 12; i++) await w.publisher.publish({ type: 'a.one', data: { kind: 'ok' } });
+    clock.advance(1_200_000);
+    w.dispatcher.start();
+    await waitFor(async () => (await w.deliveries.list({ status: 'succeeded', limit: 20 })).length === 13, 30_000);
+    await w.dispatcher.stop(2_000);
+
+    // A pass over everything looks at all thirteen, four at a time: the first goes, twelve are held.
+    clock.advance(DAY - 1_200_000 + 2_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: true, deliveries: 1 });
+    // The next pass looks at the first four after the hold, keeps them all, and stops there (a batch of
+    // deliveries, one of events) rather than looking at the eight behind them too.
+    clock.advance(60_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: false, deliveries: 0, batches: 2 });
+    // Once they have expired, a pass takes all twelve.
+    clock.advance(1_200_000);
+    expect(await w.pruner.prune()).toMatchObject({ full: false, deliveries: 12, attempts: 12, events: 12 });
+    expect(await w.deliveries.list({ limit: 20 })).toEqual([]);
+  });
+
+  it('keeps the lease from one pass to the next while it prunes in the background, and gives it up when it stops', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 11, 1, 8));
+    const w = await world(clock, { succeededMs: DAY, failedMs: DAY, intervalMs: 20 });
+    w.pruner.start();
+    await waitFor(() => w.pruner.totals.passes >= 3, 30_000);
+    expect(await w.store.acquireLease('another-instance', clock.now(), 60_000)).toBe(false);
+    // Renewed (one write) once it is a quarter of its 60 s old, not at every batch.
+    clock.advance(16_000);
+    const passes = w.pruner.totals.passes;
+    await waitFor(() => w.pruner.totals.passes >= passes + 2, 30_000);
+    clock.advance(50_000);
+    expect(await w.store.acquireLease('another-instance', clock.now(), 60_000)).toBe(false);
+    await w.pruner.stop();
+    expect(await w.store.acquireLease('another-instance', clock.now(), 60_000)).toBe(true);
   });
 
   it('prunes a delivery whose id an older version made (random, so past the sweep in creation order) in a pass over everything', async () => {

@@ -10,7 +10,7 @@
 import type { PostgresDatabase } from '@tessera/core';
 import { DB_NOW_MS } from '../delivery/postgres-delivery-queue.js';
 import { webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
-import { expiresSoon, firstIdAt, sortWindow, HOLD_HORIZON_MS, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
+import { expiresSoon, firstHold, firstIdAt, sortWindow, HOLD_HORIZON_MS, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
 
 interface WindowRow {
   id: string;
@@ -30,23 +30,30 @@ export class PostgresRetentionStore implements RetentionStore {
 
   async pruneDeliveries(request: PruneRequest): Promise<PruneBatch> {
     const db = await this.#ready();
+    const after = request.after ?? '';
     const bound = request.before ?? firstIdAt(request.createdBefore);
-    // Only finished rows that can have expired come back: those finished since `createdBefore` (the
-    // shortest period ago), which every pass would otherwise read again until they expire, stay in the server.
-    const rows = await db.query<WindowRow>(
-      "SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > $1 AND id < $2 AND updated_at <= $3 AND status IN ('succeeded', 'failed') ORDER BY id LIMIT $4",
-      [request.after ?? '', bound, request.createdBefore, request.limit],
+    // The batch's span: the next `limit` deliveries in id order, whatever their state (index only).
+    const [span] = await db.query<{ last: string | null; looked: number }>(
+      'SELECT max(id) AS last, count(*)::int AS looked FROM (SELECT id FROM webhook_deliveries WHERE id > $1 AND id < $2 ORDER BY id LIMIT $3) AS span',
+      [after, bound, request.limit],
     );
-    const last = rows.at(-1)?.id;
-    const { doomed, holdAfter, held } = sortWindow(
+    const last = span?.last ?? undefined;
+    const more = span?.looked === request.limit;
+    if (last === undefined) return { deliveries: 0, attempts: 0, events: 0, last, more: false };
+    // Of the span, only finished rows that can have expired come back: those finished since `createdBefore`
+    // (the shortest period ago), which every pass would otherwise read again until they expire, stay in the server.
+    const rows = await db.query<WindowRow>(
+      "SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > $1 AND id <= $2 AND updated_at <= $3 AND status IN ('succeeded', 'failed') ORDER BY id",
+      [after, last, request.createdBefore],
+    );
+    const sorted = sortWindow(
       rows.map((row) => ({ ...row, updated_at: Number(row.updated_at) })),
       request,
     );
-    const spanEnd = rows.length === request.limit ? (last as string) : bound;
-    const passedOver = await this.#holdAfter(db, request, spanEnd);
-    const first = held && (passedOver === undefined || (holdAfter as string) < passedOver) ? holdAfter : passedOver;
-    const hold = first === undefined ? {} : { holdAfter: first };
-    if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last, ...hold };
+    const holdAfter = firstHold(sorted.held ? sorted.holdAfter : undefined, await this.#passedOver(db, request, last));
+    const hold = holdAfter === undefined ? {} : { holdAfter };
+    const { doomed } = sorted;
+    if (doomed.length === 0) return { deliveries: 0, attempts: 0, events: 0, last, more, ...hold };
     return db.transaction(async (tx) => {
       const [counts] = await tx.query<{ attempts: number; deliveries: number; events: string[] | null }>(
         `WITH doomed AS (
@@ -68,23 +75,17 @@ export class PostgresRetentionStore implements RetentionStore {
         eventIds.length === 0
           ? []
           : await tx.query('DELETE FROM webhook_events e WHERE e.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id) RETURNING 1', [eventIds]);
-      return { deliveries: counts?.deliveries ?? 0, attempts: counts?.attempts ?? 0, events: events.length, last, ...hold };
+      return { deliveries: counts?.deliveries ?? 0, attempts: counts?.attempts ?? 0, events: events.length, last, more, ...hold };
     });
   }
 
-  /** Before the first finished delivery of the span that the window passed over (finished since `createdBefore`) and that expires within the hour. */
-  async #holdAfter(db: PostgresDatabase, request: PruneRequest, spanEnd: string): Promise<string | undefined> {
-    let first: WindowRow | undefined;
-    // In pages: most of what the bound lets through expires soon, but rows under a longer period may not.
-    for (let after = request.after ?? ''; first === undefined; ) {
-      const soon = await db.query<WindowRow>(
-        "SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > $1 AND id <= $2 AND updated_at > $3 AND updated_at < $4 AND status IN ('succeeded', 'failed') ORDER BY id LIMIT $5",
-        [after, spanEnd, request.createdBefore, request.createdBefore + HOLD_HORIZON_MS, request.limit],
-      );
-      first = soon.find((row) => expiresSoon({ ...row, updated_at: Number(row.updated_at) }, request));
-      if (soon.length < request.limit) break;
-      after = (soon.at(-1) as WindowRow).id;
-    }
+  /** Before the first finished delivery of the span up to `last` that the window passed over (finished since `createdBefore`) and that expires within the hour. */
+  async #passedOver(db: PostgresDatabase, request: PruneRequest, last: string): Promise<string | undefined> {
+    const soon = await db.query<WindowRow>(
+      "SELECT id, event_id, endpoint_id, status, updated_at FROM webhook_deliveries WHERE id > $1 AND id <= $2 AND updated_at > $3 AND updated_at < $4 AND status IN ('succeeded', 'failed') ORDER BY id",
+      [request.after ?? '', last, request.createdBefore, request.createdBefore + HOLD_HORIZON_MS],
+    );
+    const first = soon.find((row) => expiresSoon({ ...row, updated_at: Number(row.updated_at) }, request));
     if (first === undefined) return undefined;
     const [before] = await db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id < $1 ORDER BY id DESC LIMIT 1', [first.id]);
     return before?.id ?? '';
@@ -98,11 +99,11 @@ export class PostgresRetentionStore implements RetentionStore {
       [at, id, request.createdBefore, request.limit],
     );
     const last = rows.at(-1);
-    if (last === undefined) return { events: 0, last: undefined };
+    if (last === undefined) return { events: 0, last: undefined, more: false };
     const deleted = await db.query('DELETE FROM webhook_events e WHERE e.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id) RETURNING 1', [
       rows.map((row) => row.id),
     ]);
-    return { events: deleted.length, last: JSON.stringify([Number(last.created_at), last.id]) };
+    return { events: deleted.length, last: JSON.stringify([Number(last.created_at), last.id]), more: rows.length === request.limit };
   }
 
   async acquireLease(owner: string, _now: number, ttlMs: number): Promise<boolean> {

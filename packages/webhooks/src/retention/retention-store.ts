@@ -10,7 +10,7 @@ export interface PruneRequest {
   overrides: ReadonlyMap<string, RetentionPeriods>;
   /** Deliveries created at or after this are not looked at: none of them can have expired yet. */
   createdBefore: number;
-  /** The batch looks at the next `limit` deliveries in creation order after the delivery id `after`. */
+  /** The batch looks at the next `limit` deliveries (whatever their state) in creation order after the delivery id `after`. */
   after: string | undefined;
   /** And below this id; by default the first id of `createdBefore` (`legacyIds` for the ids of older versions). */
   before?: string;
@@ -22,8 +22,10 @@ export interface PruneBatch {
   deliveries: number;
   attempts: number;
   events: number;
-  /** The last delivery looked at (the next batch starts after it); undefined when nothing was left to look at. */
+  /** The last delivery looked at (the next batch starts after it); undefined when there was none. */
   last: string | undefined;
+  /** true: the batch looked at `limit` deliveries, so more may follow `last`; false: it reached the bound. */
+  more: boolean;
   /**
    * Set when the batch kept a finished delivery that expires within the hour (it finished a while after it
    * was created): the next pass must start after this (exclusive), not after `last`, or it would miss it.
@@ -52,6 +54,12 @@ export function sortWindow<T extends { id: string; status: string; endpoint_id: 
   return { doomed, holdAfter, held };
 }
 
+/** The earlier of two places the next pass must start after (a window's hold, the passed-over rows' hold). */
+export function firstHold(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a < b ? a : b;
+}
+
 /** A finished delivery, kept now, that expires within the hour: the next pass must look at it again. */
 export function expiresSoon(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): boolean {
   return (row.status === 'succeeded' || row.status === 'failed') && expiresAt(row, request) - request.now < HOLD_HORIZON_MS;
@@ -71,8 +79,10 @@ export interface EventPruneRequest {
 
 export interface EventPruneBatch {
   events: number;
-  /** Where the next batch starts; undefined when nothing was left to look at. */
+  /** Where the next batch starts; undefined when nothing was left to look at (the next pass starts where this one did). */
   last: string | undefined;
+  /** true: more events may follow `last`. */
+  more: boolean;
 }
 
 export interface RetentionStore {
