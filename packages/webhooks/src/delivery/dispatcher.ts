@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { Webhook } from 'standardwebhooks';
 import type { Logger } from 'winston';
 import { CORE, CredentialMasker, StorageFullError, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type StorageHealth, type TokenProvider } from '@tessera/core';
 import type { DeliveryTarget, EndpointStore } from '../endpoints/endpoint-store.js';
@@ -20,6 +19,7 @@ import { DeliverySlots } from './delivery-slots.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { WebhookEvents } from './webhook-events.js';
+import { WebhookSigner } from './webhook-signer.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 const USER_AGENT = 'Tessera-Webhooks/0.1';
@@ -50,7 +50,7 @@ export class Dispatcher {
   #run: Run | undefined;
   #stopping: Promise<StopResult> | undefined;
   /** Standard Webhooks signers by signing secret (decoding the key once). */
-  readonly #signers = new Map<string, Webhook>();
+  readonly #signers = new Map<string, WebhookSigner>();
   /** What a receiver echoes of the request's credentials is masked before it is stored (core's one rule). */
   readonly #echoes = new CredentialMasker();
   #loop: Promise<void> | undefined;
@@ -413,14 +413,14 @@ export class Dispatcher {
     }
     // A stop that ran out of time while the token was fetched: send nothing more.
     if (run.abandoned) return { tokenWaitMs: 0 };
-    const timestamp = new Date(attemptedAt);
+    const timestamp = Math.floor(attemptedAt / 1000);
     const headers: Record<string, string> = {
       ...target.headers,
       'user-agent': USER_AGENT,
       'content-type': 'application/json',
       authorization: `Bearer ${accessToken}`,
       'webhook-id': delivery.id,
-      'webhook-timestamp': String(Math.floor(attemptedAt / 1000)),
+      'webhook-timestamp': String(timestamp),
     };
     if (target.signingSecrets.length > 0) {
       headers['webhook-signature'] = target.signingSecrets.map((secret) => this.#signer(secret).sign(delivery.id, timestamp, delivery.payload)).join(' ');
@@ -439,11 +439,11 @@ export class Dispatcher {
     return { send, accessToken };
   }
 
-  #signer(secret: string): Webhook {
+  #signer(secret: string): WebhookSigner {
     let signer = this.#signers.get(secret);
     if (!signer) {
       if (this.#signers.size > 1_000) this.#signers.clear();
-      signer = new Webhook(secret);
+      signer = new WebhookSigner(secret);
       this.#signers.set(secret, signer);
     }
     return signer;
