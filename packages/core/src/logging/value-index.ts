@@ -1,7 +1,9 @@
 /**
- * The values the Redactor masks, indexed by their last characters: finding which of tens of thousands
- * occur in a text costs a lookup or two per position of the text, not one search of the text per value.
- * By the end, not the start: tokens of one issuer share long beginnings (a JWT's header), not endings.
+ * The values the Redactor masks, indexed by a hash of their last characters: finding which of a hundred
+ * thousand occur in a text costs, per position of the text, a rolling hash and a look in a table of
+ * counts, whatever the number of values; only where the table says a value may end there are the values
+ * with that ending compared. By the end, not the start: tokens of one issuer share long beginnings (a
+ * JWT's header), not endings.
  */
 
 /** Values at least this long are keyed by this many last characters… */
@@ -10,38 +12,209 @@ const LONG_KEY = 8;
 const SHORT_KEY = 4;
 /** Up to this many values, searching the text for each is cheaper than walking it. */
 const LINEAR_UP_TO = 256;
+/** Slots of each table (a count of a byte and a bit each), a few percent of them taken at 100,000 secrets. */
+const SLOT_BITS = 22;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** A count that reached this stays (the slot may hold a value for ever after: a look more, never one missed). */
+const STUCK = 255;
+/** The rolling hash's multiplier. */
+const BASE = 0x01000193;
+
+/** The hash of `text`'s `length` characters ending before `end`, as the rolling hash computes it. */
+function hashOf(text: string, end: number, length: number): number {
+  let h = 0;
+  for (let i = end - length; i < end; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function slotOf(hash: number): number {
+  return (hash ^ (hash >>> SLOT_BITS)) & SLOT_MASK;
+}
+
+/** `BASE` to the power of each index (the weight of a character that many places from the end), grown as needed. */
+const POWERS = [1];
+
+function powerOf(n: number): number {
+  while (POWERS.length <= n) POWERS.push(Math.imul(POWERS.at(-1) as number, BASE));
+  return POWERS[n] as number;
+}
+
+/** Past this many values, a bucket also sorts them by length and whole hash. */
+const HOT_BUCKET = 16;
+
+/**
+ * The values sharing the hash of their last characters, with how many registrations hold each. Many may
+ * (e-mail addresses of one domain end alike): past `HOT_BUCKET` they are also found by their length and
+ * the hash of all their characters, so a text position costs a look per length, not a comparison per value.
+ */
+class Bucket {
+  readonly values = new Map<string, number>();
+  byLength: Map<number, Map<number, string[]>> | undefined;
+
+  add(value: string): boolean {
+    const held = this.values.get(value) ?? 0;
+    this.values.set(value, held + 1);
+    if (held > 0) return false;
+    if (this.byLength !== undefined) this.#sort(value);
+    else if (this.values.size > HOT_BUCKET) {
+      this.byLength = new Map();
+      for (const each of this.values.keys()) this.#sort(each);
+    }
+    return true;
+  }
+
+  remove(value: string): 'gone' | 'held' | 'absent' {
+    const held = this.values.get(value);
+    if (held === undefined) return 'absent';
+    if (held > 1) {
+      this.values.set(value, held - 1);
+      return 'held';
+    }
+    this.values.delete(value);
+    if (this.byLength !== undefined) {
+      if (this.values.size <= HOT_BUCKET / 2) this.byLength = undefined;
+      else {
+        const byHash = this.byLength.get(value.length) as Map<number, string[]>;
+        const hash = hashOf(value, value.length, value.length);
+        const left = (byHash.get(hash) as string[]).filter((each) => each !== value);
+        if (left.length > 0) byHash.set(hash, left);
+        else if (byHash.delete(hash) && byHash.size === 0) this.byLength.delete(value.length);
+      }
+    }
+    return 'gone';
+  }
+
+  #sort(value: string): void {
+    const byLength = this.byLength as Map<number, Map<number, string[]>>;
+    let byHash = byLength.get(value.length);
+    if (!byHash) byLength.set(value.length, (byHash = new Map()));
+    const hash = hashOf(value, value.length, value.length);
+    const list = byHash.get(hash);
+    if (list) list.push(value);
+    else byHash.set(hash, [value]);
+  }
+}
+
+/** The text's prefix hashes, so the hash of any stretch of it is two multiplications away. */
+class TextHashes {
+  readonly #prefix: Int32Array;
+
+  constructor(text: string) {
+    this.#prefix = new Int32Array(text.length + 1);
+    let h = 0;
+    for (let i = 0; i < text.length; i++) this.#prefix[i + 1] = h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  }
+
+  /** The hash of the text's characters from `start` to before `end`, as `hashOf` computes it. */
+  of(start: number, end: number): number {
+    return ((this.#prefix[end] as number) - Math.imul(this.#prefix[start] as number, powerOf(end - start))) | 0;
+  }
+}
+
+/** Values keyed by the hash of their last `keyLength` characters, with a table of counts in front. */
+class KeyedValues {
+  /** Hash of the last characters → the values ending so. */
+  readonly buckets = new Map<number, Bucket>();
+  /** How many buckets have their hash in each slot (`STUCK` once it got there); made once the values are many. */
+  #counts: Uint8Array | undefined;
+  /** A bit per slot, set while its count is not 0: what a text position looks at (512 KB stays in the CPU's cache, where the counts' 4 MB missed it at every position). */
+  #bits: Int32Array | undefined;
+
+  constructor(readonly keyLength: number) {}
+
+  /** The bits, made from the buckets the first time they are needed. */
+  table(): Int32Array {
+    if (this.#bits === undefined) {
+      this.#counts = new Uint8Array(1 << SLOT_BITS);
+      this.#bits = new Int32Array(1 << (SLOT_BITS - 5));
+      for (const hash of this.buckets.keys()) this.#count(hash, 1);
+    }
+    return this.#bits;
+  }
+
+  #count(hash: number, by: 1 | -1): void {
+    const counts = this.#counts;
+    const bits = this.#bits;
+    if (counts === undefined || bits === undefined) return;
+    const slot = slotOf(hash);
+    const count = counts[slot] as number;
+    if (count === STUCK) return;
+    counts[slot] = count + by;
+    if (count + by === 0) bits[slot >>> 5] = (bits[slot >>> 5] as number) & ~(1 << (slot & 31));
+    else bits[slot >>> 5] = (bits[slot >>> 5] as number) | (1 << (slot & 31));
+  }
+
+  /** true when the value was not held before. */
+  add(value: string): boolean {
+    const hash = hashOf(value, value.length, this.keyLength);
+    let bucket = this.buckets.get(hash);
+    if (!bucket) {
+      this.buckets.set(hash, (bucket = new Bucket()));
+      this.#count(hash, 1);
+    }
+    return bucket.add(value);
+  }
+
+  /** 'gone' when no registration holds the value any more, 'held' when one still does, 'absent' when none did. */
+  remove(value: string): 'gone' | 'held' | 'absent' {
+    const hash = hashOf(value, value.length, this.keyLength);
+    const bucket = this.buckets.get(hash);
+    if (!bucket) return 'absent';
+    const outcome = bucket.remove(value);
+    if (bucket.values.size === 0) {
+      this.buckets.delete(hash);
+      this.#count(hash, -1);
+    }
+    return outcome;
+  }
+}
+
+/** What one search has found so far. */
+interface Hits {
+  readonly text: string;
+  readonly found: string[];
+  seen: Set<string> | undefined;
+  hashes: TextHashes | undefined;
+}
+
+/** The values of `bucket` (those whose last characters hash as the text's before `end`) that end there. */
+function check(hits: Hits, bucket: Bucket | undefined, end: number): void {
+  if (!bucket) return;
+  if (bucket.byLength === undefined) {
+    for (const value of bucket.values.keys()) report(hits, value, end);
+    return;
+  }
+  const hashes = (hits.hashes ??= new TextHashes(hits.text));
+  for (const [length, byHash] of bucket.byLength) {
+    if (length > end) continue;
+    for (const value of byHash.get(hashes.of(end - length, end)) ?? []) report(hits, value, end);
+  }
+}
+
+function report(hits: Hits, value: string, end: number): void {
+  if (!hits.text.startsWith(value, end - value.length)) return;
+  const seen = (hits.seen ??= new Set());
+  if (seen.has(value)) return;
+  seen.add(value);
+  hits.found.push(value);
+}
 
 export class ValueIndex {
-  /** Last characters → value → how many registrations hold it; one map per key length. */
-  readonly #long = new Map<string, Map<string, number>>();
-  readonly #short = new Map<string, Map<string, number>>();
+  readonly #long = new KeyedValues(LONG_KEY);
+  readonly #short = new KeyedValues(SHORT_KEY);
   #size = 0;
 
   add(value: string): void {
     if (value.length < SHORT_KEY) return;
-    const [buckets, key] = this.#place(value);
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = new Map()));
-    const held = bucket.get(value) ?? 0;
-    if (held === 0) this.#size++;
-    bucket.set(value, held + 1);
+    if (this.#place(value).add(value)) this.#size++;
   }
 
   /** Drops one registration of `value`; true when none holds it any more. */
   remove(value: string): boolean {
     if (value.length < SHORT_KEY) return true;
-    const [buckets, key] = this.#place(value);
-    const bucket = buckets.get(key);
-    const held = bucket?.get(value);
-    if (!bucket || held === undefined) return true;
-    if (held > 1) {
-      bucket.set(value, held - 1);
-      return false;
-    }
-    bucket.delete(value);
-    this.#size--;
-    if (bucket.size === 0) buckets.delete(key);
-    return true;
+    const outcome = this.#place(value).remove(value);
+    if (outcome === 'gone') this.#size--;
+    return outcome !== 'held';
   }
 
   /** The indexed values that occur in `text`. */
@@ -49,27 +222,36 @@ export class ValueIndex {
     const found: string[] = [];
     if (this.#size === 0 || text.length < SHORT_KEY) return found;
     if (this.#size <= LINEAR_UP_TO) {
-      for (const buckets of [this.#long, this.#short]) for (const bucket of buckets.values()) for (const value of bucket.keys()) if (text.includes(value)) found.push(value);
+      for (const keyed of [this.#long, this.#short]) for (const bucket of keyed.buckets.values()) for (const value of bucket.values.keys()) if (text.includes(value)) found.push(value);
       return found;
     }
-    const seen = new Set<string>();
-    const check = (bucket: Map<string, number> | undefined, end: number) => {
-      if (!bucket) return;
-      for (const value of bucket.keys()) {
-        if (!seen.has(value) && text.startsWith(value, end - value.length)) {
-          seen.add(value);
-          found.push(value);
-        }
+    const hits: Hits = { text, found, seen: undefined, hashes: undefined };
+    const long = this.#long;
+    const short = this.#short;
+    const longBits = long.table();
+    const shortBits = short.table();
+    const hasShort = short.buckets.size > 0;
+    const longPower = powerOf(LONG_KEY);
+    const shortPower = powerOf(SHORT_KEY);
+    let longHash = 0;
+    let shortHash = 0;
+    for (let end = 1; end <= text.length; end++) {
+      const code = text.charCodeAt(end - 1);
+      longHash = (Math.imul(longHash, BASE) + code) | 0;
+      if (end > LONG_KEY) longHash = (longHash - Math.imul(text.charCodeAt(end - 1 - LONG_KEY), longPower)) | 0;
+      if (hasShort) {
+        shortHash = (Math.imul(shortHash, BASE) + code) | 0;
+        if (end > SHORT_KEY) shortHash = (shortHash - Math.imul(text.charCodeAt(end - 1 - SHORT_KEY), shortPower)) | 0;
+        const slot = slotOf(shortHash);
+        if (end >= SHORT_KEY && ((shortBits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0) check(hits, short.buckets.get(shortHash), end);
       }
-    };
-    for (let end = SHORT_KEY; end <= text.length; end++) {
-      if (this.#short.size > 0) check(this.#short.get(text.slice(end - SHORT_KEY, end)), end);
-      if (end >= LONG_KEY) check(this.#long.get(text.slice(end - LONG_KEY, end)), end);
+      const slot = slotOf(longHash);
+      if (end >= LONG_KEY && ((longBits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0) check(hits, long.buckets.get(longHash), end);
     }
     return found;
   }
 
-  #place(value: string): [Map<string, Map<string, number>>, string] {
-    return value.length >= LONG_KEY ? [this.#long, value.slice(-LONG_KEY)] : [this.#short, value.slice(-SHORT_KEY)];
+  #place(value: string): KeyedValues {
+    return value.length >= LONG_KEY ? this.#long : this.#short;
   }
 }
