@@ -1,7 +1,9 @@
 /**
  * `npm run bench`, log redaction: masking a log line by value while 20,000 tokens (sharing a JWT's
  * beginning, which the line quotes) and the credentials of 1,000 secrets are registered, against the
- * same line through `JSON.stringify` alone, the work every log line costs anyway.
+ * same line through `JSON.stringify` alone, the work every log line costs anyway; and (issue 16) a
+ * 300-character line with the credentials of 1,000, 10,000 and 100,000 secrets registered, whose cost
+ * must not grow with their number.
  */
 import { randomBytes } from 'node:crypto';
 import { Redactor } from '@tessera/core';
@@ -30,4 +32,38 @@ export function runRedactionBench(): RedactionBenchFigures {
   const baselineMicros = time(() => JSON.stringify({ message: line }));
   const redactMicros = time(() => redactor.redactText(line));
   return { registered: 1_000 * 2 + 20_000, redactMicros, baselineMicros };
+}
+
+export interface RedactionScaleFigures {
+  secrets: number;
+  /** Values registered (every encoded form of each credential counts once). */
+  registered: number;
+  /** A 300-character line holding no credential, and one quoting one of them. */
+  cleanMicros: number;
+  quotingMicros: number;
+}
+
+/** The cost of one log line against the number of secrets registered. */
+export function runRedactionScaleBench(sizes: readonly number[] = [1_000, 10_000, 100_000]): RedactionScaleFigures[] {
+  return sizes.map((secrets) => {
+    const redactor = new Redactor();
+    let quoted = '';
+    for (let i = 0; i < secrets; i++) {
+      const clientSecret = randomBytes(24).toString('base64url');
+      if (i === Math.floor(secrets / 2)) quoted = clientSecret;
+      redactor.registerCredentials(`sec_${i}`, [clientSecret, `svc-user-${i}@example.com`]);
+    }
+    const filler = 'connector salesforce-prod: token request to https://login.example.com/services/oauth2/token answered 200 in 183 ms; ';
+    const clean = (filler + filler + filler).slice(0, 300);
+    const quoting = (filler.slice(0, 150) + ` client_secret=${quoted} ` + filler).slice(0, 300);
+    const rounds = 20_000;
+    const time = (line: string) => {
+      for (let i = 0; i < 2_000; i++) redactor.redactText(line);
+      const started = performance.now();
+      for (let i = 0; i < rounds; i++) redactor.redactText(line);
+      return ((performance.now() - started) * 1_000) / rounds;
+    };
+    if (redactor.redactText(quoting).includes(quoted)) throw new Error('the redaction bench line kept the credential it quotes');
+    return { secrets, registered: secrets * 2, cleanMicros: time(clean), quotingMicros: time(quoting) };
+  });
 }

@@ -3,7 +3,7 @@ import { runCliStartBench } from './cli-start-bench.js';
 import { topSelfTime, type CpuProfile } from './cpu-profile.js';
 import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
-import { runRedactionBench } from './redaction-bench.js';
+import { runRedactionBench, runRedactionScaleBench, type RedactionScaleFigures } from './redaction-bench.js';
 import { runRetentionBench } from './retention-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
@@ -23,6 +23,15 @@ const redaction = runRedactionBench();
 console.log(
   `redacting a 150-character log line with ${format(redaction.registered)} values registered: ${redaction.redactMicros.toFixed(1)} µs; JSON.stringify of it ${redaction.baselineMicros.toFixed(1)} µs (${(redaction.redactMicros / redaction.baselineMicros).toFixed(1)}x)`,
 );
+
+const scale = runRedactionScaleBench();
+for (const size of scale) {
+  console.log(
+    `redacting a 300-character log line with the credentials of ${format(size.secrets)} secrets registered: ${size.cleanMicros.toFixed(2)} µs (target <= 5 µs) ${verdict(size.cleanMicros <= 5)}; quoting one of them ${size.quotingMicros.toFixed(2)} µs`,
+  );
+}
+const [fewest, most] = [scale[0] as RedactionScaleFigures, scale.at(-1) as RedactionScaleFigures];
+console.log(`redaction cost at ${format(most.secrets)} secrets against ${format(fewest.secrets)}: ${(most.cleanMicros / fewest.cleanMicros).toFixed(2)}x (flat: target <= 1.5x) ${verdict(most.cleanMicros / fewest.cleanMicros <= 1.5)}`);
 
 const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000), profile });
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
