@@ -31,25 +31,32 @@ function slotOf(hash: number): number {
   return (hash ^ (hash >>> SLOT_BITS)) & SLOT_MASK;
 }
 
-/** `BASE` to the power of each index (the weight of a character that many places from the end), grown as needed. */
-const POWERS = [1];
-
+/** `BASE` to the power of `n`: the weight of the character that leaves a rolling window of `n`. */
 function powerOf(n: number): number {
-  while (POWERS.length <= n) POWERS.push(Math.imul(POWERS.at(-1) as number, BASE));
-  return POWERS[n] as number;
+  let p = 1;
+  for (let i = 0; i < n; i++) p = Math.imul(p, BASE);
+  return p;
 }
+const LONG_POWER = powerOf(LONG_KEY);
+const SHORT_POWER = powerOf(SHORT_KEY);
 
-/** Past this many values, a bucket also sorts them by length and whole hash. */
+/** Past this many values, a bucket also sorts them by a longer ending (or, shorter than that, by length and whole hash). */
 const HOT_BUCKET = 16;
+/** The longer ending: how many last characters a crowded bucket's values are found by. */
+const TAIL = 16;
 
 /**
  * The values sharing the hash of their last characters, with how many registrations hold each. Many may
- * (e-mail addresses of one domain end alike): past `HOT_BUCKET` they are also found by their length and
- * the hash of all their characters, so a text position costs a look per length, not a comparison per value.
+ * (e-mail addresses of one domain end alike): past `HOT_BUCKET` they are also found by the hash of their
+ * last `TAIL` characters, and those shorter by their length and the hash of all their characters, so a
+ * text position costs a look or a few, not a comparison per value.
  */
 class Bucket {
   readonly values = new Map<string, number>();
+  /** Values shorter than `TAIL`: length → hash of the whole value → values. */
   byLength: Map<number, Map<number, string[]>> | undefined;
+  /** Values of `TAIL` characters or more: hash of their last `TAIL` → values. */
+  byTail: Map<number, string[]> | undefined;
 
   add(value: string): boolean {
     const held = this.values.get(value) ?? 0;
@@ -58,6 +65,7 @@ class Bucket {
     if (this.byLength !== undefined) this.#sort(value);
     else if (this.values.size > HOT_BUCKET) {
       this.byLength = new Map();
+      this.byTail = new Map();
       for (const each of this.values.keys()) this.#sort(each);
     }
     return true;
@@ -72,43 +80,46 @@ class Bucket {
     }
     this.values.delete(value);
     if (this.byLength !== undefined) {
-      if (this.values.size <= HOT_BUCKET / 2) this.byLength = undefined;
-      else {
+      if (this.values.size <= HOT_BUCKET / 2) {
+        this.byLength = undefined;
+        this.byTail = undefined;
+      } else if (value.length >= TAIL) {
+        dropFrom(this.byTail as Map<number, string[]>, hashOf(value, value.length, TAIL), value);
+      } else {
         const byHash = this.byLength.get(value.length) as Map<number, string[]>;
-        const hash = hashOf(value, value.length, value.length);
-        const left = (byHash.get(hash) as string[]).filter((each) => each !== value);
-        if (left.length > 0) byHash.set(hash, left);
-        else if (byHash.delete(hash) && byHash.size === 0) this.byLength.delete(value.length);
+        if (dropFrom(byHash, hashOf(value, value.length, value.length), value) && byHash.size === 0) this.byLength.delete(value.length);
       }
     }
     return 'gone';
   }
 
   #sort(value: string): void {
+    if (value.length >= TAIL) {
+      addTo(this.byTail as Map<number, string[]>, hashOf(value, value.length, TAIL), value);
+      return;
+    }
     const byLength = this.byLength as Map<number, Map<number, string[]>>;
     let byHash = byLength.get(value.length);
     if (!byHash) byLength.set(value.length, (byHash = new Map()));
-    const hash = hashOf(value, value.length, value.length);
-    const list = byHash.get(hash);
-    if (list) list.push(value);
-    else byHash.set(hash, [value]);
+    addTo(byHash, hashOf(value, value.length, value.length), value);
   }
 }
 
-/** The text's prefix hashes, so the hash of any stretch of it is two multiplications away. */
-class TextHashes {
-  readonly #prefix: Int32Array;
+function addTo(lists: Map<number, string[]>, hash: number, value: string): void {
+  const list = lists.get(hash);
+  if (list) list.push(value);
+  else lists.set(hash, [value]);
+}
 
-  constructor(text: string) {
-    this.#prefix = new Int32Array(text.length + 1);
-    let h = 0;
-    for (let i = 0; i < text.length; i++) this.#prefix[i + 1] = h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+/** true when the hash has no value left. */
+function dropFrom(lists: Map<number, string[]>, hash: number, value: string): boolean {
+  const left = (lists.get(hash) ?? []).filter((each) => each !== value);
+  if (left.length > 0) {
+    lists.set(hash, left);
+    return false;
   }
-
-  /** The hash of the text's characters from `start` to before `end`, as `hashOf` computes it. */
-  of(start: number, end: number): number {
-    return ((this.#prefix[end] as number) - Math.imul(this.#prefix[start] as number, powerOf(end - start))) | 0;
-  }
+  lists.delete(hash);
+  return true;
 }
 
 /** Values keyed by the hash of their last `keyLength` characters, with a table of counts in front. */
@@ -174,7 +185,6 @@ interface Hits {
   readonly text: string;
   readonly found: string[];
   seen: Set<string> | undefined;
-  hashes: TextHashes | undefined;
 }
 
 /** The values of `bucket` (those whose last characters hash as the text's before `end`) that end there. */
@@ -184,10 +194,11 @@ function check(hits: Hits, bucket: Bucket | undefined, end: number): void {
     for (const value of bucket.values.keys()) report(hits, value, end);
     return;
   }
-  const hashes = (hits.hashes ??= new TextHashes(hits.text));
+  const text = hits.text;
+  if (end >= TAIL) for (const value of bucket.byTail?.get(hashOf(text, end, TAIL)) ?? []) report(hits, value, end);
   for (const [length, byHash] of bucket.byLength) {
     if (length > end) continue;
-    for (const value of byHash.get(hashes.of(end - length, end)) ?? []) report(hits, value, end);
+    for (const value of byHash.get(hashOf(text, end, length)) ?? []) report(hits, value, end);
   }
 }
 
@@ -225,23 +236,21 @@ export class ValueIndex {
       for (const keyed of [this.#long, this.#short]) for (const bucket of keyed.buckets.values()) for (const value of bucket.values.keys()) if (text.includes(value)) found.push(value);
       return found;
     }
-    const hits: Hits = { text, found, seen: undefined, hashes: undefined };
+    const hits: Hits = { text, found, seen: undefined };
     const long = this.#long;
     const short = this.#short;
     const longBits = long.table();
     const shortBits = short.table();
     const hasShort = short.buckets.size > 0;
-    const longPower = powerOf(LONG_KEY);
-    const shortPower = powerOf(SHORT_KEY);
     let longHash = 0;
     let shortHash = 0;
     for (let end = 1; end <= text.length; end++) {
       const code = text.charCodeAt(end - 1);
       longHash = (Math.imul(longHash, BASE) + code) | 0;
-      if (end > LONG_KEY) longHash = (longHash - Math.imul(text.charCodeAt(end - 1 - LONG_KEY), longPower)) | 0;
+      if (end > LONG_KEY) longHash = (longHash - Math.imul(text.charCodeAt(end - 1 - LONG_KEY), LONG_POWER)) | 0;
       if (hasShort) {
         shortHash = (Math.imul(shortHash, BASE) + code) | 0;
-        if (end > SHORT_KEY) shortHash = (shortHash - Math.imul(text.charCodeAt(end - 1 - SHORT_KEY), shortPower)) | 0;
+        if (end > SHORT_KEY) shortHash = (shortHash - Math.imul(text.charCodeAt(end - 1 - SHORT_KEY), SHORT_POWER)) | 0;
         const slot = slotOf(shortHash);
         if (end >= SHORT_KEY && ((shortBits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0) check(hits, short.buckets.get(shortHash), end);
       }
