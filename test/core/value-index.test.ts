@@ -6,21 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ValueIndex } from '../../packages/core/src/logging/value-index.js';
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 describe('ValueIndex', () => {
   it('finds exactly the values a text holds, among thousands added and removed', () => {
-    const random = generator(16);
+    const random = seededRandom(16);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
     const alphabet = [...'abcXYZ019-_.~/+=', 'é', '✓', '日', '\ud83c\udf89', '\ud800'];
     const word = (min: number, max: number) => Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, () => pick(alphabet)).join('');

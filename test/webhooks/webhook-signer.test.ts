@@ -7,18 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { WebhookSigner } from '../../packages/webhooks/src/delivery/webhook-signer.js';
 import { generateSigningSecret } from '../../packages/webhooks/src/endpoints/signing-secret.js';
-
-/** A small seeded generator, so a failing case can be run again. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 const PIECES = ['', 'a', '{"type":"order.paid","data":{"n":1}}', 'héllo', '✓', '日本語', '🎉', '\u2028', '\ud800', '\udfff', '"', '\\', '\n', '\u0000', 'é'.normalize('NFD')];
 
@@ -36,7 +25,7 @@ function text(random: () => number, maxPieces: number): string {
 
 describe('signing with node:crypto', () => {
   it('signs random ids, timestamps and bodies exactly as the standardwebhooks package does', () => {
-    const random = generator(20261203);
+    const random = seededRandom(20261203);
     const secrets = [generateSigningSecret(), generateSigningSecret(), 'whsec_' + randomBytes(24).toString('base64'), 'whsec_' + randomBytes(64).toString('base64'), randomBytes(32).toString('base64')];
     let compared = 0;
     for (const secret of secrets) {
