@@ -24,15 +24,6 @@ console.log(
   `redacting a 150-character log line with ${format(redaction.registered)} values registered: ${redaction.redactMicros.toFixed(1)} µs; JSON.stringify of it ${redaction.baselineMicros.toFixed(1)} µs (${(redaction.redactMicros / redaction.baselineMicros).toFixed(1)}x)`,
 );
 
-const scale = runRedactionScaleBench();
-for (const size of scale) {
-  console.log(
-    `redacting a 300-character log line with the credentials of ${format(size.secrets)} secrets registered: ${size.cleanMicros.toFixed(2)} µs (target <= 5 µs) ${verdict(size.cleanMicros <= 5)}; quoting one of them ${size.quotingMicros.toFixed(2)} µs`,
-  );
-}
-const [fewest, most] = [scale[0] as RedactionScaleFigures, scale.at(-1) as RedactionScaleFigures];
-console.log(`redaction cost at ${format(most.secrets)} secrets against ${format(fewest.secrets)}: ${(most.cleanMicros / fewest.cleanMicros).toFixed(2)}x (flat: target <= 1.5x) ${verdict(most.cleanMicros / fewest.cleanMicros <= 1.5)}`);
-
 const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000), profile });
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 console.log(`plain POST loop, undici Pool.request, concurrency 32: ${format(hooks.undici)} req/s`);
@@ -109,3 +100,13 @@ function printProfile(title: string, cpuProfile: CpuProfile | undefined): void {
 }
 printProfile('delivery phase of the dispatcher on SQLite (1 endpoint, 20,000 deliveries, in the bench process)', hooks.deliveryProfile);
 printProfile(`delivery phase of the dispatcher on PostgreSQL (1 endpoint, ${format(pgTotal)} deliveries, its own process)`, pgFigures.deliveryProfile);
+
+// Redaction at many secrets (issue 16), last: its 111,000 secrets would stay in the RSS figure above.
+const scale = runRedactionScaleBench();
+for (const size of scale) {
+  console.log(
+    `redacting a 300-character log line with the credentials of ${format(size.secrets)} secrets registered: ${size.cleanMicros.toFixed(2)} µs (target <= 5 µs) ${verdict(size.cleanMicros <= 5)}; quoting one of them ${size.quotingMicros.toFixed(2)} µs`,
+  );
+}
+const [fewest, most] = [scale[0] as RedactionScaleFigures, scale.at(-1) as RedactionScaleFigures];
+console.log(`redaction cost at ${format(most.secrets)} secrets against ${format(fewest.secrets)}: ${(most.cleanMicros / fewest.cleanMicros).toFixed(2)}x (flat: target <= 1.5x) ${verdict(most.cleanMicros / fewest.cleanMicros <= 1.5)}`);
