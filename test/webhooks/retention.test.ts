@@ -267,7 +267,7 @@ describe('retention on SQLite', () => {
     const result = await w.pruner.prune();
     expect(result).toMatchObject({ deliveries: 400, events: 400 });
     expect(result.reclaimedPages).toBeGreaterThan(0);
-    // Its batches switch the connection's foreign key checks off; they are on again afterwards.
+    // The pruner never switches the connection's foreign key checks (that recompiles every statement): still on.
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.pragma('wal_checkpoint(TRUNCATE)');
     expect(statSync(w.databasePath).size).toBeLessThan(before / 2);
