@@ -65,6 +65,11 @@ export function expiresSoon(row: { status: string; endpoint_id: string; updated_
   return (row.status === 'succeeded' || row.status === 'failed') && expiresAt(row, request) - request.now < HOLD_HORIZON_MS;
 }
 
+/**
+ * When a finished delivery expires: when it finished plus its period (its webhook's own, else the module's).
+ * `SqliteRetentionStore`'s window computes the same rule in SQL (`expires_at`), so that no row has to
+ * become a JavaScript object; the retention tests hold both to it, on each storage.
+ */
 function expiresAt(row: { status: string; endpoint_id: string; updated_at: number }, request: PruneRequest): number {
   const own = request.overrides.get(row.endpoint_id);
   return Number(row.updated_at) + (row.status === 'succeeded' ? (own?.succeededMs ?? request.succeededMs) : (own?.failedMs ?? request.failedMs));

@@ -46,7 +46,8 @@ export class SqliteRetentionStore implements RetentionStore {
     // Of the span, the finished rows that can have expired (finished before `createdBefore`, the shortest
     // period ago), each with its expiry under its webhook's periods (`@overrides`: endpoint id to
     // [succeeded, failed], null for the module's): the expired ones come out as JSON arrays ready for the
-    // deletes, and the first kept one expiring within the hour as a hold. No row becomes a JavaScript
+    // deletes, and the first kept one expiring within the hour as a hold (the rules of `expired` and
+    // `expiresSoon` in retention-store.ts, written in SQL). No row becomes a JavaScript
     // object (that cost the dispatcher's thread 2.5 µs per pruned delivery); the rows finished since
     // `createdBefore` are passed over inside SQLite.
     this.#window = db.prepare(
