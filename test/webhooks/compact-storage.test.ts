@@ -96,4 +96,34 @@ describe('compact event and attempt storage (SQLite)', () => {
     expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'webhook_attempts'").pluck().get()).toMatch(/PRIMARY KEY \(delivery_id, id\)\s*\) WITHOUT ROWID/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
+
+  it('checks a delivery status without the temporary b-tree an IN list costs on every write, still refusing a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const db = openDatabase(join(dir, 'tessera.db'));
+    onTestFinished(() => void db.close());
+    const before = webhookMigrations.findIndex((m) => m.id === 'webhooks-010-status-check-without-list');
+    migrate(db, webhookMigrations.slice(0, before));
+    db.prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_1', 't', '{}', 1)").run();
+    db.prepare("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_1', 'evt_1', 'ep_1', 't', 'pending', 0, 0, 1, 1)").run();
+    const writes = [
+      "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_2', 'evt_1', 'ep_2', 't', 'pending', 0, 0, 1, 1)",
+      "UPDATE webhook_deliveries SET status = 'delivering', lease_owner = 'w', lease_expires_at = 5, updated_at = 2 WHERE rowid = 1",
+      "UPDATE webhook_deliveries SET status = 'succeeded', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = 3 WHERE rowid = 1",
+    ];
+    const ephemeral = (sql: string) => (db.prepare(`EXPLAIN ${sql}`).all() as Array<{ opcode: string }>).filter((op) => op.opcode === 'OpenEphemeral').length;
+    expect(writes.map(ephemeral)).toEqual([1, 1, 1]);
+
+    migrate(db, webhookMigrations);
+    expect(writes.map(ephemeral)).toEqual([0, 0, 0]);
+    for (const sql of writes) db.prepare(sql).run();
+    expect(db.prepare("SELECT id, status FROM webhook_deliveries ORDER BY id").all()).toEqual([
+      { id: 'msg_1', status: 'succeeded' },
+      { id: 'msg_2', status: 'pending' },
+    ]);
+    expect(() => db.prepare("UPDATE webhook_deliveries SET status = 'lost' WHERE id = 'msg_2'").run()).toThrow(/CHECK constraint failed/);
+    // Writing the schema is refused again (defensive mode is back on), and the file is whole.
+    expect(() => db.prepare("UPDATE sqlite_schema SET sql = sql WHERE name = 'webhook_deliveries'").run()).toThrow(/may not be modified/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
 });

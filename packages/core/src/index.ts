@@ -57,6 +57,7 @@ export { StorageFullError, STORAGE_FULL_RETRY_AFTER_SECONDS } from './errors/sto
 export { isStorageFull } from './store/is-storage-full.js';
 export { StorageHealth, type StorageFullState } from './store/storage-health.js';
 export { addNameKeyColumn, writeUniqueName, type NameTaken } from './store/name-key-column.js';
+export { rewriteTableSql } from './store/rewrite-table-sql.js';
 
 export type { AccessToken } from './tokens/access-token.js';
 export { parseRetryAfter } from './tokens/read-token-response.js';
