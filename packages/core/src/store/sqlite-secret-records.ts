@@ -3,6 +3,7 @@ import { inject, injectable } from 'inversify';
 import { nameKey } from '../input/name-key.js';
 import { writeUniqueName } from './name-key-column.js';
 import { CORE } from '../tokens.js';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
 import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
@@ -25,12 +26,23 @@ interface SecretRow {
 
 @injectable()
 export class SqliteSecretRecords implements SecretRecords {
+  /** Statements prepared once, on first use: preparing one costs more than running it (a token request reads its secret each time). */
+  readonly #statements = new Map<string, Database.Statement>();
+
   constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   async insert(record: SecretRecord): Promise<void> {
     writeUniqueName(this.db, 'secrets', record, true, nameTaken, () =>
-      this.db
-        .prepare(
+      this.#prepare(
           `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
            VALUES (@id, @name, @name_key, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
         )
@@ -39,13 +51,12 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async find(id: string): Promise<SecretRecord | undefined> {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
+    const row = this.#prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
     return row && fromRow(row);
   }
 
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this.#prepare(
         `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
          AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
       )
@@ -54,10 +65,9 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async replace(record: SecretRecord, expectedRevision: number): Promise<boolean> {
-    const renaming = this.db.prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) !== record.name;
+    const renaming = this.#prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) !== record.name;
     const result = writeUniqueName(this.db, 'secrets', record, renaming, nameTaken, () =>
-      this.db
-        .prepare(
+      this.#prepare(
           // The key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
           `UPDATE secrets SET name = @name, name_key = CASE WHEN name = @name THEN name_key ELSE @name_key END, description = @description,
            params = @params, sealed = @sealed, revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
@@ -68,21 +78,21 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async remove(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
+    return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
   }
 
   async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
-    return this.db.prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
+    return this.#prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
   }
 
   async once(task: string, work: () => Promise<boolean>): Promise<void> {
     // Beside the schema migrations: a data migration is one too, just one that needs the key ring.
-    if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(task) !== undefined) return;
-    if (await work()) this.db.prepare('INSERT OR IGNORE INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(task, new Date().toISOString());
+    if (this.#prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(task) !== undefined) return;
+    if (await work()) this.#prepare('INSERT OR IGNORE INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(task, new Date().toISOString());
   }
 
   async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {
-    const write = this.db.prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
+    const write = this.#prepare('UPDATE secrets SET sealed = @to WHERE id = @id AND sealed = @from');
     this.db.transaction(() => {
       for (const change of changes) write.run(change);
     }).immediate();
