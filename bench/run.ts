@@ -5,6 +5,7 @@ import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
 import { runRedactionBench, runRedactionScaleBench, type RedactionScaleFigures } from './redaction-bench.js';
 import { runRetentionBench } from './retention-bench.js';
+import { runSecretScaleBench, type SecretScaleFigures } from './secret-scale-bench.js';
 import { runTokenBench } from './token-bench.js';
 import { runWebhookBench } from './webhook-bench.js';
 
@@ -110,3 +111,23 @@ for (const size of scale) {
 }
 const [fewest, most] = [scale[0] as RedactionScaleFigures, scale.at(-1) as RedactionScaleFigures];
 console.log(`redaction cost at ${format(most.secrets)} secrets against ${format(fewest.secrets)}: ${(most.cleanMicros / fewest.cleanMicros).toFixed(2)}x (flat: target <= 1.5x) ${verdict(most.cleanMicros / fewest.cleanMicros <= 1.5)}`);
+
+// Costs as the number of secrets grows (issue 16), after everything else: its 100,000 secrets stay in this process.
+const secretScale = await runSecretScaleBench();
+for (const size of secretScale.sizes) {
+  const share = size.coldPerSecond / size.axiosPerSecond;
+  console.log(
+    `${format(size.secrets)} secrets: cold token requests ${format(size.coldPerSecond)}/s against a plain axios loop ${format(size.axiosPerSecond)}/s = ${percent(share)} (target >= 80 %) ${verdict(share >= 0.8)}; per secret: create ${size.createMicros.toFixed(0)} µs, list ${size.listMicros.toFixed(1)} µs, rotate keys ${size.rotateMicros.toFixed(1)} µs`,
+  );
+}
+console.log(
+  `memory per secret with a cached token (${format(secretScale.memorySecrets)} secrets, heap and external after a full collection): ${format(secretScale.bytesPerCachedSecret)} bytes (target <= 2,048) ${verdict(secretScale.bytesPerCachedSecret <= 2048)}`,
+);
+const [smallest, largest] = [secretScale.sizes[0] as SecretScaleFigures, secretScale.sizes.at(-1) as SecretScaleFigures];
+const growth = (pick: (size: SecretScaleFigures) => number) => {
+  const ratio = pick(largest) / pick(smallest);
+  return `${ratio.toFixed(2)}x ${verdict(ratio <= 1.5)}`;
+};
+console.log(
+  `time per secret at ${format(largest.secrets)} secrets against ${format(smallest.secrets)} (flat: target <= 1.5x): create ${growth((s) => s.createMicros)}, list ${growth((s) => s.listMicros)} (the whole list in one call: the store has no pages yet), rotate keys ${growth((s) => s.rotateMicros)}`,
+);
