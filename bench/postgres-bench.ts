@@ -36,6 +36,52 @@ export interface QueueRun {
   serverCpuMicros: number | undefined;
   /** The delivering processes' CPU profiles, when asked for. */
   profiles?: CpuProfile[];
+  /** On PostgreSQL, what the server saw while delivering, per delivery (see {@link ServerWork}). */
+  server?: ServerWork;
+}
+
+/**
+ * What the PostgreSQL server did per delivery while delivering: statements the clients sent (each one
+ * round trip), statements run in all (those inside functions too), from `pg_stat_statements`; WAL bytes
+ * written (the server's WAL position before and after). The throwaway server runs with
+ * `full_page_writes` off: a production server also writes a whole page for the first change to it after
+ * each checkpoint.
+ */
+export interface ServerWork {
+  roundTrips: number;
+  statements: number;
+  walBytes: number;
+}
+
+/** Reads the server's counters now; `since` turns a later reading into per-delivery figures. */
+async function serverCounters(database: string): Promise<{ roundTrips: number; statements: number; wal: string }> {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await client.query<{ round_trips: string | null; statements: string | null; wal: string }>(
+      `SELECT (SELECT sum(calls) FILTER (WHERE toplevel) FROM pg_stat_statements WHERE dbid = d.oid AND query NOT LIKE '%pg_stat_statements%') AS round_trips,
+              (SELECT sum(calls) FROM pg_stat_statements WHERE dbid = d.oid AND query NOT LIKE '%pg_stat_statements%') AS statements,
+              pg_current_wal_insert_lsn()::text AS wal
+       FROM pg_database d WHERE d.datname = current_database()`,
+    );
+    const row = rows[0] as { round_trips: string | null; statements: string | null; wal: string };
+    return { roundTrips: Number(row.round_trips ?? 0), statements: Number(row.statements ?? 0), wal: row.wal };
+  } finally {
+    await client.end();
+  }
+}
+
+async function serverWorkSince(database: string, before: { roundTrips: number; statements: number; wal: string }, total: number): Promise<ServerWork> {
+  const after = await serverCounters(database);
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS bytes', [after.wal, before.wal]);
+    return { roundTrips: (after.roundTrips - before.roundTrips) / total, statements: (after.statements - before.statements) / total, walBytes: Number(rows[0]?.bytes ?? 0) / total };
+  } finally {
+    await client.end();
+  }
 }
 
 export interface PostgresBenchFigures {
@@ -110,6 +156,7 @@ interface Delivered {
   processCpuMicros: number;
   serverCpuMicros: number | undefined;
   profiles?: CpuProfile[];
+  server?: ServerWork;
 }
 
 /**
@@ -132,6 +179,9 @@ async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'to
   try {
     for (const child of children) child.send({ ...start, origin: harness.origin, tokenUrl: harness.tokenUrl } satisfies WorkerStart);
     await Promise.all(children.map((child) => once(child, 'message')));
+    const onPostgres = isPostgresUrl(start.database);
+    // Without pg_stat_statements loaded (a server of one's own in TESSERA_TEST_DATABASE_URL), no such figures.
+    const countersBefore = onPostgres ? await serverCounters(start.database).catch(() => undefined) : undefined;
     const before = await harness.receivedCount();
     const [workersBefore, serverBefore] = [cpuTicks(isWorker), cpuTicks(isServer)];
     const started = performance.now();
@@ -139,12 +189,13 @@ async function deliver(harness: Harness, start: Omit<WorkerStart, 'origin' | 'to
     while ((await harness.receivedCount()) - before < total) await new Promise((resolve) => setTimeout(resolve, 20));
     const elapsed = performance.now() - started;
     const [workersAfter, serverAfter] = [cpuTicks(isWorker), cpuTicks(isServer)];
-    const onPostgres = isPostgresUrl(start.database);
     measured = {
       perSecond: total / (elapsed / 1000),
       processCpuMicros: (ticksBetween(workersBefore, workersAfter) * TICK_MICROS) / total,
       serverCpuMicros: !onPostgres ? 0 : serverAfter.size === 0 ? undefined : (ticksBetween(serverBefore, serverAfter) * TICK_MICROS) / total,
     };
+    const server = countersBefore === undefined ? undefined : await serverWorkSince(start.database, countersBefore, total).catch(() => undefined);
+    if (server !== undefined) measured.server = server;
   } catch (error) {
     for (const child of children) child.kill();
     throw error;
@@ -232,8 +283,13 @@ async function startHarness(): Promise<Harness & { close: () => void }> {
   };
 }
 
-function figures(delivered: Delivered): Pick<QueueRun, 'deliveriesPerSecond' | 'processCpuMicros' | 'serverCpuMicros'> {
-  return { deliveriesPerSecond: delivered.perSecond, processCpuMicros: delivered.processCpuMicros, serverCpuMicros: delivered.serverCpuMicros };
+function figures(delivered: Delivered): Pick<QueueRun, 'deliveriesPerSecond' | 'processCpuMicros' | 'serverCpuMicros' | 'server'> {
+  return {
+    deliveriesPerSecond: delivered.perSecond,
+    processCpuMicros: delivered.processCpuMicros,
+    serverCpuMicros: delivered.serverCpuMicros,
+    ...(delivered.server === undefined ? {} : { server: delivered.server }),
+  };
 }
 
 function median(values: readonly number[]): number {

@@ -85,6 +85,17 @@ console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures
 console.log(
   `  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.pgBoss1)}); send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`,
 );
+const work = (run: QueueRun) =>
+  run.server === undefined ? 'not measured (pg_stat_statements not loaded)' : `${run.server.roundTrips.toFixed(2)} round trips, ${run.server.statements.toFixed(2)} statements, ${format(run.server.walBytes)} bytes of WAL`;
+const tesseraWork = pgFigures.postgres1.server;
+console.log(
+  `  per delivery on the PostgreSQL server (pg_stat_statements, WAL position; full_page_writes off): Tessera ${work(pgFigures.postgres1)} (targets <= 1 round trip ${verdict(tesseraWork !== undefined && tesseraWork.roundTrips <= 1)}, <= 1,536 bytes of WAL ${verdict(tesseraWork !== undefined && tesseraWork.walBytes <= 1536)}); with 2 processes ${work(pgFigures.postgres2)}; pg-boss ${work(pgFigures.pgBoss1)}`,
+);
+const cpuShare = (run: QueueRun) => run.processCpuMicros + (run.serverCpuMicros ?? 0);
+const cpuRatio = cpuShare(pgFigures.postgres1) / cpuShare(pgFigures.pgBoss1);
+console.log(
+  `  CPU per delivery, process + PostgreSQL server: Tessera ${format(cpuShare(pgFigures.postgres1))} µs, pg-boss ${format(cpuShare(pgFigures.pgBoss1))} µs = ${cpuRatio.toFixed(2)}x (target <= 0.6x) ${verdict(cpuRatio <= 0.6)}; deliveries/s ${vsBoss.toFixed(2)}x pg-boss (issue 16's target >= 1.5x) ${verdict(vsBoss >= 1.5)}`,
+);
 const fleetTokens = pgFigures.postgres2.tokenRequests;
 console.log(`  token requests for the secret by 2 dispatcher processes sharing PostgreSQL: ${fleetTokens} per lifetime (target 1) ${verdict(fleetTokens === 1)}`);
 

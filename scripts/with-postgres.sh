@@ -36,8 +36,9 @@ trap stop EXIT
   || { cat "$dir/initdb.log"; exit 1; }
 rm -f "$dir/pwfile"
 # Tests make many short-lived processes and pools: room for connections; durability is not the point here.
+# pg_stat_statements: the bench counts round trips and statements per delivery with it.
 "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
   start >/dev/null || { cat "$dir/server.log"; exit 1; }
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$port (throwaway cluster in $dir)"
 
