@@ -13,6 +13,18 @@ import { eventBody } from '../../packages/webhooks/src/delivery/event-body.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
+/** A new SQLite file with the webhook migrations applied up to (not including) `migrationId`, as an older version left it. */
+function databaseBefore(migrationId: string): SqliteDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openDatabase(join(dir, 'tessera.db'));
+  onTestFinished(() => void db.close());
+  const before = webhookMigrations.findIndex((m) => m.id === migrationId);
+  if (before < 0) throw new Error(`no migration ${migrationId}`);
+  migrate(db, webhookMigrations.slice(0, before));
+  return db;
+}
+
 describe('compact event and attempt storage (SQLite)', () => {
   it('builds the body that was published, byte for byte, from the stored data', () => {
     const data = { text: 'héllo "quoted" \u2028 ✓', n: [1, 2.5, null], nested: { a: true } };
@@ -52,12 +64,7 @@ describe('compact event and attempt storage (SQLite)', () => {
   });
 
   it('moves the attempts of an older database into the keyed table with their numbers and order', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const db = openDatabase(join(dir, 'tessera.db'));
-    onTestFinished(() => void db.close());
-    const before = webhookMigrations.findIndex((m) => m.id === 'webhooks-008-compact-events-and-attempts');
-    migrate(db, webhookMigrations.slice(0, before));
+    const db = databaseBefore('webhooks-008-compact-events-and-attempts');
     db.prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_1', 't', '{}', 1)").run();
     db.prepare("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_1', 'evt_1', 'ep_1', 't', 'failed', 3, 0, 1, 1)").run();
     for (const [id, status] of [[7, 500], [9, 502], [12, 410]]) db.prepare("INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status, latency_ms) VALUES (?, 'msg_1', ?, ?, 5)").run(id, id, status);
@@ -76,12 +83,7 @@ describe('compact event and attempt storage (SQLite)', () => {
   });
 
   it('keys attempts to their delivery without a cascade, which SQLite would run per deleted delivery through a temporary b-tree', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const db = openDatabase(join(dir, 'tessera.db'));
-    onTestFinished(() => void db.close());
-    const before = webhookMigrations.findIndex((m) => m.id === 'webhooks-009-attempts-without-cascade');
-    migrate(db, webhookMigrations.slice(0, before));
+    const db = databaseBefore('webhooks-009-attempts-without-cascade');
     db.prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_1', 't', '{}', 1)").run();
     db.prepare("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_1', 'evt_1', 'ep_1', 't', 'failed', 2, 0, 1, 1)").run();
     for (const n of [1, 2]) db.prepare("INSERT INTO webhook_attempts (delivery_id, id, attempted_at, status, latency_ms, response_body) VALUES ('msg_1', ?, ?, 500, 5, 'busy')").run(n, n);
@@ -98,12 +100,7 @@ describe('compact event and attempt storage (SQLite)', () => {
   });
 
   it('checks a delivery status without the temporary b-tree an IN list costs on every write, still refusing a bad one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-compact-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const db = openDatabase(join(dir, 'tessera.db'));
-    onTestFinished(() => void db.close());
-    const before = webhookMigrations.findIndex((m) => m.id === 'webhooks-010-status-check-without-list');
-    migrate(db, webhookMigrations.slice(0, before));
+    const db = databaseBefore('webhooks-010-status-check-without-list');
     db.prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_1', 't', '{}', 1)").run();
     db.prepare("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_1', 'evt_1', 'ep_1', 't', 'pending', 0, 0, 1, 1)").run();
     const writes = [
