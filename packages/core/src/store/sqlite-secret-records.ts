@@ -43,10 +43,9 @@ export class SqliteSecretRecords implements SecretRecords {
   async insert(record: SecretRecord): Promise<void> {
     writeUniqueName(this.db, 'secrets', record, true, nameTaken, () =>
       this.#prepare(
-          `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
-           VALUES (@id, @name, @name_key, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
-        )
-        .run({ ...toRow(record), name_key: nameKey(record.name) }),
+        `INSERT INTO secrets (id, name, name_key, kind, description, origin, owner, params, sealed, revision, created_at, updated_at)
+         VALUES (@id, @name, @name_key, @kind, @description, @origin, @owner, @params, @sealed, @revision, @created_at, @updated_at)`,
+      ).run({ ...toRow(record), name_key: nameKey(record.name) }),
     );
   }
 
@@ -57,10 +56,9 @@ export class SqliteSecretRecords implements SecretRecords {
 
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
     const rows = this.#prepare(
-        `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
-         AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
-      )
-      .all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
+      `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
+       AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
+    ).all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
     return rows.map(fromRow);
   }
 
@@ -68,11 +66,10 @@ export class SqliteSecretRecords implements SecretRecords {
     const renaming = this.#prepare('SELECT name FROM secrets WHERE id = ?').pluck().get(record.id) !== record.name;
     const result = writeUniqueName(this.db, 'secrets', record, renaming, nameTaken, () =>
       this.#prepare(
-          // The key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
-          `UPDATE secrets SET name = @name, name_key = CASE WHEN name = @name THEN name_key ELSE @name_key END, description = @description,
-           params = @params, sealed = @sealed, revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
-        )
-        .run({ ...toRow(record), name_key: nameKey(record.name), expected: expectedRevision }),
+        // The key follows a new name only: a row that clashed before names were case-insensitive keeps its own until renamed.
+        `UPDATE secrets SET name = @name, name_key = CASE WHEN name = @name THEN name_key ELSE @name_key END, description = @description,
+         params = @params, sealed = @sealed, revision = @revision, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+      ).run({ ...toRow(record), name_key: nameKey(record.name), expected: expectedRevision }),
     );
     return result.changes === 1;
   }

@@ -42,7 +42,7 @@ interface Completion {
 type CandidateRow = [seq: number, endpointId: string];
 
 /** What the lease hands back of each row it leased (`RETURNING`, raw). */
-type LeasedRow = [seq: number, id: string, eventId: string, eventType: string, attempts: number];
+type LeasedRow = [seq: number, id: string, eventId: string, endpointId: string, eventType: string, attempts: number];
 
 /** An event row as the claim reads it (raw): id, then the columns of {@link StoredEvent}. */
 type PayloadRow = [id: string, type: string, createdAt: number, payload: string, data: string | null];
@@ -104,7 +104,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       .prepare(
         `UPDATE webhook_deliveries SET status = 'delivering', lease_owner = ?, lease_expires_at = ?, updated_at = ?
          WHERE rowid IN (SELECT value FROM json_each(?))
-         RETURNING rowid, id, event_id, event_type, attempts`,
+         RETURNING rowid, id, event_id, endpoint_id, event_type, attempts`,
       )
       .raw();
     this.#payloads = db.prepare('SELECT id, type, created_at, payload, data FROM webhook_events WHERE id IN (SELECT value FROM json_each(?))').raw();
@@ -213,7 +213,6 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   #leaseDue(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
     const taken = new Map<string, number>();
     const chosen: number[] = [];
-    const endpointOf = new Map<number, string>();
     const rows = (
       excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
     ) as CandidateRow[];
@@ -223,7 +222,6 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       if (used >= capacity(endpointId)) continue;
       taken.set(endpointId, used + 1);
       chosen.push(seq);
-      endpointOf.set(seq, endpointId);
     }
     if (chosen.length === 0) return [];
     const leased = new Map((this.#lease.all(owner, now + leaseMs, now, JSON.stringify(chosen)) as LeasedRow[]).map((row) => [row[0], row]));
@@ -233,8 +231,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     );
     // In the scan's order (due first), which RETURNING does not promise.
     return chosen.map((seq) => {
-      const [, id, eventId, eventType, attempts] = leased.get(seq) as LeasedRow;
-      return { id, seq, eventId, endpointId: endpointOf.get(seq) as string, eventType, attempts, payload: payloads.get(eventId) as string };
+      const [, id, eventId, endpointId, eventType, attempts] = leased.get(seq) as LeasedRow;
+      return { id, seq, eventId, endpointId, eventType, attempts, payload: payloads.get(eventId) as string };
     });
   }
 
