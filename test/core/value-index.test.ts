@@ -66,4 +66,27 @@ describe('ValueIndex', () => {
     expect(index.foundIn(`${values[0]}`)).toEqual([values[0]]);
     expect(index.foundIn(`${values[1]}wxyz1`).sort()).toEqual([values[1], 'wxyz1'].sort());
   });
+
+  it('keeps finding what is registered while most values come and go, as tokens do when they expire (the bits made again)', () => {
+    const index = new ValueIndex();
+    let live: string[] = [];
+    const gone: string[] = [];
+    // Rounds that each remove far more than the stale bits allowed (1,024 and a quarter of the rest), then add anew.
+    for (let round = 0; round < 4; round++) {
+      const fresh = Array.from({ length: 4_000 }, () => randomBytes(12).toString('base64url'));
+      for (const value of fresh) index.add(value);
+      live.push(...fresh);
+      const leaving = live.splice(0, 3_000);
+      for (const value of leaving) expect(index.remove(value)).toBe(true);
+      gone.push(...leaving);
+      for (let i = 0; i < 50; i++) {
+        const kept = live[(i * 97 + round) % live.length] as string;
+        const dropped = gone[(i * 89 + round) % gone.length] as string;
+        expect(index.foundIn(`kept ${kept} and dropped ${dropped}`)).toEqual([kept]);
+      }
+    }
+    for (const value of live) index.remove(value);
+    live = [];
+    expect(index.foundIn(`nothing here: ${gone[0]} ${gone.at(-1)}`)).toEqual([]);
+  });
 });

@@ -12,11 +12,11 @@ const LONG_KEY = 8;
 const SHORT_KEY = 4;
 /** Up to this many values, searching the text for each is cheaper than walking it. */
 const LINEAR_UP_TO = 256;
-/** Slots of each table (a count of a byte and a bit each), a few percent of them taken at 100,000 secrets. */
+/** Slots of each table (a bit each), a few percent of them taken at 100,000 secrets. */
 const SLOT_BITS = 22;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
-/** A count that reached this stays (the slot may hold a value for ever after: a look more, never one missed). */
-const STUCK = 255;
+/** Removed buckets whose bits may stay set before the table is made again, besides a quarter of those left. */
+const STALE_FLOOR = 1_024;
 /** The rolling hash's multiplier. */
 const BASE = 0x01000193;
 
@@ -122,37 +122,35 @@ function dropFrom(lists: Map<number, string[]>, hash: number, value: string): bo
   return true;
 }
 
-/** Values keyed by the hash of their last `keyLength` characters, with a table of counts in front. */
+/** Values keyed by the hash of their last `keyLength` characters, with a table of bits in front. */
 class KeyedValues {
   /** Hash of the last characters → the values ending so. */
   readonly buckets = new Map<number, Bucket>();
-  /** How many buckets have their hash in each slot (`STUCK` once it got there); made once the values are many. */
-  #counts: Uint8Array | undefined;
-  /** A bit per slot, set while its count is not 0: what a text position looks at (512 KB stays in the CPU's cache, where the counts' 4 MB missed it at every position). */
+  /**
+   * A bit per slot, set while a bucket may have its hash there: what a text position looks at (512 KB
+   * stays in the CPU's cache). Made once the values are many. A bucket's removal leaves its bit set (a
+   * look more, never a value missed) until stale bits are many; then the bits are made again.
+   */
   #bits: Int32Array | undefined;
+  /** Buckets removed since the bits were made. */
+  #stale = 0;
 
   constructor(readonly keyLength: number) {}
 
-  /** The bits, made from the buckets the first time they are needed. */
+  /** The bits, made from the buckets the first time they are needed (and again once many are stale). */
   table(): Int32Array {
     if (this.#bits === undefined) {
-      this.#counts = new Uint8Array(1 << SLOT_BITS);
       this.#bits = new Int32Array(1 << (SLOT_BITS - 5));
-      for (const hash of this.buckets.keys()) this.#count(hash, 1);
+      for (const hash of this.buckets.keys()) this.#set(hash);
     }
     return this.#bits;
   }
 
-  #count(hash: number, by: 1 | -1): void {
-    const counts = this.#counts;
+  #set(hash: number): void {
     const bits = this.#bits;
-    if (counts === undefined || bits === undefined) return;
+    if (bits === undefined) return;
     const slot = slotOf(hash);
-    const count = counts[slot] as number;
-    if (count === STUCK) return;
-    counts[slot] = count + by;
-    if (count + by === 0) bits[slot >>> 5] = (bits[slot >>> 5] as number) & ~(1 << (slot & 31));
-    else bits[slot >>> 5] = (bits[slot >>> 5] as number) | (1 << (slot & 31));
+    bits[slot >>> 5] = (bits[slot >>> 5] as number) | (1 << (slot & 31));
   }
 
   /** true when the value was not held before. */
@@ -161,7 +159,7 @@ class KeyedValues {
     let bucket = this.buckets.get(hash);
     if (!bucket) {
       this.buckets.set(hash, (bucket = new Bucket()));
-      this.#count(hash, 1);
+      this.#set(hash);
     }
     return bucket.add(value);
   }
@@ -174,7 +172,12 @@ class KeyedValues {
     const outcome = bucket.remove(value);
     if (bucket.values.size === 0) {
       this.buckets.delete(hash);
-      this.#count(hash, -1);
+      // Made again from the buckets left once stale bits are a quarter of them: a removal costs a few bit sets on average.
+      if (this.#bits !== undefined && ++this.#stale > STALE_FLOOR + this.buckets.size / 4) {
+        this.#bits = undefined;
+        this.#stale = 0;
+        this.table();
+      }
     }
     return outcome;
   }
@@ -240,8 +243,9 @@ export class ValueIndex {
     const long = this.#long;
     const short = this.#short;
     const longBits = long.table();
-    const shortBits = short.table();
     const hasShort = short.buckets.size > 0;
+    // Values under 8 characters are rare: their table is made only once one is registered.
+    const shortBits = hasShort ? short.table() : longBits;
     let longHash = 0;
     let shortHash = 0;
     for (let end = 1; end <= text.length; end++) {
