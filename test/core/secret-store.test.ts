@@ -104,6 +104,30 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('views and revisions (%
     await expect(world.secrets.delete('sec_missing')).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('lists a page at a time in name order (by code point), filtered, and refuses a page it cannot give', async () => {
+    const world = await startTestTessera({ storage });
+    // By code point: digits, then upper case, then lower case ('a-10' before 'a-3').
+    const names = ['b-2', 'B-1', 'a-3', 'z-9', '9-x', 'c-0', 'a-10'];
+    for (const name of names) await world.createGeneralSecret({}, name);
+    const expected = [...names].sort((a, b) => (a < b ? -1 : 1));
+    expect(expected).toEqual(['9-x', 'B-1', 'a-10', 'a-3', 'b-2', 'c-0', 'z-9']);
+    expect((await world.secrets.list()).map((s) => s.name)).toEqual(expected);
+    const pages: string[][] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = (await world.secrets.list({ limit: 3, ...(after === undefined ? {} : { after }) })).map((s) => s.name);
+      if (page.length === 0) break;
+      pages.push(page);
+      after = page.at(-1);
+    }
+    expect(pages).toEqual([['9-x', 'B-1', 'a-10'], ['a-3', 'b-2', 'c-0'], ['z-9']]);
+    // A name that is not stored still marks where the page starts; filters apply within the page.
+    expect((await world.secrets.list({ after: 'a-4', limit: 2 })).map((s) => s.name)).toEqual(['b-2', 'c-0']);
+    expect((await world.secrets.list({ kind: 'general', after: 'c', limit: 5 })).map((s) => s.name)).toEqual(['c-0', 'z-9']);
+    expect(await world.secrets.list({ kind: 'microsoft-graph', limit: 5 })).toEqual([]);
+    for (const limit of [0, 1.5, 1_001]) await expect(world.secrets.list({ limit })).rejects.toMatchObject({ code: 'validation' });
+  });
+
   it('deletes a secret and forgets its token', async () => {
     const world = await startTestTessera({ storage });
     const secret = await world.createGeneralSecret();
@@ -239,11 +263,11 @@ describe('database', () => {
     const world = await startTestTessera({ storage: 'postgres' });
     await world.createGeneralSecret({}, 'first');
     const applied = () => withClient(world.databasePath, async (client) => (await client.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id));
-    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache']);
+    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache', 'core-pg-003-secret-name-order']);
     const again = storeOn(world.databasePath, { masterKey: world.masterKey });
     expect((await again.store.list()).map((s) => s.name)).toEqual(['first']);
     await again.container.unbindAllAsync();
-    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache']);
+    expect(await applied()).toEqual(['core-data-001-seal-secret-extras', 'core-pg-001-secrets', 'core-pg-002-token-cache', 'core-pg-003-secret-name-order']);
   });
 });
 

@@ -172,6 +172,24 @@ describe('errors', () => {
   });
 });
 
+describe('listing secrets', () => {
+  it('gives a page at a time in name order (the last name of a page starts the next), and refuses a page size out of range', async () => {
+    const server = await startTestServer();
+    for (const name of ['delta', 'alpha', 'charlie', 'bravo', 'echo']) await createSecret(server, name);
+    const names = async (query: string) => (await server.api('GET', `/api/secrets${query}`)).json<Array<{ name: string }>>().map((s) => s.name);
+    expect(await names('')).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+    expect(await names('?limit=2')).toEqual(['alpha', 'bravo']);
+    expect(await names('?limit=2&after=bravo')).toEqual(['charlie', 'delta']);
+    expect(await names('?limit=2&after=delta')).toEqual(['echo']);
+    expect(await names('?limit=2&after=echo')).toEqual([]);
+    for (const limit of ['0', '1001', 'two']) {
+      const refused = await server.api('GET', `/api/secrets?limit=${limit}`);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: { code: 'validation', details: { issues: [{ field: 'limit' }] } } });
+    }
+  });
+});
+
 describe('server-side trouble and shutdown', () => {
   it('answers 500 with no detail when the server lacks the key of a stored value it must use, and logs why', async () => {
     const server = await startTestServer();

@@ -44,7 +44,9 @@ export type {
   SecretChange,
   SecretOrigin,
   RotationProgress,
+  SecretListFilter,
 } from './store/secret-store.js';
+export { SECRET_PAGE_MAX } from './store/secret-store-service.js';
 export type { SecretUsage } from './store/secret-usage.js';
 export { openDatabase, type SqliteDatabase } from './store/open-database.js';
 export { sqliteDriver } from './store/sqlite-driver.js';

@@ -41,4 +41,9 @@ export const corePostgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    // Secrets listed a page at a time, in code-point order (`list`'s `after` and `limit`): an index of that order.
+    id: 'core-pg-003-secret-name-order',
+    sql: 'CREATE INDEX secrets_name_order ON secrets (name COLLATE "C")',
+  },
 ];

@@ -21,7 +21,9 @@ export class MemorySecretRecords implements SecretRecords {
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
     return [...this.#records.values()]
       .filter((r) => (filter.owner === undefined || r.owner === filter.owner) && (filter.origin === undefined || r.origin === filter.origin) && (filter.kind === undefined || r.kind === filter.kind))
+      .filter((r) => filter.after === undefined || r.name > filter.after)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, filter.limit ?? Infinity)
       .map((r) => ({ ...r }));
   }
 

@@ -42,11 +42,13 @@ export class PostgresSecretRecords implements SecretRecords {
 
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
     const db = await this.#ready();
-    // COLLATE "C": ordered by code point, as SQLite orders, whatever collation the database was created with.
+    // COLLATE "C": ordered by code point, as SQLite orders, whatever collation the database was created with,
+    // and by the index of that order (`name > $5` on its own, so the index starts at the page).
+    const after = filter.after === undefined ? '' : 'AND name COLLATE "C" > $5';
     return db.query<SecretRecord>(
       `SELECT ${COLUMNS} FROM secrets WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR origin = $2) AND ($3::text IS NULL OR kind = $3)
-       ORDER BY name COLLATE "C"`,
-      [filter.owner ?? null, filter.origin ?? null, filter.kind ?? null],
+       ${after} ORDER BY name COLLATE "C" LIMIT $4`,
+      [filter.owner ?? null, filter.origin ?? null, filter.kind ?? null, filter.limit ?? null, ...(filter.after === undefined ? [] : [filter.after])],
     );
   }
 

@@ -21,6 +21,10 @@ export interface SecretRecordFilter {
   owner?: string | undefined;
   origin?: string | undefined;
   kind?: string | undefined;
+  /** At most this many, in name order. */
+  limit?: number | undefined;
+  /** Names after this one only. */
+  after?: string | undefined;
 }
 
 export interface SecretRecords {

@@ -30,6 +30,7 @@ import type {
   RevealedSecret,
   RotationProgress,
   SecretChange,
+  SecretListFilter,
   SecretOrigin,
   SecretPatch,
   SecretStore,
@@ -68,6 +69,17 @@ const patchSchema = lazily(() =>
       expectedRevision: z.number().int().positive().optional(),
     })
     .strict(),
+);
+
+/** The largest page `list` returns. */
+export const SECRET_PAGE_MAX = 1_000;
+
+/** A page of `list`: its size and the name it starts after. */
+const pageSchema = lazily(() =>
+  z.object({
+    limit: z.number().int('limit must be a whole number').min(1, 'limit must be at least 1').max(SECRET_PAGE_MAX, `limit must be at most ${SECRET_PAGE_MAX}`).optional(),
+    after: z.string({ error: 'after must be a secret name' }).max(INPUT_LIMITS.name, `after must be at most ${INPUT_LIMITS.name} characters`).optional(),
+  }),
 );
 
 const ROTATION_BATCH = 200;
@@ -135,9 +147,10 @@ export class SecretStoreService implements SecretStore {
     return this.#view(await this.#find(id));
   }
 
-  async list(filter: { owner?: string; origin?: SecretOrigin; kind?: string } = {}): Promise<SecretView[]> {
+  async list(filter: SecretListFilter = {}): Promise<SecretView[]> {
     await this.#prepare();
-    return (await this.records.list(filter)).map((record) => this.#view(record));
+    const page = parseOrThrow(pageSchema(), { limit: filter.limit, after: filter.after }, 'The page');
+    return (await this.records.list({ ...filter, ...page })).map((record) => this.#view(record));
   }
 
   async update(id: string, patch: SecretPatch): Promise<SecretView> {

@@ -63,11 +63,22 @@ export interface RotationProgress {
   total: number;
 }
 
+/** Which secrets `list` returns: optionally those of one owner, origin or kind, and a page of them. */
+export interface SecretListFilter {
+  owner?: string;
+  origin?: SecretOrigin;
+  kind?: string;
+  /** At most this many (1 to 1,000); every one when left out. */
+  limit?: number;
+  /** Only those whose name comes after this one: the last name of the previous page. */
+  after?: string;
+}
+
 export interface SecretStore {
   create(input: NewSecret): Promise<SecretView>;
   get(id: string): Promise<SecretView>;
-  /** Secrets ordered by name, optionally only those of one owner or origin. */
-  list(filter?: { owner?: string; origin?: SecretOrigin; kind?: string }): Promise<SecretView[]>;
+  /** Secrets ordered by name (by code point), optionally filtered and a page at a time: each page costs the same however many are stored. */
+  list(filter?: SecretListFilter): Promise<SecretView[]>;
   update(id: string, patch: SecretPatch): Promise<SecretView>;
   delete(id: string): Promise<void>;
   reveal(id: string): Promise<RevealedSecret>;

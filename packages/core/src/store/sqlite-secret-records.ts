@@ -55,10 +55,11 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
+    // `name > @after` on its own, not `(@after IS NULL OR …)`: only so does the name's index start at the page.
     const rows = this.#prepare(
       `SELECT ${COLUMNS} FROM secrets WHERE (@owner IS NULL OR owner = @owner) AND (@origin IS NULL OR origin = @origin)
-       AND (@kind IS NULL OR kind = @kind) ORDER BY name`,
-    ).all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null }) as SecretRow[];
+       AND (@kind IS NULL OR kind = @kind) ${filter.after === undefined ? '' : 'AND name > @after'} ORDER BY name LIMIT @limit`,
+    ).all({ owner: filter.owner ?? null, origin: filter.origin ?? null, kind: filter.kind ?? null, limit: filter.limit ?? -1, ...(filter.after === undefined ? {} : { after: filter.after }) }) as SecretRow[];
     return rows.map(fromRow);
   }
 

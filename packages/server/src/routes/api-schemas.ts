@@ -1,5 +1,6 @@
 /** The zod schemas of the API's requests: they validate each route and describe it in `/api/openapi.json`. */
 import { z } from 'zod';
+import { INPUT_LIMITS, SECRET_PAGE_MAX } from '@tessera/core';
 
 export { idParams } from '@tessera/core';
 
@@ -27,6 +28,8 @@ export const secretList = z
   .object({
     kind: z.string().optional(),
     origin: z.enum(['manual', 'connector']).optional(),
+    limit: z.coerce.number().int().min(1).max(SECRET_PAGE_MAX).optional().describe('At most this many; every secret when left out'),
+    after: z.string().max(INPUT_LIMITS.name).optional().describe('A secret name: the page after it (pass the last name of the previous page)'),
   })
   .strict();
 
