@@ -1,6 +1,6 @@
 /**
  * `npm run bench`, costs as the number of secrets grows (issue 16): at 1,000, 10,000 and 100,000 secrets
- * in one SQLite file, the time to create, list and rotate per secret, cold token requests for secrets
+ * in one SQLite file, the time to create, list (a page at a time) and rotate per secret, cold token requests for secrets
  * never asked for against a plain axios keep-alive loop to the same endpoint, and memory per cached token.
  */
 import 'reflect-metadata';
@@ -26,7 +26,7 @@ export interface SecretScaleFigures {
   secrets: number;
   /** Creating the last SAMPLE of them, per secret. */
   createMicros: number;
-  /** `SecretStore.list()` of every secret, per secret. */
+  /** `SecretStore.list` of every secret, a page of LIST_PAGE at a time, per secret. */
   listMicros: number;
   /** `rotateKeys()` to a new primary key, per secret re-sealed. */
   rotateMicros: number;
@@ -43,6 +43,8 @@ export interface SecretScaleBench {
   memorySecrets: number;
 }
 
+/** Secrets per page when listing. */
+const LIST_PAGE = 100;
 /** How many secrets, all with a cached token, the memory figure is taken over. */
 const MEMORY_SECRETS = 10_000;
 
@@ -99,8 +101,15 @@ export async function runSecretScaleBench(sizes: readonly number[] = [1_000, 10_
       await create(SAMPLE);
       const createMicros = ((performance.now() - started) * 1000) / SAMPLE;
 
+      // Every secret, a page of LIST_PAGE at a time, each page starting after the last name of the one before.
       started = performance.now();
-      const listed = (await main.secrets.list()).length;
+      let listed = 0;
+      for (let after: string | undefined; ; ) {
+        const page = await main.secrets.list({ limit: LIST_PAGE, ...(after === undefined ? {} : { after }) });
+        listed += page.length;
+        if (page.length < LIST_PAGE) break;
+        after = page.at(-1)?.name;
+      }
       const listMicros = ((performance.now() - started) * 1000) / listed;
 
       const coldPerSecond = await concurrently(SAMPLE, (i) => main.tokens.getToken(ids[fresh + i] as string));
