@@ -31,7 +31,6 @@ import type {
   RotationProgress,
   SecretChange,
   SecretListFilter,
-  SecretOrigin,
   SecretPatch,
   SecretStore,
   SecretView,
