@@ -311,6 +311,29 @@ describe.each(DATABASE_STORAGES)('encryption at rest (%s)', (storage) => {
     await onlyOld.container.unbindAllAsync();
   });
 
+  it('re-seals a store larger than one page, a page at a time, with the progress of each page, and every secret still opens', async () => {
+    const world = await startTestTessera({ storage });
+    // 450: two whole pages of 200 and a part; one in ten with a secret extra parameter, sealed too.
+    for (let n = 0; n < 450; n++) await world.createGeneralSecret({ password: `password-${n}`, ...(n % 10 === 0 ? { extraParams: { api_key: `key-${n}` } } : {}) }, `many-${n}`);
+    await world.container.unbindAllAsync();
+    const newKey = generateMasterKey();
+    const rotated = storeOn(world.databasePath, { keyRing: { primary: 'k2', keys: { old: world.masterKey, k2: newKey } } });
+    const progress: Array<[number, number]> = [];
+    expect(await rotated.store.rotateKeys((p) => progress.push([p.done, p.total]))).toEqual({ reencrypted: 450, total: 450 });
+    expect(progress).toEqual([[0, 450], [200, 450], [400, 450], [450, 450]]);
+    await rotated.container.unbindAllAsync();
+    const onlyNew = storeOn(world.databasePath, { keyRing: { primary: 'k2', keys: { k2: newKey } } });
+    const listed = await onlyNew.store.list();
+    expect(listed).toHaveLength(450);
+    for (const view of listed.filter((_, i) => i % 37 === 0)) {
+      const n = Number(view.name.slice('many-'.length));
+      const { params } = await onlyNew.store.reveal(view.id);
+      expect(params.password).toBe(`password-${n}`);
+      if (n % 10 === 0) expect(params.extraParams).toEqual({ api_key: `key-${n}` });
+    }
+    await onlyNew.container.unbindAllAsync();
+  });
+
   it('still lists every secret when one was sealed with a key the ring no longer has; only using that one fails', async () => {
     const world = await startTestTessera({ storage });
     await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk'), audience: 'crm' } }, 'readable');

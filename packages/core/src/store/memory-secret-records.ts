@@ -39,8 +39,12 @@ export class MemorySecretRecords implements SecretRecords {
     return this.#records.delete(id);
   }
 
-  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
-    return [...this.#records.values()].filter((r) => r.sealed !== null).map((r) => ({ id: r.id, sealed: r.sealed as string }));
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
+    return [...this.#records.values()]
+      .filter((r) => r.sealed !== null && (page.after === undefined || r.id > page.after))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, page.limit ?? Infinity)
+      .map((r) => ({ id: r.id, sealed: r.sealed as string }));
   }
 
   async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {

@@ -78,9 +78,13 @@ export class PostgresSecretRecords implements SecretRecords {
     });
   }
 
-  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
     const db = await this.#ready();
-    return db.query<{ id: string; sealed: string }>('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id');
+    const after = page.after === undefined ? '' : 'AND id > $2';
+    return db.query<{ id: string; sealed: string }>(`SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY id LIMIT $1`, [
+      page.limit ?? null,
+      ...(page.after === undefined ? [] : [page.after]),
+    ]);
   }
 
   async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {

@@ -39,8 +39,8 @@ export interface SecretRecords {
    */
   replace(record: SecretRecord, expectedRevision: number, paramsChanged?: boolean): Promise<boolean>;
   remove(id: string): Promise<boolean>;
-  /** Every sealed envelope, for key rotation. */
-  sealedValues(): Promise<Array<{ id: string; sealed: string }>>;
+  /** Sealed envelopes in id order, for key rotation: `limit` of them after the id `after` (every one without). */
+  sealedValues(page?: { after?: string; limit?: number }): Promise<Array<{ id: string; sealed: string }>>;
   /** Replaces envelopes atomically, each only if it is still `from`. */
   reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void>;
   /**

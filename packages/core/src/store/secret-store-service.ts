@@ -219,19 +219,37 @@ export class SecretStoreService implements SecretStore {
 
   async rotateKeys(onProgress?: (progress: RotationProgress) => void): Promise<{ reencrypted: number; total: number }> {
     const sealedAfresh = (await this.#sealClearSecretExtras()).sealed;
-    const all = await this.records.sealedValues();
-    const stale = all.filter((value) => this.keys.needsRotation(value.sealed));
+    // Two passes, a page of ROTATION_BATCH at a time, so memory holds one page however many secrets are
+    // stored: the first counts what needs re-sealing (for the progress shown), the second re-seals it.
+    let total = 0;
+    let stale = 0;
+    for await (const page of this.#sealedPages()) {
+      total += page.length;
+      stale += page.filter((value) => this.keys.needsRotation(value.sealed)).length;
+    }
     let done = 0;
-    onProgress?.({ done, total: stale.length });
-    for (let start = 0; start < stale.length; start += ROTATION_BATCH) {
-      const batch = stale.slice(start, start + ROTATION_BATCH);
+    onProgress?.({ done, total: stale });
+    for await (const page of this.#sealedPages()) {
+      const batch = page.filter((value) => this.keys.needsRotation(value.sealed));
+      if (batch.length === 0) continue;
       await this.records.reseal(batch.map(({ id, sealed }) => ({ id, from: sealed, to: this.keys.encrypt(this.keys.decrypt(sealed, id), id) })));
       done += batch.length;
-      onProgress?.({ done, total: stale.length });
+      // Another process may have written under an old key meanwhile: the count shown never runs behind.
+      onProgress?.({ done, total: Math.max(stale, done) });
       // Let other work run between batches of a large rotation.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return { reencrypted: done + sealedAfresh, total: all.length };
+    return { reencrypted: done + sealedAfresh, total };
+  }
+
+  /** The sealed envelopes, ROTATION_BATCH at a time in id order. */
+  async *#sealedPages(): AsyncGenerator<Array<{ id: string; sealed: string }>> {
+    for (let after: string | undefined; ; ) {
+      const page = await this.records.sealedValues({ limit: ROTATION_BATCH, ...(after === undefined ? {} : { after }) });
+      if (page.length > 0) yield page;
+      if (page.length < ROTATION_BATCH) return;
+      after = page.at(-1)?.id;
+    }
   }
 
   /**
@@ -242,7 +260,7 @@ export class SecretStoreService implements SecretStore {
   async #sealClearSecretExtras(strict = true): Promise<{ sealed: number; skipped: number }> {
     let sealed = 0;
     let skipped = 0;
-    for (const record of await this.records.list({})) {
+    for await (const record of this.#everyRecord()) {
       const extras = (JSON.parse(record.params) as Record<string, unknown>).extraParams as Record<string, unknown> | undefined;
       if (!extras || !Object.keys(extras).some(isSecretParamName)) continue;
       try {
@@ -254,6 +272,16 @@ export class SecretStoreService implements SecretStore {
       }
     }
     return { sealed, skipped };
+  }
+
+  /** Every stored record, a page of ROTATION_BATCH at a time in name order (memory holds one page). */
+  async *#everyRecord(): AsyncGenerator<SecretRecord> {
+    for (let after: string | undefined; ; ) {
+      const page = await this.records.list({ limit: ROTATION_BATCH, ...(after === undefined ? {} : { after }) });
+      yield* page;
+      if (page.length < ROTATION_BATCH) return;
+      after = page.at(-1)?.name;
+    }
   }
 
   /**

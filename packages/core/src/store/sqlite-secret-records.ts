@@ -79,8 +79,12 @@ export class SqliteSecretRecords implements SecretRecords {
     return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
   }
 
-  async sealedValues(): Promise<Array<{ id: string; sealed: string }>> {
-    return this.#prepare('SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ORDER BY id').all() as Array<{ id: string; sealed: string }>;
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
+    const after = page.after === undefined ? '' : 'AND id > @after';
+    return this.#prepare(`SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY id LIMIT @limit`).all({
+      limit: page.limit ?? -1,
+      ...(page.after === undefined ? {} : { after: page.after }),
+    }) as Array<{ id: string; sealed: string }>;
   }
 
   async once(task: string, work: () => Promise<boolean>): Promise<void> {
