@@ -1144,6 +1144,8 @@ export interface operations {
             query?: {
                 kind?: string;
                 origin?: "manual" | "connector";
+                limit?: number;
+                after?: string;
             };
             header?: never;
             path?: never;
