@@ -5,7 +5,7 @@ import { Container } from 'inversify';
 import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type EndpointStore, type WebhooksOptions } from '@tessera/webhooks';
-import { CONCURRENCY } from './plain-loops.js';
+import { CONCURRENCY } from './concurrency.js';
 
 export async function benchContainer(dir: string, harness: { origin: string; tokenUrl: string }, endpoints: number, webhooks: WebhooksOptions = {}): Promise<Container> {
   const container = new Container();

@@ -6,8 +6,8 @@
 import http from 'node:http';
 import axios from 'axios';
 import { Pool } from 'undici';
+import { CONCURRENCY, cpuMicrosSince } from './concurrency.js';
 
-export const CONCURRENCY = 32;
 const BODY = JSON.stringify({ type: 'bench.event', timestamp: new Date().toISOString(), data: { text: 'x'.repeat(189) } });
 
 export interface LoopRequest {
@@ -52,12 +52,6 @@ async function loop(total: number, once: () => Promise<void>): Promise<LoopFigur
     }),
   );
   return { perSecond: total / ((performance.now() - started) / 1000), cpuMicros: cpuMicrosSince(cpu) / total };
-}
-
-/** CPU time of this process (every thread) since `start`, in µs. */
-export function cpuMicrosSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return used.user + used.system;
 }
 
 process.on('message', (message: LoopRequest | 'stop') => {

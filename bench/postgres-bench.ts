@@ -20,7 +20,7 @@ import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, isPostgresUrl, type SecretStore } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type EndpointStore, type Publisher } from '@tessera/webhooks';
 import type { CpuProfile } from './cpu-profile.js';
-import { CONCURRENCY } from './plain-loops.js';
+import { CONCURRENCY } from './concurrency.js';
 
 /** How far ahead a dispatcher claims: 4 deliveries per concurrency slot (`DeliverySlots`). */
 const PREFETCH = 4;

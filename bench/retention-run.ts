@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOKS, type Dispatcher, type Pruner, type Publisher, type WebhookEvents } from '@tessera/webhooks';
 import { benchContainer } from './bench-container.js';
-import { CONCURRENCY } from './plain-loops.js';
+import { CONCURRENCY } from './concurrency.js';
 
 const PAYLOAD = { text: 'x'.repeat(189) };
 /** Published ahead of the dispatcher: it never waits for work. */

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`, webhook figures: end-to-end deliveries per second through the durable queue and the
  * dispatcher (bearer token, signing) to a keep-alive receiver in another process, next to plain POST
- * loops at the same concurrency (undici Pool, axios keep-alive); the publish rate; peak RSS over 100,000 deliveries.
+ * loops at the same concurrency (undici Pool, axios keep-alive); the publish rate; peak RSS over 100,000 deliveries in fresh processes (`memory-run.ts`).
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
@@ -14,9 +14,13 @@ import { join } from 'node:path';
 import { WEBHOOKS, type Dispatcher, type WebhookEvents, type Publisher } from '@tessera/webhooks';
 import { benchContainer } from './bench-container.js';
 import { startProfile, type CpuProfile } from './cpu-profile.js';
-import { CONCURRENCY, cpuMicrosSince, type LoopFigures, type LoopRequest } from './plain-loops.js';
+import type { MemoryRunOptions } from './memory-run.js';
+import { CONCURRENCY, cpuMicrosSince } from './concurrency.js';
+import type { LoopFigures, LoopRequest } from './plain-loops.js';
 
 const ROUNDS = 3;
+/** Memory runs, each in a process of its own. */
+const MEMORY_RUNS = 3;
 /** Each event's data: 200 bytes of JSON, the payload of issue 15's bytes-per-event target. */
 const PAYLOAD = { text: 'x'.repeat(189) };
 
@@ -45,7 +49,7 @@ export interface DispatcherRunFigures {
   profile?: CpuProfile;
 }
 
-/** Medians over the rounds (ratios: the median of each round's own ratio), and the memory run. */
+/** Medians over the rounds (ratios: the median of each round's own ratio), and the memory runs (median peak). */
 export interface WebhookBenchFigures {
   rounds: WebhookBenchRound[];
   undici: number;
@@ -58,9 +62,12 @@ export interface WebhookBenchFigures {
   dispatcher1CpuMicros: number;
   publishPerSecond: number;
   sequentialPublishPerSecond: number;
+  /** The median of the memory runs' peaks, each run in a fresh process (`memory-run.ts`). */
   peakRssMb: number;
+  /** Each memory run's peak, in the order they ran. */
+  peakRssMbs: number[];
   peakDeliveries: number;
-  /** The memory run's data directory, per delivered event: its size once the database is closed (SQLite file, no WAL left). */
+  /** The median memory run's data directory, per delivered event: its size once the database is closed (SQLite file, no WAL left). */
   bytesPerDelivery: number;
   /** The same run's event payload, in bytes of JSON. */
   payloadBytes: number;
@@ -116,7 +123,11 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
       });
     }
     const of = (pick: (round: WebhookBenchRound) => number) => median(rounds.map(pick));
-    const big = await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.rssDeliveries, sampleRss: true });
+    // The memory runs, each in a fresh process: a peak depends on when the garbage collector ran (one
+    // process here peaked anywhere from 160 to 210 MB), so the figure is the median of three.
+    const memoryRuns: DispatcherRunFigures[] = [];
+    for (let run = 0; run < MEMORY_RUNS; run++) memoryRuns.push(await memoryRun({ origin, tokenUrl, deliveries: options.rssDeliveries }));
+    const big = [...memoryRuns].sort((a, b) => a.peakRssMb - b.peakRssMb)[Math.floor(MEMORY_RUNS / 2)] as DispatcherRunFigures;
     // Profiled apart: the profiler's sampling costs time that a timed run would lose.
     const profiled = options.profile ? await dispatcherRun({ origin, tokenUrl, endpoints: 1, deliveries: options.deliveries, profile: true }) : undefined;
     return {
@@ -132,6 +143,7 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
       publishPerSecond: of((r) => r.publishPerSecond),
       sequentialPublishPerSecond: of((r) => r.sequentialPublishPerSecond),
       peakRssMb: big.peakRssMb,
+      peakRssMbs: memoryRuns.map((run) => run.peakRssMb),
       peakDeliveries: options.rssDeliveries,
       bytesPerDelivery: big.bytesPerDelivery,
       payloadBytes: Buffer.byteLength(JSON.stringify(PAYLOAD)),
@@ -142,6 +154,15 @@ export async function runWebhookBench(options: { deliveries: number; rssDeliveri
     loops.send('stop');
     tokenServer.close();
   }
+}
+
+/** The memory run, in a child process of its own (`memory-run.ts`): its peak RSS is the job's alone. */
+async function memoryRun(options: MemoryRunOptions): Promise<DispatcherRunFigures> {
+  const child = fork(join(import.meta.dirname, 'memory-run.js'), [JSON.stringify(options)], { stdio: 'inherit' });
+  const exited = once(child, 'exit');
+  const [figures] = (await once(child, 'message')) as [DispatcherRunFigures];
+  await exited;
+  return figures;
 }
 
 export async function dispatcherRun(run: { origin: string; tokenUrl: string; endpoints: number; deliveries: number; sampleRss?: boolean; profile?: boolean }): Promise<DispatcherRunFigures> {
