@@ -75,6 +75,9 @@ describe('usage and exit codes', () => {
       [['secrets', 'create', '--kind', 'nope', '--name', 'x'], /^tessera: Unknown kind 'nope'\. Kinds: general, microsoft-graph, salesforce\.$/],
       [['secrets', 'create', '--kind', 'general', '--name', 'x', '--password', 'on-the-command-line'], /^tessera: --password is sensitive and is not taken on the command line/],
       [['secrets', 'list', '--colour'], /^tessera: Unknown option '--colour'/],
+      [['secrets', 'list', '--limit', '0'], /^tessera: --limit takes a whole number from 1 to 1000\./],
+      [['secrets', 'list', '--limit', '1001'], /^tessera: --limit takes a whole number from 1 to 1000\./],
+      [['secrets', 'list', '--limit', '2e1'], /^tessera: --limit takes a whole number from 1 to 1000\./],
       [['deliveries', 'list', '--status', 'lost'], /^tessera: --status is one of pending, delivering, succeeded, failed\./],
       [['secrets', 'show'], /^tessera: Give exactly one secret id or name\./],
       [['secrets', 'list', '--port', 'abc'], /^tessera: The port 'abc' is not a port number \(0–65535\)\. Set --port or TESSERA_PORT\.$/],
@@ -158,6 +161,28 @@ describe('secrets', () => {
     const deleted = await tessera(dir, ['secrets', 'delete', 'crm']);
     expect(deleted.stdout.trim()).toMatch(/^Deleted secret 'crm' \(sec_[0-9a-f]+\)\.$/);
     expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout).map((x: { name: string }) => x.name)).toEqual(['erp']);
+  });
+});
+
+describe('secrets list pages', () => {
+  it('lists a page in name order with --limit, says how to ask for the next, and goes on --after the last name', async () => {
+    const dir = dataDir();
+    const tokenServer = await fakeTokenServer();
+    for (const name of ['hr', 'crm', 'erp']) expect((await createSecret(dir, tokenServer, name)).run.code).toBe(0);
+    const first = await tessera(dir, ['secrets', 'list', '--limit', '2', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).map((x: { name: string }) => x.name)).toEqual(['crm', 'erp']);
+    expect(first.stderr.trim().split('\n').at(-1)).toBe('More may follow: tessera secrets list --limit 2 --after erp');
+    const next = await tessera(dir, ['secrets', 'list', '--limit', '2', '--after', 'erp']);
+    expect(next.code).toBe(0);
+    expect(next.stdout.split('\n').slice(1).filter(Boolean).map((line) => line.split(/\s+/)[0])).toEqual(['hr']);
+    expect(next.stderr).not.toContain('More may follow');
+    expect((await tessera(dir, ['secrets', 'list', '--limit', '2', '--after', 'hr'])).stdout.trim()).toBe("No secrets after 'hr'.");
+    // Without --limit, every secret, as before.
+    expect(JSON.parse((await tessera(dir, ['secrets', 'list', '--json'])).stdout).map((x: { name: string }) => x.name)).toEqual(['crm', 'erp', 'hr']);
+    const tooLong = await tessera(dir, ['secrets', 'list', '--limit', '2', '--after', 'x'.repeat(5_000)]);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr.trim().split('\n').at(-1)).toMatch(/after must be at most \d+ characters/);
   });
 });
 

@@ -1,6 +1,6 @@
 /** `tessera secrets list|create|show|update|test|delete`: create and update take flags derived from the kind's fields. */
 import { readFileSync } from 'node:fs';
-import { CORE, runAction, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
+import { CORE, runAction, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, SECRET_PAGE_MAX, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
 import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
 import type { CliContext } from '../cli-context.js';
@@ -8,7 +8,7 @@ import { readSensitive } from '../read-sensitive.js';
 import { TOKEN_REQUEST_FLAGS, TOKEN_REQUEST_HELP, tokenRequestParams } from './token-request-flags.js';
 
 export const SECRETS_USAGE = [
-  'tessera secrets list [--kind <kind>] [--json]',
+  'tessera secrets list [--kind <kind>] [--limit <n>] [--after <name>] [--json]   (without --limit, every secret; with it, a page in name order, the next one --after the last name shown)',
   'tessera secrets create --kind <kind> --name <name> [--<field> <value> ...] [--<sensitive field>-file <path>] [--description <text>] [advanced flags] [--json]   (other sensitive fields: stdin, one line each, or a prompt; `secrets create --kind <kind> --help` lists the kind\'s fields and the advanced flags)',
   'tessera secrets show <id|name> [--json]',
   'tessera secrets test <id|name> [--json]',
@@ -41,22 +41,46 @@ export async function secretsUsageOf(action: string | undefined, args: readonly 
 }
 
 async function list(args: string[], cli: CliContext): Promise<void> {
-  const parsed = parseFlags(args, { ...JSON_FLAG, kind: { type: 'string' } }, SECRETS_USAGE[0] as string);
+  const usage = SECRETS_USAGE[0] as string;
+  const parsed = parseFlags(args, { ...JSON_FLAG, kind: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' } }, usage);
   const kind = text(parsed, 'kind');
-  const secrets = await cli.get<SecretStore>(CORE.SecretStore).list(kind === undefined ? {} : { kind });
+  const limitText = text(parsed, 'limit');
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  if (limit !== undefined && (!/^\d+$/.test(limitText ?? '') || limit < 1 || limit > SECRET_PAGE_MAX)) {
+    throw new UsageError(`--limit takes a whole number from 1 to ${SECRET_PAGE_MAX}. Usage: ${usage}`);
+  }
+  const after = text(parsed, 'after');
+  // The store checks the page too (an over-long --after is refused there with its reason).
+  const secrets = await cli.get<SecretStore>(CORE.SecretStore).list({
+    ...(kind === undefined ? {} : { kind }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(after === undefined ? {} : { after }),
+  });
   const tests = await cli.get<TestResults>(SERVER.TestResults).all();
   const rows = secrets.map((secret) => ({ ...secret, lastTest: tests.get(secret.id) ?? null }));
+  // A full page may have more after it: say how to ask for the next (on stderr, so the table or the JSON stays what it is).
+  const last = secrets.at(-1);
+  if (limit !== undefined && last !== undefined && secrets.length === limit) {
+    cli.output.err(`More may follow: tessera secrets list --limit ${limit} --after ${shellWord(last.name)}${kind === undefined ? '' : ` --kind ${shellWord(kind)}`}`);
+  }
   if (parsed.values.json) return printJson(cli.output, rows);
   printTable(
     cli.output,
     ['NAME', 'KIND', 'ORIGIN', 'UPDATED', 'LAST TEST', 'ID'],
     rows.map((s) => [s.name, s.kindKnown ? s.kind : `${s.kind} (not loaded)`, s.origin, s.updatedAt.slice(0, 19).replace('T', ' '), s.lastTest ? (s.lastTest.ok ? 'ok' : 'failed') : '—', s.id]),
-    'No secrets yet. Create one: tessera secrets create --kind general --name <name> --url <token URL> --username <user>',
+    after !== undefined
+      ? `No secrets after '${after}'${kind === undefined ? '' : ` of kind ${kind}`}.`
+      : 'No secrets yet. Create one: tessera secrets create --kind general --name <name> --url <token URL> --username <user>',
   );
   const unloaded = [...new Set(rows.filter((s) => !s.kindKnown).map((s) => s.kind))];
   if (unloaded.length > 0) {
     cli.output.err(`Kinds not loaded here: ${unloaded.join(', ')}. Those secrets can be listed, shown and deleted, not used; load the plugin that declares them (TESSERA_PLUGINS or --plugin).`);
   }
+}
+
+/** A name as one shell word, quoted when it holds anything but letters, digits and `._-`. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `grantType` → `grant-type`: the flag of a declared field. */
