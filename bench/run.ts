@@ -87,6 +87,10 @@ console.log(`  Tessera on PostgreSQL, 2 dispatcher processes: ${format(pgFigures
 console.log(
   `  pg-boss 10 on the same PostgreSQL, 1 worker (cached token, signing, undici POST): ${format(pgFigures.pgBoss1.deliveriesPerSecond)} deliveries/s (${cpu(pgFigures.pgBoss1)}); send ${format(pgFigures.pgBoss1.publishPerSecond)} jobs/s`,
 );
+const publishVsSend = pgFigures.postgres1.publishPerSecond / pgFigures.pgBoss1.publishPerSecond;
+console.log(
+  `  publish on PostgreSQL, 32 concurrent callers: ${format(pgFigures.postgres1.publishPerSecond)} events/s = ${publishVsSend.toFixed(2)}x pg-boss's send (issue 16's target >= 3x) ${verdict(publishVsSend >= 3)}`,
+);
 const work = (run: QueueRun) =>
   run.server === undefined ? 'not measured (pg_stat_statements not loaded)' : `${run.server.roundTrips.toFixed(2)} round trips, ${run.server.statements.toFixed(2)} statements, ${format(run.server.walBytes)} bytes of WAL`;
 const tesseraWork = pgFigures.postgres1.server;
