@@ -78,6 +78,7 @@ describe('usage and exit codes', () => {
       [['secrets', 'list', '--limit', '0'], /^tessera: --limit takes a whole number from 1 to 1000\./],
       [['secrets', 'list', '--limit', '1001'], /^tessera: --limit takes a whole number from 1 to 1000\./],
       [['secrets', 'list', '--limit', '2e1'], /^tessera: --limit takes a whole number from 1 to 1000\./],
+      [['deliveries', 'list', '--limit', '1001'], /^tessera: --limit takes a whole number from 1 to 1000\./],
       [['deliveries', 'list', '--status', 'lost'], /^tessera: --status is one of pending, delivering, succeeded, failed\./],
       [['secrets', 'show'], /^tessera: Give exactly one secret id or name\./],
       [['secrets', 'list', '--port', 'abc'], /^tessera: The port 'abc' is not a port number \(0–65535\)\. Set --port or TESSERA_PORT\.$/],

@@ -37,6 +37,15 @@ export function required(parsed: ParsedArgs, name: string, usage: string): strin
   return value;
 }
 
+/** A flag's whole number from 1 to `max` (digits only: not `2e1`, not ` 5`), or undefined when it is not given. */
+export function wholeNumber(parsed: ParsedArgs, name: string, max: number, usage: string): number | undefined {
+  const value = text(parsed, name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) throw new UsageError(`--${name} takes a whole number from 1 to ${max}. Usage: ${usage}`);
+  return n;
+}
+
 /** Every value of a repeatable flag (`multiple: true`), in order. */
 export function texts(parsed: ParsedArgs, name: string): string[] {
   const value = parsed.values[name];

@@ -1,6 +1,6 @@
 /** `tessera deliveries list|show|retry`, contributed by this package: the delivery log, every attempt, and a manual retry with the same webhook-id. */
-import { UsageError, one, runAction, parseFlags, printJson, printTable, text, type CommandContext, type CommandGroup } from '@tessera/core';
-import type { DeliveryLog } from '../delivery/delivery-log.js';
+import { UsageError, one, runAction, parseFlags, printJson, printTable, text, wholeNumber, type CommandContext, type CommandGroup } from '@tessera/core';
+import { DELIVERY_PAGE_MAX, type DeliveryLog } from '../delivery/delivery-log.js';
 import type { DeliveryStatus } from '../delivery/delivery-types.js';
 import type { EndpointStore } from '../endpoints/endpoint-store.js';
 import { WEBHOOKS } from '../tokens.js';
@@ -29,9 +29,7 @@ async function list(args: string[], cli: CommandContext): Promise<void> {
   );
   const status = text(parsed, 'status');
   if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status is one of ${STATUSES.join(', ')}. Usage: ${usage}`);
-  const limitText = text(parsed, 'limit');
-  const limit = limitText === undefined ? 50 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number. Usage: ${usage}`);
+  const limit = wholeNumber(parsed, 'limit', DELIVERY_PAGE_MAX, usage) ?? 50;
   const webhook = text(parsed, 'webhook');
   const eventType = text(parsed, 'event-type');
   const deliveries = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).list({

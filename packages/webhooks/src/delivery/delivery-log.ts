@@ -67,6 +67,9 @@ export interface DeliveryRow {
 
 /** An instant as a `Date` or an ISO time with its offset, in ms (built on first use, as is the filter's schema). */
 const time = lazily(() => z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => (v instanceof Date ? v.getTime() : Date.parse(v))));
+/** The largest page `list` returns. */
+export const DELIVERY_PAGE_MAX = 1_000;
+
 const filterSchema = lazily(() =>
   z
     .object({
@@ -75,7 +78,7 @@ const filterSchema = lazily(() =>
       eventType: z.string().optional(),
       since: time().optional(),
       until: time().optional(),
-      limit: z.number().int().min(1).max(1000).optional(),
+      limit: z.number().int().min(1).max(DELIVERY_PAGE_MAX).optional(),
       before: z.string().min(1).optional(),
     })
     .strict(),

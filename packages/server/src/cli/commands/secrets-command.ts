@@ -1,6 +1,6 @@
 /** `tessera secrets list|create|show|update|test|delete`: create and update take flags derived from the kind's fields. */
 import { readFileSync } from 'node:fs';
-import { CORE, runAction, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, SECRET_PAGE_MAX, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
+import { CORE, runAction, findSecret, CredentialsRequiredError, KindNotLoadedError, one, parseFlags, required, text, CommandFailed, UsageError, printJson, printTable, SECRET_PAGE_MAX, wholeNumber, type Clock, type FieldDeclaration, type SecretKind, type SecretKindRegistry, type SecretStore, type SecretTester, type SecretView, type TestReport, type FlagSpec } from '@tessera/core';
 import type { TestResults } from '../../secret-tests/test-results.js';
 import { SERVER } from '../../tokens.js';
 import type { CliContext } from '../cli-context.js';
@@ -44,11 +44,7 @@ async function list(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[0] as string;
   const parsed = parseFlags(args, { ...JSON_FLAG, kind: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' } }, usage);
   const kind = text(parsed, 'kind');
-  const limitText = text(parsed, 'limit');
-  const limit = limitText === undefined ? undefined : Number(limitText);
-  if (limit !== undefined && (!/^\d+$/.test(limitText ?? '') || limit < 1 || limit > SECRET_PAGE_MAX)) {
-    throw new UsageError(`--limit takes a whole number from 1 to ${SECRET_PAGE_MAX}. Usage: ${usage}`);
-  }
+  const limit = wholeNumber(parsed, 'limit', SECRET_PAGE_MAX, usage);
   const after = text(parsed, 'after');
   // The store checks the page too (an over-long --after is refused there with its reason).
   const secrets = await cli.get<SecretStore>(CORE.SecretStore).list({
