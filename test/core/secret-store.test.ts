@@ -334,6 +334,36 @@ describe.each(DATABASE_STORAGES)('encryption at rest (%s)', (storage) => {
     await onlyNew.container.unbindAllAsync();
   });
 
+  it('pages the sealed envelopes by cursor, each once, and re-seals a row only while its envelope is the one read', async () => {
+    const world = await startTestTessera({ storage });
+    const created = [];
+    for (let n = 0; n < 7; n++) created.push(await world.createGeneralSecret({ password: `password-${n}` }, `paged-${n}`));
+    const records = world.container.get(CORE.SecretRecords);
+    const seen: string[] = [];
+    const pages: number[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await records.sealedValues({ limit: 3, ...(after === undefined ? {} : { after }) });
+      pages.push(page.length);
+      seen.push(...page.map((value) => value.id));
+      if (page.length < 3) break;
+      after = page.at(-1)!.cursor;
+    }
+    expect(pages).toEqual([3, 3, 1]);
+    expect([...seen].sort()).toEqual(created.map((s) => s.id).sort());
+
+    // One row changed since it was read: the page's other rows are re-sealed, that one is left as it now is.
+    const [first, second] = await records.sealedValues({ limit: 2 });
+    await world.secrets.update(second!.id, { params: { password: 'changed-meanwhile' } });
+    const changed = (await records.find(second!.id))!.sealed;
+    await records.reseal([
+      { id: first!.id, from: first!.sealed, to: 'v1.rewritten-first' },
+      { id: second!.id, from: second!.sealed, to: 'v1.rewritten-second' },
+    ]);
+    expect((await records.find(first!.id))!.sealed).toBe('v1.rewritten-first');
+    expect((await records.find(second!.id))!.sealed).toBe(changed);
+    expect((await world.secrets.reveal(second!.id)).params.password).toBe('changed-meanwhile');
+  });
+
   it('still lists every secret when one was sealed with a key the ring no longer has; only using that one fails', async () => {
     const world = await startTestTessera({ storage });
     await world.createGeneralSecret({ extraParams: { secret_key: randomCredential('sk'), audience: 'crm' } }, 'readable');

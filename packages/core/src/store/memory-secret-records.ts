@@ -2,7 +2,7 @@
 import { injectable } from 'inversify';
 import { ConflictError } from '../errors/conflict-error.js';
 import { nameKey } from '../input/name-key.js';
-import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
 @injectable()
 export class MemorySecretRecords implements SecretRecords {
@@ -39,12 +39,12 @@ export class MemorySecretRecords implements SecretRecords {
     return this.#records.delete(id);
   }
 
-  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<SealedValue[]> {
     return [...this.#records.values()]
       .filter((r) => r.sealed !== null && (page.after === undefined || r.id > page.after))
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .slice(0, page.limit ?? Infinity)
-      .map((r) => ({ id: r.id, sealed: r.sealed as string }));
+      .map((r) => ({ id: r.id, sealed: r.sealed as string, cursor: r.id }));
   }
 
   async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {

@@ -3,7 +3,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { nameKey } from '../input/name-key.js';
 import type { PostgresDatabase, PostgresQueryable } from '../postgres/postgres-database.js';
 import { corePostgresMigrations } from './core-postgres-migrations.js';
-import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
 /** The channel on which every secret write is announced (payload: `<origin> <secret id>`). */
 export const SECRET_CHANNEL = 'tessera_secrets';
@@ -78,10 +78,11 @@ export class PostgresSecretRecords implements SecretRecords {
     });
   }
 
-  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<SealedValue[]> {
     const db = await this.#ready();
+    // In id order: an update writes a new row version wherever there is room, so the heap has no order worth following.
     const after = page.after === undefined ? '' : 'AND id > $2';
-    return db.query<{ id: string; sealed: string }>(`SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY id LIMIT $1`, [
+    return db.query<SealedValue>(`SELECT id, sealed, id AS cursor FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY id LIMIT $1`, [
       page.limit ?? null,
       ...(page.after === undefined ? [] : [page.after]),
     ]);
@@ -89,9 +90,11 @@ export class PostgresSecretRecords implements SecretRecords {
 
   async reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void> {
     const db = await this.#ready();
-    await db.transaction(async (tx) => {
-      for (const change of changes) await tx.query('UPDATE secrets SET sealed = $3 WHERE id = $1 AND sealed = $2', [change.id, change.from, change.to]);
-    });
+    // One statement for the page, each row still only if its envelope is unchanged.
+    await db.query(
+      'UPDATE secrets AS s SET sealed = c.to_sealed FROM unnest($1::text[], $2::text[], $3::text[]) AS c (id, from_sealed, to_sealed) WHERE s.id = c.id AND s.sealed = c.from_sealed',
+      [changes.map((c) => c.id), changes.map((c) => c.from), changes.map((c) => c.to)],
+    );
   }
 
   async once(task: string, work: () => Promise<boolean>): Promise<void> {

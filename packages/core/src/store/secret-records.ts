@@ -27,6 +27,14 @@ export interface SecretRecordFilter {
   after?: string | undefined;
 }
 
+/** One sealed envelope, as key rotation reads it. */
+export interface SealedValue {
+  id: string;
+  sealed: string;
+  /** Opaque: passed as `after`, the next page starts after this row. */
+  cursor: string;
+}
+
 export interface SecretRecords {
   /** Throws `ConflictError` (`secret-name-taken`) when the name is in use, whatever its case. */
   insert(record: SecretRecord): Promise<void>;
@@ -39,8 +47,12 @@ export interface SecretRecords {
    */
   replace(record: SecretRecord, expectedRevision: number, paramsChanged?: boolean): Promise<boolean>;
   remove(id: string): Promise<boolean>;
-  /** Sealed envelopes in id order, for key rotation: `limit` of them after the id `after` (every one without). */
-  sealedValues(page?: { after?: string; limit?: number }): Promise<Array<{ id: string; sealed: string }>>;
+  /**
+   * Sealed envelopes for key rotation, in the order cheapest to rewrite (SQLite: the table's own, so a
+   * page of rewrites touches neighbouring pages, not one page per row): `limit` of them after the
+   * `cursor` of the last row of the page before, `after` (every one without).
+   */
+  sealedValues(page?: { after?: string; limit?: number }): Promise<SealedValue[]>;
   /** Replaces envelopes atomically, each only if it is still `from`. */
   reseal(changes: Array<{ id: string; from: string; to: string }>): Promise<void>;
   /**

@@ -22,7 +22,7 @@ import type { SecretKindRegistry } from '../secrets/secret-kind-registry.js';
 import type { SecretParams } from '../secrets/secret-kind.js';
 import { CORE } from '../tokens.js';
 import { carriedCredentials } from './carried-credentials.js';
-import type { SecretRecord, SecretRecords } from './secret-records.js';
+import type { SealedValue, SecretRecord, SecretRecords } from './secret-records.js';
 import type { SecretUsage } from './secret-usage.js';
 import type { StorageHealth } from './storage-health.js';
 import type {
@@ -242,13 +242,13 @@ export class SecretStoreService implements SecretStore {
     return { reencrypted: done + sealedAfresh, total };
   }
 
-  /** The sealed envelopes, ROTATION_BATCH at a time in id order. */
-  async *#sealedPages(): AsyncGenerator<Array<{ id: string; sealed: string }>> {
+  /** The sealed envelopes, ROTATION_BATCH at a time in the order the storage rewrites cheapest. */
+  async *#sealedPages(): AsyncGenerator<SealedValue[]> {
     for (let after: string | undefined; ; ) {
       const page = await this.records.sealedValues({ limit: ROTATION_BATCH, ...(after === undefined ? {} : { after }) });
       if (page.length > 0) yield page;
       if (page.length < ROTATION_BATCH) return;
-      after = page.at(-1)?.id;
+      after = page.at(-1)?.cursor;
     }
   }
 

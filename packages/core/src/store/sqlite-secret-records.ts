@@ -5,7 +5,7 @@ import { writeUniqueName } from './name-key-column.js';
 import { CORE } from '../tokens.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
-import { nameTaken, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
 /** Every column but the name key, which is the storage's own business. */
 const COLUMNS = 'id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at';
@@ -79,12 +79,15 @@ export class SqliteSecretRecords implements SecretRecords {
     return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
   }
 
-  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<Array<{ id: string; sealed: string }>> {
-    const after = page.after === undefined ? '' : 'AND id > @after';
-    return this.#prepare(`SELECT id, sealed FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY id LIMIT @limit`).all({
+  async sealedValues(page: { after?: string; limit?: number } = {}): Promise<SealedValue[]> {
+    // In rowid order, the table's own: ids are random, so id order would rewrite one page per row (the
+    // time per secret of a rotation grew by half from 1,000 secrets to 100,000).
+    const after = page.after === undefined ? '' : 'AND rowid > @after';
+    const rows = this.#prepare(`SELECT rowid AS cursor, id, sealed FROM secrets WHERE sealed IS NOT NULL ${after} ORDER BY rowid LIMIT @limit`).all({
       limit: page.limit ?? -1,
-      ...(page.after === undefined ? {} : { after: page.after }),
-    }) as Array<{ id: string; sealed: string }>;
+      ...(page.after === undefined ? {} : { after: rowidCursor(page.after) }),
+    }) as Array<{ cursor: number; id: string; sealed: string }>;
+    return rows.map((row) => ({ id: row.id, sealed: row.sealed, cursor: String(row.cursor) }));
   }
 
   async once(task: string, work: () => Promise<boolean>): Promise<void> {
@@ -99,6 +102,12 @@ export class SqliteSecretRecords implements SecretRecords {
       for (const change of changes) write.run(change);
     }).immediate();
   }
+}
+
+/** A cursor this class gave out, back to its rowid; anything else is a programming error. */
+function rowidCursor(cursor: string): number {
+  if (!/^\d{1,15}$/.test(cursor)) throw new TypeError(`Not a cursor from sealedValues: '${cursor}'`);
+  return Number(cursor);
 }
 
 function toRow(record: SecretRecord): SecretRow {
