@@ -3,7 +3,8 @@
  * beginning, which the line quotes) and the credentials of 1,000 secrets are registered, against the
  * same line through `JSON.stringify` alone, the work every log line costs anyway; and (issue 16) a
  * 300-character line with the credentials of 1,000, 10,000 and 100,000 secrets registered, whose cost
- * must not grow with their number.
+ * must not grow with their number; and registering tokens past the pool's limit (each one in pushes the
+ * oldest out), tokens with random endings against tokens that all end alike.
  */
 import { randomBytes } from 'node:crypto';
 import { Redactor } from '@tessera/core';
@@ -77,4 +78,27 @@ export function runRedactionScaleBench(sizes: readonly number[] = [1_000, 10_000
   }
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[1] as number;
   return setups.map((setup) => ({ secrets: setup.secrets, registered: setup.secrets * 2, cleanMicros: median(setup.clean), quotingMicros: median(setup.quotingTimes) }));
+}
+
+export interface RegistrationFigures {
+  /** Per token registered once the pool is full, µs: random endings, then every token ending in the same 40 characters. */
+  randomMicros: number;
+  sharedEndingMicros: number;
+}
+
+/** Tokens registered past the pool's 20,000, so that every one registered forgets the oldest. */
+export function runRegistrationBench(): RegistrationFigures {
+  const time = (token: (i: number) => string) => {
+    const redactor = new Redactor();
+    for (let i = 0; i < 25_000; i++) redactor.register(token(i));
+    const started = performance.now();
+    for (let i = 25_000; i < 35_000; i++) redactor.register(token(i));
+    return ((performance.now() - started) * 1_000) / 10_000;
+  };
+  const random = randomBytes(35_000 * 24).toString('base64url');
+  return {
+    randomMicros: time((i) => `at-${random.slice(i * 32, i * 32 + 32)}`),
+    // As a token endpoint that pads its tokens may issue them (the bench's own does).
+    sharedEndingMicros: time((i) => `at-${i}-${'t'.repeat(40)}`),
+  };
 }

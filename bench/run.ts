@@ -3,7 +3,7 @@ import { runCliStartBench } from './cli-start-bench.js';
 import { topSelfTime, type CpuProfile } from './cpu-profile.js';
 import { runPostgresBench, type QueueRun } from './postgres-bench.js';
 import { runQueryBuilderBench } from './query-builder-bench.js';
-import { runRedactionBench, runRedactionScaleBench, type RedactionScaleFigures } from './redaction-bench.js';
+import { runRedactionBench, runRedactionScaleBench, runRegistrationBench, type RedactionScaleFigures } from './redaction-bench.js';
 import { runRetentionBench } from './retention-bench.js';
 import { runSecretScaleBench, type SecretScaleFigures } from './secret-scale-bench.js';
 import { runTokenBench } from './token-bench.js';
@@ -23,6 +23,11 @@ console.log(`cold herd of 10,000 getToken callers: ${core.herdRequests} token re
 const redaction = runRedactionBench();
 console.log(
   `redacting a 150-character log line with ${format(redaction.registered)} values registered: ${redaction.redactMicros.toFixed(1)} µs; JSON.stringify of it ${redaction.baselineMicros.toFixed(1)} µs (${(redaction.redactMicros / redaction.baselineMicros).toFixed(1)}x)`,
+);
+
+const registration = runRegistrationBench();
+console.log(
+  `registering a token once 20,000 are held (the oldest forgotten): ${registration.randomMicros.toFixed(1)} µs with random endings, ${registration.sharedEndingMicros.toFixed(1)} µs when all end in the same 40 characters (${(registration.sharedEndingMicros / registration.randomMicros).toFixed(1)}x; our own check, <= 3x) ${verdict(registration.sharedEndingMicros <= 3 * registration.randomMicros)}`,
 );
 
 const hooks = await runWebhookBench({ deliveries: 20_000, rssDeliveries: Number(process.env.RSS_DELIVERIES ?? 100_000), profile });

@@ -7,7 +7,7 @@
 import { inspect } from 'node:util';
 import type { Logger } from 'winston';
 import { describe, expect, it } from 'vitest';
-import { CORE, CredentialMasker, REDACTED, WITHHELD, type TokenRequestError } from '@tessera/core';
+import { CORE, CredentialMasker, REDACTED, valueForms, WITHHELD, type TokenRequestError } from '@tessera/core';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 /** The value with its characters from `from` on percent-encoded (lower-case hex), the rest as they are: no one encoding of it whole. */
@@ -48,6 +48,21 @@ describe('the credential masker', () => {
     expect(masker.mask('{"seen":"tok_12', ['tok_123456'])).toBe('{"seen":"tok_12');
     // Under 4 characters of it: too little to give anything away, and common.
     expect(masker.mask('{"seen":"tok', ['tok_123456'], { cut: true })).toBe('{"seen":"tok');
+  });
+});
+
+describe('the forms a value is found by', () => {
+  it('has each encoding of a value with any character (ASCII, Latin, CJK, emoji), and one form for a value every encoding keeps', () => {
+    const odd = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), '\u007f', 'é', '\u2028', '鍵', '\u{1F511}'];
+    for (const char of odd) {
+      const value = `ab${char}cd`;
+      const json = JSON.stringify(value).slice(1, -1);
+      const expected = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), json, json.replace(/\//g, '\\/')]);
+      const forms = valueForms(value);
+      for (const form of expected) expect(forms, `${JSON.stringify(char)}: ${form}`).toContain(form);
+    }
+    expect(valueForms('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_*')).toEqual(['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_*']);
+    expect(valueForms('abc')).toEqual([]);
   });
 });
 

@@ -64,11 +64,16 @@ export class CredentialMasker {
  */
 export function valueForms(value: string, minLength = MIN_MASKED_LENGTH): string[] {
   if (value.length < minLength) return [];
+  // Most passwords and tokens (a JWT, say) hold only characters every encoding writes as themselves.
+  if (SAME_IN_EVERY_FORM.test(value)) return [value];
   const json = JSON.stringify(value).slice(1, -1);
   const asciiJson = json.replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
   const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), json, asciiJson, json.replace(/\//g, '\\/'), asciiJson.replace(/\//g, '\\/')]);
   return [...out];
 }
+
+/** What URL-, form- and JSON-encoding all leave as it is. */
+const SAME_IN_EVERY_FORM = /^[A-Za-z0-9*._-]*$/;
 
 function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let value = cache.get(key);

@@ -62,10 +62,14 @@ export class Redactor {
   /** The current sensitive values of one owner (a secret id); replaces what it had before. */
   registerCredentials(ownerId: string, values: readonly string[]): void {
     this.forget(ownerId);
-    // Not `flatMap(valueForms)`: flatMap would pass each value's index as valueForms' minimum length.
-    const forms = values.flatMap((value) => valueForms(value).map((form) => [form, value] as const));
-    for (const [form, value] of forms) this.#add(form, value);
-    this.#credentials.set(ownerId, forms.map(([form]) => form));
+    const forms: string[] = [];
+    for (const value of values) {
+      for (const form of valueForms(value)) {
+        this.#add(form, value);
+        forms.push(form);
+      }
+    }
+    this.#credentials.set(ownerId, forms);
   }
 
   /** Forgets an owner's values (its secret was deleted). */

@@ -54,9 +54,9 @@ const TAIL = 16;
 class Bucket {
   readonly values = new Map<string, number>();
   /** Values shorter than `TAIL`: length → hash of the whole value → values. */
-  byLength: Map<number, Map<number, string[]>> | undefined;
-  /** Values of `TAIL` characters or more: hash of their last `TAIL` → values. */
-  byTail: Map<number, string[]> | undefined;
+  byLength: Map<number, Map<number, Set<string>>> | undefined;
+  /** Values of `TAIL` characters or more: hash of their last `TAIL` → values (a set: many may share an ending, and one goes in O(1)). */
+  byTail: Map<number, Set<string>> | undefined;
 
   add(value: string): boolean {
     const held = this.values.get(value) ?? 0;
@@ -84,9 +84,9 @@ class Bucket {
         this.byLength = undefined;
         this.byTail = undefined;
       } else if (value.length >= TAIL) {
-        dropFrom(this.byTail as Map<number, string[]>, hashOf(value, value.length, TAIL), value);
+        dropFrom(this.byTail as Map<number, Set<string>>, hashOf(value, value.length, TAIL), value);
       } else {
-        const byHash = this.byLength.get(value.length) as Map<number, string[]>;
+        const byHash = this.byLength.get(value.length) as Map<number, Set<string>>;
         if (dropFrom(byHash, hashOf(value, value.length, value.length), value) && byHash.size === 0) this.byLength.delete(value.length);
       }
     }
@@ -95,30 +95,28 @@ class Bucket {
 
   #sort(value: string): void {
     if (value.length >= TAIL) {
-      addTo(this.byTail as Map<number, string[]>, hashOf(value, value.length, TAIL), value);
+      addTo(this.byTail as Map<number, Set<string>>, hashOf(value, value.length, TAIL), value);
       return;
     }
-    const byLength = this.byLength as Map<number, Map<number, string[]>>;
+    const byLength = this.byLength as Map<number, Map<number, Set<string>>>;
     let byHash = byLength.get(value.length);
     if (!byHash) byLength.set(value.length, (byHash = new Map()));
     addTo(byHash, hashOf(value, value.length, value.length), value);
   }
 }
 
-function addTo(lists: Map<number, string[]>, hash: number, value: string): void {
-  const list = lists.get(hash);
-  if (list) list.push(value);
-  else lists.set(hash, [value]);
+function addTo(sets: Map<number, Set<string>>, hash: number, value: string): void {
+  const set = sets.get(hash);
+  if (set) set.add(value);
+  else sets.set(hash, new Set([value]));
 }
 
 /** true when the hash has no value left. */
-function dropFrom(lists: Map<number, string[]>, hash: number, value: string): boolean {
-  const left = (lists.get(hash) ?? []).filter((each) => each !== value);
-  if (left.length > 0) {
-    lists.set(hash, left);
-    return false;
-  }
-  lists.delete(hash);
+function dropFrom(sets: Map<number, Set<string>>, hash: number, value: string): boolean {
+  const set = sets.get(hash);
+  set?.delete(value);
+  if (set !== undefined && set.size > 0) return false;
+  sets.delete(hash);
   return true;
 }
 
