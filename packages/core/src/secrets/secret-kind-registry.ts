@@ -12,12 +12,13 @@ import { secretParamsSchema } from './secret-params-schema.js';
 @injectable()
 export class SecretKindRegistry {
   /** Each kind's param schema is built the first time its params are parsed. */
-  readonly #kinds = new Map<string, { kind: SecretKind; schema: () => z.ZodType }>();
+  readonly #kinds = new Map<string, { kind: SecretKind; schema: () => z.ZodType; sensitive: readonly string[] }>();
 
   constructor(@multiInject(CORE.SecretKind) kinds: SecretKind[]) {
     for (const kind of kinds) {
       if (this.#kinds.has(kind.id)) throw new Error(`Two secret kinds are contributed with the id '${kind.id}'.`);
-      this.#kinds.set(kind.id, { kind, schema: lazily(() => secretParamsSchema(kind)) });
+      // The sensitive field names once: every token request asks for them.
+      this.#kinds.set(kind.id, { kind, schema: lazily(() => secretParamsSchema(kind)), sensitive: Object.freeze(kind.fields.filter((f) => f.sensitive).map((f) => f.name)) });
     }
   }
 
@@ -52,17 +53,24 @@ export class SecretKindRegistry {
     return result.data as SecretParams;
   }
 
-  sensitiveFields(kindId: string): string[] {
-    return this.get(kindId)
-      .fields.filter((f) => f.sensitive)
-      .map((f) => f.name);
+  sensitiveFields(kindId: string): readonly string[] {
+    const entry = this.#kinds.get(kindId);
+    if (!entry) throw this.#unknown(kindId);
+    return entry.sensitive;
   }
 
   /** The secret values in `params`: the kind's sensitive fields, and the extra parameters whose names say they are secret. */
   sensitiveValues(kindId: string, params: Record<string, unknown>): string[] {
-    const extras = Object.entries((params.extraParams ?? {}) as Record<string, unknown>).filter(([name]) => isSecretParamName(name));
-    const values = [...this.sensitiveFields(kindId).map((name) => params[name]), ...extras.map(([, value]) => value)];
-    return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+    const values: string[] = [];
+    for (const name of this.sensitiveFields(kindId)) {
+      const value = params[name];
+      if (typeof value === 'string' && value.length > 0) values.push(value);
+    }
+    const extras = params.extraParams as Record<string, unknown> | undefined;
+    if (extras !== undefined && extras !== null) {
+      for (const [name, value] of Object.entries(extras)) if (typeof value === 'string' && value.length > 0 && isSecretParamName(name)) values.push(value);
+    }
+    return values;
   }
 
   #unknown(id: string): ValidationError {
