@@ -28,7 +28,8 @@ export interface ReadContext {
 }
 
 export function readTokenResponse(response: HttpPostResult, context: ReadContext): IssuedToken {
-  const where = describeUrl(String(context.params.url));
+  // For messages only: parsing the URL is left to an answer that needs one.
+  const where = () => describeUrl(String(context.params.url));
   const { status } = response;
   const json = parseJsonObject(response.body);
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
@@ -40,19 +41,19 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
     const retryable = transient && !PERMANENT_OAUTH_ERRORS.has(oauthError);
     throw new TokenRequestError(
       'oauth',
-      `The token endpoint ${where} refused the request with HTTP ${status} and OAuth error '${oauthError}'${description ? ` (${description})` : ''}. ${oauthHint(oauthError)}`,
+      `The token endpoint ${where()} refused the request with HTTP ${status} and OAuth error '${oauthError}'${description ? ` (${description})` : ''}. ${oauthHint(oauthError)}`,
       { status, oauthError, ...(description !== undefined && { oauthErrorDescription: description }), retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) },
     );
   }
   if (status < 200 || status >= 300) {
-    throw new TokenRequestError('http', `The token endpoint ${where} answered HTTP ${status}. ${statusHint(status)}`, {
+    throw new TokenRequestError('http', `The token endpoint ${where()} answered HTTP ${status}. ${statusHint(status)}`, {
       status,
       retryable: transient,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     });
   }
   if (!json) {
-    throw new TokenRequestError('invalid-response', `The token endpoint ${where} answered HTTP ${status} with ${describeBody(response)} instead of a JSON object. ${notJsonHint(response)}`, {
+    throw new TokenRequestError('invalid-response', `The token endpoint ${where()} answered HTTP ${status} with ${describeBody(response)} instead of a JSON object. ${notJsonHint(response)}`, {
       status,
       retryable: false,
       reason: looksLikeHtml(response) ? 'html-response' : 'not-json',
@@ -64,7 +65,7 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where} answered HTTP ${status} without a non-empty '${names.accessToken}' string (fields present: ${Object.keys(json).join(', ') || 'none'}). If the token is under another name, set responseFields.accessToken.`,
+      `The token endpoint ${where()} answered HTTP ${status} without a non-empty '${names.accessToken}' string (fields present: ${Object.keys(json).join(', ') || 'none'}). If the token is under another name, set responseFields.accessToken.`,
       { status, retryable: false, reason: 'missing-access-token' },
     );
   }
@@ -86,14 +87,14 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
   };
 }
 
-function readLifetime(raw: unknown, name: string, context: ReadContext, where: string, status: number): { value: number; isDefault: boolean } {
+function readLifetime(raw: unknown, name: string, context: ReadContext, where: () => string, status: number): { value: number; isDefault: boolean } {
   if (raw === undefined || raw === null || raw === '') {
     const fromSecret = context.params.defaultLifetimeSeconds as number | undefined;
     const fallback = fromSecret ?? (context.kind.lifetime.requireExpiresIn ? undefined : context.kind.lifetime.defaultSeconds);
     if (fallback !== undefined) return { value: fallback, isDefault: true };
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where} answered HTTP ${status} without '${name}', so the token's lifetime is unknown. If the endpoint never sends it, set defaultLifetimeSeconds on the secret.`,
+      `The token endpoint ${where()} answered HTTP ${status} without '${name}', so the token's lifetime is unknown. If the endpoint never sends it, set defaultLifetimeSeconds on the secret.`,
       { status, retryable: false, reason: 'missing-expires-in' },
     );
   }
@@ -101,7 +102,7 @@ function readLifetime(raw: unknown, name: string, context: ReadContext, where: s
   if (!Number.isFinite(value) || value <= 0 || value > MAX_LIFETIME_SECONDS) {
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where} answered HTTP ${status} with '${name}' = ${JSON.stringify(raw).slice(0, 40)}, which is not a positive number of seconds up to one year.`,
+      `The token endpoint ${where()} answered HTTP ${status} with '${name}' = ${JSON.stringify(raw).slice(0, 40)}, which is not a positive number of seconds up to one year.`,
       { status, retryable: false, reason: 'invalid-expires-in' },
     );
   }
