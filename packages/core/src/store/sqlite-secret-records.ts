@@ -1,6 +1,7 @@
 /** Secret rows in the SQLite `secrets` table. */
 import { inject, injectable } from 'inversify';
 import { nameKey } from '../input/name-key.js';
+import { BatchedReads } from './batched-reads.js';
 import { writeUniqueName } from './name-key-column.js';
 import { CORE } from '../tokens.js';
 import type Database from 'better-sqlite3';
@@ -29,6 +30,16 @@ export class SqliteSecretRecords implements SecretRecords {
   /** Statements prepared once, on first use: preparing one costs more than running it (a token request reads its secret each time). */
   readonly #statements = new Map<string, Database.Statement>();
 
+  /** Reads by id of one turn of the event loop, in one statement. */
+  readonly #byId = new BatchedReads<SecretRow>((ids) => {
+    const rows = (
+      ids.length === 1
+        ? [this.#prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(ids[0])].filter((row) => row !== undefined)
+        : this.#prepare(`SELECT ${COLUMNS} FROM secrets WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))
+    ) as SecretRow[];
+    return new Map(rows.map((row) => [row.id, row]));
+  });
+
   constructor(@inject(CORE.Database) private readonly db: SqliteDatabase) {}
 
   #prepare(sql: string): Database.Statement {
@@ -50,7 +61,8 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async find(id: string): Promise<SecretRecord | undefined> {
-    const row = this.#prepare(`SELECT ${COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
+    // A record of its own for each caller, even when several asked for the same id.
+    const row = await this.#byId.get(id);
     return row && fromRow(row);
   }
 
