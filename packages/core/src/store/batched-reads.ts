@@ -8,7 +8,7 @@
 export class BatchedReads<V> {
   /** Key → the callers waiting for it. */
   #waiting = new Map<string, Array<{ resolve: (value: V | undefined) => void; reject: (error: unknown) => void }>>();
-  #scheduled: NodeJS.Immediate | undefined;
+  #scheduled = false;
 
   /** `load` answers the keys it is given with the values it found (a key it leaves out has none). */
   constructor(private readonly load: (keys: readonly string[]) => Map<string, V>) {}
@@ -19,14 +19,17 @@ export class BatchedReads<V> {
       let callers = this.#waiting.get(key);
       if (callers === undefined) this.#waiting.set(key, (callers = []));
       callers.push({ resolve, reject });
-      this.#scheduled ??= setImmediate(() => this.#run());
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#run());
+      }
     });
   }
 
   #run(): void {
     const waiting = this.#waiting;
     this.#waiting = new Map();
-    this.#scheduled = undefined;
+    this.#scheduled = false;
     let found: Map<string, V>;
     try {
       found = this.load([...waiting.keys()]);
