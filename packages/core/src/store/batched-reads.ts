@@ -2,7 +2,7 @@
  * Reads by key gathered over one turn of the event loop and answered by one query: a hundred token
  * requests starting together read their secrets in one statement instead of a hundred, each
  * interleaved with HTTP work (measured: cold token requests went from about 55 % to about 80 % of a
- * plain axios loop at concurrency 100).
+ * plain axios loop at concurrency 100; on PostgreSQL one round trip instead of a hundred).
  */
 
 export class BatchedReads<V> {
@@ -10,8 +10,8 @@ export class BatchedReads<V> {
   #waiting = new Map<string, Array<{ resolve: (value: V | undefined) => void; reject: (error: unknown) => void }>>();
   #scheduled = false;
 
-  /** `load` answers the keys it is given with the values it found (a key it leaves out has none). */
-  constructor(private readonly load: (keys: readonly string[]) => Map<string, V>) {}
+  /** `load` answers the keys it is given with the values it found (a key it leaves out has none), at once or by a promise. */
+  constructor(private readonly load: (keys: readonly string[]) => Map<string, V> | Promise<Map<string, V>>) {}
 
   /** The value for `key`, read with every other key asked for before the event loop's next check phase. */
   get(key: string): Promise<V | undefined> {
@@ -21,18 +21,18 @@ export class BatchedReads<V> {
       callers.push({ resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#run());
+        setImmediate(() => void this.#run());
       }
     });
   }
 
-  #run(): void {
+  async #run(): Promise<void> {
     const waiting = this.#waiting;
     this.#waiting = new Map();
     this.#scheduled = false;
     let found: Map<string, V>;
     try {
-      found = this.load([...waiting.keys()]);
+      found = await this.load([...waiting.keys()]);
     } catch (error) {
       for (const callers of waiting.values()) for (const caller of callers) caller.reject(error);
       return;

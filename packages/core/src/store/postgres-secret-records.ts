@@ -2,6 +2,7 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import { nameKey } from '../input/name-key.js';
 import type { PostgresDatabase, PostgresQueryable } from '../postgres/postgres-database.js';
+import { BatchedReads } from './batched-reads.js';
 import { corePostgresMigrations } from './core-postgres-migrations.js';
 import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
 
@@ -12,6 +13,13 @@ const COLUMNS = 'id, name, kind, description, origin, owner, params, sealed, rev
 const UNIQUE_VIOLATION = '23505';
 
 export class PostgresSecretRecords implements SecretRecords {
+  /** Reads by id of one turn of the event loop, in one round trip. */
+  readonly #byId = new BatchedReads<SecretRecord>(async (ids) => {
+    const db = await this.#ready();
+    const rows = await db.query<SecretRecord>(`SELECT ${COLUMNS} FROM secrets WHERE id = ANY($1::text[])`, [ids]);
+    return new Map(rows.map((row) => [row.id, row]));
+  });
+
   constructor(private readonly db: PostgresDatabase) {}
 
   /** The schema, brought up to date on first use (once per process, under the migration lock). */
@@ -35,9 +43,9 @@ export class PostgresSecretRecords implements SecretRecords {
   }
 
   async find(id: string): Promise<SecretRecord | undefined> {
-    const db = await this.#ready();
-    const [row] = await db.query<SecretRecord>(`SELECT ${COLUMNS} FROM secrets WHERE id = $1`, [id]);
-    return row;
+    const row = await this.#byId.get(id);
+    // A record of its own for each caller, even when several asked for the same id.
+    return row && { ...row };
   }
 
   async list(filter: SecretRecordFilter): Promise<SecretRecord[]> {
