@@ -25,6 +25,7 @@ import { CONCURRENCY } from './concurrency.js';
 /** How far ahead a dispatcher claims: 4 deliveries per concurrency slot (`DeliverySlots`). */
 const PREFETCH = 4;
 import { QUEUE, SIGNING_SECRET, type WorkerStart } from './queue-worker.js';
+import { median } from './median.js';
 
 export interface QueueRun {
   deliveriesPerSecond: number;
@@ -290,10 +291,6 @@ function figures(delivered: Delivered): Pick<QueueRun, 'deliveriesPerSecond' | '
     serverCpuMicros: delivered.serverCpuMicros,
     ...(delivered.server === undefined ? {} : { server: delivered.server }),
   };
-}
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
 /** The run with the median deliveries per second. */

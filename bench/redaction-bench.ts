@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redactor } from '@tessera/core';
+import { median } from './median.js';
 
 const ROUNDS = 20_000;
 
@@ -76,7 +77,6 @@ export function runRedactionScaleBench(sizes: readonly number[] = [1_000, 10_000
       setup.quotingTimes.push(time(setup.redactor, setup.quoting));
     }
   }
-  const median = (values: number[]) => [...values].sort((x, y) => x - y)[1] as number;
   return setups.map((setup) => ({ secrets: setup.secrets, registered: setup.secrets * 2, cleanMicros: median(setup.clean), quotingMicros: median(setup.quotingTimes) }));
 }
 

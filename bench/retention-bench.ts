@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { RetentionRun } from './retention-run.js';
+import { median } from './median.js';
 
 export type { RetentionRun } from './retention-run.js';
 
@@ -56,11 +57,4 @@ async function sideBySide(options: { retentionMs: number; periods: number }): Pr
   for (const child of children) child.send('go');
   const [plain, pruning] = await Promise.all(results);
   return [plain?.run as RetentionRun, pruning?.run as RetentionRun];
-}
-
-/** The middle value; of an even count, the mean of the two in the middle. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

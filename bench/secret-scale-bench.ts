@@ -16,6 +16,7 @@ import axios from 'axios';
 import { Container } from 'inversify';
 import winston from 'winston';
 import { CORE, coreModule, generateMasterKey, type KeyRingConfig, type SecretStore, type TokenProvider } from '@tessera/core';
+import { median } from './median.js';
 
 /** The issue's concurrency for cold token requests. */
 const CONCURRENCY = 100;
@@ -159,10 +160,6 @@ export async function runSecretScaleBench(sizes: readonly number[] = [1_000, 10_
     endpoint.send('stop');
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
 /** Runs `one(0 … total - 1)` from CONCURRENCY callers; returns calls per second. */

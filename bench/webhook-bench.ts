@@ -17,6 +17,7 @@ import { startProfile, type CpuProfile } from './cpu-profile.js';
 import type { MemoryRunOptions } from './memory-run.js';
 import { CONCURRENCY, cpuMicrosSince } from './concurrency.js';
 import type { LoopFigures, LoopRequest } from './plain-loops.js';
+import { median } from './median.js';
 
 const ROUNDS = 3;
 /** Memory runs, each in a process of its own. */
@@ -73,10 +74,6 @@ export interface WebhookBenchFigures {
   payloadBytes: number;
   /** With `profile`: a CPU profile of the dispatcher's delivery phase, 1 endpoint, in a run of its own (not timed). */
   deliveryProfile?: CpuProfile;
-}
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
 export async function runWebhookBench(options: { deliveries: number; rssDeliveries: number; profile?: boolean }): Promise<WebhookBenchFigures> {
