@@ -26,7 +26,7 @@ async function sibling(world: TestWebhooks, webhooks: Parameters<typeof webhooks
   return other;
 }
 
-const claimRequest = (owner: string, leaseMs: number) => ({ owner, limit: 10, now: Date.now(), leaseMs, excluded: [], capacity: () => 10, perEndpoint: 10 });
+const claimRequest = (owner: string, leaseMs: number) => ({ owner, limit: 10, now: Date.now(), leaseMs, excluded: [], capacity: () => 10, minCapacity: 10, perEndpoint: 10 });
 
 describe('PostgreSQL fleet rules', () => {
   it('fences outcomes: a worker whose claim was taken over writes nothing', async () => {

@@ -37,6 +37,11 @@ export interface ClaimRequest {
   excluded: readonly string[];
   /** How many more of an endpoint's deliveries this worker may take. */
   capacity: (endpointId: string) => number;
+  /**
+   * The least `capacity` of any endpoint not excluded: when it is at least `limit`, no endpoint's limit
+   * can turn a due delivery away, so a scan of `limit` rows is enough.
+   */
+  minCapacity: number;
   /** The per-endpoint concurrency limit; storage shared by several workers holds it for all of them together. */
   perEndpoint: number;
 }

@@ -90,13 +90,19 @@ export class DeliverySlots {
    * For a claim of up to `limit`: at most PREFETCH times the per-endpoint limit of one endpoint held (in
    * flight or ready); endpoints at that are left out, with `disabled` ones.
    */
-  claimShape(disabled: readonly string[]): { excluded: string[]; capacity: (endpointId: string) => number } {
+  claimShape(disabled: readonly string[]): { excluded: string[]; capacity: (endpointId: string) => number; minCapacity: number } {
     const max = this.perEndpoint * PREFETCH;
     const held = new Map(this.#perEndpoint);
     for (const delivery of this.ready) held.set(delivery.endpointId, (held.get(delivery.endpointId) ?? 0) + 1);
-    const excluded = [...held.entries()].filter(([, n]) => n >= max).map(([id]) => id);
+    const excluded: string[] = [];
+    // An endpoint this worker holds none of may take `max`; one it holds some of, what is left of that.
+    let minCapacity = max;
+    for (const [id, n] of held) {
+      if (n >= max) excluded.push(id);
+      else minCapacity = Math.min(minCapacity, max - n);
+    }
     excluded.push(...disabled);
-    return { excluded, capacity: (id) => max - (held.get(id) ?? 0) };
+    return { excluded, capacity: (id) => max - (held.get(id) ?? 0), minCapacity };
   }
 
   /** Every delivery this dispatcher holds a claim on. */

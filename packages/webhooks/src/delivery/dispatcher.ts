@@ -219,7 +219,7 @@ export class Dispatcher {
 
   /** Claims up to `limit`, keeping at most PREFETCH times the per-endpoint limit of one endpoint claimed (in flight or ready). */
   async #claim(limit: number): Promise<ClaimedDelivery[]> {
-    const { excluded, capacity } = this.#slots.claimShape(await this.endpoints.disabledIds());
+    const { excluded, capacity, minCapacity } = this.#slots.claimShape(await this.endpoints.disabledIds());
     const claimed = await this.queue.claim({
       owner: this.#owner,
       limit,
@@ -227,6 +227,7 @@ export class Dispatcher {
       leaseMs: this.options.leaseMs,
       excluded,
       capacity,
+      minCapacity,
       perEndpoint: this.options.perEndpointConcurrency,
     });
     // Leases were written: there was space for them (a claim that found nothing wrote nothing, and proves nothing).

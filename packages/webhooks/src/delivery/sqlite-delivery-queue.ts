@@ -187,7 +187,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
    * Claims up to `limit` due deliveries for `owner`, at most `capacity(endpointId)` per endpoint; the
    * `excluded` endpoints (disabled, or no capacity left) are skipped in SQL so their backlog cannot crowd out others.
    */
-  async claim({ owner, limit, now, leaseMs, excluded, capacity }: ClaimRequest): Promise<ClaimedDelivery[]> {
+  async claim({ owner, limit, now, leaseMs, excluded, capacity, minCapacity }: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
     // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
     // Not after a failed commit of theirs: that retry stays on its own, so it cannot hold up claiming.
@@ -198,7 +198,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       claimed = this.db
         .transaction(() => {
           applied = this.#apply(batch);
-          return this.#leaseDue(owner, limit, now, leaseMs, excluded, capacity);
+          return this.#leaseDue(owner, limit, now, leaseMs, excluded, capacity, minCapacity);
         })
         .immediate();
     } catch (error) {
@@ -210,12 +210,20 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   /** Inside the claim's transaction: finds due work, leases it and reads the payloads. */
-  #leaseDue(owner: string, limit: number, now: number, leaseMs: number, excluded: readonly string[], capacity: (endpointId: string) => number): ClaimedDelivery[] {
+  #leaseDue(
+    owner: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    excluded: readonly string[],
+    capacity: (endpointId: string) => number,
+    minCapacity: number,
+  ): ClaimedDelivery[] {
     const taken = new Map<string, number>();
     const chosen: number[] = [];
-    const rows = (
-      excluded.length === 0 ? this.#candidates.all({ now, scan: limit * 2 }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan: limit * 2 })
-    ) as CandidateRow[];
+    // Twice the rows only when an endpoint's limit may pass some over (half the scan's cost otherwise).
+    const scan = minCapacity >= limit ? limit : limit * 2;
+    const rows = (excluded.length === 0 ? this.#candidates.all({ now, scan }) : this.#candidatesExcluding.all({ now, excluded: JSON.stringify(excluded), scan })) as CandidateRow[];
     for (const [seq, endpointId] of rows) {
       if (chosen.length >= limit) break;
       const used = taken.get(endpointId) ?? 0;

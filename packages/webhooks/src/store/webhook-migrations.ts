@@ -198,4 +198,14 @@ export const webhookMigrations: readonly Migration[] = [
       return [];
     },
   },
+  {
+    // The due index carries each waiting delivery's endpoint, so a claim's scan (rowid and endpoint, in
+    // due order) and the next-due lookup read the index alone, never the table (issue 16). It holds only
+    // waiting deliveries, so rebuilding it costs what the backlog is.
+    id: 'webhooks-011-due-index-covers-endpoint',
+    sql: `
+      DROP INDEX webhook_deliveries_due;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, endpoint_id) WHERE status = 'pending';
+    `,
+  },
 ];
