@@ -4,9 +4,11 @@
  * the per-endpoint limit held by all dispatchers together, endpoint changes reaching other instances'
  * caches, and everything still working by polling with `notify: false`.
  */
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CORE, type PostgresDatabase } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type DeliveryQueue, type Dispatcher, type EndpointStore, type Publisher } from '@tessera/webhooks';
+import { WORK_CHANNEL } from '../../packages/webhooks/src/store/webhook-postgres-migrations.js';
 import { startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
 import { startTestWebhooks, type TestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
@@ -106,5 +108,22 @@ describe('PostgreSQL fleet rules', () => {
     await world.endpoints.update(endpoint.id, { events: ['pong'] });
     await waitFor(async () => (await theirs.matching('pong')).length === 1, 2_000);
     expect(await other.container.get<Publisher>(WEBHOOKS.Publisher).publish({ type: 'ping', data: {} })).toEqual([]);
+  });
+
+  it('wakes the fleet with one NOTIFY for a publish that made deliveries, in the statement that wrote them, and none for one that made none', async () => {
+    const world = await startTestWebhooks({ core: { storage: 'postgres' } });
+    await world.createEndpoint({ events: ['made'] });
+    // Another instance's listening connection, listening once the LISTEN has returned.
+    const listener = new pg.Client({ connectionString: world.databasePath });
+    await listener.connect();
+    world.onClose(() => listener.end());
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.channel));
+    await listener.query(`LISTEN ${WORK_CHANNEL}`);
+    expect(await world.publisher.publish({ type: 'nothing', data: {} })).toEqual([]);
+    expect(await world.publisher.publish({ type: 'made', data: {} })).toHaveLength(1);
+    // Notifications arrive in commit order: once the second publish's is here, one of the first would be too.
+    await waitFor(() => heard.length > 0, 5_000);
+    expect(heard).toEqual([WORK_CHANNEL]);
   });
 });

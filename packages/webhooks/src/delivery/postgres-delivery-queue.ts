@@ -87,45 +87,65 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
         endpoints === 'stored'
           ? (await tx.query<{ id: string; events: string }>('SELECT id, events FROM webhook_endpoints WHERE enabled = 1')).map((row) => ({ id: row.id, events: JSON.parse(row.events) as string[] }))
           : endpoints;
-      // One statement for the events: those whose id is new come back; the others were published before.
+      // Each event's deliveries, made as if its id were new (only the first of an id in the batch); the one
+      // statement below writes the events, the deliveries of those whose id was new, their due rows and
+      // the NOTIFY, and hands back the ids it inserted (the others were published before).
+      const deliveries: Array<{ id: string; eventId: string; endpointId: string; type: string; now: number }> = [];
+      const planned: Array<string[] | undefined> = [];
+      const firstInBatch = new Set<string>();
+      for (const event of events) {
+        if (firstInBatch.has(event.eventId)) {
+          planned.push(undefined);
+          continue;
+        }
+        firstInBatch.add(event.eventId);
+        const chosen = event.endpointId === undefined ? enabled.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : enabled.filter((endpoint) => endpoint.id === event.endpointId);
+        planned.push(
+          chosen.map((target) => {
+            const id = sortableId('msg', event.now);
+            deliveries.push({ id, eventId: event.eventId, endpointId: target.id, type: event.type, now: event.now });
+            return id;
+          }),
+        );
+      }
       const inserted = new Set(
         (
           await tx.query<{ id: string }>(
-            `INSERT INTO webhook_events (id, type, payload, created_at, target_endpoint_id)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT (id) DO NOTHING RETURNING id`,
-            [events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.payload), events.map((e) => e.now), events.map((e) => e.endpointId ?? null)],
+            `WITH event AS (
+               INSERT INTO webhook_events (id, type, payload, created_at, target_endpoint_id)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT (id) DO NOTHING RETURNING id
+             ), delivery AS (
+               INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+               SELECT d.id, d.event_id, d.endpoint_id, d.event_type, 'pending', 0, d.at, d.at, d.at FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[]) AS d(id, event_id, endpoint_id, event_type, at)
+               WHERE d.event_id IN (SELECT id FROM event)
+               RETURNING id, endpoint_id, next_attempt_at
+             ), due AS (
+               INSERT INTO webhook_due (delivery_id, endpoint_id, due_at) SELECT id, endpoint_id, next_attempt_at FROM delivery RETURNING 1
+             ), notified AS (
+               SELECT pg_notify($11::text, '') FROM (SELECT 1 FROM due LIMIT 1) AS made WHERE $11::text IS NOT NULL
+             )
+             SELECT id, (SELECT count(*) FROM notified) AS notified FROM event`,
+            [
+              events.map((e) => e.eventId),
+              events.map((e) => e.type),
+              events.map((e) => e.payload),
+              events.map((e) => e.now),
+              events.map((e) => e.endpointId ?? null),
+              deliveries.map((d) => d.id),
+              deliveries.map((d) => d.eventId),
+              deliveries.map((d) => d.endpointId),
+              deliveries.map((d) => d.type),
+              deliveries.map((d) => d.now),
+              // No NOTIFY with `notify: false` (instances poll).
+              db.options.notify ? WORK_CHANNEL : null,
+            ],
           )
         ).map((row) => row.id),
       );
-      const deliveries: Array<{ id: string; eventId: string; endpointId: string; type: string; now: number }> = [];
-      const results: Array<AppendResult | undefined> = [];
-      const firstInBatch = new Map<string, number>();
-      events.forEach((event, i) => {
-        const earlier = firstInBatch.get(event.eventId);
-        if (!inserted.has(event.eventId) || earlier !== undefined) {
-          results.push(undefined);
-          return;
-        }
-        firstInBatch.set(event.eventId, i);
-        const chosen = event.endpointId === undefined ? enabled.filter((endpoint) => matchesEvent(endpoint.events, event.type)) : enabled.filter((endpoint) => endpoint.id === event.endpointId);
-        const ids = chosen.map((target) => {
-          const id = sortableId('msg', event.now);
-          deliveries.push({ id, eventId: event.eventId, endpointId: target.id, type: event.type, now: event.now });
-          return id;
-        });
-        results.push({ inserted: true, deliveryIds: ids });
+      const results = events.map((event, i): AppendResult | undefined => {
+        const ids = planned[i];
+        return ids !== undefined && inserted.has(event.eventId) ? { inserted: true, deliveryIds: ids } : undefined;
       });
-      if (deliveries.length > 0) {
-        await tx.query(
-          `WITH delivery AS (
-             INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
-             SELECT d.id, d.event_id, d.endpoint_id, d.event_type, 'pending', 0, d.at, d.at, d.at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS d(id, event_id, endpoint_id, event_type, at)
-             RETURNING id, endpoint_id, next_attempt_at
-           ) INSERT INTO webhook_due (delivery_id, endpoint_id, due_at) SELECT id, endpoint_id, next_attempt_at FROM delivery`,
-          [deliveries.map((d) => d.id), deliveries.map((d) => d.eventId), deliveries.map((d) => d.endpointId), deliveries.map((d) => d.type), deliveries.map((d) => d.now)],
-        );
-        await db.notify(WORK_CHANNEL, '', tx);
-      }
       // Ids published before (or twice in this batch): the first event as stored, and its deliveries.
       const again = [...new Set(events.filter((_, i) => results[i] === undefined).map((e) => e.eventId))];
       const stored = new Map<string, { first: { type: string; payload: string; targetEndpointId: string | null }; deliveryIds: string[] }>();
