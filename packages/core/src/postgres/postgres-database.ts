@@ -159,8 +159,13 @@ export class PostgresDatabase implements PostgresQueryable {
 
   /** Sends a NOTIFY (delivered when the surrounding transaction commits, if `on` is one); a no-op with `notify: false`. */
   async notify(channel: string, payload: string, on: PostgresQueryable = this): Promise<void> {
-    if (!this.options.notify) return;
-    await on.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    const to = this.notifyChannel(channel);
+    if (to !== null) await on.query('SELECT pg_notify($1, $2)', [to, payload]);
+  }
+
+  /** For a statement that sends its own `pg_notify`: the channel, or null with `notify: false` (instances poll). */
+  notifyChannel(channel: string): string | null {
+    return this.options.notify ? channel : null;
   }
 
   /**

@@ -124,6 +124,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
              ), notified AS (
                SELECT pg_notify($11::text, '') FROM (SELECT 1 FROM due LIMIT 1) AS made WHERE $11::text IS NOT NULL
              )
+             -- A CTE that only reads runs when something reads it: the NOTIFY is read here, once.
              SELECT id, (SELECT count(*) FROM notified) AS notified FROM event`,
             [
               events.map((e) => e.eventId),
@@ -136,8 +137,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
               deliveries.map((d) => d.endpointId),
               deliveries.map((d) => d.type),
               deliveries.map((d) => d.now),
-              // No NOTIFY with `notify: false` (instances poll).
-              db.options.notify ? WORK_CHANNEL : null,
+              db.notifyChannel(WORK_CHANNEL),
             ],
           )
         ).map((row) => row.id),

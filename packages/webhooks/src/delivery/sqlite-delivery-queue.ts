@@ -187,8 +187,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
    * Claims up to `limit` due deliveries for `owner`, at most `capacity(endpointId)` per endpoint; the
    * `excluded` endpoints (disabled, or no capacity left) are skipped in SQL so their backlog cannot crowd out others.
    */
-  async claim({ owner, limit, now, leaseMs, excluded, capacity, minCapacity }: ClaimRequest): Promise<ClaimedDelivery[]> {
-    if (limit <= 0) return [];
+  async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (request.limit <= 0) return [];
     // Outcomes waiting to be written ride along in the claim's transaction: one commit instead of two.
     // Not after a failed commit of theirs: that retry stays on its own, so it cannot hold up claiming.
     const batch = this.#unwritten.retrying ? [] : this.#takeCompletions();
@@ -198,7 +198,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       claimed = this.db
         .transaction(() => {
           applied = this.#apply(batch);
-          return this.#leaseDue(owner, limit, now, leaseMs, excluded, capacity, minCapacity);
+          return this.#leaseDue(request);
         })
         .immediate();
     } catch (error) {
@@ -210,15 +210,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   /** Inside the claim's transaction: finds due work, leases it and reads the payloads. */
-  #leaseDue(
-    owner: string,
-    limit: number,
-    now: number,
-    leaseMs: number,
-    excluded: readonly string[],
-    capacity: (endpointId: string) => number,
-    minCapacity: number,
-  ): ClaimedDelivery[] {
+  #leaseDue({ owner, limit, now, leaseMs, excluded, capacity, minCapacity }: ClaimRequest): ClaimedDelivery[] {
     const taken = new Map<string, number>();
     const chosen: number[] = [];
     // Twice the rows only when an endpoint's limit may pass some over (half the scan's cost otherwise).
