@@ -230,6 +230,22 @@ describeOnEachStorage('delivery log', () => {
     await expect(world.deliveries.retry(id!)).rejects.toMatchObject({ code: 'delivery-not-failed', message: expect.stringContaining('has succeeded') });
   });
 
+  it('answers each retry by hand with what the retry did, however fast a running dispatcher claims what it made due', async () => {
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [3600, 3600], jitter: 0 } });
+    let up = false;
+    world.receiver.respond(() => (up ? { status: 200 } : { status: 503 }));
+    await world.createEndpoint();
+    const ids = (await Promise.all(Array.from({ length: 60 }, (_, n) => world.publisher.publish({ type: 'ping', data: { n } })))).flat();
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.list({ status: 'pending', limit: 100 })).filter((d) => d.attempts === 1).length === 60);
+
+    up = true;
+    // The first retries wake the dispatcher, which claims while the later ones are still answering.
+    const sent = await Promise.all(ids.map((id) => world.deliveries.retry(id)));
+    expect(sent.map((d) => ({ id: d.id, status: d.status, attempts: d.attempts }))).toEqual(ids.map((id) => ({ id, status: 'pending', attempts: 1 })));
+    await waitFor(async () => (await world.deliveries.list({ status: 'succeeded', limit: 100 })).length === 60);
+  });
+
   it('retries a failed delivery by hand with the same webhook-id, and recovers an endpoint’s failures since a time', async () => {
     const world = await startTestWebhooks({ webhooks: { retrySchedule: [] } });
     let up = false;

@@ -78,20 +78,24 @@ export class PostgresDeliveryLog implements DeliveryLog {
    */
   async #sendNow(id: string): Promise<DeliverySummary> {
     const db = await this.#ready();
-    const moved = await db.query<{ id: string }>(
-      `WITH due AS (UPDATE webhook_due SET due_at = $1 WHERE delivery_id = $2 RETURNING delivery_id)
-       UPDATE webhook_deliveries d SET next_attempt_at = $1, updated_at = $1 FROM due WHERE d.id = due.delivery_id AND d.status = 'pending' RETURNING d.id`,
+    // The row as moved, read in the same statement: a dispatcher may claim it the moment this commits,
+    // and what the caller is told is what the retry did (pending, due now), not what came after it.
+    const [moved] = await db.query<DeliveryRow>(
+      `WITH due AS (UPDATE webhook_due SET due_at = $1 WHERE delivery_id = $2 RETURNING delivery_id),
+       moved AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = $1, updated_at = $1 FROM due WHERE d.id = due.delivery_id AND d.status = 'pending'
+         RETURNING d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.updated_at
+       ) SELECT m.*, (SELECT COUNT(*)::int FROM webhook_attempts a WHERE a.delivery_id = m.id) AS attempt_count FROM moved m`,
       [this.clock.now(), id],
     );
-    const current = await this.#row(id);
-    if (moved.length === 0) {
-      if (retryKind(current) === 'failed') return this.retry(id);
+    if (!moved) {
+      if (retryKind(await this.#row(id)) === 'failed') return this.retry(id);
       // Pending but on no due row: a dispatcher claimed it meanwhile.
       throw inFlight(id);
     }
     this.queue.notify();
     await db.notify(WORK_CHANNEL, '');
-    return summary(current);
+    return summary(moved);
   }
 
   async recover(endpointId: string, since: string | Date): Promise<number> {

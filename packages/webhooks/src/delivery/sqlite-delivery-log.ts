@@ -52,17 +52,24 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   async retry(id: string): Promise<DeliverySummary> {
-    if (retryKind(this.#row(id)) === 'failed') {
-      this.#requeue('id = @id', { id });
-      return summary(this.#row(id));
-    }
-    // Waiting for its next attempt, and not taken by a dispatcher meanwhile (that would make it 'delivering'): due now.
-    const now = this.clock.now();
-    const changes = this.db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'`).run({ id, now }).changes;
+    // The change and the row read back in one transaction: a dispatcher of another process may claim the
+    // delivery the moment it commits, and what the caller is told is what the retry did.
+    const sent = this.db
+      .transaction((): DeliveryRow | undefined => {
+        if (retryKind(this.#row(id)) === 'failed') {
+          this.#requeueOnly('id = @id', { id });
+          return this.#row(id);
+        }
+        // Waiting for its next attempt, and not taken by a dispatcher meanwhile (that would make it 'delivering'): due now.
+        const now = this.clock.now();
+        const changes = this.db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'`).run({ id, now }).changes;
+        return changes === 0 ? undefined : this.#row(id);
+      })
+      .immediate();
     // Taken or finished meanwhile: judged again as it is now.
-    if (changes === 0) return this.retry(id);
+    if (sent === undefined) return this.retry(id);
     this.queue.notify();
-    return summary(this.#row(id));
+    return summary(sent);
   }
 
   async recover(endpointId: string, since: string | Date): Promise<number> {
@@ -92,12 +99,17 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   #requeue(where: string, params: Record<string, unknown>): number {
-    const now = this.clock.now();
-    const changes = this.db
-      .prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now WHERE status = 'failed' AND ${where}`)
-      .run({ ...params, now }).changes;
+    const changes = this.#requeueOnly(where, params);
     if (changes > 0) this.queue.notify();
     return changes;
+  }
+
+  /** Failed deliveries back on the queue, due now, their schedule started again (without waking the dispatcher). */
+  #requeueOnly(where: string, params: Record<string, unknown>): number {
+    const now = this.clock.now();
+    return this.db
+      .prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now WHERE status = 'failed' AND ${where}`)
+      .run({ ...params, now }).changes;
   }
 
   #row(id: string): DeliveryRow {
