@@ -91,7 +91,8 @@ export interface DeliveryLog {
   /**
    * Sends a delivery now, with the same `webhook-id`: a failed one again (its retry schedule starts
    * over), a pending one instead of at its next attempt (its schedule goes on). One being sent right now
-   * is `delivery-in-flight`, one that succeeded `delivery-not-failed`.
+   * is `delivery-in-flight`, one that succeeded `delivery-not-failed`. Answers with the delivery as the
+   * retry left it (pending, due now), even when a dispatcher claims it the moment after.
    */
   retry(id: string): Promise<DeliverySummary>;
   /** Retries every failed delivery of an endpoint created since `since`; returns how many. */
