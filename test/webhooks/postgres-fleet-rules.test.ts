@@ -8,6 +8,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CORE, type PostgresDatabase } from '@tessera/core';
 import { WEBHOOKS, webhooksModule, type DeliveryQueue, type Dispatcher, type EndpointStore, type Publisher } from '@tessera/webhooks';
+import { DB_NOW_MS } from '../../packages/webhooks/src/delivery/postgres-delivery-queue.js';
 import { WORK_CHANNEL } from '../../packages/webhooks/src/store/webhook-postgres-migrations.js';
 import { startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
 import { startTestWebhooks, type TestWebhooks } from '../support/start-test-webhooks.js';
@@ -108,6 +109,28 @@ describe('PostgreSQL fleet rules', () => {
     await world.endpoints.update(endpoint.id, { events: ['pong'] });
     await waitFor(async () => (await theirs.matching('pong')).length === 1, 2_000);
     expect(await other.container.get<Publisher>(WEBHOOKS.Publisher).publish({ type: 'ping', data: {} })).toEqual([]);
+  });
+
+  it('does not take a worker for dead that beat after it was read as expired', async () => {
+    const world = await startTestWebhooks({ core: { storage: 'postgres' } });
+    const registry = world.container.get<Registry>(WEBHOOKS.WorkerRegistry);
+    const db = world.container.get<PostgresDatabase>(CORE.Postgres);
+    await registry.register('w_late', Date.now(), 100);
+    await db.query(`UPDATE webhook_workers SET machine = 'another-host' WHERE id = 'w_late'`);
+    // Silent for longer than three beats: expired on the database clock.
+    await waitFor(async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM webhook_workers WHERE id = 'w_late' AND expires_at < ${DB_NOW_MS}`))[0]?.n === 1, 5_000);
+    // The late worker's beat holds its row while another instance reads it as expired and goes to delete it.
+    const beat = new pg.Client({ connectionString: world.databasePath });
+    await beat.connect();
+    world.onClose(() => beat.end());
+    await beat.query('BEGIN');
+    await beat.query(`SELECT 1 FROM webhook_workers WHERE id = 'w_late' FOR UPDATE`);
+    const releasing = registry.releaseDead('w_me', Date.now());
+    await waitFor(async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM webhook_workers%'`))[0]?.n === 1, 5_000);
+    await beat.query(`UPDATE webhook_workers SET heartbeat_at = ${DB_NOW_MS}, expires_at = ${DB_NOW_MS} + 60000 WHERE id = 'w_late'`);
+    await beat.query('COMMIT');
+    expect(await releasing).toEqual({ workers: 0, released: 0 });
+    expect(await db.query(`SELECT id FROM webhook_workers WHERE id = 'w_late'`)).toEqual([{ id: 'w_late' }]);
   });
 
   it('wakes the fleet with one NOTIFY for a publish that made deliveries, in the statement that wrote them, and none for one that made none', async () => {

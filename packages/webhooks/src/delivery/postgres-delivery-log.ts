@@ -63,9 +63,8 @@ export class PostgresDeliveryLog implements DeliveryLog {
       [this.clock.now(), id],
     );
     if (!row) {
-      // Retried by someone else meanwhile: say what it is now.
-      const current = await this.#row(id);
-      return retryKind(current) === 'pending' ? this.#sendNow(id) : summary(current);
+      // Changed by someone else meanwhile (retried, perhaps failed again): judged again as it is now.
+      return retryKind(await this.#row(id)) === 'pending' ? this.#sendNow(id) : this.retry(id);
     }
     this.queue.notify();
     await db.notify(WORK_CHANNEL, '');

@@ -39,11 +39,16 @@ export class PostgresWorkerRegistry implements WorkerRegistry {
   async releaseDead(self: string, _now: number): Promise<DeadWorkers> {
     const db = await this.#ready();
     const others = await db.query<WorkerRow & { expired: boolean }>(`SELECT id, machine, pid, expires_at, expires_at < ${DB_NOW_MS} AS expired FROM webhook_workers WHERE id <> $1`, [self]);
-    const dead = others.filter((worker) => worker.expired || processGone(worker, this.machine)).map((worker) => worker.id);
-    if (dead.length === 0) return { workers: 0, released: 0 };
+    const expired = others.filter((worker) => worker.expired).map((worker) => worker.id);
+    const exited = others.filter((worker) => !worker.expired && processGone(worker, this.machine)).map((worker) => worker.id);
+    if (expired.length === 0 && exited.length === 0) return { workers: 0, released: 0 };
     return db.transaction(async (tx) => {
       // Whoever deletes a worker's row releases its claims: two instances finding it dead release them once.
-      const gone = (await tx.query<{ id: string }>('DELETE FROM webhook_workers WHERE id = ANY($1::text[]) RETURNING id', [dead])).map((row) => row.id);
+      // Expired is judged again as the row is deleted: a worker that beat since the read above is alive
+      // (its process gone from this machine is final, and needs no second look).
+      const gone = (
+        await tx.query<{ id: string }>(`DELETE FROM webhook_workers WHERE (id = ANY($1::text[]) AND expires_at < ${DB_NOW_MS}) OR id = ANY($2::text[]) RETURNING id`, [expired, exited])
+      ).map((row) => row.id);
       if (gone.length === 0) return { workers: 0, released: 0 };
       const [released] = await tx.query<{ n: number }>(
         `WITH released AS (DELETE FROM webhook_claims WHERE owner = ANY($1::text[]) RETURNING delivery_id, endpoint_id), requeued AS (${REQUEUE_RELEASED})
