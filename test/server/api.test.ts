@@ -311,7 +311,13 @@ describe('operator story', () => {
     expect((await server.api('POST', `/api/deliveries/${id}/retry`)).statusCode).toBe(409);
 
     const patched = await server.api('PATCH', `/api/webhooks/${endpoint.id}`, { enabled: false });
-    expect(patched.json()).toMatchObject({ enabled: false, disabledReason: 'disabled by an operator' });
+    expect(patched.json()).toMatchObject({ enabled: false, disabledReason: 'disabled by an operator', revision: 2 });
+    // A form read at revision 1 is refused, and what it would have undone stays.
+    const stale = await server.api('PATCH', `/api/webhooks/${endpoint.id}`, { enabled: true, timeoutMs: 5_000, expectedRevision: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ error: { code: 'revision-mismatch' } });
+    expect((await server.api('GET', `/api/webhooks/${endpoint.id}`)).json()).toMatchObject({ enabled: false, revision: 2 });
+    expect((await server.api('PATCH', `/api/webhooks/${endpoint.id}`, { timeoutMs: 5_000, expectedRevision: 2 })).json()).toMatchObject({ timeoutMs: 5_000, revision: 3 });
     const renamed = await server.api('PATCH', `/api/secrets/${secret.id}`, { name: 'crm-hook-2', expectedRevision: 1 });
     expect(renamed.json()).toMatchObject({ name: 'crm-hook-2', revision: 2 });
     expect((await server.api('PATCH', `/api/secrets/${secret.id}`, { description: 'stale', expectedRevision: 1 })).statusCode).toBe(409);

@@ -312,6 +312,17 @@ describe('web console', () => {
     await expect.poll(() => receiver.requests.filter((r) => r.path === '/ledger').length, { timeout: 15_000 }).toBe(1);
     expect(receiver.requests.find((r) => r.path === '/ledger')!.headers).toMatchObject({ 'x-ledger-key': headerValue, 'x-team': 'books' });
 
+    // Changed by someone else while the page is open: saving the form is refused, and undoes nothing.
+    await page.getByRole('button', { name: 'Edit ledger', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhook “ledger”');
+    await fetch(`${server.url}api/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ events: ['ledger.*'] }) });
+    await page.getByLabel('Timeout (seconds)').fill('9');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('changed since you read it');
+    expect(await view()).toMatchObject({ events: ['ledger.*'], timeoutMs: 7_000 });
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+
     // Disabled and enabled again.
     await page.getByRole('button', { name: 'Edit ledger', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhook “ledger”');

@@ -31,6 +31,19 @@ describeOnEachStorage('endpoints', () => {
     expect(error.issues.map((i) => i.field)).toEqual(['url', 'events.0', 'timeoutMs']);
   });
 
+  it('refuses a change made from an older revision, so one operator’s save cannot undo another’s', async () => {
+    const world = await startTestWebhooks();
+    const { endpoint } = await world.createEndpoint({ headers: { 'X-Tenant': 'acme' } });
+    // Two operators read revision 1; the first adds a header, the second (a whole form) changes the timeout.
+    const first = await world.endpoints.update(endpoint.id, { headers: { 'X-Tenant': '••••', 'X-Region': 'eu' }, expectedRevision: endpoint.revision });
+    expect(first.revision).toBe(endpoint.revision + 1);
+    await expect(world.endpoints.update(endpoint.id, { timeoutMs: 5_000, headers: { 'X-Tenant': '••••' }, expectedRevision: endpoint.revision })).rejects.toMatchObject({
+      code: 'revision-mismatch',
+      message: expect.stringContaining('changed since you read it'),
+    });
+    expect(await world.endpoints.get(endpoint.id)).toMatchObject({ revision: first.revision, timeoutMs: endpoint.timeoutMs, headers: { 'X-Tenant': '••••', 'X-Region': '••••' } });
+  });
+
   it('shows a generated signing secret once, never again', async () => {
     const world = await startTestWebhooks();
     const { endpoint, signingSecret } = await world.createEndpoint();

@@ -669,6 +669,8 @@ export interface operations {
                         /** @description How long this webhook's failed deliveries are kept, in ms; null: the server's (--retention-failed) */
                         failedMs?: number | null;
                     } | null;
+                    /** @description Refuse the change with 409 revision-mismatch if the webhook changed since this revision */
+                    expectedRevision?: number;
                 };
             };
         };

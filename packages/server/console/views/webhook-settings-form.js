@@ -72,6 +72,8 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
               ...(keepSucceeded.value !== keepSucceeded.defaultValue || keepFailed.value !== keepFailed.defaultValue
                 ? { retention: { succeededMs: retentionMs(keepSucceeded), failedMs: retentionMs(keepFailed) } }
                 : {}),
+              // Refused (409) if someone changed the webhook since this page read it: this form sends every field.
+              expectedRevision: webhook.revision,
             });
           } catch (error) {
             markIssues(form, errors, error, (field) => INPUTS[field.split('.')[0] ?? '']);

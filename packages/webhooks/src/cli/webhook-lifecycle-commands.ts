@@ -67,7 +67,8 @@ async function update(args: string[], cli: CommandContext): Promise<void> {
     patch.retention = { succeededMs: succeeded === undefined ? endpoint.retention.succeededMs : succeeded, failedMs: failed === undefined ? endpoint.retention.failedMs : failed };
   }
   if (Object.keys(patch).length === 0) throw new UsageError(`Say what to change. Usage: ${usage}`);
-  const updated = await endpoints(cli).update(endpoint.id, patch);
+  // The headers and retention above were built from this read: refused if the webhook changed since.
+  const updated = await endpoints(cli).update(endpoint.id, { ...patch, expectedRevision: endpoint.revision });
   printed(cli, parsed, updated, `Updated webhook '${updated.name}' (${updated.id}) → ${updated.url}, events ${updated.events.join(',')}${Object.keys(updated.headers).length > 0 ? `, headers ${Object.keys(updated.headers).join(', ')}` : ''}.`);
 }
 

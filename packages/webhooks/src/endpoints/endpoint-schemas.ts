@@ -101,6 +101,7 @@ export const endpointSchemas = lazily(() => {
       retrySchedule: scheduleSchema.nullable().optional(),
       headers: headersSchema.optional(),
       retention: retentionSchema.nullable().optional(),
+      expectedRevision: z.number().int().positive().optional(),
     })
     .strict();
   return { newEndpoint, endpointPatch };

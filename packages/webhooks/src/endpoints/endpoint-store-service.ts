@@ -109,6 +109,12 @@ export class EndpointStoreService implements EndpointStore {
   async update(id: string, patch: EndpointPatch): Promise<EndpointView> {
     const parsed = parse(endpointSchemas().endpointPatch, patch, 'The change to the webhook endpoint');
     const current = await this.#row(id);
+    if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current.revision) {
+      throw new ConflictError(
+        'revision-mismatch',
+        `Webhook endpoint '${current.name}' changed since you read it (revision ${current.revision}, you sent ${parsed.expectedRevision}). Reload it and apply your change again.`,
+      );
+    }
     if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
     const stored = openHeaders(this.keys, current);
     // DESIGN §7: header values are credentials entered for this URL; moving the URL needs them again.

@@ -37,6 +37,12 @@ export interface EndpointPatch {
   headers?: Record<string, string>;
   /** Replaces this webhook's own retention periods; null: the module's for both. */
   retention?: EndpointRetention | null;
+  /**
+   * The `revision` the change was made from (a form, or a CLI command that read the webhook first): when
+   * the webhook has changed since, nothing is written and `revision-mismatch` says so, instead of one
+   * operator's save quietly undoing another's.
+   */
+  expectedRevision?: number;
 }
 
 /** How long this webhook's finished deliveries are kept; null: the module's period. */

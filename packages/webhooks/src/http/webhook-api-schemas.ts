@@ -43,6 +43,7 @@ export const webhookPatch = z
     retrySchedule: z.array(z.number()).nullable().optional(),
     headers: headers.optional(),
     retention: retention.nullable().optional().describe("Replaces this webhook's own retention periods; null: the server's for both"),
+    expectedRevision: z.number().int().positive().optional().describe('Refuse the change with 409 revision-mismatch if the webhook changed since this revision'),
   })
   .strict();
 
