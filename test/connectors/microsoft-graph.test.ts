@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MASK } from '@tessera/core';
 import { CONNECTORS, connectorsModule, type ConnectorManager } from '@tessera/connectors';
 import { FakeHttpServer } from '../support/fake-http-server.js';
+import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 async function startGraphWorld() {
@@ -106,5 +107,18 @@ describe('Microsoft Graph connector', () => {
     const { secretId } = await manager.connect('microsoft-graph', 'main', config);
     await manager.disconnect('microsoft-graph', 'main');
     await expect(world.secrets.get(secretId)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describeOnEachStorage('Microsoft Graph connector in a fleet', () => {
+  it('connects the same instance from two instances of a fleet starting together: one secret, both connected', async () => {
+    const { world, manager, config } = await startGraphWorld();
+    // A second instance on the same database, as a fleet's do on their first start.
+    const other = await startTestTessera({ database: world.databasePath, masterKey: world.masterKey }, [connectorsModule()]);
+    world.onClose(() => other.close());
+    const theirs = other.container.get<ConnectorManager>(CONNECTORS.Manager);
+    const [a, b] = await Promise.all([manager.connect('microsoft-graph', 'main', config), theirs.connect('microsoft-graph', 'main', config)]);
+    expect(a.secretId).toBe(b.secretId);
+    expect(await world.secrets.list({ owner: 'microsoft-graph:main' })).toHaveLength(1);
   });
 });

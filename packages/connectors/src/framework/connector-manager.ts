@@ -6,6 +6,7 @@ import { inject, injectable, multiInject, optional } from 'inversify';
 import type { Logger } from 'winston';
 import {
   CORE,
+  ConflictError,
   ValidationError,
   NotFoundError,
   canonicalJson,
@@ -113,22 +114,31 @@ export class ConnectorManager {
       if (error instanceof ValidationError) throw new ValidationError(`The ${definition.displayName} connector config (${owner})`, error.issues);
       throw error;
     }
-    const existing = await this.#existing(definition.id, instanceName);
-    let secretId: string;
+    let existing = await this.#existing(definition.id, instanceName);
+    let secretId = '';
     let undo: () => Promise<unknown> = async () => undefined;
     if (!existing) {
-      const created = await this.secrets.create({
-        name: owner,
-        kind: desired.kind,
-        params: desired.params,
-        description: desired.description ?? `Maintained by the ${definition.displayName} connector (${owner}).`,
-        origin: 'connector',
-        owner,
-      });
-      secretId = created.id;
-      undo = () => this.secrets.delete(created.id);
-      this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
-    } else {
+      try {
+        const created = await this.secrets.create({
+          name: owner,
+          kind: desired.kind,
+          params: desired.params,
+          description: desired.description ?? `Maintained by the ${definition.displayName} connector (${owner}).`,
+          origin: 'connector',
+          owner,
+        });
+        secretId = created.id;
+        undo = () => this.secrets.delete(created.id);
+        this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
+      } catch (error) {
+        // Another instance of the fleet (or process on the file) created it a moment ago, as fleets do on
+        // their first start: that secret is this one's too. A secret of that name made by hand is a real conflict.
+        if (!(error instanceof ConflictError && error.code === 'secret-name-taken')) throw error;
+        existing = await this.#existing(definition.id, instanceName);
+        if (!existing) throw error;
+      }
+    }
+    if (existing) {
       secretId = existing.id;
       const current = await this.secrets.reveal(existing.id);
       const wanted = this.kinds.parseParams(desired.kind, desired.params);
