@@ -143,8 +143,13 @@ export class EndpointStoreService implements EndpointStore {
     }
     await this.#write(next);
     // Enabling by hand starts afresh: the failing period that disabled it is over.
-    if (parsed.enabled === true) await this.records.markFailing(id, false, this.clock.now(), FAILING_GAP_MS);
-    return this.#view(await this.#row(id));
+    if (parsed.enabled === true) {
+      await this.records.markFailing(id, false, this.clock.now(), FAILING_GAP_MS);
+      next.failing_since = null;
+      next.last_failed_at = null;
+    }
+    // What this call wrote, not a read after it (which may show another process's change, or a deletion, as this one's).
+    return this.#view(next);
   }
 
   async delete(id: string): Promise<void> {
