@@ -110,6 +110,18 @@ describeOnEachStorage('publishing', () => {
 
 });
 
+describe('publishing a test event on SQLite', () => {
+  it('refuses a test event whose endpoint is disabled between the check and the commit, rather than answering with no delivery', async () => {
+    const world = await startTestWebhooks();
+    const { endpoint } = await world.createEndpoint();
+    // The publish checks the endpoint at once and commits at the next turn; the disable lands in between.
+    const publishing = world.publisher.publish({ type: 'webhook.test', data: {}, endpointId: endpoint.id });
+    await world.endpoints.disable(endpoint.id, 'test');
+    await expect(publishing).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'endpointId', message: expect.stringContaining('was disabled or deleted just now; nothing was sent') }] });
+    expect(await world.deliveries.list()).toEqual([]);
+  });
+});
+
 describe('publishing from several processes on one SQLite file', () => {
   it('publishes without a single failure while another process publishes to the same database', async () => {
     const world = await startTestWebhooks();

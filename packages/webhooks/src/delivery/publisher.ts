@@ -105,7 +105,11 @@ export class Publisher {
       const result = results[i] as AppendResult;
       const conflict = result.inserted ? undefined : this.#conflict(event, result.first);
       if (conflict) event.reject(conflict);
-      else event.resolve(result.deliveryIds);
+      // Sent to one endpoint that was disabled or deleted between the check above and the commit: nothing
+      // will be sent, and the caller (a "Send test event") is told so rather than answered with no delivery.
+      else if (result.inserted && event.endpointId !== undefined && result.deliveryIds.length === 0) {
+        event.reject(new ValidationError('The event', [{ field: 'endpointId', message: `webhook endpoint '${event.endpointId}' was disabled or deleted just now; nothing was sent` }]));
+      } else event.resolve(result.deliveryIds);
     });
   }
 
