@@ -60,6 +60,62 @@ describe('the pool', () => {
     await expect(db.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ code: '57014', message: expect.stringMatching(/statement timeout/) });
   });
 
+  it('survives a connection lost in the middle of a transaction: the transaction fails, the process and the pool go on', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const db = world.container.get<PostgresDatabase>(CORE.Postgres);
+    const kill = (pid: number) => withClient(world.databasePath, (client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
+    // Lost between two statements (the connection is idle in the transaction), and lost during one.
+    const between = db.transaction(async (tx) => {
+      const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      await kill(pid);
+      await waitFor(async () => (await withClient(world.databasePath, (client) => client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]))).rowCount === 0, 5_000);
+      // Let the client see its socket close before it is used again.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await tx.query('SELECT 1');
+    });
+    await expect(between).rejects.toThrow();
+    const during = db.transaction(async (tx) => {
+      const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      const sleeping = tx.query('SELECT pg_sleep(5)');
+      // Awaited below, once the connection is cut: not an unhandled rejection meanwhile.
+      sleeping.catch(() => undefined);
+      await waitFor(async () => (await withClient(world.databasePath, (client) => client.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'", [pid]))).rowCount === 1, 5_000);
+      await kill(pid);
+      await sleeping;
+    });
+    await expect(during).rejects.toThrow();
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(await db.transaction((tx) => tx.query('SELECT 2 AS two'))).toEqual([{ two: 2 }]);
+  });
+
+  it('listens again after its listening connection is lost and the database refuses connections for a while', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const db = world.container.get<PostgresDatabase>(CORE.Postgres);
+    const heard: string[] = [];
+    db.listen('tessera_test_relisten', (payload) => heard.push(payload));
+    const name = new URL(world.databasePath).pathname.slice(1);
+    const admin = new URL(world.databasePath);
+    admin.pathname = '/postgres';
+    await withClient(world.databasePath, async (client) => {
+      await waitFor(async () => {
+        await client.query("SELECT pg_notify('tessera_test_relisten', 'first')");
+        return heard.includes('first');
+      }, 5_000);
+      // No new connection to the database for a while (this one stays open), then the listening one is cut.
+      await withClient(admin.toString(), (other) => other.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`));
+      try {
+        await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tessera-listen'");
+        await waitFor(() => world.logs.filter((line) => String(line.message).startsWith('cannot LISTEN')).length >= 2, 10_000);
+      } finally {
+        await withClient(admin.toString(), (other) => other.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`));
+      }
+      await waitFor(async () => {
+        await client.query("SELECT pg_notify('tessera_test_relisten', 'again')");
+        return heard.includes('again');
+      }, 20_000);
+    });
+  });
+
   it('leaves no listening connection behind when closed while that connection is still being opened', async () => {
     const world = await startTestTessera({ storage: 'postgres' });
     const db = world.container.get<PostgresDatabase>(CORE.Postgres);

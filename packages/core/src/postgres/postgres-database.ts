@@ -35,6 +35,9 @@ export interface PostgresMigration {
 /** One advisory lock for every package's migrations: instances starting together migrate one after another, so once. */
 const MIGRATION_LOCK = 0x7e55e4a;
 const INT8_OID = 20;
+/** After the listening connection is lost (or cannot be opened), the first try to listen again; each failed one doubles the wait, up to the last. */
+const RELISTEN_FIRST_MS = 500;
+const RELISTEN_MAX_MS = 30_000;
 /** SQLSTATE classes that mean the database itself is unreachable or refuses us, not that a statement was wrong. */
 const UNAVAILABLE_STATES = /^(08|28|3D|53|57P)/;
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -54,6 +57,8 @@ export class PostgresDatabase implements PostgresQueryable {
   /** The last LISTEN sent on the listening connection. */
   #listening: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #relistenTimer: NodeJS.Timeout | undefined;
+  #relistenDelayMs = RELISTEN_FIRST_MS;
 
   constructor(
     url: string,
@@ -107,6 +112,12 @@ export class PostgresDatabase implements PostgresQueryable {
       query: async <R extends object>(text: string, values?: readonly unknown[]) => (await client.query<R>(text, values as unknown[] | undefined)).rows,
     };
     let broken: unknown;
+    // A connection lost while it is checked out is told as an 'error' event too (besides the failed query):
+    // pg-pool listens only to idle ones, and an 'error' nobody listens to ends the process.
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await work(tx);
@@ -118,6 +129,7 @@ export class PostgresDatabase implements PostgresQueryable {
       });
       throw this.#unavailable(error);
     } finally {
+      client.off('error', lost);
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
@@ -193,9 +205,24 @@ export class PostgresDatabase implements PostgresQueryable {
       const listening = this.#listening.then(() => client.query(`LISTEN ${pgRuntime().escapeIdentifier(channel)}`));
       this.#listening = listening.catch(() => undefined);
       await listening;
+      this.#relistenDelayMs = RELISTEN_FIRST_MS;
     } catch (error) {
-      if (!this.#closed) this.logger.warn('cannot LISTEN for changes; relying on polling until the connection is back', { database: this.display, error: (error as Error).message });
+      if (this.#closed) return;
+      this.logger.warn('cannot LISTEN for changes; trying again shortly, polling meanwhile', { database: this.display, error: (error as Error).message, retryInMs: this.#relistenDelayMs });
+      this.#relistenSoon();
     }
+  }
+
+  /** One pending attempt to listen again, each later one waiting twice as long (up to RELISTEN_MAX_MS) until one succeeds. */
+  #relistenSoon(): void {
+    if (this.#closed || this.#relistenTimer !== undefined) return;
+    const delay = this.#relistenDelayMs;
+    this.#relistenDelayMs = Math.min(delay * 2, RELISTEN_MAX_MS);
+    this.#relistenTimer = setTimeout(() => {
+      this.#relistenTimer = undefined;
+      this.#relisten();
+    }, delay);
+    this.#relistenTimer.unref();
   }
 
   #listenConnection(): Promise<pg.Client> {
@@ -209,7 +236,7 @@ export class PostgresDatabase implements PostgresQueryable {
         // Lost: listen again on a new connection shortly (polling covers the gap).
         if (this.#listenClient === client) this.#listenClient = undefined;
         void client.end().catch(() => undefined);
-        if (!this.#closed) setTimeout(() => this.#relisten(), 500).unref();
+        this.#relistenSoon();
       });
       try {
         await client.connect();
@@ -236,6 +263,7 @@ export class PostgresDatabase implements PostgresQueryable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#relistenTimer);
     const listening = this.#listenClient;
     this.#listenClient = undefined;
     // A listening connection still being opened ends itself once it sees the database closed: wait for that too.
