@@ -7,6 +7,7 @@
  * A route's answer is held to its documented schema.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -63,5 +64,31 @@ describe('contributions', () => {
     stopped = true;
     expect(calls()).toEqual(['start', 'stop within 3000 ms']);
     expect(logs).toContainEqual(expect.objectContaining({ message: 'stopped', 'acme-sync': { synced: 3 }, dispatcher: expect.objectContaining({}) }));
+  });
+
+  it('leaves nothing running when a lifecycle fails to start: the error is thrown, what started is stopped, the port is closed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    // A port free a moment ago, so that afterwards it can be seen closed again.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const config = {
+      ...resolveServerConfig({ dataDir, port, host: '127.0.0.1' }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
+      plugins: ['./test/fixtures/contributing-plugin.mjs'],
+      pluginsFrom: REPO,
+    };
+    (globalThis as { acmeCalls?: string[] }).acmeCalls = [];
+    (globalThis as { acmeStartFails?: boolean }).acmeStartFails = true;
+    onTestFinished(() => void delete (globalThis as { acmeStartFails?: boolean }).acmeStartFails);
+    await expect(startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] })).rejects.toThrow('the Acme sync cannot reach Acme');
+    expect(calls()).toEqual(['start', 'stop within 0 ms']);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve('connected')));
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
   });
 });

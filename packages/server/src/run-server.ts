@@ -45,7 +45,20 @@ export async function startServer(config: ServerConfig, extras: ContainerExtras 
     }
     throw error;
   }
-  for (const lifecycle of lifecycles) await lifecycle.start();
+  let starting = 0;
+  try {
+    for (const lifecycle of lifecycles) {
+      starting++;
+      await lifecycle.start();
+    }
+  } catch (error) {
+    // A failed start leaves nothing running: no open port, no dispatcher claiming, nothing that keeps the
+    // process alive after it reported the failure (the one that failed is asked to stop too, in case it began).
+    await Promise.allSettled(lifecycles.slice(0, starting).map((lifecycle) => lifecycle.stop(0)));
+    await app.close();
+    await container.unbindAllAsync();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Listening on every interface: show the address that works from this machine.
