@@ -56,6 +56,21 @@ describe('Salesforce connector', () => {
     expect(salesforce.tokenRequests).toHaveLength(2);
   });
 
+  it("fails the call, not the process, when a listener of the connection's 'refresh' event throws; the next call works", async () => {
+    const { world, salesforce, manager, passwordConfig } = await startSalesforceWorld();
+    const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);
+    await client.query('SELECT Id FROM Account');
+    const broken = () => {
+      throw new Error('a bug in the product');
+    };
+    client.on('refresh', broken);
+    salesforce.revokeAll();
+    await expect(client.query('SELECT Id FROM Account')).rejects.toThrow('a bug in the product');
+    client.off('refresh', broken);
+    expect((await client.query('SELECT Id FROM Account')).totalSize).toBe(1);
+    expect(world.logs).toContainEqual(expect.objectContaining({ message: "a listener of the Salesforce connection's 'refresh' event threw", error: 'a bug in the product' }));
+  });
+
   it('makes one token request when 20 concurrent queries find the session expired', async () => {
     const { salesforce, manager, passwordConfig } = await startSalesforceWorld();
     const { client } = await manager.connect<Connection>('salesforce', 'main', passwordConfig);

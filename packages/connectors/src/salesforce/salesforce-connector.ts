@@ -90,7 +90,7 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   },
-  createClient: async ({ secretId, tokens, config, http }) => {
+  createClient: async ({ secretId, tokens, config, http, logger }) => {
     const token = await signIn(tokens, secretId, config);
     const instanceUrl = token.metadata.instance_url;
     if (typeof instanceUrl !== 'string' || !URL.canParse(instanceUrl)) {
@@ -135,7 +135,15 @@ export const salesforceConnector = defineConnector<SalesforceConfig, Connection>
             // Only refreshes that produced a session count towards the cap: a failed sign-in reports its own error.
             recentRefreshes.push(now);
             issued = fresh.accessToken === cached ? undefined : { accessToken: fresh.accessToken, at: Date.now() };
-            callback(null, fresh.accessToken);
+            try {
+              callback(null, fresh.accessToken);
+            } catch (error) {
+              // jsforce runs the connection's 'refresh' listeners inside the callback, before it settles the
+              // refresh: one that throws (the product's bug) would leave every later call waiting for ever,
+              // and end the process as an unhandled rejection. The call that refreshed fails instead.
+              logger.error("a listener of the Salesforce connection's 'refresh' event threw", { error: (error as Error).message });
+              callback(error as Error);
+            }
           },
           (error: Error) => callback(error),
         );
