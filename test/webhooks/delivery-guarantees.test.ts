@@ -124,10 +124,13 @@ describe('recording outcomes', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(world.receiver.count).toBe(2);
     expect((await world.deliveries.get(first!)).status).toBe('delivering');
+    // Retried every 200 ms meanwhile, and told once: not a line per retry.
+    expect(failures()).toBe(1);
     refuse(false);
     await waitFor(async () => (await world.deliveries.get(first!)).status === 'succeeded' && (await world.deliveries.get(second!)).status === 'succeeded');
     expect(world.receiver.count).toBe(2);
     expect((await world.deliveries.get(first!)).attemptLog).toHaveLength(1);
+    expect(world.logs).toContainEqual(expect.objectContaining({ message: 'delivery outcomes are recorded again', retries: expect.any(Number) }));
   });
 
   it('counts a sent delivery whose outcome could not be written by the stop deadline, and gives up once the database is closed', async () => {
