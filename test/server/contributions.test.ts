@@ -55,6 +55,14 @@ describe('contributions', () => {
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     for (const family of ['tessera_token_requests_total', 'tessera_webhook_deliveries_total', 'tessera_storage_rows', 'acme_synced_total']) expect(metrics).toContain(`# TYPE ${family} `);
     expect(metrics).toContain('\nacme_synced_total 3\n');
+    // A source that fails: its last figures stand in, and the failure is logged once, not at every scrape.
+    (globalThis as { acmeMetricsFail?: boolean }).acmeMetricsFail = true;
+    onTestFinished(() => void delete (globalThis as { acmeMetricsFail?: boolean }).acmeMetricsFail);
+    for (let scrape = 0; scrape < 3; scrape++) expect((await server.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('\nacme_synced_total 3\n');
+    expect(logs.filter((line) => line.message === 'a metrics source failed; /metrics shows its last figures')).toEqual([
+      expect.objectContaining({ error: 'the Acme counters are unreachable', families: ['acme_synced_total'] }),
+    ]);
+    delete (globalThis as { acmeMetricsFail?: boolean }).acmeMetricsFail;
     (globalThis as { acmeHealthy?: boolean }).acmeHealthy = false;
     const unhealthy = await server.app.inject({ method: 'GET', url: '/healthz' });
     expect(unhealthy.statusCode).toBe(503);

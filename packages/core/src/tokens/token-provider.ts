@@ -247,7 +247,9 @@ export class TokenProvider {
   async #requestUnderLease(secretId: string, fence: number): Promise<Outcome> {
     const shared = this.shared as SharedTokens;
     const renewal = setInterval(() => {
-      shared.renew(secretId, this.#owner, fence, this.#leaseMs).catch(() => undefined);
+      // A renewal that fails (the database briefly away) is tried again at the next tick; told, because another
+      // instance may take the lease over if it runs out meanwhile.
+      shared.renew(secretId, this.#owner, fence, this.#leaseMs).catch((error: unknown) => this.logger.warn('renewing the shared token request lease failed', { secretId, error: (error as Error).message }));
     }, Math.floor(this.#leaseMs / 3));
     renewal.unref();
     let outcome: Outcome;
