@@ -1,6 +1,6 @@
 /** The token request and response formats of DESIGN §1, byte for byte, against a real loopback endpoint. */
 import { describe, expect, it } from 'vitest';
-import { startTestTessera } from '../support/start-test-tessera.js';
+import { randomCredential, startTestTessera } from '../support/start-test-tessera.js';
 
 async function firstRequestOf(kind: string, params: Record<string, unknown>) {
   const world = await startTestTessera();
@@ -133,5 +133,30 @@ describe('token response', () => {
     const token = await world.tokens.getToken(secret.id);
     expect(token.accessToken).toBe(issued);
     expect(token.metadata).toEqual({ instance_url: 'https://x.example' });
+  });
+
+  it('never shows a credential of the answer as its lifetime or token type, whatever the response fields name', async () => {
+    const world = await startTestTessera();
+    const secret = await world.createGeneralSecret();
+    // The fields that hold credentials cannot be named: changing the mapping asks for no credential, so it must reveal none.
+    for (const [field, name] of [['tokenType', 'refresh_token'], ['expiresIn', 'access_token'], ['tokenType', 'id_token']] as const) {
+      await expect(world.secrets.update(secret.id, { params: { responseFields: { [field]: name } } })).rejects.toMatchObject({
+        code: 'validation',
+        issues: [expect.objectContaining({ field: `params.responseFields.${field}`, message: expect.stringContaining('hold credentials') })],
+      });
+    }
+    await expect(world.secrets.update(secret.id, { params: { responseFields: { accessToken: 'token', tokenType: 'token' } } })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'params.responseFields.tokenType', message: "'tokenType' cannot name the access token's field ('token')" })],
+    });
+    // Another field of the answer, named as either: a value that does not look like a token type or a lifetime is not repeated.
+    const session = randomCredential('session');
+    world.tokenServer.respond(() => ({ body: { access_token: world.tokenServer.newToken(), expires_in: 3600, session } }));
+    await world.secrets.update(secret.id, { params: { responseFields: { tokenType: 'session' } } });
+    expect((await world.tokens.getToken(secret.id)).tokenType).toBe('non-standard');
+    world.tokens.invalidate(secret.id, (await world.tokens.getToken(secret.id)).accessToken);
+    await world.secrets.update(secret.id, { params: { responseFields: { expiresIn: 'session' } } });
+    const error = (await world.tokens.getToken(secret.id).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(`'session' = a string of ${session.length} characters, which is not a positive number of seconds`);
+    expect(error.message).not.toContain(session.slice(0, 8));
   });
 });

@@ -8,14 +8,26 @@ export const SCOPE_FORMATS = ['tuple', 'plain', 'space'] as const;
 export type BodyEncoding = (typeof BODY_ENCODINGS)[number];
 export type ScopeFormat = (typeof SCOPE_FORMATS)[number];
 
+/** Fields of a token answer that hold credentials: never read as a lifetime or a token type (which are shown). */
+const CREDENTIAL_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+
 function responseFieldsSchema() {
+  // A lifetime or a token type is shown (the tester's report, its errors): read from a field that holds a
+  // credential, it would show that credential to whoever may change the mapping but not read the secret.
+  const shown = (name: string) => z.string().min(1).max(INPUT_LIMITS.entryName).refine((value) => !CREDENTIAL_FIELDS.includes(value), { message: `'${name}' cannot name ${CREDENTIAL_FIELDS.join(', ')}: they hold credentials` });
   return z
     .object({
       accessToken: z.string().min(1).max(INPUT_LIMITS.entryName).optional(),
-      expiresIn: z.string().min(1).max(INPUT_LIMITS.entryName).optional(),
-      tokenType: z.string().min(1).max(INPUT_LIMITS.entryName).optional(),
+      expiresIn: shown('expiresIn').optional(),
+      tokenType: shown('tokenType').optional(),
     })
-    .strict();
+    .strict()
+    .superRefine((fields, context) => {
+      const token = fields.accessToken ?? 'access_token';
+      for (const key of ['expiresIn', 'tokenType'] as const) {
+        if (fields[key] === token && !CREDENTIAL_FIELDS.includes(token)) context.addIssue({ code: 'custom', path: [key], message: `'${key}' cannot name the access token's field ('${token}')` });
+      }
+    });
 }
 
 /** The schemas of the options, built on first use. */

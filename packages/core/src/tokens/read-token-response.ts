@@ -18,6 +18,12 @@ const PERMANENT_OAUTH_ERRORS = new Set([
 /** Longer lifetimes are treated as a malformed answer (they would overflow dates). */
 const MAX_LIFETIME_SECONDS = 31_536_000;
 const SECRET_RESPONSE_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
+/** What a token type looks like (RFC 6749 §7.1 names: `Bearer`, `MAC`, `DPoP`, Azure's `N_A`): letters, `_` and `-`, short. */
+const TOKEN_TYPE = /^[A-Za-z][A-Za-z_-]{0,19}$/;
+/** Reported instead of a token type that does not look like one (it might be anything the endpoint sent). */
+export const NON_STANDARD_TYPE = 'non-standard';
+/** A lifetime that is not a number is quoted only when this short: a long string may be a credential. */
+const QUOTED_LIFETIME_CHARS = 16;
 
 export interface ReadContext {
   kind: SecretKind;
@@ -78,7 +84,8 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
   const lifetimeMs = lifetimeSeconds.value * 1000;
   return {
     accessToken,
-    tokenType: typeof tokenType === 'string' && tokenType.length > 0 ? tokenType : 'Bearer',
+    // Shown by the tester and in logs: a value that does not look like a token type (`Bearer`, `DPoP`, `N_A`) is not repeated.
+    tokenType: typeof tokenType !== 'string' || tokenType.length === 0 ? 'Bearer' : TOKEN_TYPE.test(tokenType) ? tokenType : NON_STANDARD_TYPE,
     expiresAt: new Date(context.sentAt + lifetimeMs),
     metadata,
     sentAt: context.sentAt,
@@ -102,11 +109,18 @@ function readLifetime(raw: unknown, name: string, context: ReadContext, where: (
   if (!Number.isFinite(value) || value <= 0 || value > MAX_LIFETIME_SECONDS) {
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where()} answered HTTP ${status} with '${name}' = ${JSON.stringify(raw).slice(0, 40)}, which is not a positive number of seconds up to one year.`,
+      `The token endpoint ${where()} answered HTTP ${status} with '${name}' = ${shownLifetime(raw)}, which is not a positive number of seconds up to one year.`,
       { status, retryable: false, reason: 'invalid-expires-in' },
     );
   }
   return { value, isDefault: false };
+}
+
+/** A lifetime that could not be read, as a message may show it: numbers and short strings as they are, others by their size. */
+function shownLifetime(raw: unknown): string {
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (typeof raw === 'string') return raw.length <= QUOTED_LIFETIME_CHARS ? JSON.stringify(raw) : `a string of ${raw.length} characters`;
+  return Array.isArray(raw) ? 'an array' : 'an object';
 }
 
 function responseFieldNames(overrides: ResponseFields | undefined): Required<ResponseFields> {
