@@ -96,6 +96,34 @@ describeOnEachStorage('answers', () => {
     expect(attempt!.latencyMs).toBeGreaterThanOrEqual(250);
   });
 
+  it('times out a receiver that trickles its answer, each byte within the timeout but the whole of it not', async () => {
+    const world = await startTestWebhooks();
+    let closed = false;
+    const trickle = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      // A byte every 100 ms: never idle for the 300 ms timeout, and 64 KB would take almost two hours.
+      const timer = setInterval(() => response.write('.'), 100);
+      response.on('close', () => {
+        clearInterval(timer);
+        closed = true;
+      });
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => trickle.close(() => resolve())));
+    await world.createEndpoint({ url: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/hook`, timeoutMs: 300 });
+    const [id] = await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    const delivery = await settled(world, id!, (d) => d.attempts === 1);
+    expect(delivery).toMatchObject({ status: 'pending', lastError: 'timeout' });
+    const [attempt] = (await world.deliveries.get(id!)).attemptLog;
+    expect(attempt!.errorMessage).toBe('The receiver did not finish answering within 300 ms.');
+    // Cut off within the sweep after the timeout (checked every second), not when the answer ends.
+    expect(attempt!.latencyMs).toBeGreaterThanOrEqual(300);
+    expect(attempt!.latencyMs).toBeLessThan(5_000);
+    await waitFor(() => closed);
+  });
+
   it('cuts off an answer that never ends at 64 KB, keeps its first 4 KB and closes that connection', async () => {
     const world = await startTestWebhooks();
     let closed = false;

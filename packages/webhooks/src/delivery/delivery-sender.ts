@@ -1,6 +1,7 @@
 /**
  * Sends one webhook request: undici over keep-alive pools (chosen by measurement, see README), the
- * core SSRF guard at connect time, a per-endpoint timeout, no redirects, and the first 4 KB of the answer kept.
+ * core SSRF guard at connect time, a per-endpoint timeout (for the answer's headers, each piece of its
+ * body, and the whole of it), no redirects, and the first 4 KB of the answer kept.
  */
 import { inject, injectable } from 'inversify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -18,6 +19,12 @@ const undici = (): typeof Undici => (loadedUndici ??= requireHere('undici') as t
 const KEPT_BYTES = 4096;
 /** Answers longer than this are cut off (and their connection closed) rather than read to the end. */
 const READ_LIMIT = 64 * 1024;
+/**
+ * How often requests are checked against their whole-answer deadline: a receiver that trickles its answer
+ * a byte at a time (each piece within the timeout) is cut off at most this long after the timeout, instead
+ * of holding a slot for days. One sweep for all, not a timer per request (measured on the hot path).
+ */
+const DEADLINE_SWEEP_MS = 1_000;
 
 export interface SendRequest {
   url: string;
@@ -41,6 +48,9 @@ export class DeliverySender {
   /** Each endpoint URL, parsed and checked once. */
   readonly #targets = new Map<string, { pool: Pool; path: string }>();
   readonly #connectTimeoutMs: number;
+  /** Requests not yet answered in full, checked every DEADLINE_SWEEP_MS against their deadline. */
+  readonly #open = new Set<AnswerReader>();
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     @inject(CORE.NetworkGuard) private readonly guard: NetworkGuard,
@@ -86,17 +96,31 @@ export class DeliverySender {
         const { code, message } = classify(error, this.#aborting, input.timeoutMs);
         finish({ errorCode: code, errorMessage: message });
       };
+      const reader = new AnswerReader(started + input.timeoutMs, answered, failed, () => this.#open.delete(reader));
       try {
         const { pool, path } = this.#poolFor(input.url);
-        // undici's own timers bound the wait for the answer's headers and for each piece of its body.
-        pool.dispatch(
-          { path, method: 'POST', headers: input.headers, body: input.body, headersTimeout: input.timeoutMs, bodyTimeout: input.timeoutMs },
-          new AnswerReader(answered, failed),
-        );
+        // undici's own timers bound the wait for the answer's headers and for each piece of its body; the sweep, the whole answer.
+        this.#watch(reader);
+        pool.dispatch({ path, method: 'POST', headers: input.headers, body: input.body, headersTimeout: input.timeoutMs, bodyTimeout: input.timeoutMs }, reader);
       } catch (error) {
-        failed(error);
+        reader.fail(error);
       }
     });
+  }
+
+  #watch(reader: AnswerReader): void {
+    this.#open.add(reader);
+    this.#sweeper ??= setInterval(() => this.#sweep(), DEADLINE_SWEEP_MS).unref();
+  }
+
+  /** Cuts off every request past its whole-answer deadline; stops sweeping while none is open. */
+  #sweep(): void {
+    const now = performance.now();
+    for (const reader of this.#open) if (reader.deadline <= now) reader.expire();
+    if (this.#open.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   #aborting = false;
@@ -136,6 +160,8 @@ export class DeliverySender {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
     this.#pools.clear();
     this.#targets.clear();
@@ -153,14 +179,37 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   readonly #chunks: Buffer[] = [];
   #size = 0;
   #settled = false;
+  #controller: Dispatcher.DispatchController | undefined;
+  #expired = false;
 
   constructor(
+    /** When the whole answer must be in (`performance.now()` time). */
+    readonly deadline: number,
     private readonly answered: (status: number, body: string, retryAfter: string | undefined, cut: boolean) => void,
     private readonly failed: (error: unknown) => void,
+    private readonly closed: () => void,
   ) {}
 
-  /** Present so undici treats this as a handler of its current API (it checks for this method). */
-  onRequestStart(): void {}
+  /** undici hands over the request's controller (its presence also marks this a handler of undici's current API). */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#expired) controller.abort(new AnswerTooSlow());
+  }
+
+  /** Past the deadline: the request is aborted (at once, or as soon as undici starts it) and fails as a timeout. */
+  expire(): void {
+    if (this.#settled || this.#expired) return;
+    this.#expired = true;
+    this.#controller?.abort(new AnswerTooSlow());
+  }
+
+  /** Failed before undici took the request (an invalid URL, a refused address). */
+  fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.closed();
+    this.failed(error);
+  }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     // 1xx answers come before the final one and are not the outcome.
@@ -184,14 +233,13 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.failed(error);
+    this.fail(error);
   }
 
   #answer(): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.closed();
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     // Cut where a character starts: half a character would decode as U+FFFD and hide what it cut into.
     let end = Math.min(KEPT_BYTES, body.length);
@@ -200,9 +248,18 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   }
 }
 
+/** The reason a request is aborted with once its whole answer has taken longer than the endpoint's timeout. */
+class AnswerTooSlow extends Error {
+  readonly code = 'ANSWER_TOO_SLOW';
+  constructor() {
+    super('the whole answer took longer than the timeout');
+  }
+}
+
 function classify(error: unknown, stopped: boolean, timeoutMs: number): { code: string; message: string } {
   const err = error as { code?: unknown; message?: string; cause?: { code?: unknown; message?: string } };
   if (stopped) return { code: 'aborted', message: 'The dispatcher stopped before the receiver answered.' };
+  if (error instanceof AnswerTooSlow) return { code: 'timeout', message: `The receiver did not finish answering within ${timeoutMs} ms.` };
   // The SSRF guard's refusal, thrown by the connector or wrapped by undici.
   const refused = err.code === 'address-refused' ? err : err.cause?.code === 'address-refused' ? err.cause : undefined;
   if (refused !== undefined) return { code: 'address-refused', message: refused.message ?? 'address refused' };
