@@ -74,6 +74,20 @@ describe('contributions', () => {
     expect(logs).toContainEqual(expect.objectContaining({ message: 'stopped', 'acme-sync': { synced: 3 }, dispatcher: expect.objectContaining({}) }));
   });
 
+  it('refuses to start with a route outside /api/, which the admin token would not guard', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = {
+      ...resolveServerConfig({ dataDir, port: 0 }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
+      plugins: ['./test/fixtures/outside-api-plugin.mjs'],
+      pluginsFrom: REPO,
+    };
+    await expect(startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] })).rejects.toMatchObject({
+      code: 'route-outside-api',
+      message: expect.stringContaining('GET /plugin/status is not under /api/'),
+    });
+  });
+
   it('leaves nothing running when a lifecycle fails to start: the error is thrown, what started is stopped, the port is closed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
     onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -57,6 +57,7 @@ export const ERROR_STATUS = {
   'not-sqlite': 500,
   'not-postgres': 500,
   'plugin-load-failed': 500,
+  'route-outside-api': 500,
   'invalid-stored-table': 500,
 } as const satisfies Record<string, number>;
 

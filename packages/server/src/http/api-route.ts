@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ValidationError, zodIssues, type ApiRoute, type ApiRouteRegistrar } from '@tessera/core';
+import { ConfigurationError, ValidationError, zodIssues, type ApiRoute, type ApiRouteRegistrar } from '@tessera/core';
 
 
 /** What the OpenAPI document is built from. */
@@ -37,6 +37,10 @@ export class ApiRoutes implements ApiRouteRegistrar {
   ) {}
 
   add<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown, R extends z.ZodType = z.ZodVoid>(route: ApiRoute<P, Q, B, R>): void {
+    // The admin token guards /api/ and what is under it: a route elsewhere would be served to anyone.
+    if (!route.url.startsWith('/api/')) {
+      throw new ConfigurationError('route-outside-api', `The route ${route.method} ${route.url} is not under /api/: every API route is, so that the admin token guards it. Move it to /api/<your plugin>/….`);
+    }
     const status = route.status ?? 200;
     this.docs.push({
       method: route.method,
