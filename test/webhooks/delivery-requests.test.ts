@@ -98,6 +98,22 @@ describeOnEachStorage('tokens for deliveries', () => {
     expect(world.receiver.requests[20]!.headers.authorization).toBe(`Bearer ${world.tokenServer.issued[1]}`);
   });
 
+  it('asks for no new token per delivery when the receiver refuses every token: one new one, then the schedule', async () => {
+    // One at a time, so that every delivery after the first meets the replacement token.
+    const world = await startTestWebhooks({ webhooks: { retrySchedule: [], perEndpointConcurrency: 1 } });
+    world.receiver.respond(() => ({ status: 401, body: 'nobody gets in' }));
+    await world.createEndpoint();
+    const ids = [];
+    for (let i = 0; i < 10; i++) ids.push(...(await world.publisher.publish({ type: 'tick', data: { i } })));
+    world.dispatcher.start();
+    await waitFor(async () => (await world.deliveries.list({ status: 'failed' })).length === 10, 10_000);
+    // The first 401 drops the first token and tries once more with a new one; that one refused too, no more are asked for.
+    expect(world.tokenServer.count).toBe(2);
+    const logs = await Promise.all(ids.map(async (id) => (await world.deliveries.get(id)).attemptLog.map((a) => a.status)));
+    expect(logs.filter((statuses) => statuses.length === 2)).toHaveLength(1);
+    expect(logs.flat().every((status) => status === 401)).toBe(true);
+  });
+
   it('recovers 50 concurrent deliveries that all get 401 once with exactly 1 new token request', async () => {
     const world = await startTestWebhooks({ webhooks: { concurrency: 64, perEndpointConcurrency: 64 } });
     await world.createEndpoint();

@@ -5,7 +5,7 @@
  * `LeaseKeeper` keeps the claims alive; the heartbeat lets others release them if this process dies.
  * While the disk is full its refused writes are told by `StorageHealth`, once a minute, not each loop.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import type { Logger } from 'winston';
 import { CORE, CredentialMasker, StorageFullError, TesseraError, TokenRequestError, type Clock, type ResolvedCoreOptions, type StorageHealth, type TokenProvider } from '@tessera/core';
@@ -41,6 +41,12 @@ interface Run {
 
 /** How long claims wait after one was refused for lack of space. */
 const STORAGE_FULL_PAUSE_MS = 1_000;
+/**
+ * After a receiver's 401/403 made this worker drop a secret's token, a 401/403 for the token fetched in its
+ * place within this time means the receiver refuses fresh tokens too: no new one is requested (the token
+ * endpoint is not hammered by a queue of deliveries to a receiver that rejects them all).
+ */
+const REJECTED_REPLACEMENT_MS = 30_000;
 
 @injectable()
 export class Dispatcher {
@@ -63,6 +69,8 @@ export class Dispatcher {
   /** No claim before this (`performance.now()`): the last one was refused for lack of space. */
   #claimsPausedUntil = 0;
   readonly #onWork = () => this.#signal();
+  /** Per secret: the last token (its SHA-256) a receiver's 401/403 made this worker drop, and when (REJECTED_REPLACEMENT_MS). */
+  readonly #rejected = new Map<string, { token: string; at: number }>();
 
   constructor(
     @inject(WEBHOOKS.Options) private readonly options: ResolvedWebhooksOptions,
@@ -374,8 +382,7 @@ export class Dispatcher {
     const attempts: AttemptRecord[] = [];
     let result = await this.#attempt(delivery, target, attempts, run);
     // 401/403: the token may have been revoked; drop exactly that token and try once more at once.
-    if ('send' in result && (result.send.attempt.status === 401 || result.send.attempt.status === 403)) {
-      this.tokens.invalidate(target.secretId, result.accessToken);
+    if ('send' in result && (result.send.attempt.status === 401 || result.send.attempt.status === 403) && this.#dropRejected(target.secretId, result.accessToken)) {
       result = await this.#attempt(delivery, target, attempts, run);
     }
     if (run.abandoned) return;
@@ -438,6 +445,26 @@ export class Dispatcher {
     }
     attempts.push(send.attempt);
     return { send, accessToken };
+  }
+
+  /**
+   * Drops the token a receiver answered 401/403 to, and says whether to try again with a new one: not when
+   * it is the token fetched in place of one dropped the same way moments ago (the receiver refuses fresh
+   * tokens too, and another request would only load the token endpoint); the delivery goes on its schedule.
+   */
+  #dropRejected(secretId: string, accessToken: string): boolean {
+    const now = performance.now();
+    // Known by its hash: a dropped token is not kept in memory past its use.
+    const token = createHash('sha256').update(accessToken).digest('base64');
+    const last = this.#rejected.get(secretId);
+    if (last !== undefined && last.token !== token && now - last.at < REJECTED_REPLACEMENT_MS) return false;
+    // The same token again (a burst of 401s for it): dropping it is a no-op, the retry takes its replacement.
+    if (last?.token !== token) {
+      if (this.#rejected.size > 10_000) this.#rejected.clear();
+      this.#rejected.set(secretId, { token, at: now });
+    }
+    this.tokens.invalidate(secretId, accessToken);
+    return true;
   }
 
   #signer(secret: string): WebhookSigner {
