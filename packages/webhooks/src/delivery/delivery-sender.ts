@@ -96,7 +96,7 @@ export class DeliverySender {
         const { code, message } = classify(error, this.#aborting, input.timeoutMs);
         finish({ errorCode: code, errorMessage: message });
       };
-      const reader = new AnswerReader(started + input.timeoutMs, answered, failed, () => this.#open.delete(reader));
+      const reader = new AnswerReader(started, input.timeoutMs, answered, failed, () => this.#open.delete(reader));
       try {
         const { pool, path } = this.#poolFor(input.url);
         // undici's own timers bound the wait for the answer's headers and for each piece of its body; the sweep, the whole answer.
@@ -116,7 +116,7 @@ export class DeliverySender {
   /** Cuts off every request past its whole-answer deadline; stops sweeping while none is open. */
   #sweep(): void {
     const now = performance.now();
-    for (const reader of this.#open) if (reader.deadline <= now) reader.expire();
+    for (const reader of this.#open) if (reader.deadline() <= now) reader.expire();
     if (this.#open.size === 0) {
       clearInterval(this.#sweeper);
       this.#sweeper = undefined;
@@ -183,8 +183,8 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   #expired = false;
 
   constructor(
-    /** When the whole answer must be in (`performance.now()` time). */
-    readonly deadline: number,
+    private readonly started: number,
+    private readonly timeoutMs: number,
     private readonly answered: (status: number, body: string, retryAfter: string | undefined, cut: boolean) => void,
     private readonly failed: (error: unknown) => void,
     private readonly closed: () => void,
@@ -194,6 +194,15 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
     if (this.#expired) controller.abort(new AnswerTooSlow());
+  }
+
+  /**
+   * When the whole answer must be in (`performance.now()` time): the timeout once the answer has begun.
+   * Until then undici's own timers (connect, headers) end the wait, exactly and with their own words; this
+   * one stands behind them, later, for anything they would not.
+   */
+  deadline(): number {
+    return this.#status === 0 ? this.started + 2 * this.timeoutMs + DEADLINE_SWEEP_MS : this.started + this.timeoutMs;
   }
 
   /** Past the deadline: the request is aborted (at once, or as soon as undici starts it) and fails as a timeout. */
