@@ -14,6 +14,21 @@ describeOnEachStorage('endpoints', () => {
     expect(error).toMatchObject({ code: 'validation', issues: [{ field: 'secretId', message: "secret 'sec_nope' does not exist; create it first or pick an existing one" }] });
   });
 
+  it("refuses a connector's secret, whose tokens are for that connector's API only", async () => {
+    const world = await startTestWebhooks();
+    const connector = await world.secrets.create({
+      name: 'crm:main',
+      kind: 'general',
+      params: { url: world.tokenServer.tokenUrl, username: 'u', password: 'connector-password' },
+      origin: 'connector',
+      owner: 'crm:main',
+    });
+    const refused = { code: 'validation', issues: [{ field: 'secretId', message: expect.stringContaining("is maintained by a connector and its tokens are for that connector's API only") }] };
+    await expect(world.endpoints.create({ url: world.receiver.url('/hook'), secretId: connector.id })).rejects.toMatchObject(refused);
+    const { endpoint } = await world.createEndpoint();
+    await expect(world.endpoints.update(endpoint.id, { secretId: connector.id })).rejects.toMatchObject(refused);
+  });
+
   it('refuses an Authorization header, because it comes from the secret', async () => {
     const world = await startTestWebhooks();
     await expect(world.createEndpoint({ headers: { Authorization: 'Basic abc' } })).rejects.toMatchObject({

@@ -43,7 +43,9 @@ export function webhookSettingsForm(/** @type {Webhook} */ webhook, /** @type {S
   const days = (/** @type {number | null} */ ms) => (ms === null ? '' : String(Math.round((ms / DAY_MS) * 1000) / 1000));
   const keepSucceeded = /** @type {HTMLInputElement} */ (input('keep-succeeded', { type: 'number', min: 0.001, step: 'any', value: days(webhook.retention.succeededMs), placeholder: 'the server’s', 'aria-describedby': 'edit-keep-help' }));
   const keepFailed = /** @type {HTMLInputElement} */ (input('keep-failed', { type: 'number', min: 0.001, step: 'any', value: days(webhook.retention.failedMs), placeholder: 'the server’s', 'aria-describedby': 'edit-keep-help' }));
-  const secret = h('select', { id: 'edit-secret', name: 'secretId' }, secrets.map((s) => h('option', { value: s.id, selected: s.id === webhook.secretId }, `${s.name} (${kindLabel(s.kind)})`)));
+  // A connector's secret is for its API only: offered only if this webhook already has it (from before that rule).
+  const usable = secrets.filter((s) => s.origin !== 'connector' || s.id === webhook.secretId);
+  const secret = h('select', { id: 'edit-secret', name: 'secretId' }, usable.map((s) => h('option', { value: s.id, selected: s.id === webhook.secretId }, `${s.name} (${kindLabel(s.kind)})`)));
   const headers = h(
     'textarea',
     { id: 'edit-headers', name: 'headers', rows: 3, 'aria-describedby': 'edit-headers-help' },

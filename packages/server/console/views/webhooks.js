@@ -19,12 +19,14 @@ const WEBHOOK_INPUTS = /** @type {Record<string, string>} */ ({ url: 'webhook-ur
 /** The form that creates a webhook; once created, its signing secret is shown once above the list. */
 function newWebhookForm(/** @type {Secret[]} */ secrets) {
   const url = h('input', { id: 'webhook-url', name: 'url', type: 'url', required: true, placeholder: 'https://', autocomplete: 'off' });
-  const secret = h('select', { id: 'webhook-secret', name: 'secretId', required: true }, secrets.map((s) => h('option', { value: s.id }, `${s.name} (${kindLabel(s.kind)})`)));
+  // A connector's secret is for its API only: a webhook cannot use it.
+  const usable = secrets.filter((s) => s.origin !== 'connector');
+  const secret = h('select', { id: 'webhook-secret', name: 'secretId', required: true }, usable.map((s) => h('option', { value: s.id }, `${s.name} (${kindLabel(s.kind)})`)));
   const events = h('input', { id: 'webhook-events', name: 'events', value: '*', 'aria-describedby': 'webhook-events-help', autocomplete: 'off' });
   const name = h('input', { id: 'webhook-name', name: 'name', autocomplete: 'off' });
   const signing = h('input', { id: 'webhook-signing', name: 'signing', type: 'checkbox', checked: true });
   const errors = h('div', { role: 'alert', class: 'error' });
-  const create = h('button', { type: 'submit', class: 'primary', disabled: secrets.length === 0 }, 'Create webhook');
+  const create = h('button', { type: 'submit', class: 'primary', disabled: usable.length === 0 }, 'Create webhook');
   const form = cardForm(
     errors,
     async () => {
@@ -63,7 +65,7 @@ function newWebhookForm(/** @type {Secret[]} */ secrets) {
       heading.focus();
     },
     h('h2', {}, 'New webhook'),
-    secrets.length === 0 ? h('p', {}, 'Create a secret first: every webhook request carries a bearer token from a secret.') : null,
+    usable.length === 0 ? h('p', {}, 'Create a secret first: every webhook request carries a bearer token from a secret (not one a connector maintains).') : null,
     h('div', { class: 'field' }, h('label', { for: 'webhook-url' }, 'Endpoint URL'), url),
     h('div', { class: 'field' }, h('label', { for: 'webhook-secret' }, 'Secret (its token authorises each request)'), secret),
     h(

@@ -115,7 +115,8 @@ export class EndpointStoreService implements EndpointStore {
         `Webhook endpoint '${current.name}' changed since you read it (revision ${current.revision}, you sent ${parsed.expectedRevision}). Reload it and apply your change again.`,
       );
     }
-    if (parsed.secretId !== undefined) await this.#assertSecret(parsed.secretId);
+    // A form that sends every field sends the secret unchanged too: only a new one is checked.
+    if (parsed.secretId !== undefined && parsed.secretId !== current.secret_id) await this.#assertSecret(parsed.secretId);
     const stored = openHeaders(this.keys, current);
     // DESIGN §7: header values are credentials entered for this URL; moving the URL needs them again.
     if (parsed.url !== undefined && parsed.url !== current.url) {
@@ -329,13 +330,21 @@ export class EndpointStoreService implements EndpointStore {
   }
 
   async #assertSecret(secretId: string): Promise<void> {
+    let secret;
     try {
-      await this.secrets.get(secretId);
+      secret = await this.secrets.get(secretId);
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new ValidationError('The webhook endpoint', [{ field: 'secretId', message: `secret '${secretId}' does not exist; create it first or pick an existing one` }]);
       }
       throw error;
+    }
+    // DESIGN §7: a connector's tokens open the API it connects to (a Salesforce session, say); sent to a
+    // webhook's URL, they would go wherever whoever edits webhooks points it.
+    if (secret.origin === 'connector') {
+      throw new ValidationError('The webhook endpoint', [
+        { field: 'secretId', message: `secret '${secret.name}' is maintained by a connector and its tokens are for that connector's API only; give the webhook a secret of its own` },
+      ]);
     }
   }
 
