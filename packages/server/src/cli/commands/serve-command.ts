@@ -3,7 +3,7 @@ import { ConflictError, parseFlags } from '@tessera/core';
 import { acquire, holderPid, pidFile, rotationLockFile } from '../../config/server-pid.js';
 import type { CliContext } from '../cli-context.js';
 
-export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--database-url <postgres://…>] [--host <address>] [--port <port>] [--allow-private] [--allow <addresses,cidrs>] [--log-level <level>] [--request-timeout <30s>] [--connection-timeout <60s>] [--keep-alive-timeout <5s>] [--body-limit <1mb>] [--max-connections <1024>] [--max-connections-per-client <256>]';
+export const SERVE_USAGE = 'tessera serve [--data-dir <dir>] [--database-url <postgres://…>] [--host <address>] [--port <port>] [--allow-private] [--allow <addresses,cidrs>] [--log-level <level>] [--request-timeout <30s>] [--connection-timeout <60s>] [--keep-alive-timeout <5s>] [--body-limit <1mb>] [--max-connections <1024>] [--max-connections-per-client <256>] [--database-pool-size <10>] [--database-statement-timeout <30s>] [--database-notify <true|false>] [--retention-succeeded <14d>] [--retention-failed <30d>]';
 
 export async function serveCommand(args: string[], cli: CliContext): Promise<void> {
   parseFlags(args, {}, SERVE_USAGE);
