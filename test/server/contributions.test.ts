@@ -18,15 +18,20 @@ import { captureTransport } from '../support/start-test-tessera.js';
 const REPO = join(import.meta.dirname, '..', '..');
 const calls = (): string[] => (globalThis as { acmeCalls?: string[] }).acmeCalls ?? [];
 
+/** A server configuration on a data directory of its own (removed after the test) with one plugin, on `port` (0: any). */
+function serverConfig(plugin: string, port = 0) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  return {
+    ...resolveServerConfig({ dataDir, port, host: '127.0.0.1' }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
+    plugins: [plugin],
+    pluginsFrom: REPO,
+  };
+}
+
 describe('contributions', () => {
   it("serves a plugin's routes, starts and drains its lifecycle with the server's, reports its health check in /healthz and its metrics in /metrics", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    const config = {
-      ...resolveServerConfig({ dataDir, port: 0 }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
-      plugins: ['./test/fixtures/contributing-plugin.mjs'],
-      pluginsFrom: REPO,
-    };
+    const config = serverConfig('./test/fixtures/contributing-plugin.mjs');
     const logs: Array<Record<string, unknown>> = [];
     const server = await startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport((line) => logs.push(line))] });
     let stopped = false;
@@ -75,13 +80,7 @@ describe('contributions', () => {
   });
 
   it('refuses to start with a route outside /api/, which the admin token would not guard', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    const config = {
-      ...resolveServerConfig({ dataDir, port: 0 }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
-      plugins: ['./test/fixtures/outside-api-plugin.mjs'],
-      pluginsFrom: REPO,
-    };
+    const config = serverConfig('./test/fixtures/outside-api-plugin.mjs');
     await expect(startServer(config, { handleSignals: false, print: () => undefined, logTransports: [captureTransport(() => undefined)] })).rejects.toMatchObject({
       code: 'route-outside-api',
       message: expect.stringContaining('GET /plugin/status is not under /api/'),
@@ -89,18 +88,12 @@ describe('contributions', () => {
   });
 
   it('leaves nothing running when a lifecycle fails to start: the error is thrown, what started is stopped, the port is closed', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-contributions-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     // A port free a moment ago, so that afterwards it can be seen closed again.
     const probe = net.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const config = {
-      ...resolveServerConfig({ dataDir, port, host: '127.0.0.1' }, { TESSERA_ADMIN_TOKEN: 'tsa_contributions_' + 'k'.repeat(32), TESSERA_MASTER_KEY: generateMasterKey() }),
-      plugins: ['./test/fixtures/contributing-plugin.mjs'],
-      pluginsFrom: REPO,
-    };
+    const config = serverConfig('./test/fixtures/contributing-plugin.mjs', port);
     (globalThis as { acmeCalls?: string[] }).acmeCalls = [];
     (globalThis as { acmeStartFails?: boolean }).acmeStartFails = true;
     onTestFinished(() => void delete (globalThis as { acmeStartFails?: boolean }).acmeStartFails);

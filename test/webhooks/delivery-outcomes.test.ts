@@ -8,6 +8,24 @@ import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { startTestWebhooks, type TestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
 
+/** A receiver on 127.0.0.1 that answers 200 and then writes `chunk` every `everyMs` without ever ending; `closed` once the client hangs up. */
+async function streamingReceiver(chunk: string, everyMs: number): Promise<{ url: string; closed: boolean }> {
+  const receiver = { url: '', closed: false };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => response.write(chunk), everyMs);
+    response.on('close', () => {
+      clearInterval(timer);
+      receiver.closed = true;
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return receiver;
+}
+
 async function settled(world: TestWebhooks, id: string, check: (d: DeliverySummary) => boolean): Promise<DeliverySummary> {
   let last: DeliverySummary | undefined;
   await waitFor(async () => check((last = await world.deliveries.get(id))), 8_000);
@@ -98,20 +116,9 @@ describeOnEachStorage('answers', () => {
 
   it('times out a receiver that trickles its answer, each byte within the timeout but the whole of it not', async () => {
     const world = await startTestWebhooks();
-    let closed = false;
-    const trickle = http.createServer((request, response) => {
-      request.resume();
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      // A byte every 100 ms: never idle for the 300 ms timeout, and 64 KB would take almost two hours.
-      const timer = setInterval(() => response.write('.'), 100);
-      response.on('close', () => {
-        clearInterval(timer);
-        closed = true;
-      });
-    });
-    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => trickle.close(() => resolve())));
-    await world.createEndpoint({ url: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/hook`, timeoutMs: 300 });
+    // A byte every 100 ms: never idle for the 300 ms timeout, and 64 KB would take almost two hours.
+    const trickle = await streamingReceiver('.', 100);
+    await world.createEndpoint({ url: trickle.url, timeoutMs: 300 });
     const [id] = await world.publisher.publish({ type: 'ping', data: {} });
     world.dispatcher.start();
     const delivery = await settled(world, id!, (d) => d.attempts === 1);
@@ -121,32 +128,20 @@ describeOnEachStorage('answers', () => {
     // Cut off at the first piece past the timeout, not when the answer ends.
     expect(attempt!.latencyMs).toBeGreaterThanOrEqual(300);
     expect(attempt!.latencyMs).toBeLessThan(5_000);
-    await waitFor(() => closed);
+    await waitFor(() => trickle.closed);
   });
 
   it('cuts off an answer that never ends at 64 KB, keeps its first 4 KB and closes that connection', async () => {
     const world = await startTestWebhooks();
-    let closed = false;
-    const endless = http.createServer((request, response) => {
-      request.resume();
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      const chunk = 'y'.repeat(16 * 1024);
-      const timer = setInterval(() => response.write(chunk), 1);
-      response.on('close', () => {
-        clearInterval(timer);
-        closed = true;
-      });
-    });
-    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => endless.close(() => resolve())));
-    await world.createEndpoint({ url: `http://127.0.0.1:${(endless.address() as AddressInfo).port}/hook`, timeoutMs: 60_000 });
+    const endless = await streamingReceiver('y'.repeat(16 * 1024), 1);
+    await world.createEndpoint({ url: endless.url, timeoutMs: 60_000 });
     const [id] = await world.publisher.publish({ type: 'ping', data: {} });
     world.dispatcher.start();
     await settled(world, id!, (d) => d.status === 'succeeded');
     const [attempt] = (await world.deliveries.get(id!)).attemptLog;
     expect(attempt).toMatchObject({ status: 200, errorCode: null });
     expect(attempt!.responseBody).toBe('y'.repeat(4096));
-    await waitFor(() => closed);
+    await waitFor(() => endless.closed);
   });
 });
 
