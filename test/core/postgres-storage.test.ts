@@ -156,7 +156,7 @@ describe('migrations', () => {
     expect(answers.map((answer) => [answer.names, answer.webhooks])).toEqual(Array(10).fill([[], []]));
     // Every migration of every package applied by exactly one of the ten.
     const applied = answers.flatMap((answer) => answer.migrations).sort();
-    expect(applied).toEqual(['core-pg-001-secrets', 'core-pg-002-token-cache', 'core-pg-003-secret-name-order', 'webhooks-pg-001-endpoints-events-deliveries', 'webhooks-pg-002-claim-function', 'webhooks-pg-003-outcome-functions', 'webhooks-pg-004-due-queue', 'webhooks-pg-005-retention']);
+    expect(applied).toEqual(['core-pg-001-secrets', 'core-pg-002-token-cache', 'core-pg-003-secret-name-order', 'webhooks-pg-001-endpoints-events-deliveries', 'webhooks-pg-002-claim-function', 'webhooks-pg-003-outcome-functions', 'webhooks-pg-004-due-queue', 'webhooks-pg-005-retention', 'webhooks-pg-006-endpoint-secret-guard']);
     const recorded = await withClient(url, async (client) => (await client.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id));
     expect(recorded.filter((id) => id.includes('-pg-'))).toEqual(applied);
     expect(await Promise.all(instances.map((instance) => instance.end()))).toEqual(Array(10).fill(0));

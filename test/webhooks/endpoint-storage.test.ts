@@ -1,8 +1,10 @@
 /** The endpoint store on every storage (SQLite, memory and PostgreSQL): the same rules, the same answers, and deliveries that follow them. */
-import { describe, expect, it } from 'vitest';
-import { WEBHOOKS, type EndpointRecords, type WebhooksOptions } from '@tessera/webhooks';
-import { CORE, isPostgresUrl, MASK, type PostgresDatabase, type SqliteDatabase } from '@tessera/core';
-import type { TestTesseraOptions } from '../support/start-test-tessera.js';
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WEBHOOKS, webhooksModule, type EndpointRecords, type WebhooksOptions } from '@tessera/webhooks';
+import { CORE, coreModule, generateMasterKey, isPostgresUrl, MASK, type PostgresDatabase, type SecretUsage, type SqliteDatabase } from '@tessera/core';
+import { captureTransport, type TestTesseraOptions } from '../support/start-test-tessera.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { startTestWebhooks } from '../support/start-test-webhooks.js';
 import { waitFor } from '../support/wait-for.js';
@@ -161,4 +163,59 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('endpoint store (%s sto
     world.dispatcher.wake();
     await waitFor(async () => (await byEndpoint(paused.endpoint.id))[0] === 'succeeded');
   });
+});
+
+// Memory storage checks in code only: one process, and nothing else writes there.
+describe.each(['sqlite', 'postgres'] as const)('endpoint store and secret store (%s storage)', (storage) => {
+  it('keeps a webhook and its secret together when one is deleted while the other is saved', async () => {
+    const world = await startTestWebhooks(on(storage));
+    // The secret's deletion checks its users, then a webhook is given the secret, then the deletion writes.
+    const taken = await world.createGeneralSecret({}, 'taken-meanwhile');
+    const usage = world.container.getAll<SecretUsage>(CORE.SecretUsage)[0]!;
+    const usersOf = usage.usersOf.bind(usage);
+    let created: string | undefined;
+    usage.usersOf = async (id) => {
+      const before = await usersOf(id);
+      usage.usersOf = usersOf;
+      created ??= (await world.createEndpoint({ secret: taken, name: 'took-it' })).endpoint.id;
+      return before;
+    };
+    const refused = await world.secrets.delete(taken.id).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'secret-in-use', message: expect.stringContaining(`'took-it' (${created})`) });
+    expect(await world.secrets.get(taken.id)).toMatchObject({ name: 'taken-meanwhile' });
+
+    // A webhook's secret is checked, then deleted, then the webhook written: on create and when its secret changes.
+    const get = world.secrets.get.bind(world.secrets);
+    const deleteAfterCheck = () => {
+      world.secrets.get = async (id) => {
+        const found = await get(id);
+        world.secrets.get = get;
+        await world.secrets.delete(id);
+        return found;
+      };
+    };
+    const doomed = await world.createGeneralSecret({}, 'deleted-meanwhile');
+    deleteAfterCheck();
+    await expect(world.endpoints.create({ name: 'orphan', url: world.receiver.url('/hook'), secretId: doomed.id })).rejects.toMatchObject({
+      code: 'validation',
+      issues: [{ field: 'secretId', message: expect.stringContaining('deleted meanwhile') }],
+    });
+    const other = await world.createGeneralSecret({}, 'deleted-meanwhile-too');
+    deleteAfterCheck();
+    await expect(world.endpoints.update(created!, { secretId: other.id })).rejects.toMatchObject({ code: 'validation', issues: [{ field: 'secretId' }] });
+    expect((await world.endpoints.list()).map((e) => [e.name, e.secretId])).toEqual([['took-it', taken.id]]);
+    await expect(world.secrets.get(other.id)).rejects.toMatchObject({ code: 'not-found' });
+    // An update that keeps the secret is not checked again, by the code or by the database.
+    expect(await world.endpoints.update(created!, { secretId: taken.id, timeoutMs: 1_500 })).toMatchObject({ timeoutMs: 1_500 });
+  });
+});
+
+it('refuses endpoints in SQLite beside secrets kept in memory: the database checks their secrets', async () => {
+  const container = new Container();
+  container.load(
+    coreModule({ database: ':memory:', storage: 'memory', masterKey: generateMasterKey(), logging: { level: 'error', transports: [captureTransport(() => undefined)] } }),
+    webhooksModule({ storage: 'sqlite' }),
+  );
+  onTestFinished(() => container.unbindAllAsync());
+  expect(() => container.get(WEBHOOKS.EndpointRecords)).toThrow(expect.objectContaining({ code: 'storage-conflict', message: expect.stringContaining("core's storage is 'memory'") }));
 });

@@ -60,6 +60,8 @@ export { isStorageFull } from './store/is-storage-full.js';
 export { StorageHealth, type StorageFullState } from './store/storage-health.js';
 export { addNameKeyColumn, writeUniqueName, type NameTaken } from './store/name-key-column.js';
 export { rewriteTableSql } from './store/rewrite-table-sql.js';
+export { SECRET_IN_USE_REFUSAL } from './store/secret-in-use-refusal.js';
+export { corePostgresMigrations } from './store/core-postgres-migrations.js';
 
 export type { AccessToken } from './tokens/access-token.js';
 export { parseRetryAfter } from './tokens/read-token-response.js';

@@ -1,7 +1,7 @@
 /** `webhooksModule(options)`: the table of contents of `@tessera/webhooks`, on the core's storage (SQLite or PostgreSQL). */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import type { Logger } from 'winston';
-import { CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SealedData, type SqliteDatabase, type StorageHealth } from '@tessera/core';
+import { ConfigurationError, CORE, migrate, type Clock, type HealthCheck, type Lifecycle, type PostgresDatabase, type ResolvedCoreOptions, type RouteGroup, type SealedData, type SqliteDatabase, type StorageHealth } from '@tessera/core';
 import type { DeliveryLog } from './delivery/delivery-log.js';
 import type { DeliveryQueue } from './delivery/delivery-queue.js';
 import { DeliverySender } from './delivery/delivery-sender.js';
@@ -51,7 +51,12 @@ export function webhooksModule(options: WebhooksOptions = {}): ContainerModule {
     bind<EndpointRecords>(WEBHOOKS.EndpointRecords)
       .toDynamicValue((context) => {
         if (onPostgres(context)) return new PostgresEndpointRecords(postgres(context));
-        const storage = options.storage ?? context.get<ResolvedCoreOptions>(CORE.Options).storage;
+        const core = context.get<ResolvedCoreOptions>(CORE.Options).storage;
+        const storage = options.storage ?? core;
+        if (storage === 'sqlite' && core === 'memory') {
+          // The database checks that a stored webhook's secret is stored there too (migration webhooks-012).
+          throw new ConfigurationError('storage-conflict', "webhooks storage: 'sqlite' needs the secrets in SQLite too, but the core's storage is 'memory': use one storage for both.");
+        }
         return storage === 'memory' ? new MemoryEndpointRecords() : new SqliteEndpointRecords(context.get<SqliteDatabase>(WEBHOOKS.Database));
       })
       .inSingletonScope();

@@ -8,6 +8,8 @@ export interface WebhooksOptions {
   /**
    * Where endpoints are kept: `sqlite` (the core database) or `memory` (gone with the process).
    * Default: the core's `storage`. Events and deliveries are always in the core's SQLite database.
+   * `sqlite` with the core's `storage: 'memory'` is refused (`storage-conflict`): the database checks
+   * that a webhook's secret is stored beside it.
    */
   storage?: 'sqlite' | 'memory';
   /** Deliveries in flight at once in this process. Default 32. */

@@ -5,6 +5,7 @@ import type { PostgresDatabase, PostgresQueryable } from '../postgres/postgres-d
 import { BatchedReads } from './batched-reads.js';
 import { corePostgresMigrations } from './core-postgres-migrations.js';
 import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+import { secretInUseRefusal } from './secret-in-use-refusal.js';
 
 /** The channel on which every secret write is announced (payload: `<origin> <secret id>`). */
 export const SECRET_CHANNEL = 'tessera_secrets';
@@ -78,12 +79,16 @@ export class PostgresSecretRecords implements SecretRecords {
 
   async remove(id: string): Promise<boolean> {
     const db = await this.#ready();
-    return db.transaction(async (tx) => {
-      const rows = await tx.query('DELETE FROM secrets WHERE id = $1 RETURNING id', [id]);
-      if (rows.length === 1) await dropSharedToken(tx, id);
-      if (rows.length === 1) await db.notify(SECRET_CHANNEL, `${db.origin} ${id}`, tx);
-      return rows.length === 1;
-    });
+    return db
+      .transaction(async (tx) => {
+        const rows = await tx.query('DELETE FROM secrets WHERE id = $1 RETURNING id', [id]);
+        if (rows.length === 1) await dropSharedToken(tx, id);
+        if (rows.length === 1) await db.notify(SECRET_CHANNEL, `${db.origin} ${id}`, tx);
+        return rows.length === 1;
+      })
+      .catch((error: unknown) => {
+        throw secretInUseRefusal(error);
+      });
   }
 
   async sealedValues(page: { after?: string; limit?: number } = {}): Promise<SealedValue[]> {

@@ -191,17 +191,24 @@ export class SecretStoreService implements SecretStore {
   /** Refused with `secret-in-use` while anything (a webhook endpoint, a connector) still uses the secret. */
   async delete(id: string): Promise<void> {
     const record = await this.#find(id);
-    const users = (await Promise.all(this.usages.map((usage) => usage.usersOf(id)))).flat();
-    if (users.length > 0) {
-      throw new ConflictError(
-        'secret-in-use',
-        `Secret '${record.name}' is used by ${users.join(', ')}. Point them at another secret or delete them first.`,
-        { users },
-      );
+    await this.#refuseWhileUsed(record);
+    let removed: boolean;
+    try {
+      removed = await this.storage.write(() => this.records.remove(id));
+    } catch (error) {
+      // Given to a webhook after the check above: the database refused (a trigger or a foreign key of the user's package).
+      if (error instanceof ConflictError && error.code === 'secret-in-use') await this.#refuseWhileUsed(record);
+      throw error;
     }
-    if (!(await this.storage.write(() => this.records.remove(id)))) throw new NotFoundError('secret', id);
+    if (!removed) throw new NotFoundError('secret', id);
     this.redactor.forget(id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
+  }
+
+  async #refuseWhileUsed(record: SecretRecord): Promise<void> {
+    const users = (await Promise.all(this.usages.map((usage) => usage.usersOf(record.id)))).flat();
+    if (users.length === 0) return;
+    throw new ConflictError('secret-in-use', `Secret '${record.name}' is used by ${users.join(', ')}. Point them at another secret or delete them first.`, { users });
   }
 
   async reveal(id: string): Promise<RevealedSecret> {

@@ -7,6 +7,7 @@ import { CORE } from '../tokens.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
 import { nameTaken, type SealedValue, type SecretRecord, type SecretRecordFilter, type SecretRecords } from './secret-records.js';
+import { secretInUseRefusal } from './secret-in-use-refusal.js';
 
 /** Every column but the name key, which is the storage's own business. */
 const COLUMNS = 'id, name, kind, description, origin, owner, params, sealed, revision, created_at, updated_at';
@@ -88,7 +89,11 @@ export class SqliteSecretRecords implements SecretRecords {
   }
 
   async remove(id: string): Promise<boolean> {
-    return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
+    try {
+      return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
+    } catch (error) {
+      throw secretInUseRefusal(error);
+    }
   }
 
   async sealedValues(page: { after?: string; limit?: number } = {}): Promise<SealedValue[]> {

@@ -1,7 +1,8 @@
 /** The delivery log on PostgreSQL (what every instance of the fleet sees alike). */
 import { NotFoundError, type Clock, type PostgresDatabase } from '@tessera/core';
 import type { EndpointRecords } from '../endpoints/endpoint-records.js';
-import { WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { WORK_CHANNEL } from '../store/webhook-postgres-migrations.js';
+import { ensureWebhookSchema } from '../store/ensure-webhook-schema.js';
 import { inFlight, retryKind, detail, parseDeliveryFilter, parseSince, summary, type AttemptRow, type DeliveryDetail, type DeliveryFilter, type DeliveryLog, type DeliveryRow, type DeliverySummary } from './delivery-log.js';
 import { activityWindow, buildActivity, type DeliveryActivity, type LatencyCountRow, type StatusCountRow } from './delivery-activity.js';
 import type { DeliveryQueue } from './delivery-queue.js';
@@ -21,7 +22,7 @@ export class PostgresDeliveryLog implements DeliveryLog {
   ) {}
 
   async #ready(): Promise<PostgresDatabase> {
-    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    await ensureWebhookSchema(this.db);
     return this.db;
   }
 

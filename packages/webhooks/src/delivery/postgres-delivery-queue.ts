@@ -12,7 +12,8 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'winston';
 import type { PostgresDatabase, PostgresQueryable, StorageHealth } from '@tessera/core';
 import { matchesEvent } from '../endpoints/event-filter.js';
-import { REQUEUE_RELEASED, WORK_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { REQUEUE_RELEASED, WORK_CHANNEL } from '../store/webhook-postgres-migrations.js';
+import { ensureWebhookSchema } from '../store/ensure-webhook-schema.js';
 import type { AppendResult, ClaimRequest, DeliveryQueue, EnabledEndpoints, NewEvent } from './delivery-queue.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 import { sortableId } from './sortable-id.js';
@@ -60,7 +61,7 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
   }
 
   async #ready(): Promise<PostgresDatabase> {
-    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    await ensureWebhookSchema(this.db);
     if (!this.#listening) {
       this.#listening = true;
       this.db.listen(WORK_CHANNEL, () => this.signals.emit('work'));

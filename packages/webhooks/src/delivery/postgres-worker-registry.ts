@@ -1,6 +1,7 @@
 /** The worker registry on PostgreSQL: heartbeats and their expiry on the database clock, so instances with skewed clocks agree on who is dead. */
 import type { PostgresDatabase } from '@tessera/core';
-import { REQUEUE_RELEASED, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { REQUEUE_RELEASED } from '../store/webhook-postgres-migrations.js';
+import { ensureWebhookSchema } from '../store/ensure-webhook-schema.js';
 import { DB_NOW_MS } from './postgres-delivery-queue.js';
 import { MISSED_HEARTBEATS, processGone, thisMachine, type DeadWorkers, type WorkerRegistry, type WorkerRow } from './worker-registry.js';
 
@@ -10,7 +11,7 @@ export class PostgresWorkerRegistry implements WorkerRegistry {
   constructor(private readonly db: PostgresDatabase) {}
 
   async #ready(): Promise<PostgresDatabase> {
-    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    await ensureWebhookSchema(this.db);
     return this.db;
   }
 

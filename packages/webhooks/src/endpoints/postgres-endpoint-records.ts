@@ -3,8 +3,10 @@
  * on every write) is read again when the trigger's NOTIFY arrives, and at least once per poll interval.
  */
 import { ConflictError, nameKey, type PostgresDatabase } from '@tessera/core';
-import { ENDPOINT_CHANNEL, webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { ENDPOINT_CHANNEL } from '../store/webhook-postgres-migrations.js';
+import { ensureWebhookSchema } from '../store/ensure-webhook-schema.js';
 import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-records.js';
+import { missingSecretRefusal } from './missing-secret-refusal.js';
 
 const COLUMNS = [
   'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'sealed_headers', 'signing_secret',
@@ -24,7 +26,7 @@ export class PostgresEndpointRecords implements EndpointRecords {
   constructor(private readonly db: PostgresDatabase) {}
 
   async #ready(): Promise<PostgresDatabase> {
-    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    await ensureWebhookSchema(this.db);
     if (!this.#listening) {
       this.#listening = true;
       this.db.listen(ENDPOINT_CHANNEL, () => {
@@ -120,7 +122,7 @@ export class PostgresEndpointRecords implements EndpointRecords {
     try {
       return await write();
     } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || (error as { constraint?: unknown }).constraint !== 'webhook_endpoints_name_key') throw error;
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || (error as { constraint?: unknown }).constraint !== 'webhook_endpoints_name_key') throw missingSecretRefusal(error, row.secret_id);
       const taken = nameTaken(row.name, (await this.byName(row.name))?.name);
       throw new ConflictError(taken.code, taken.message);
     }

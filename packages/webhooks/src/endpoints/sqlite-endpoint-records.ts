@@ -3,6 +3,7 @@ import { inject, injectable } from 'inversify';
 import { nameKey, writeUniqueName, type SqliteDatabase } from '@tessera/core';
 import { WEBHOOKS } from '../tokens.js';
 import { nameTaken, type EndpointRecords, type EndpointRow } from './endpoint-records.js';
+import { missingSecretRefusal } from './missing-secret-refusal.js';
 
 const COLUMNS = [
   'id', 'name', 'url', 'secret_id', 'events', 'enabled', 'disabled_reason', 'timeout_ms', 'retry_schedule', 'headers', 'sealed_headers', 'signing_secret',
@@ -53,7 +54,11 @@ export class SqliteEndpointRecords implements EndpointRecords {
   }
 
   async insert(row: EndpointRow): Promise<void> {
-    writeUniqueName(this.db, 'webhook_endpoints', row, true, nameTaken, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
+    try {
+      writeUniqueName(this.db, 'webhook_endpoints', row, true, nameTaken, () => this.#insert.run({ ...row, name_key: nameKey(row.name) }));
+    } catch (error) {
+      throw missingSecretRefusal(error, row.secret_id);
+    }
   }
 
   async find(id: string): Promise<EndpointRow | undefined> {
@@ -70,7 +75,11 @@ export class SqliteEndpointRecords implements EndpointRecords {
 
   async replace(row: EndpointRow): Promise<boolean> {
     const renaming = this.#nameOf.get(row.id) !== row.name;
-    return writeUniqueName(this.db, 'webhook_endpoints', row, renaming, nameTaken, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
+    try {
+      return writeUniqueName(this.db, 'webhook_endpoints', row, renaming, nameTaken, () => this.#replace.run({ ...row, name_key: nameKey(row.name) })).changes > 0;
+    } catch (error) {
+      throw missingSecretRefusal(error, row.secret_id);
+    }
   }
 
   async remove(id: string): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import type { PostgresDatabase } from '@tessera/core';
 import { DB_NOW_MS } from '../delivery/postgres-delivery-queue.js';
-import { webhookPostgresMigrations } from '../store/webhook-postgres-migrations.js';
+import { ensureWebhookSchema } from '../store/ensure-webhook-schema.js';
 import { expiresSoon, firstHold, firstIdAt, sortWindow, HOLD_HORIZON_MS, PRUNER_LEASE, type EventPruneBatch, type EventPruneRequest, type PruneBatch, type PruneRequest, type RetentionStore } from './retention-store.js';
 
 interface WindowRow {
@@ -24,7 +24,7 @@ export class PostgresRetentionStore implements RetentionStore {
   constructor(private readonly db: PostgresDatabase) {}
 
   async #ready(): Promise<PostgresDatabase> {
-    await this.db.ensureSchema('webhooks', webhookPostgresMigrations);
+    await ensureWebhookSchema(this.db);
     return this.db;
   }
 

@@ -1,5 +1,6 @@
 /** The schema of `@tessera/webhooks`, as an append-only list of migrations on the shared database. */
-import { addNameKeyColumn, rewriteTableSql, type Migration } from '@tessera/core';
+import { addNameKeyColumn, rewriteTableSql, SECRET_IN_USE_REFUSAL, type Migration } from '@tessera/core';
+import { SECRET_MISSING } from '../endpoints/missing-secret-refusal.js';
 
 const STATUS_IN_LIST = "CHECK (status IN ('pending', 'delivering', 'succeeded', 'failed'))";
 const STATUS_COMPARED = "CHECK (status = 'pending' OR status = 'delivering' OR status = 'succeeded' OR status = 'failed')";
@@ -206,6 +207,23 @@ export const webhookMigrations: readonly Migration[] = [
     sql: `
       DROP INDEX webhook_deliveries_due;
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, endpoint_id) WHERE status = 'pending';
+    `,
+  },
+  {
+    // A webhook's secret exists for as long as the webhook uses it, decided inside the write that could
+    // break it: checked in code first, a secret deleted while a webhook was being given it left the webhook
+    // with none. Writes to one SQLite file are serial, so these checks see every committed row.
+    id: 'webhooks-012-endpoint-secret-guard',
+    sql: `
+      CREATE TRIGGER webhook_endpoints_secret_exists BEFORE INSERT ON webhook_endpoints
+        WHEN NOT EXISTS (SELECT 1 FROM secrets WHERE id = NEW.secret_id)
+        BEGIN SELECT RAISE(ABORT, '${SECRET_MISSING}'); END;
+      CREATE TRIGGER webhook_endpoints_secret_still_exists BEFORE UPDATE OF secret_id ON webhook_endpoints
+        WHEN NEW.secret_id IS NOT OLD.secret_id AND NOT EXISTS (SELECT 1 FROM secrets WHERE id = NEW.secret_id)
+        BEGIN SELECT RAISE(ABORT, '${SECRET_MISSING}'); END;
+      CREATE TRIGGER secrets_used_by_webhook_endpoints BEFORE DELETE ON secrets
+        WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE secret_id = OLD.id)
+        BEGIN SELECT RAISE(ABORT, '${SECRET_IN_USE_REFUSAL}'); END;
     `,
   },
 ];

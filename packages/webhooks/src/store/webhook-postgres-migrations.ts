@@ -1,5 +1,6 @@
 /** The schema of `@tessera/webhooks` on PostgreSQL, as an append-only list of migrations (the SQLite list is `webhookMigrations`). */
 import type { PostgresMigration } from '@tessera/core';
+import { SECRET_FOREIGN_KEY } from '../endpoints/missing-secret-refusal.js';
 
 /** The channel an endpoint change is announced on (by a trigger, whoever writes). */
 export const ENDPOINT_CHANNEL = 'tessera_endpoints';
@@ -355,6 +356,16 @@ export const webhookPostgresMigrations: readonly PostgresMigration[] = [
         owner TEXT NOT NULL,
         expires_at BIGINT NOT NULL
       );
+    `,
+  },
+  {
+    // A webhook's secret exists for as long as the webhook uses it, decided by the database: checked in
+    // code first, a secret deleted while a webhook was being given it left the webhook with none. NOT
+    // VALID: rows written before are not checked (nor locked while they would be), new writes are.
+    // Needs the core's secrets table: ensureWebhookSchema migrates the core first.
+    id: 'webhooks-pg-006-endpoint-secret-guard',
+    sql: `
+      ALTER TABLE webhook_endpoints ADD CONSTRAINT ${SECRET_FOREIGN_KEY} FOREIGN KEY (secret_id) REFERENCES secrets (id) NOT VALID;
     `,
   },
 ];
