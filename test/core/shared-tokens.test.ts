@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { CORE, MASK, type SecretStore, type TokenProvider } from '@tessera/core';
+import { CORE, MASK, type PostgresDatabase, type SecretStore, type TokenProvider } from '@tessera/core';
 import { startInstanceProcess } from '../support/instance-process.js';
 import { randomCredential, startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
 import { withClient } from '../support/test-postgres.js';
@@ -16,6 +16,23 @@ async function sibling(world: TestTessera): Promise<TestTessera> {
   const other = await startTestTessera({ database: world.databasePath, masterKey: world.masterKey });
   world.onClose(() => other.close());
   return other;
+}
+
+/** Resolves once each instance has heard every NOTIFY sent before: they arrive in order on its one listening connection. */
+async function heardAllNotices(...worlds: TestTessera[]): Promise<void> {
+  for (const world of worlds) {
+    const db = world.container.get<PostgresDatabase>(CORE.Postgres);
+    const marker = randomCredential('marker');
+    let heard = false;
+    const stop = db.listen('tessera_test_marker', (payload) => {
+      heard ||= payload === marker;
+    });
+    await waitFor(async () => {
+      await db.query('SELECT pg_notify($1, $2)', ['tessera_test_marker', marker]);
+      return heard;
+    }, 10_000);
+    stop();
+  }
 }
 
 async function instances(world: TestTessera, n: number) {
@@ -91,6 +108,40 @@ describe('one token request for the fleet', () => {
     expect((await world.tokens.getToken(secret.id)).accessToken).toBe(after.accessToken);
     expect(world.tokenServer.count).toBe(2);
   });
+
+  it('reads every token again once its listening connection is back: an invalidation announced while it was lost is not missed', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    const other = await sibling(world);
+    const secret = await world.createGeneralSecret();
+    // Both have heard the secret's creation (which drops any copy) before they take its token.
+    await heardAllNotices(world, other);
+    const old = (await other.tokens.getToken(secret.id)).accessToken;
+    expect((await world.tokens.getToken(secret.id)).accessToken).toBe(old);
+    const name = new URL(world.databasePath).pathname.slice(1);
+    const admin = new URL(world.databasePath);
+    admin.pathname = '/postgres';
+    let fresh = '';
+    await withClient(world.databasePath, async (client) => {
+      // No new connection for a while (open ones stay), then every listening connection is cut: the other
+      // instance cannot listen again until connections are allowed, and hears nothing meanwhile.
+      await withClient(admin.toString(), (c) => c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`));
+      try {
+        await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tessera-listen'");
+        await waitFor(() => other.logs.some((line) => String(line.message).startsWith('cannot LISTEN')), 10_000);
+        // A 401 here: this instance invalidates the shared token (on a connection its pool holds open) and gets a new one.
+        expect(world.tokens.invalidate(secret.id, old)).toBe(true);
+        fresh = (await world.tokens.getToken(secret.id)).accessToken;
+        expect(other.tokens.peek(secret.id)?.accessToken).toBe(old);
+      } finally {
+        await withClient(admin.toString(), (c) => c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`));
+      }
+    });
+    expect(fresh).not.toBe(old);
+    // The NOTIFY of that invalidation was lost; once listening again, the other instance reads the row afresh.
+    await waitFor(async () => (await other.tokens.getToken(secret.id)).accessToken === fresh, 30_000);
+    expect(other.logs.some((line) => String(line.message).startsWith('listening for changes again'))).toBe(true);
+    expect(world.tokenServer.count).toBe(2);
+  }, 60_000);
 
   it('drops a token another instance made stale even without LISTEN/NOTIFY (PgBouncer in transaction mode), by polling', async () => {
     const world = await startTestTessera({ storage: 'postgres', postgres: { notify: false, pollIntervalMs: 100 } });

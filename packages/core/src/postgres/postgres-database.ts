@@ -52,6 +52,7 @@ export class PostgresDatabase implements PostgresQueryable {
   readonly #url: string;
   readonly #schemas = new Map<string, Promise<string[]>>();
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #gapListeners = new Set<() => void>();
   #listenClient: pg.Client | undefined;
   #listenConnecting: Promise<void> | undefined;
   /** The last LISTEN sent on the listening connection. */
@@ -198,7 +199,19 @@ export class PostgresDatabase implements PostgresQueryable {
     };
   }
 
-  async #listenOn(channel: string): Promise<void> {
+  /**
+   * Calls `listener` each time the listening connection is back after a loss and listens again on every
+   * channel: NOTIFYs sent while it was down never arrive, so whatever relied on them must look again.
+   */
+  onListenGap(listener: () => void): () => void {
+    this.#gapListeners.add(listener);
+    return () => {
+      this.#gapListeners.delete(listener);
+    };
+  }
+
+  /** Resolves true once LISTEN on `channel` is in place; false when it failed (another attempt is scheduled). */
+  async #listenOn(channel: string): Promise<boolean> {
     try {
       const client = await this.#listenConnection();
       // One statement at a time on the listening connection (node-postgres queues them, but deprecates that).
@@ -206,10 +219,12 @@ export class PostgresDatabase implements PostgresQueryable {
       this.#listening = listening.catch(() => undefined);
       await listening;
       this.#relistenDelayMs = RELISTEN_FIRST_MS;
+      return true;
     } catch (error) {
-      if (this.#closed) return;
+      if (this.#closed) return false;
       this.logger.warn('cannot LISTEN for changes; trying again shortly, polling meanwhile', { database: this.display, error: (error as Error).message, retryInMs: this.#relistenDelayMs });
       this.#relistenSoon();
+      return false;
     }
   }
 
@@ -257,7 +272,12 @@ export class PostgresDatabase implements PostgresQueryable {
 
   #relisten(): void {
     if (this.#closed) return;
-    for (const channel of this.#listeners.keys()) void this.#listenOn(channel);
+    void Promise.all([...this.#listeners.keys()].map((channel) => this.#listenOn(channel))).then((listening) => {
+      // A channel that failed scheduled the next attempt, which tells of the gap once every channel is back.
+      if (this.#closed || !listening.every(Boolean)) return;
+      this.logger.info('listening for changes again; what changed meanwhile is read afresh', { database: this.display });
+      for (const listener of this.#gapListeners) listener();
+    });
   }
 
   async close(): Promise<void> {

@@ -144,6 +144,10 @@ export class PostgresSharedTokens implements SharedTokens {
     });
   }
 
+  onMissedNotices(listener: () => void): () => void {
+    return this.db.onListenGap(listener);
+  }
+
   onDropped(listener: (secretId: string) => void): () => void {
     this.#dropped.add(listener);
     void this.#ready().catch(() => undefined);

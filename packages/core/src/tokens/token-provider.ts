@@ -84,6 +84,11 @@ export class TokenProvider {
       const state = this.#states.get(secretId);
       if (state !== undefined) state.cached = undefined;
     });
+    // Invalidations and changes announced while this instance could not hear them: every token is read
+    // from the shared row again at its next use (one query each; the row is current, whatever was missed).
+    shared?.onMissedNotices(() => {
+      for (const state of this.#states.values()) state.cached = undefined;
+    });
   }
 
   /** A valid token for the secret: cached until it expires, requested once for any number of callers. */
