@@ -282,6 +282,25 @@ describe('operator story', () => {
     expect(metrics).toContain('tessera_webhook_delivery_latency_seconds_count 2');
   });
 
+  it('keeps as the last test the one begun last, when two overlap and the earlier one finishes later', async () => {
+    const server = await startTestServer();
+    const { secret } = await createSecret(server);
+    let answerFirst = (): void => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    server.tokenServer.respond(async (_request, index) => {
+      if (index > 0) return server.tokenServer.tokenResponse();
+      await firstAnswered;
+      return { status: 400, body: { error: 'invalid_client' } };
+    });
+    const earlier = server.api('POST', `/api/secrets/${secret.id}/test`);
+    // The later test begins once the earlier one's request is out, and at a later millisecond.
+    await waitFor(() => server.tokenServer.requests.length === 1 && Date.now() > server.tokenServer.requests[0]!.receivedAt);
+    expect((await server.api('POST', `/api/secrets/${secret.id}/test`)).json()).toMatchObject({ ok: true });
+    answerFirst();
+    expect((await earlier).json()).toMatchObject({ ok: false });
+    expect((await server.api('GET', `/api/secrets/${secret.id}`)).json()).toMatchObject({ lastTest: { ok: true, summary: 'token issued (HTTP 200)' } });
+  });
+
   it('tests a saved secret with unsaved changes: masked values kept on the server, nothing saved', async () => {
     const server = await startTestServer();
     const { secret, password } = await createSecret(server);

@@ -255,7 +255,7 @@ describe('webhooks, deliveries and serve', () => {
     const attemptsBefore = receiver.requests.length;
     const early = await tessera(dir, ['deliveries', 'retry', retrying.id]);
     expect(early.code, early.stderr).toBe(0);
-    expect(early.stdout).toBe(`Delivery ${retrying.id} is due now instead of at its next attempt, with the same webhook-id; the running server sends it.\n`);
+    expect(early.stdout).toBe(`Delivery ${retrying.id} is due now, with the same webhook-id; the running server sends it.\n`);
     await waitFor(() => receiver.requests.length > attemptsBefore, 30_000);
     expect(receiver.requests.at(-1)!.headers['webhook-id']).toBe(retrying.id);
 

@@ -148,7 +148,7 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('endpoint store (%s sto
     const more = await world.publisher.publish({ type: 'ping', data: { n: 2 } });
     expect(more).toHaveLength(3);
     await world.endpoints.disable(paused.endpoint.id, 'paused again');
-    await world.endpoints.delete(doomed.endpoint.id);
+    expect(await world.endpoints.delete(doomed.endpoint.id)).toEqual({ failedDeliveries: 1 });
 
     world.dispatcher.start();
     await waitFor(() => world.receiver.requests.filter((r) => r.path === '/live').length === 2);

@@ -2,7 +2,7 @@
 export { webhooksModule } from './webhooks-module.js';
 export { WEBHOOKS } from './tokens.js';
 export { DEFAULT_RETENTION, DEFAULT_RETRY_SCHEDULE_SECONDS, type RetentionOptions, type WebhooksOptions } from './webhooks-options.js';
-export type { EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, EndpointRetention, NewEndpoint } from './endpoints/endpoint-store.js';
+export type { EndpointDeletion, EndpointStore, EndpointView, EndpointWithSecret, EndpointPatch, EndpointRetention, NewEndpoint } from './endpoints/endpoint-store.js';
 export type { Pruner, PruneResult, PrunerTotals } from './retention/pruner.js';
 export type { RetentionStore } from './retention/retention-store.js';
 export type { EndpointRecords, EndpointRow } from './endpoints/endpoint-records.js';

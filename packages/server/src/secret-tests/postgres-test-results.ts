@@ -25,12 +25,14 @@ export class PostgresTestResults implements TestResults {
   async record(secretId: string, report: TestReport, at: number): Promise<LastTest> {
     const last = lastTestOf(report, at);
     const db = await this.#ready();
-    await db.query(
+    const written = await db.query(
       `INSERT INTO server_secret_tests (secret_id, ok, tested_at, summary) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (secret_id) DO UPDATE SET ok = EXCLUDED.ok, tested_at = EXCLUDED.tested_at, summary = EXCLUDED.summary`,
+       ON CONFLICT (secret_id) DO UPDATE SET ok = EXCLUDED.ok, tested_at = EXCLUDED.tested_at, summary = EXCLUDED.summary
+       WHERE server_secret_tests.tested_at <= EXCLUDED.tested_at RETURNING secret_id`,
       [secretId, report.ok ? 1 : 0, at, last.summary],
     );
-    return last;
+    if (written.length === 1) return last;
+    return (await this.get(secretId)) ?? last;
   }
 
   async get(secretId: string): Promise<LastTest | null> {

@@ -24,7 +24,8 @@ export class SqliteTestResults implements TestResults {
     migrate(db, migrations);
     this.#upsert = db.prepare(
       `INSERT INTO server_secret_tests (secret_id, ok, tested_at, summary) VALUES (@id, @ok, @at, @summary)
-       ON CONFLICT (secret_id) DO UPDATE SET ok = excluded.ok, tested_at = excluded.tested_at, summary = excluded.summary`,
+       ON CONFLICT (secret_id) DO UPDATE SET ok = excluded.ok, tested_at = excluded.tested_at, summary = excluded.summary
+       WHERE server_secret_tests.tested_at <= excluded.tested_at`,
     );
     this.#get = db.prepare('SELECT ok, tested_at, summary FROM server_secret_tests WHERE secret_id = ?');
     this.#all = db.prepare('SELECT secret_id, ok, tested_at, summary FROM server_secret_tests');
@@ -33,8 +34,8 @@ export class SqliteTestResults implements TestResults {
 
   async record(secretId: string, report: TestReport, at: number): Promise<LastTest> {
     const last = lastTestOf(report, at);
-    this.#upsert.run({ id: secretId, ok: report.ok ? 1 : 0, at, summary: last.summary });
-    return last;
+    if (this.#upsert.run({ id: secretId, ok: report.ok ? 1 : 0, at, summary: last.summary }).changes === 1) return last;
+    return (await this.get(secretId)) ?? last;
   }
 
   async get(secretId: string): Promise<LastTest | null> {

@@ -9,6 +9,7 @@ export interface LastTest {
 }
 
 export interface TestResults {
+  /** Keeps the report as the secret's last test unless one begun later is already kept (`at`: when this one began); answers what is kept. */
   record(secretId: string, report: TestReport, at: number): Promise<LastTest>;
   get(secretId: string): Promise<LastTest | null>;
   all(): Promise<Map<string, LastTest>>;

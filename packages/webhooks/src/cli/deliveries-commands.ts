@@ -72,12 +72,9 @@ async function retry(args: string[], cli: CommandContext): Promise<void> {
   const parsed = parseFlags(args, { json: { type: 'boolean' } }, usage);
   const log = cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog);
   const id = one(parsed, 'delivery id', usage);
-  const waiting = (await log.get(id)).status === 'pending';
+  // Said from what the retry did (a failed delivery queued again, a waiting one brought forward: due now
+  // either way), not from a status read before it, which a running dispatcher may have changed since.
   const summary = await log.retry(id);
   if (parsed.values.json) return printJson(cli.output, summary);
-  cli.output.out(
-    waiting
-      ? `Delivery ${summary.id} is due now instead of at its next attempt, with the same webhook-id; the running server sends it.`
-      : `Delivery ${summary.id} is queued again with the same webhook-id; the running server sends it.`,
-  );
+  cli.output.out(`Delivery ${summary.id} is due now, with the same webhook-id; the running server sends it.`);
 }

@@ -133,9 +133,8 @@ async function remove(args: string[], cli: CommandContext): Promise<void> {
   const usage = LIFECYCLE_USAGE.delete;
   const parsed = parseFlags(args, {}, usage);
   const endpoint = await findWebhook(cli, one(parsed, 'webhook id or name', usage));
-  const waiting = await cli.get<DeliveryLog>(WEBHOOKS.DeliveryLog).list({ endpointId: endpoint.id, status: 'pending', limit: 1000 });
-  await endpoints(cli).delete(endpoint.id);
-  const fate = waiting.length === 0 ? 'it had no waiting deliveries' : `${waiting.length === 1000 ? '1,000 or more' : waiting.length} waiting deliver${waiting.length === 1 ? 'y' : 'ies'} failed as endpoint-deleted`;
+  const { failedDeliveries: failed } = await endpoints(cli).delete(endpoint.id);
+  const fate = failed === 0 ? 'it had no waiting deliveries' : `${failed.toLocaleString('en-US')} waiting deliver${failed === 1 ? 'y' : 'ies'} failed as endpoint-deleted`;
   cli.output.out(`Deleted webhook '${endpoint.name}' (${endpoint.id}): ${fate}; the deliveries made stay in the log (tessera deliveries list).`);
 }
 

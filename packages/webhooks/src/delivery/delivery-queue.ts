@@ -75,8 +75,8 @@ export interface DeliveryQueue {
   release(id: string, owner: string, now: number): Promise<void>;
   /** When the earliest pending delivery of an endpoint not `excluded` is due, if any. */
   nextDueAt(excluded?: readonly string[]): Promise<number | undefined>;
-  /** Fails every waiting or claimed delivery of a deleted endpoint; a claim in flight loses its fence and records nothing. */
-  failEndpoint(endpointId: string, now: number): Promise<void>;
+  /** Fails every waiting or claimed delivery of a deleted endpoint; a claim in flight loses its fence and records nothing. Resolves with how many failed. */
+  failEndpoint(endpointId: string, now: number): Promise<number>;
   /** Deliveries by status, for health and metrics. */
   depth(): Promise<Record<string, number>>;
   notify(): void;

@@ -278,17 +278,20 @@ export class PostgresDeliveryQueue implements DeliveryQueue {
     return row?.at ?? undefined;
   }
 
-  async failEndpoint(endpointId: string, now: number): Promise<void> {
+  async failEndpoint(endpointId: string, now: number): Promise<number> {
     const db = await this.#ready();
     // A claim in flight loses its row, so its outcome is fenced out.
-    await db.query(
+    const [row] = await db.query<{ failed: number }>(
       `WITH failed AS (
          UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint-deleted', updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' RETURNING id
        ), unqueued AS (
          DELETE FROM webhook_due WHERE delivery_id IN (SELECT id FROM failed)
-       ) DELETE FROM webhook_claims WHERE delivery_id IN (SELECT id FROM failed)`,
+       ), unclaimed AS (
+         DELETE FROM webhook_claims WHERE delivery_id IN (SELECT id FROM failed)
+       ) SELECT COUNT(*)::int AS failed FROM failed`,
       [endpointId, now],
     );
+    return row?.failed ?? 0;
   }
 
   async depth(): Promise<Record<string, number>> {

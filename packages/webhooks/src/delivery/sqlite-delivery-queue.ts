@@ -324,8 +324,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     return value ?? undefined;
   }
 
-  async failEndpoint(endpointId: string, now: number): Promise<void> {
-    this.#failEndpoint.run({ id: endpointId, now });
+  async failEndpoint(endpointId: string, now: number): Promise<number> {
+    return this.#failEndpoint.run({ id: endpointId, now }).changes;
   }
 
   async depth(): Promise<Record<string, number>> {

@@ -25,7 +25,7 @@ import type { ResolvedWebhooksOptions } from '../webhooks-options.js';
 import { keptHeaders, legacyClearHeaders, maskedHeaders, mergeHeaders, openHeaders, sealHeaders } from './endpoint-headers.js';
 import type { EndpointRecords, EndpointRow } from './endpoint-records.js';
 import { endpointSchemas } from './endpoint-schemas.js';
-import type { DeliveryTarget, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
+import type { DeliveryTarget, EndpointDeletion, EndpointPatch, EndpointStore, EndpointView, EndpointWithSecret, NewEndpoint } from './endpoint-store.js';
 import { matchesEvent } from './event-filter.js';
 import { SIGNING_SECRET_MASK, generateSigningSecret } from './signing-secret.js';
 
@@ -153,14 +153,15 @@ export class EndpointStoreService implements EndpointStore {
     return this.#view(next);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string): Promise<EndpointDeletion> {
     await this.#row(id);
     // Its waiting deliveries fail first: should that fail, the endpoint is still there to try again.
     // (One published in between fails when a dispatcher finds its endpoint gone.)
-    await this.queue.failEndpoint(id, this.clock.now());
+    const failedDeliveries = await this.queue.failEndpoint(id, this.clock.now());
     await this.records.remove(id);
     this.#invalidate();
     this.redactor.forget(redactionOwner(id));
+    return { failedDeliveries };
   }
 
   async rotateSigningSecret(id: string, options: { graceMs?: number } = {}): Promise<EndpointWithSecret> {

@@ -83,12 +83,18 @@ export interface DeliveryTarget extends EndpointView {
   signingSecrets: string[];
 }
 
+export interface EndpointDeletion {
+  /** Waiting (or in-flight) deliveries failed as `endpoint-deleted`. */
+  failedDeliveries: number;
+}
+
 export interface EndpointStore {
   create(input: NewEndpoint): Promise<EndpointWithSecret>;
   get(id: string): Promise<EndpointView>;
   list(): Promise<EndpointView[]>;
   update(id: string, patch: EndpointPatch): Promise<EndpointView>;
-  delete(id: string): Promise<void>;
+  /** Fails its waiting deliveries (`endpoint-deleted`) first; says how many. */
+  delete(id: string): Promise<EndpointDeletion>;
   /** A new signing secret (shown once); the old one keeps being sent alongside during the grace period. */
   rotateSigningSecret(id: string, options?: { graceMs?: number }): Promise<EndpointWithSecret>;
   disable(id: string, reason: string): Promise<EndpointView>;

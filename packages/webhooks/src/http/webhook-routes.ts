@@ -49,7 +49,9 @@ export function webhookRoutes(routes: ApiRouteRegistrar, container: Container): 
     summary: 'Delete a webhook endpoint; its waiting deliveries fail',
     params: idParams,
     status: 204,
-    handler: async ({ params }) => endpoints.delete(params.id),
+    handler: async ({ params }) => {
+      await endpoints.delete(params.id);
+    },
   });
   routes.add({
     method: 'POST',

@@ -152,8 +152,9 @@ async function test(args: string[], cli: CliContext): Promise<void> {
   const usage = SECRETS_USAGE[3] as string;
   const parsed = parseFlags(args, JSON_FLAG, usage);
   const secret = await findSecret(cli, one(parsed, 'secret id or name', usage));
+  const startedAt = cli.get<Clock>(CORE.Clock).now();
   const report = await cli.get<SecretTester>(CORE.SecretTester).test(secret.id);
-  await cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, cli.get<Clock>(CORE.Clock).now());
+  await cli.get<TestResults>(SERVER.TestResults).record(secret.id, report, startedAt);
   if (parsed.values.json) printJson(cli.output, report);
   else printReport(cli, secret.name, report);
   if (!report.ok) throw new CommandFailed(`The test of secret '${secret.name}' failed: ${report.diagnostics.find((d) => d.level === 'error')?.message ?? 'no token'}`);
