@@ -135,6 +135,16 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('views and revisions (%
     await world.secrets.delete(secret.id);
     await expect(world.tokens.getToken(secret.id)).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('deletes only the revision it was told, when told one', async () => {
+    const world = await startTestTessera({ storage });
+    const secret = await world.createGeneralSecret();
+    const changed = await world.secrets.update(secret.id, { description: 'changed by someone else' });
+    await expect(world.secrets.delete(secret.id, { expectedRevision: secret.revision })).rejects.toMatchObject({ code: 'revision-mismatch', message: expect.stringContaining('revision 2') });
+    expect(await world.secrets.get(secret.id)).toMatchObject({ revision: 2 });
+    await world.secrets.delete(secret.id, { expectedRevision: changed.revision });
+    await expect(world.secrets.get(secret.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
 
 describe.each(DATABASE_STORAGES)('extra parameters at rest (%s)', (storage) => {

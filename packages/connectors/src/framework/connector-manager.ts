@@ -11,6 +11,7 @@ import {
   NotFoundError,
   canonicalJson,
   zodIssues,
+  type Clock,
   type HttpClient,
   type SecretKindRegistry,
   type SecretStore,
@@ -18,6 +19,26 @@ import {
 } from '@tessera/core';
 import { CONNECTORS } from '../tokens.js';
 import type { ConnectorContext, ConnectorDefinition } from './connector-definition.js';
+
+/**
+ * A connect whose client cannot be built undoes what it wrote to the secret: a secret written this
+ * recently may still be undone by the connect of another process that wrote it. Who uses one claims
+ * it first (a conditional write such an undo then loses to).
+ */
+const CLAIM_WINDOW_MS = 10 * 60_000;
+/** Connects that find their claimed secret undone (or changed) meanwhile start again, this many times in all. */
+const CONNECT_ROUNDS = 3;
+
+/** What a connect wrote or took, for undoing it or claiming it. */
+interface ConnectPlan {
+  context: ConnectorContext<unknown>;
+  /** The secret's revision as this connect wrote or found it. */
+  revision: number;
+  /** Restores the secret as it was, unless someone has written it since (then it is theirs). */
+  undo: () => Promise<unknown>;
+  /** Written moments ago by another connect, which may still undo it: the revision seen. */
+  claim?: { id: string; revision: number; description: string };
+}
 
 export interface Connection<Client = unknown> {
   secretId: string;
@@ -28,6 +49,8 @@ export interface Connection<Client = unknown> {
 export class ConnectorManager {
   readonly #definitions = new Map<string, ConnectorDefinition>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** The revision of each secret as this manager's last successful connect left it: no undo of ours is pending for it. */
+  readonly #settled = new Map<string, number>();
 
   constructor(
     @multiInject(CONNECTORS.Definition) @optional() definitions: ConnectorDefinition[] = [],
@@ -36,6 +59,7 @@ export class ConnectorManager {
     @inject(CORE.TokenProvider) private readonly tokens: TokenProvider,
     @inject(CORE.HttpClient) private readonly http: HttpClient,
     @inject(CORE.Logger) private readonly logger: Logger,
+    @inject(CORE.Clock) private readonly clock: Clock,
   ) {
     for (const definition of definitions) {
       if (this.#definitions.has(definition.id)) throw new Error(`Two connectors are bound with the id '${definition.id}'.`);
@@ -51,21 +75,44 @@ export class ConnectorManager {
   /**
    * Validates `config`, makes sure the instance's secret matches it (same config: same secret, nothing
    * written; changed credentials: updated, and its cached token dropped), and returns a ready client.
+   * A secret another process wrote in the last 10 minutes is claimed first (its revision bumped), so
+   * that process's undo, should its own connect fail, leaves it alone.
    */
   async connect<Client = unknown>(connectorId: string, instanceName: string, config: unknown): Promise<Connection<Client>> {
     const definition = this.#definition(connectorId);
     // One connect at a time per instance, so two callers cannot both create its secret.
     return this.#serialised(`${connectorId}:${instanceName}`, async () => {
-      const { context, undo } = await this.#context(definition, instanceName, config);
-      try {
-        const client = (await definition.createClient(context)) as Client;
-        return { secretId: context.secretId, client };
-      } catch (error) {
-        // Nothing half-saved: a config whose client cannot be built leaves the secret as it was.
-        await undo().catch((undoError: unknown) => this.logger.error('restoring the connector secret failed', { connector: connectorId, instance: instanceName, error: (undoError as Error).message }));
-        throw error;
+      for (let round = 1; ; round++) {
+        const { context, revision, undo, claim } = await this.#plan(definition, instanceName, config);
+        let client: Client;
+        try {
+          client = (await definition.createClient(context)) as Client;
+        } catch (error) {
+          // Nothing half-saved: a config whose client cannot be built leaves the secret as it was.
+          await undo().catch((undoError: unknown) => this.logger.error('restoring the connector secret failed', { connector: connectorId, instance: instanceName, error: (undoError as Error).message }));
+          throw error;
+        }
+        const settled = claim === undefined ? revision : await this.#claim(claim);
+        if (settled !== undefined) {
+          this.#settled.set(context.secretId, settled);
+          return { secretId: context.secretId, client };
+        }
+        if (round >= CONNECT_ROUNDS) {
+          throw new ConflictError('revision-mismatch', `The ${definition.displayName} connection ${connectorId}:${instanceName} kept changing while it was being connected (${round} times); connect again.`);
+        }
+        this.logger.info('connector secret changed or undone by another process while connecting; connecting again', { connector: connectorId, instance: instanceName, secretId: context.secretId });
       }
     });
+  }
+
+  /** The revision this connect's claim wrote (nothing else changed); undefined when the secret was undone or written meanwhile. */
+  async #claim(claim: NonNullable<ConnectPlan['claim']>): Promise<number | undefined> {
+    try {
+      return (await this.secrets.update(claim.id, { description: claim.description, expectedRevision: claim.revision })).revision;
+    } catch (error) {
+      if (error instanceof NotFoundError || (error instanceof ConflictError && error.code === 'revision-mismatch')) return undefined;
+      throw error;
+    }
   }
 
   async #serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -99,7 +146,7 @@ export class ConnectorManager {
     this.logger.info('connector disconnected', { connector: connectorId, instance: instanceName });
   }
 
-  async #context(definition: ConnectorDefinition, instanceName: string, config: unknown): Promise<{ context: ConnectorContext<unknown>; undo: () => Promise<unknown> }> {
+  async #plan(definition: ConnectorDefinition, instanceName: string, config: unknown): Promise<ConnectPlan> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(instanceName)) {
       throw new ValidationError(`The ${definition.displayName} connector (${definition.id})`, [{ field: 'instanceName', message: 'use letters, digits, . _ - (at most 64)' }]);
     }
@@ -116,7 +163,9 @@ export class ConnectorManager {
     }
     let existing = await this.#existing(definition.id, instanceName);
     let secretId = '';
+    let revision = 0;
     let undo: () => Promise<unknown> = async () => undefined;
+    let claim: ConnectPlan['claim'];
     if (!existing) {
       try {
         const created = await this.secrets.create({
@@ -128,7 +177,8 @@ export class ConnectorManager {
           owner,
         });
         secretId = created.id;
-        undo = () => this.secrets.delete(created.id);
+        revision = created.revision;
+        undo = () => this.#undoUnlessClaimed(() => this.secrets.delete(created.id, { expectedRevision: created.revision }), definition.id, instanceName);
         this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
       } catch (error) {
         // Another instance of the fleet (or process on the file) created it a moment ago, as fleets do on
@@ -140,18 +190,32 @@ export class ConnectorManager {
     }
     if (existing) {
       secretId = existing.id;
+      revision = existing.revision;
       const current = await this.secrets.reveal(existing.id);
       const wanted = this.kinds.parseParams(desired.kind, desired.params);
       if (canonicalJson(wanted) !== canonicalJson(current.params)) {
         // Replace, not merge: a parameter the config no longer has is removed.
         const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
-        await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
+        const updated = await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
+        revision = updated.revision;
         const added = Object.fromEntries(Object.keys(wanted).filter((key) => !(key in current.params)).map((key) => [key, null]));
-        undo = () => this.secrets.update(existing.id, { params: { ...added, ...current.params } });
+        undo = () => this.#undoUnlessClaimed(() => this.secrets.update(updated.id, { params: { ...added, ...current.params }, expectedRevision: updated.revision }), definition.id, instanceName);
         this.logger.info('connector secret updated', { connector: definition.id, instance: instanceName, secretId });
+      } else if (this.#settled.get(existing.id) !== existing.revision && this.clock.now() - Date.parse(existing.updatedAt) < CLAIM_WINDOW_MS) {
+        claim = { id: existing.id, revision: existing.revision, description: existing.description };
       }
     }
-    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, undo };
+    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, revision, undo, ...(claim && { claim }) };
+  }
+
+  /** An undo that finds the secret written since (claimed by a process that connected with it) leaves it to them. */
+  async #undoUnlessClaimed(undo: () => Promise<unknown>, connector: string, instance: string): Promise<void> {
+    try {
+      await undo();
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'revision-mismatch')) throw error;
+      this.logger.info('connector secret kept: another process connected with it meanwhile', { connector, instance });
+    }
   }
 
   async #existing(connectorId: string, instanceName: string) {

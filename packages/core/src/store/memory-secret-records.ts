@@ -35,7 +35,8 @@ export class MemorySecretRecords implements SecretRecords {
     return true;
   }
 
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, expectedRevision?: number): Promise<boolean> {
+    if (expectedRevision !== undefined && this.#records.get(id)?.revision !== expectedRevision) return false;
     return this.#records.delete(id);
   }
 

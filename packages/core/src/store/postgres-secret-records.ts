@@ -77,11 +77,11 @@ export class PostgresSecretRecords implements SecretRecords {
     );
   }
 
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, expectedRevision?: number): Promise<boolean> {
     const db = await this.#ready();
     return db
       .transaction(async (tx) => {
-        const rows = await tx.query('DELETE FROM secrets WHERE id = $1 RETURNING id', [id]);
+        const rows = await tx.query('DELETE FROM secrets WHERE id = $1 AND ($2::int IS NULL OR revision = $2::int) RETURNING id', [id, expectedRevision ?? null]);
         if (rows.length === 1) await dropSharedToken(tx, id);
         if (rows.length === 1) await db.notify(SECRET_CHANNEL, `${db.origin} ${id}`, tx);
         return rows.length === 1;

@@ -46,7 +46,8 @@ export interface SecretRecords {
    * `paramsChanged`: the write changes what a token request sends, so a token shared by the fleet is dropped with it.
    */
   replace(record: SecretRecord, expectedRevision: number, paramsChanged?: boolean): Promise<boolean>;
-  remove(id: string): Promise<boolean>;
+  /** False when there is no such row, or (with `expectedRevision`) its revision is another. */
+  remove(id: string, expectedRevision?: number): Promise<boolean>;
   /**
    * Sealed envelopes for key rotation, in the order cheapest to rewrite (SQLite: the table's own, so a
    * page of rewrites touches neighbouring pages, not one page per row): `limit` of them after the

@@ -189,20 +189,29 @@ export class SecretStoreService implements SecretStore {
   }
 
   /** Refused with `secret-in-use` while anything (a webhook endpoint, a connector) still uses the secret. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, options: { expectedRevision?: number } = {}): Promise<void> {
     const record = await this.#find(id);
+    const { expectedRevision } = options;
+    if (expectedRevision !== undefined && expectedRevision !== record.revision) throw this.#changedMeanwhile(record);
     await this.#refuseWhileUsed(record);
     let removed: boolean;
     try {
-      removed = await this.storage.write(() => this.records.remove(id));
+      removed = await this.storage.write(() => this.records.remove(id, expectedRevision));
     } catch (error) {
       // Given to a webhook after the check above: the database refused (a trigger or a foreign key of the user's package).
       if (error instanceof ConflictError && error.code === 'secret-in-use') await this.#refuseWhileUsed(record);
       throw error;
     }
-    if (!removed) throw new NotFoundError('secret', id);
+    if (!removed) {
+      const now = await this.records.find(id);
+      throw now === undefined ? new NotFoundError('secret', id) : this.#changedMeanwhile(now);
+    }
     this.redactor.forget(id);
     this.#emit({ type: 'deleted', id, paramsChanged: true });
+  }
+
+  #changedMeanwhile(record: SecretRecord): ConflictError {
+    return new ConflictError('revision-mismatch', `Secret '${record.name}' was changed by someone else meanwhile (now revision ${record.revision}). Reload it and try again.`);
   }
 
   async #refuseWhileUsed(record: SecretRecord): Promise<void> {

@@ -80,7 +80,8 @@ export interface SecretStore {
   /** Secrets ordered by name (by code point), optionally filtered and a page at a time: each page costs the same however many are stored. */
   list(filter?: SecretListFilter): Promise<SecretView[]>;
   update(id: string, patch: SecretPatch): Promise<SecretView>;
-  delete(id: string): Promise<void>;
+  /** With `expectedRevision`, deletes only that revision (`revision-mismatch` otherwise). */
+  delete(id: string, options?: { expectedRevision?: number }): Promise<void>;
   reveal(id: string): Promise<RevealedSecret>;
   /**
    * The saved secret with unsaved param changes merged exactly as `update` would merge them (a masked

@@ -88,9 +88,9 @@ export class SqliteSecretRecords implements SecretRecords {
     return result.changes === 1;
   }
 
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, expectedRevision?: number): Promise<boolean> {
     try {
-      return this.#prepare('DELETE FROM secrets WHERE id = ?').run(id).changes === 1;
+      return this.#prepare('DELETE FROM secrets WHERE id = @id AND (@expected IS NULL OR revision = @expected)').run({ id, expected: expectedRevision ?? null }).changes === 1;
     } catch (error) {
       throw secretInUseRefusal(error);
     }
