@@ -26,6 +26,23 @@ async function streamingReceiver(chunk: string, everyMs: number): Promise<{ url:
   return receiver;
 }
 
+/** A receiver on 127.0.0.1 that sends `102 Processing` every `everyMs` and never a final answer; `closed` once the client hangs up. */
+async function processingReceiver(everyMs: number): Promise<{ url: string; closed: boolean }> {
+  const receiver = { url: '', closed: false };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    const timer = setInterval(() => response.writeProcessing(), everyMs);
+    response.on('close', () => {
+      clearInterval(timer);
+      receiver.closed = true;
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return receiver;
+}
+
 async function settled(world: TestWebhooks, id: string, check: (d: DeliverySummary) => boolean): Promise<DeliverySummary> {
   let last: DeliverySummary | undefined;
   await waitFor(async () => check((last = await world.deliveries.get(id))), 8_000);
@@ -129,6 +146,21 @@ describeOnEachStorage('answers', () => {
     expect(attempt!.latencyMs).toBeGreaterThanOrEqual(300);
     expect(attempt!.latencyMs).toBeLessThan(5_000);
     await waitFor(() => trickle.closed);
+  });
+
+  it('times out a receiver that sends 102 Processing within each timeout and never a final answer', async () => {
+    const world = await startTestWebhooks();
+    const stalling = await processingReceiver(100);
+    await world.createEndpoint({ url: stalling.url, timeoutMs: 300 });
+    const [id] = await world.publisher.publish({ type: 'ping', data: {} });
+    world.dispatcher.start();
+    const delivery = await settled(world, id!, (d) => d.attempts === 1);
+    expect(delivery).toMatchObject({ status: 'pending', lastError: 'timeout' });
+    const [attempt] = (await world.deliveries.get(id!)).attemptLog;
+    expect(attempt!.errorMessage).toBe('The receiver did not finish answering within 300 ms.');
+    expect(attempt!.latencyMs).toBeGreaterThanOrEqual(300);
+    expect(attempt!.latencyMs).toBeLessThan(5_000);
+    await waitFor(() => stalling.closed);
   });
 
   it('cuts off an answer that never ends at 64 KB, keeps its first 4 KB and closes that connection', async () => {

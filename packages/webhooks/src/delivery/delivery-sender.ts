@@ -166,7 +166,12 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   /** Present so undici treats this as a handler of its current API (it checks for this method). */
   onRequestStart(): void {}
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // A 1xx answer restarts undici's headers timer: one sent within each timeout, forever, would hold the slot.
+    if (performance.now() > this.deadline && !this.#settled) {
+      controller.abort(new AnswerTooSlow());
+      return;
+    }
     // 1xx answers come before the final one and are not the outcome.
     if (statusCode < 200) return;
     this.#status = statusCode;
