@@ -89,6 +89,19 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('views and revisions (%
     const secret = await world.createGeneralSecret();
     await expect(world.secrets.update(secret.id, { params: { url: 'not a url' } })).rejects.toMatchObject({ code: 'validation' });
     expect(await world.secrets.get(secret.id)).toEqual(secret);
+
+    // Shown text may not drive a terminal: control characters in a description, a clear field or a URL are refused.
+    await expect(world.secrets.create({ name: 'shown', kind: 'general', description: 'fine\nline, then \u001b]0;x\u0007', params: {} })).rejects.toMatchObject({
+      issues: [{ field: 'description', message: 'description may not contain control characters' }],
+    });
+    const controls = (await world.secrets
+      .create({ name: 'shown', kind: 'general', params: { url: 'https://h.example/\u001b[2J', username: 'u\u009b1m', password: 'pw\u0007 is taken as given' } })
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(controls.issues.map((i) => [i.field, i.message]).sort()).toEqual([
+      ['params.url', 'Token URL may not contain control characters'],
+      ['params.username', expect.stringContaining('may not contain control characters')],
+    ]);
+    expect(await world.secrets.create({ name: 'multi-line', kind: 'general', description: 'two\nlines\twith a tab', params: { url: 'https://h.example/t', username: 'u', password: 'p-\u0007' } })).toMatchObject({ description: 'two\nlines\twith a tab' });
   });
 
   it('refuses an unknown kind, listing the known ones', async () => {

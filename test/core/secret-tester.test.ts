@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestReport } from '@tessera/core';
 import type { ScriptedResponse } from '../support/fake-token-server.js';
-import { startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
+import { REDACTED } from '@tessera/core';
+import { randomCredential, startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
 import { closedPort } from '../support/closed-port.js';
 
 async function testWith(answer: ScriptedResponse, params: Record<string, unknown> = {}): Promise<{ report: TestReport; world: TestTessera }> {
@@ -101,6 +102,27 @@ describe('diagnostics for what goes wrong', () => {
     const world = await startTestTessera();
     const invalid = await world.tester.test({ kind: 'general', params: { url: 'not a url', username: 'u', password: 'pw-unused-0' } });
     expect(invalid.diagnostics[0]).toMatchObject({ level: 'error', field: 'url' });
+  });
+
+  it('repeats no credential, no control character and no flood from a hostile endpoint’s answer', async () => {
+    const world = await startTestTessera();
+    const password = randomCredential('echoed');
+    const secret = await world.createGeneralSecret({ password });
+    // An endpoint that echoes the password in the OAuth error code, drives the terminal, and floods.
+    world.tokenServer.respond(() => ({ status: 400, body: { error: `bad_password:${password}`, error_description: `\u001b]0;pwned\u0007${'x'.repeat(60_000)}` } }));
+    const echoed = JSON.stringify(await world.tester.test(secret.id));
+    expect(echoed).not.toContain(password);
+    expect(echoed).toContain(`'bad_password:${REDACTED}'`);
+    expect(echoed).not.toMatch(/\\u001b|\\u0007/);
+    expect(echoed.length).toBeLessThan(4_000);
+    // A code that is not one (not RFC 6749's characters, or long) is not repeated at all.
+    world.tokenServer.respond(() => ({ status: 400, body: { error: `\u001b[2J${'e'.repeat(100)}` } }));
+    expect((await world.tester.test(secret.id)).diagnostics[0]!.message).toContain("OAuth error 'non-standard'");
+    // 500 field names, none of them the token: 20 listed, each cut short.
+    world.tokenServer.respond(() => ({ status: 200, body: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`field_${i}_${'n'.repeat(60)}`, i])) }));
+    const listed = (await world.tester.test(secret.id)).diagnostics[0]!.message;
+    expect(listed).toContain('and 480 more');
+    expect(listed.length).toBeLessThan(2_500);
   });
 
   it('does not suggest form encoding when the body already is a form', async () => {

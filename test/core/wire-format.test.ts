@@ -145,6 +145,10 @@ describe('token response', () => {
         issues: [expect.objectContaining({ field: `params.responseFields.${field}`, message: expect.stringContaining('hold credentials') })],
       });
     }
+    // Nor is a refresh token ever the bearer: it would go wherever the secret's tokens go, and outlive them.
+    await expect(world.secrets.update(secret.id, { params: { responseFields: { accessToken: 'refresh_token' } } })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'params.responseFields.accessToken', message: expect.stringContaining('never sent as a bearer token') })],
+    });
     await expect(world.secrets.update(secret.id, { params: { responseFields: { accessToken: 'token', tokenType: 'token' } } })).rejects.toMatchObject({
       issues: [expect.objectContaining({ field: 'params.responseFields.tokenType', message: "'tokenType' cannot name the access token's field ('token')" })],
     });

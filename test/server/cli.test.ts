@@ -243,7 +243,8 @@ describe('webhooks, deliveries and serve', () => {
     expect(sent.stdout).toMatch(/^Test delivery msg_\S+ to 'orders' succeeded: HTTP 200 in \d+ ms\.$/m);
     expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${tokenServer.issued[0]}`);
 
-    receiver.respond(() => ({ status: 500 }));
+    // An answer that would drive the operator's terminal: set its title, then a C1 CSI.
+    receiver.respond(() => ({ status: 500, body: 'broken \u001b]0;pwned\u0007 \u009b31m red' }));
     await tessera(dir, ['webhooks', 'send-test', 'orders']);
     const retrying = await eventually(async () => {
       const list = JSON.parse((await tessera(dir, ['deliveries', 'list', '--json'])).stdout) as Array<{ id: string; status: string; attempts: number }>;
@@ -251,6 +252,9 @@ describe('webhooks, deliveries and serve', () => {
     });
     const shown = await tessera(dir, ['deliveries', 'show', retrying.id]);
     expect(shown.stdout).toContain('HTTP 500');
+    const asJson = await tessera(dir, ['deliveries', 'show', retrying.id, '--json']);
+    expect(asJson.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.stringify(JSON.parse(asJson.stdout))).toContain('broken \\u001b]0;pwned\\u0007 \u009b31m red');
     // A delivery waiting for its next attempt is sent now by hand, with the same webhook-id.
     const attemptsBefore = receiver.requests.length;
     const early = await tessera(dir, ['deliveries', 'retry', retrying.id]);

@@ -98,6 +98,6 @@ export type { CommandGroup, CommandContext, CommandOutput, CommandAction } from 
 export { runAction } from './cli/run-action.js';
 export { UsageError, CommandFailed } from './cli/command-errors.js';
 export { parseFlags, one, text, texts, required, wholeNumber, type FlagSpec, type ParsedArgs } from './cli/parse-flags.js';
-export { printJson, printTable, progressBar, processOutput } from './cli/command-output.js';
+export { printJson, printTable, progressBar, processOutput, terminalSafe, terminalText } from './cli/command-output.js';
 export { humanBytes, humanAge } from './cli/human-units.js';
 export { findByIdOrName, findSecret } from './cli/find-by-id-or-name.js';

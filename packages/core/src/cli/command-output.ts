@@ -8,8 +8,24 @@ export const processOutput: CommandOutput = {
   interactive: process.stderr.isTTY === true,
 };
 
+/** Control characters a terminal acts on, but newline and tab: stored text (a receiver's answer, a name) must not drive the operator's terminal. */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** What JSON.stringify leaves raw but a terminal may act on: DEL and the C1 controls. */
+const RAW_IN_JSON = /[\u007f-\u009f]/g;
+
+/** `text` with every control character a terminal would act on shown as U+FFFD instead (newlines and tabs kept). */
+export function terminalText(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, '\uFFFD');
+}
+
+/** `output` printing `terminalText` of every line. */
+export function terminalSafe(output: CommandOutput): CommandOutput {
+  return { out: (line) => output.out(terminalText(line)), err: (line) => output.err(terminalText(line)), interactive: output.interactive };
+}
+
+/** As JSON, with DEL and C1 controls escaped too (`\u009b`): the same values, nothing a terminal acts on. */
 export function printJson(output: CommandOutput, value: unknown): void {
-  output.out(JSON.stringify(value, null, 2));
+  output.out(JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** Columns padded to their widest cell; an empty list says so instead of printing a bare header. */

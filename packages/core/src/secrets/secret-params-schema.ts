@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpUrlSchema } from '../input/http-url-schema.js';
 import { INPUT_LIMITS } from '../input/input-limits.js';
+import { withoutControls } from '../input/without-controls.js';
 import { textError } from '../input/text-error.js';
 import type { FieldDeclaration } from './field-declaration.js';
 import type { SecretKind } from './secret-kind.js';
@@ -17,7 +18,10 @@ function fieldSchema(declaration: FieldDeclaration): z.ZodType {
   const max = declaration.sensitive ? INPUT_LIMITS.sensitiveText : INPUT_LIMITS.text;
   const text = z.string({ error: textError(declaration.label) }).max(max, `${declaration.label} must be at most ${max} characters`);
   // Credentials are taken exactly as given: a leading or trailing space may be part of a password.
-  let value: z.ZodType<string> = declaration.sensitive ? text : text.trim();
+  // What is not sensitive is shown (views, the CLI): no control characters but line breaks and tabs.
+  let value: z.ZodType<string> = declaration.sensitive
+    ? text
+    : text.trim().refine((v) => withoutControls(v, { lines: true }), { message: `${declaration.label} may not contain control characters` });
   if (declaration.type === 'url') value = httpUrlSchema(declaration.label, 'put credentials in their own fields');
   if (declaration.type === 'select' && declaration.options) {
     const options = declaration.options;

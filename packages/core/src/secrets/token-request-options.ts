@@ -17,7 +17,14 @@ function responseFieldsSchema() {
   const shown = (name: string) => z.string().min(1).max(INPUT_LIMITS.entryName).refine((value) => !CREDENTIAL_FIELDS.includes(value), { message: `'${name}' cannot name ${CREDENTIAL_FIELDS.join(', ')}: they hold credentials` });
   return z
     .object({
-      accessToken: z.string().min(1).max(INPUT_LIMITS.entryName).optional(),
+      // The token sent as the bearer: never the long-lived refresh token, which would then go to every URL
+      // the secret's tokens go to and keep working without Tessera. (An id_token may be one: Google's identity tokens are.)
+      accessToken: z
+        .string()
+        .min(1)
+        .max(INPUT_LIMITS.entryName)
+        .refine((value) => value !== 'refresh_token', { message: "'accessToken' cannot name refresh_token: a refresh token is never sent as a bearer token" })
+        .optional(),
       expiresIn: shown('expiresIn').optional(),
       tokenType: shown('tokenType').optional(),
     })

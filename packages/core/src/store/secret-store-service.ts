@@ -24,6 +24,7 @@ import { CORE } from '../tokens.js';
 import { carriedCredentials } from './carried-credentials.js';
 import type { SealedValue, SecretRecord, SecretRecords } from './secret-records.js';
 import type { SecretUsage } from './secret-usage.js';
+import { withoutControls } from '../input/without-controls.js';
 import type { StorageHealth } from './storage-health.js';
 import type {
   NewSecret,
@@ -52,7 +53,11 @@ const newSecretSchema = lazily(() =>
       name: nameSchema(),
       kind: z.string({ error: 'kind is required' }).min(1, 'kind is required').max(100, 'kind is at most 100 characters'),
       params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
-      description: z.string().max(INPUT_LIMITS.description).optional(),
+      description: z
+        .string()
+        .max(INPUT_LIMITS.description)
+        .refine((text) => withoutControls(text, { lines: true }), { message: 'description may not contain control characters' })
+        .optional(),
       origin: z.enum(['manual', 'connector']).optional(),
       owner: z.string().min(1).max(200).optional(),
     })
@@ -63,7 +68,11 @@ const patchSchema = lazily(() =>
   z
     .object({
       name: nameSchema().optional(),
-      description: z.string().max(INPUT_LIMITS.description).optional(),
+      description: z
+        .string()
+        .max(INPUT_LIMITS.description)
+        .refine((text) => withoutControls(text, { lines: true }), { message: 'description may not contain control characters' })
+        .optional(),
       params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),
       expectedRevision: z.number().int().positive().optional(),
     })

@@ -24,6 +24,15 @@ const TOKEN_TYPE = /^[A-Za-z][A-Za-z_-]{0,19}$/;
 export const NON_STANDARD_TYPE = 'non-standard';
 /** A lifetime that is not a number is quoted only when this short: a long string may be a credential. */
 const QUOTED_LIFETIME_CHARS = 16;
+/** An OAuth error code as RFC 6749 §5.2 allows it (printable ASCII but `"` and `\`), and short: anything else is not repeated. */
+const OAUTH_ERROR_CODE = /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+/** How much of the endpoint's own words (an error description) a message repeats; the rest is cut. */
+const DESCRIPTION_CHARS = 500;
+/** How many of an answer's field names a message lists, each cut to NAME_CHARS. */
+const LISTED_NAMES = 20;
+const NAME_CHARS = 40;
+/** C0 and C1 control characters: never repeated from a remote answer (they could drive the terminal a message is printed on). */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export interface ReadContext {
   kind: SecretKind;
@@ -41,10 +50,12 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
   const transient = status === 408 || status === 429 || status >= 500;
 
-  const oauthError = json && typeof json.error === 'string' ? json.error : undefined;
-  if (oauthError !== undefined && (status >= 400 || json?.access_token === undefined)) {
-    const description = typeof json?.error_description === 'string' ? context.scrub(json.error_description) : undefined;
-    const retryable = transient && !PERMANENT_OAUTH_ERRORS.has(oauthError);
+  const rawError = json && typeof json.error === 'string' ? json.error : undefined;
+  if (rawError !== undefined && (status >= 400 || json?.access_token === undefined)) {
+    // The endpoint's own words: masked like any answer (an endpoint may echo the request), and bounded.
+    const oauthError = OAUTH_ERROR_CODE.test(rawError) ? context.scrub(rawError) : NON_STANDARD_TYPE;
+    const description = typeof json?.error_description === 'string' ? remoteText(context.scrub(json.error_description), DESCRIPTION_CHARS) : undefined;
+    const retryable = transient && !PERMANENT_OAUTH_ERRORS.has(rawError);
     throw new TokenRequestError(
       'oauth',
       `The token endpoint ${where()} refused the request with HTTP ${status} and OAuth error '${oauthError}'${description ? ` (${description})` : ''}. ${oauthHint(oauthError)}`,
@@ -71,7 +82,7 @@ export function readTokenResponse(response: HttpPostResult, context: ReadContext
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw new TokenRequestError(
       'invalid-response',
-      `The token endpoint ${where()} answered HTTP ${status} without a non-empty '${names.accessToken}' string (fields present: ${Object.keys(json).join(', ') || 'none'}). If the token is under another name, set responseFields.accessToken.`,
+      `The token endpoint ${where()} answered HTTP ${status} without a non-empty '${names.accessToken}' string (fields present: ${fieldList(Object.keys(json), context.scrub)}). If the token is under another name, set responseFields.accessToken.`,
       { status, retryable: false, reason: 'missing-access-token' },
     );
   }
@@ -147,7 +158,20 @@ export function looksLikeHtml(response: HttpPostResult): boolean {
 function describeBody(response: HttpPostResult): string {
   if (response.body.trim() === '') return 'an empty body';
   if (looksLikeHtml(response)) return 'an HTML page';
-  return `a body of type ${response.headers['content-type'] ?? 'unknown'} that is not a JSON object`;
+  return `a body of type ${remoteText(response.headers['content-type'] ?? 'unknown', NAME_CHARS)} that is not a JSON object`;
+}
+
+/** Text from a remote answer as a message may repeat it: control characters replaced, cut at `max` characters. */
+function remoteText(text: string, max: number): string {
+  const clean = text.replace(CONTROLS, '\uFFFD');
+  return clean.length > max ? `${clean.slice(0, max)}… (${clean.length - max} more characters)` : clean;
+}
+
+/** An answer's field names for a message: masked, bounded, at most LISTED_NAMES of them. */
+function fieldList(names: readonly string[], scrub: (text: string) => string): string {
+  if (names.length === 0) return 'none';
+  const listed = names.slice(0, LISTED_NAMES).map((name) => remoteText(scrub(name), NAME_CHARS));
+  return names.length > LISTED_NAMES ? `${listed.join(', ')} and ${names.length - LISTED_NAMES} more` : listed.join(', ');
 }
 
 function notJsonHint(response: HttpPostResult): string {

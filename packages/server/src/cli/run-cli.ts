@@ -1,5 +1,5 @@
 /** The `tessera` command line: splits off the global flags, runs one contributed command group, and turns its outcome into an exit code. */
-import { CommandFailed, ConfigurationError, TesseraError, UsageError, processOutput, type CommandGroup, type CommandOutput, type Winston } from '@tessera/core';
+import { CommandFailed, ConfigurationError, TesseraError, UsageError, processOutput, terminalSafe, terminalText, type CommandGroup, type CommandOutput, type Winston } from '@tessera/core';
 import type Transport from 'winston-transport';
 import { resolveServerConfig, type ServerConfig, type ServerFlags } from '../config/server-config.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
@@ -42,7 +42,9 @@ const GLOBAL_STRING_FLAGS = {
   '--retention-failed': 'retentionFailed',
 } as const;
 
-export async function runCli(argv: readonly string[], output: CommandOutput = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+export async function runCli(argv: readonly string[], to: CommandOutput = processOutput, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+  // What commands print includes stored text from outside (a receiver's answer, a token endpoint's error, a name).
+  const output = terminalSafe(to);
   let cli: CliContext | undefined;
   try {
     const { flags, rest } = splitGlobalFlags(argv);
@@ -108,7 +110,7 @@ function humanLogLines(winston: Winston): Transport[] {
   return [
     new winston.transports.Console({
       stderrLevels: Object.keys(winston.config.npm.levels),
-      format: winston.format.printf((info) => `tessera: ${info.level}: ${String(info.message)}`),
+      format: winston.format.printf((info) => `tessera: ${info.level}: ${terminalText(String(info.message))}`),
     }),
   ];
 }

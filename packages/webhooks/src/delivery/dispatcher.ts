@@ -23,6 +23,8 @@ import { WebhookSigner } from './webhook-signer.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 const USER_AGENT = 'Tessera-Webhooks/0.1';
+/** The most of a token error's message an attempt stores. */
+const STORED_MESSAGE_CHARS = 4096;
 /** A retry after a token failure waits this much past the end of the token cool-down. */
 const COOLDOWN_MARGIN_MS = 250;
 
@@ -415,7 +417,8 @@ export class Dispatcher {
       accessToken = (await this.tokens.getToken(target.secretId)).accessToken;
     } catch (error) {
       const code = error instanceof TokenRequestError ? `token-${error.code}` : 'token-error';
-      attempts.push({ attemptedAt, status: null, latencyMs: 0, errorCode: code, errorMessage: (error as Error).message, responseBody: null });
+      // Stored like an answer, its first 4 KB at most (DESIGN §5): part of it is the token endpoint's text.
+      attempts.push({ attemptedAt, status: null, latencyMs: 0, errorCode: code, errorMessage: (error as Error).message.slice(0, STORED_MESSAGE_CHARS), responseBody: null });
       const remaining = error instanceof TokenRequestError && error.code === 'cooldown' ? (error.retryAfterMs ?? 0) : this.core.tokens.cooldownMs;
       return { tokenWaitMs: remaining + COOLDOWN_MARGIN_MS };
     }
