@@ -9,7 +9,7 @@ export const processOutput: CommandOutput = {
 };
 
 /** Control characters a terminal acts on, but newline and tab: stored text (a receiver's answer, a name) must not drive the operator's terminal. */
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const TERMINAL_CONTROLS = /(?![\n\t])\p{Cc}/gu;
 /** What JSON.stringify leaves raw but a terminal may act on: DEL and the C1 controls. */
 const RAW_IN_JSON = /[\u007f-\u009f]/g;
 

@@ -32,7 +32,7 @@ const DESCRIPTION_CHARS = 500;
 const LISTED_NAMES = 20;
 const NAME_CHARS = 40;
 /** C0 and C1 control characters: never repeated from a remote answer (they could drive the terminal a message is printed on). */
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROLS = /\p{Cc}/gu;
 
 export interface ReadContext {
   kind: SecretKind;
