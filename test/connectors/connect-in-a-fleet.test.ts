@@ -98,6 +98,62 @@ describeOnEachStorage('connecting one connector instance from two processes', ()
     expect(there.logs.map((line) => line.message)).toContain('connector secret changed or undone by another process while connecting; connecting again');
   });
 
+  it('connects again when its sign-in fails because the secret it found was undone meanwhile', async () => {
+    const first = gate<string>();
+    const second = gate<string>();
+    let builds = 0;
+    const { here, there, connectHere, connectThere, config } = await twoInstances(
+      () => {
+        first.reached();
+        return first.opened;
+      },
+      () => {
+        builds++;
+        if (builds > 1) return Promise.resolve('their client');
+        second.reached();
+        return second.opened;
+      },
+    );
+    const failing = connectHere.connect('gated', 'main', config);
+    failing.catch(() => undefined);
+    await first.waiting;
+    const connecting = connectThere.connect('gated', 'main', config);
+    await second.waiting;
+    first.fail(new Error('sign-in timed out'));
+    await expect(failing).rejects.toThrow('sign-in timed out');
+    // Its own sign-in fails for want of the secret (as Salesforce's would): not the end, it connects again.
+    second.fail(new Error("secret 'gone' does not exist"));
+    const theirs = await connecting;
+    expect(theirs.client).toBe('their client');
+    expect(await here.secrets.list({ owner: 'gated:main' })).toEqual([expect.objectContaining({ id: theirs.secretId })]);
+    expect((await there.tokens.getToken(theirs.secretId)).accessToken).toBe(here.tokenServer.issued.at(-1));
+  });
+
+  it('connects six instances starting at once: one secret, every one connected', async () => {
+    const { here, connectHere, config } = await twoInstances(async () => 'client', async () => 'client');
+    const more = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const instance = await startTestTessera({ database: here.databasePath, masterKey: here.masterKey }, [connectorsModule({ connectors: [gatedConnector(async () => 'client')] })]);
+        here.onClose(() => instance.close());
+        return instance.container.get<ConnectorManager>(CONNECTORS.Manager);
+      }),
+    );
+    const connections = await Promise.all([connectHere, ...more].map((manager) => manager.connect('gated', 'main', config)));
+    expect(new Set(connections.map((c) => c.secretId)).size).toBe(1);
+    expect(await here.secrets.list({ owner: 'gated:main' })).toHaveLength(1);
+  });
+
+  it('claims a secret another process wrote once, not again at each later connect of either', async () => {
+    const { here, connectHere, connectThere, config } = await twoInstances(async () => 'client', async () => 'their client');
+    const { secretId } = await connectHere.connect('gated', 'main', config);
+    await connectThere.connect('gated', 'main', config);
+    const claimed = await here.secrets.get(secretId);
+    expect(claimed.revision).toBe(2);
+    await connectHere.connect('gated', 'main', config);
+    await connectThere.connect('gated', 'main', config);
+    expect(await here.secrets.get(secretId)).toEqual(claimed);
+  });
+
   it('writes nothing when it connects again with the secret its own last connect left', async () => {
     const { here, connectHere, config } = await twoInstances(async () => 'client', async () => 'their client');
     const { secretId } = await connectHere.connect('gated', 'main', config);

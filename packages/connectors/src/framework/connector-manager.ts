@@ -32,8 +32,8 @@ const CONNECT_ROUNDS = 3;
 /** What a connect wrote or took, for undoing it or claiming it. */
 interface ConnectPlan {
   context: ConnectorContext<unknown>;
-  /** The secret's revision as this connect wrote or found it. */
-  revision: number;
+  /** The params the secret holds for this config (canonical JSON). */
+  params: string;
   /** Restores the secret as it was, unless someone has written it since (then it is theirs). */
   undo: () => Promise<unknown>;
   /** Written moments ago by another connect, which may still undo it: the revision seen. */
@@ -49,8 +49,11 @@ export interface Connection<Client = unknown> {
 export class ConnectorManager {
   readonly #definitions = new Map<string, ConnectorDefinition>();
   readonly #locks = new Map<string, Promise<unknown>>();
-  /** The revision of each secret as this manager's last successful connect left it: no undo of ours is pending for it. */
-  readonly #settled = new Map<string, number>();
+  /**
+   * The params (canonical JSON) each secret held at this manager's last successful connect with it: found
+   * so again, it needs no claim (this manager claimed it already, or wrote it, with no undo pending).
+   */
+  readonly #settled = new Map<string, string>();
 
   constructor(
     @multiInject(CONNECTORS.Definition) @optional() definitions: ConnectorDefinition[] = [],
@@ -83,18 +86,22 @@ export class ConnectorManager {
     // One connect at a time per instance, so two callers cannot both create its secret.
     return this.#serialised(`${connectorId}:${instanceName}`, async () => {
       for (let round = 1; ; round++) {
-        const { context, revision, undo, claim } = await this.#plan(definition, instanceName, config);
-        let client: Client;
+        const { context, params, undo, claim } = await this.#plan(definition, instanceName, config);
+        let client: Client | undefined;
         try {
           client = (await definition.createClient(context)) as Client;
         } catch (error) {
+          // The secret it found was undone (or changed) by the process that wrote it, while this one signed in with it: start again.
+          if (claim !== undefined && round < CONNECT_ROUNDS && !(await this.#stillAsPlanned(claim, params))) {
+            this.logger.info('connector secret changed or undone by another process while connecting; connecting again', { connector: connectorId, instance: instanceName, secretId: context.secretId });
+            continue;
+          }
           // Nothing half-saved: a config whose client cannot be built leaves the secret as it was.
           await undo().catch((undoError: unknown) => this.logger.error('restoring the connector secret failed', { connector: connectorId, instance: instanceName, error: (undoError as Error).message }));
           throw error;
         }
-        const settled = claim === undefined ? revision : await this.#claim(claim);
-        if (settled !== undefined) {
-          this.#settled.set(context.secretId, settled);
+        if (claim === undefined || (await this.#claim(claim, params))) {
+          this.#settled.set(context.secretId, params);
           return { secretId: context.secretId, client };
         }
         if (round >= CONNECT_ROUNDS) {
@@ -105,12 +112,37 @@ export class ConnectorManager {
     });
   }
 
-  /** The revision this connect's claim wrote (nothing else changed); undefined when the secret was undone or written meanwhile. */
-  async #claim(claim: NonNullable<ConnectPlan['claim']>): Promise<number | undefined> {
+  /**
+   * Claims the secret by bumping its revision (nothing else changes): true when this connect may keep it.
+   * Beaten by another write, it may still: any write since the one that could be undone makes that undo
+   * fail, so only a secret gone or holding other params means connecting again.
+   */
+  async #claim(claim: NonNullable<ConnectPlan['claim']>, params: string): Promise<boolean> {
     try {
-      return (await this.secrets.update(claim.id, { description: claim.description, expectedRevision: claim.revision })).revision;
+      await this.secrets.update(claim.id, { description: claim.description, expectedRevision: claim.revision });
+      return true;
     } catch (error) {
-      if (error instanceof NotFoundError || (error instanceof ConflictError && error.code === 'revision-mismatch')) return undefined;
+      if (error instanceof NotFoundError) return false;
+      if (error instanceof ConflictError && error.code === 'revision-mismatch') return this.#holds(claim.id, params);
+      throw error;
+    }
+  }
+
+  /** Whether the secret is still at the revision this connect found. */
+  async #stillAsPlanned(claim: NonNullable<ConnectPlan['claim']>, params: string): Promise<boolean> {
+    const now = await this.secrets.get(claim.id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    return now !== undefined && (now.revision === claim.revision || (await this.#holds(claim.id, params)));
+  }
+
+  /** Whether the secret exists and holds `params` (canonical JSON). */
+  async #holds(id: string, params: string): Promise<boolean> {
+    try {
+      return canonicalJson((await this.secrets.reveal(id)).params) === params;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
       throw error;
     }
   }
@@ -163,7 +195,7 @@ export class ConnectorManager {
     }
     let existing = await this.#existing(definition.id, instanceName);
     let secretId = '';
-    let revision = 0;
+    const wanted = this.kinds.parseParams(desired.kind, desired.params);
     let undo: () => Promise<unknown> = async () => undefined;
     let claim: ConnectPlan['claim'];
     if (!existing) {
@@ -177,8 +209,8 @@ export class ConnectorManager {
           owner,
         });
         secretId = created.id;
-        revision = created.revision;
-        undo = () => this.#undoUnlessClaimed(() => this.secrets.delete(created.id, { expectedRevision: created.revision }), definition.id, instanceName);
+        const writtenAt = this.clock.now();
+        undo = () => this.#undoUnlessClaimed(() => this.secrets.delete(created.id, { expectedRevision: created.revision }), writtenAt, definition.id, instanceName);
         this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
       } catch (error) {
         // Another instance of the fleet (or process on the file) created it a moment ago, as fleets do on
@@ -190,26 +222,31 @@ export class ConnectorManager {
     }
     if (existing) {
       secretId = existing.id;
-      revision = existing.revision;
       const current = await this.secrets.reveal(existing.id);
-      const wanted = this.kinds.parseParams(desired.kind, desired.params);
       if (canonicalJson(wanted) !== canonicalJson(current.params)) {
         // Replace, not merge: a parameter the config no longer has is removed.
         const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
         const updated = await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
-        revision = updated.revision;
+        const writtenAt = this.clock.now();
         const added = Object.fromEntries(Object.keys(wanted).filter((key) => !(key in current.params)).map((key) => [key, null]));
-        undo = () => this.#undoUnlessClaimed(() => this.secrets.update(updated.id, { params: { ...added, ...current.params }, expectedRevision: updated.revision }), definition.id, instanceName);
+        undo = () => this.#undoUnlessClaimed(() => this.secrets.update(updated.id, { params: { ...added, ...current.params }, expectedRevision: updated.revision }), writtenAt, definition.id, instanceName);
         this.logger.info('connector secret updated', { connector: definition.id, instance: instanceName, secretId });
-      } else if (this.#settled.get(existing.id) !== existing.revision && this.clock.now() - Date.parse(existing.updatedAt) < CLAIM_WINDOW_MS) {
+      } else if (this.#settled.get(existing.id) !== canonicalJson(wanted) && this.clock.now() - Date.parse(existing.updatedAt) < CLAIM_WINDOW_MS) {
         claim = { id: existing.id, revision: existing.revision, description: existing.description };
       }
     }
-    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, revision, undo, ...(claim && { claim }) };
+    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, params: canonicalJson(wanted), undo, ...(claim && { claim }) };
   }
 
-  /** An undo that finds the secret written since (claimed by a process that connected with it) leaves it to them. */
-  async #undoUnlessClaimed(undo: () => Promise<unknown>, connector: string, instance: string): Promise<void> {
+  /**
+   * An undo that finds the secret written since (claimed by a process that connected with it) leaves it to
+   * them. So does one later than the claim window after its write: another process may use it unclaimed.
+   */
+  async #undoUnlessClaimed(undo: () => Promise<unknown>, writtenAt: number, connector: string, instance: string): Promise<void> {
+    if (this.clock.now() - writtenAt >= CLAIM_WINDOW_MS) {
+      this.logger.warn('connector secret kept: its client took longer to fail than other processes wait before using it unclaimed', { connector, instance });
+      return;
+    }
     try {
       await undo();
     } catch (error) {
