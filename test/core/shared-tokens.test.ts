@@ -4,6 +4,7 @@
  * when another instance changes the secret, and keep the shared token sealed.
  */
 import 'reflect-metadata';
+import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CORE, MASK, type PostgresDatabase, type SecretStore, type TokenProvider } from '@tessera/core';
 import { startInstanceProcess } from '../support/instance-process.js';
@@ -33,6 +34,49 @@ async function heardAllNotices(...worlds: TestTessera[]): Promise<void> {
     }, 10_000);
     stop();
   }
+}
+
+/**
+ * A TCP proxy to the test database whose connections can be silenced: open, but carrying nothing either
+ * way. `silence(name)` does that to the connections whose startup message names that application.
+ */
+async function silenceableProxy(databaseUrl: string): Promise<{ url: string; silence(application: string): number; close(): Promise<void> }> {
+  const target = new URL(databaseUrl);
+  const connections: Array<{ startup: string; silent: boolean; sockets: net.Socket[] }> = [];
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    const connection = { startup: '', silent: false, sockets: [client, upstream] };
+    connections.push(connection);
+    client.on('data', (chunk: Buffer) => {
+      if (connection.startup === '') connection.startup = chunk.toString('latin1');
+      if (!connection.silent) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!connection.silent) client.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
+  return {
+    url: url.toString(),
+    silence: (application) => {
+      const chosen = connections.filter((c) => !c.silent && c.startup.includes(`application_name\u0000${application}\u0000`) && !c.sockets[0]!.destroyed);
+      for (const c of chosen) c.silent = true;
+      return chosen.length;
+    },
+    close: async () => {
+      for (const c of connections) for (const socket of c.sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 async function instances(world: TestTessera, n: number) {
@@ -141,6 +185,27 @@ describe('one token request for the fleet', () => {
     await waitFor(async () => (await other.tokens.getToken(secret.id)).accessToken === fresh, 30_000);
     expect(other.logs.some((line) => String(line.message).startsWith('listening for changes again'))).toBe(true);
     expect(world.tokenServer.count).toBe(2);
+  }, 60_000);
+
+  it('finds a listening connection that went silent without an error (a network cut) and listens again on a new one', async () => {
+    const world = await startTestTessera({ storage: 'postgres' });
+    // The other instance reaches the database through a proxy that can go silent, as a cut network does.
+    const proxy = await silenceableProxy(world.databasePath);
+    world.onClose(() => proxy.close());
+    const other = await startTestTessera({ database: proxy.url, masterKey: world.masterKey, postgres: { pollIntervalMs: 100, connectTimeoutMs: 1_000 } });
+    world.onClose(() => other.close());
+    const secret = await world.createGeneralSecret();
+    await heardAllNotices(world, other);
+    const old = (await other.tokens.getToken(secret.id)).accessToken;
+    expect((await world.tokens.getToken(secret.id)).accessToken).toBe(old);
+    // Its listening connection stays open but carries nothing more, either way.
+    expect(proxy.silence('tessera-listen')).toBe(1);
+    expect(world.tokens.invalidate(secret.id, old)).toBe(true);
+    const fresh = (await world.tokens.getToken(secret.id)).accessToken;
+    await waitFor(async () => (await other.tokens.getToken(secret.id)).accessToken === fresh, 30_000);
+    const said = other.logs.map((line) => String(line.message));
+    expect(said).toContain('lost the listening connection; opening another');
+    expect(said).toContain('listening for changes again; what changed meanwhile is read afresh');
   }, 60_000);
 
   it('drops a token another instance made stale even without LISTEN/NOTIFY (PgBouncer in transaction mode), by polling', async () => {

@@ -38,6 +38,8 @@ const INT8_OID = 20;
 /** After the listening connection is lost (or cannot be opened), the first try to listen again; each failed one doubles the wait, up to the last. */
 const RELISTEN_FIRST_MS = 500;
 const RELISTEN_MAX_MS = 30_000;
+/** The listening connection is checked once every this many poll intervals (5 s by default). */
+const LISTEN_CHECK_POLLS = 5;
 /** SQLSTATE classes that mean the database itself is unreachable or refuses us, not that a statement was wrong. */
 const UNAVAILABLE_STATES = /^(08|28|3D|53|57P)/;
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -59,6 +61,7 @@ export class PostgresDatabase implements PostgresQueryable {
   #listening: Promise<unknown> = Promise.resolve();
   #closed = false;
   #relistenTimer: NodeJS.Timeout | undefined;
+  #listenCheck: NodeJS.Timeout | undefined;
   #relistenDelayMs = RELISTEN_FIRST_MS;
 
   constructor(
@@ -247,12 +250,7 @@ export class PostgresDatabase implements PostgresQueryable {
       client.on('notification', (message) => {
         for (const listener of this.#listeners.get(message.channel) ?? []) listener(message.payload ?? '');
       });
-      client.on('error', () => {
-        // Lost: listen again on a new connection shortly (polling covers the gap).
-        if (this.#listenClient === client) this.#listenClient = undefined;
-        void client.end().catch(() => undefined);
-        this.#relistenSoon();
-      });
+      client.on('error', (error) => this.#lostListening(client, error));
       try {
         await client.connect();
       } catch (error) {
@@ -264,10 +262,51 @@ export class PostgresDatabase implements PostgresQueryable {
         throw new Error('the database was closed while its listening connection was being opened');
       }
       this.#listenClient = client;
+      this.#listening = Promise.resolve();
+      this.#checkListeningEvery(client);
     })().finally(() => {
       this.#listenConnecting = undefined;
     });
     return this.#listenConnecting.then(() => this.#listenClient as pg.Client);
+  }
+
+  /** Lost (an error, or no answer to a check): listen again on a new connection shortly; callers poll meanwhile where they can. */
+  #lostListening(client: pg.Client, error: unknown): void {
+    if (this.#listenClient !== client) return;
+    this.#listenClient = undefined;
+    clearInterval(this.#listenCheck);
+    this.logger.warn('lost the listening connection; opening another', { database: this.display, error: (error as Error).message });
+    // Not awaited: a connection that stopped answering may never finish closing, so its socket is destroyed too.
+    void client.end().catch(() => undefined);
+    (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+    this.#relistenSoon();
+  }
+
+  /**
+   * A connection cut without a word (a network partition, a server gone) raises no error on a socket
+   * that only receives: the listening one is asked `SELECT 1` every LISTEN_CHECK_POLLS poll intervals, and
+   * taken as lost when no answer comes within the connect timeout.
+   */
+  #checkListeningEvery(client: pg.Client): void {
+    clearInterval(this.#listenCheck);
+    let checking = false;
+    this.#listenCheck = setInterval(() => {
+      if (checking || this.#listenClient !== client) return;
+      checking = true;
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to a check within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
+      });
+      const check = this.#listening.then(() => client.query('SELECT 1'));
+      this.#listening = check.catch(() => undefined);
+      Promise.race([check, silence])
+        .catch((error: unknown) => this.#lostListening(client, error))
+        .finally(() => {
+          clearTimeout(timer);
+          checking = false;
+        });
+    }, this.options.pollIntervalMs * LISTEN_CHECK_POLLS);
+    this.#listenCheck.unref();
   }
 
   #relisten(): void {
@@ -276,7 +315,13 @@ export class PostgresDatabase implements PostgresQueryable {
       // A channel that failed scheduled the next attempt, which tells of the gap once every channel is back.
       if (this.#closed || !listening.every(Boolean)) return;
       this.logger.info('listening for changes again; what changed meanwhile is read afresh', { database: this.display });
-      for (const listener of this.#gapListeners) listener();
+      for (const listener of this.#gapListeners) {
+        try {
+          listener();
+        } catch (error) {
+          this.logger.error('a listener of the listening gap failed', { database: this.display, error: (error as Error).message });
+        }
+      }
     });
   }
 
@@ -284,6 +329,7 @@ export class PostgresDatabase implements PostgresQueryable {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#relistenTimer);
+    clearInterval(this.#listenCheck);
     const listening = this.#listenClient;
     this.#listenClient = undefined;
     // A listening connection still being opened ends itself once it sees the database closed: wait for that too.

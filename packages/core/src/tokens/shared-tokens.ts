@@ -32,5 +32,5 @@ export interface SharedTokens {
   /** Calls `listener` when another instance invalidated a secret's token. (A changed secret is heard through `SecretRecords.watch`.) */
   onDropped(listener: (secretId: string) => void): () => void;
   /** Calls `listener` when the notices of invalidations and changes may have been missed (a lost listening connection, now back): every copy must be read again. */
-  onMissedNotices(listener: () => void): () => void;
+  onMissedNotices?(listener: () => void): () => void;
 }

@@ -86,8 +86,9 @@ export class TokenProvider {
     });
     // Invalidations and changes announced while this instance could not hear them: every token is read
     // from the shared row again at its next use (one query each; the row is current, whatever was missed).
-    shared?.onMissedNotices(() => {
-      for (const state of this.#states.values()) state.cached = undefined;
+    // Forgotten as a change heard would have it (a cool-down of a secret fixed meanwhile, an answer in flight for old params).
+    shared?.onMissedNotices?.(() => {
+      for (const secretId of this.#states.keys()) this.drop(secretId);
     });
   }
 

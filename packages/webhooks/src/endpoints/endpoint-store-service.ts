@@ -157,7 +157,8 @@ export class EndpointStoreService implements EndpointStore {
     await this.#row(id);
     // Its waiting deliveries fail first: should that fail, the endpoint is still there to try again.
     // (One published in between fails when a dispatcher finds its endpoint gone.)
-    const failedDeliveries = await this.queue.failEndpoint(id, this.clock.now());
+    // (A queue of another package that says nothing counts as none.)
+    const failedDeliveries = (await this.queue.failEndpoint(id, this.clock.now())) ?? 0;
     await this.records.remove(id);
     this.#invalidate();
     this.redactor.forget(redactionOwner(id));
