@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { CONNECTORS, connectorsModule, defineConnector, type ConnectorContext, type ConnectorManager } from '@tessera/connectors';
+import { FakeClock } from '../support/fake-clock.js';
 import { describeOnEachStorage } from '../support/storage-under-test.js';
 import { randomCredential, startTestTessera, type TestTessera } from '../support/start-test-tessera.js';
 
@@ -33,9 +34,9 @@ function gate<T>() {
   return { opened, open, fail, waiting, reached };
 }
 
-async function twoInstances(buildHere: () => Promise<string>, buildThere: () => Promise<string>) {
-  const here = await startTestTessera({}, [connectorsModule({ connectors: [gatedConnector(buildHere)] })]);
-  const there = await startTestTessera({ database: here.databasePath, masterKey: here.masterKey }, [connectorsModule({ connectors: [gatedConnector(buildThere)] })]);
+async function twoInstances(buildHere: () => Promise<string>, buildThere: () => Promise<string>, clock?: FakeClock) {
+  const here = await startTestTessera({ ...(clock && { clock }) }, [connectorsModule({ connectors: [gatedConnector(buildHere)] })]);
+  const there = await startTestTessera({ database: here.databasePath, masterKey: here.masterKey, ...(clock && { clock }) }, [connectorsModule({ connectors: [gatedConnector(buildThere)] })]);
   here.onClose(() => there.close());
   const manager = (world: TestTessera) => world.container.get<ConnectorManager>(CONNECTORS.Manager);
   return { here, there, connectHere: manager(here), connectThere: manager(there), config: { url: here.tokenServer.tokenUrl, password: randomCredential('gated') } };
@@ -117,12 +118,17 @@ describeOnEachStorage('connecting one connector instance from two processes', ()
     expect(await here.secrets.list({ owner: 'gated:main' })).toHaveLength(1);
   });
 
-  it('claims a secret another process wrote once, not again at each later connect of either', async () => {
-    const { here, connectHere, connectThere, config } = await twoInstances(async () => 'client', async () => 'their client');
+  it('claims a secret only in the 10 minutes after its last change, however often either process connects', async () => {
+    const clock = new FakeClock(Date.now());
+    const { here, connectHere, connectThere, config } = await twoInstances(async () => 'client', async () => 'their client', clock);
     const { secretId } = await connectHere.connect('gated', 'main', config);
+    const created = await here.secrets.get(secretId);
+    clock.advance(1_000);
     await connectThere.connect('gated', 'main', config);
+    // A claim takes a revision and changes nothing else, its time included.
     const claimed = await here.secrets.get(secretId);
-    expect(claimed.revision).toBe(2);
+    expect(claimed).toEqual({ ...created, revision: 2 });
+    clock.advance(10 * 60_000);
     await connectHere.connect('gated', 'main', config);
     await connectThere.connect('gated', 'main', config);
     expect(await here.secrets.get(secretId)).toEqual(claimed);

@@ -101,7 +101,13 @@ describe.each(['sqlite', 'memory', 'postgres'] as const)('views and revisions (%
       ['params.url', 'Token URL may not contain control characters'],
       ['params.username', expect.stringContaining('may not contain control characters')],
     ]);
-    expect(await world.secrets.create({ name: 'multi-line', kind: 'general', description: 'two\nlines\twith a tab', params: { url: 'https://h.example/t', username: 'u', password: 'p-\u0007' } })).toMatchObject({ description: 'two\nlines\twith a tab' });
+    await expect(world.secrets.create({ name: 'shown', kind: 'general', params: { url: 'https://h.example/t', username: 'u', password: 'p', extraParams: { audience: 'a\u001b[2J' } } })).rejects.toMatchObject({
+      issues: [{ field: 'params.extraParams', message: 'extra parameters kept in clear may not contain control characters' }],
+    });
+    // Line ends (LF or CRLF) and tabs are text; a credential, a secret extra included, is taken exactly as given.
+    expect(
+      await world.secrets.create({ name: 'multi-line', kind: 'general', description: 'two\r\nlines\nwith\ta tab', params: { url: 'https://h.example/t', username: 'u', password: 'p-\u0007', extraParams: { api_key: 'k\u0007' } } }),
+    ).toMatchObject({ description: 'two\r\nlines\nwith\ta tab' });
   });
 
   it('refuses an unknown kind, listing the known ones', async () => {

@@ -26,6 +26,8 @@ import type { ConnectorContext, ConnectorDefinition } from './connector-definiti
  * it first (a conditional write such an undo then loses to).
  */
 const CLAIM_WINDOW_MS = 10 * 60_000;
+/** A claim beaten by other writes bumps the revision again up to this many times. */
+const CLAIM_BUMPS = 20;
 /** Connects that find their claimed secret undone (or changed) meanwhile start again, this many times in all. */
 const CONNECT_ROUNDS = 3;
 
@@ -34,10 +36,12 @@ interface ConnectPlan {
   context: ConnectorContext<unknown>;
   /** The params the secret holds for this config (canonical JSON). */
   params: string;
+  /** The secret's revision as this connect wrote or found it. */
+  revision: number;
   /** Restores the secret as it was, unless someone has written it since (then it is theirs). */
   undo: () => Promise<unknown>;
   /** Written moments ago by another connect, which may still undo it: the revision seen. */
-  claim?: { id: string; revision: number; description: string };
+  claim?: { id: string; revision: number };
 }
 
 export interface Connection<Client = unknown> {
@@ -50,10 +54,10 @@ export class ConnectorManager {
   readonly #definitions = new Map<string, ConnectorDefinition>();
   readonly #locks = new Map<string, Promise<unknown>>();
   /**
-   * The params (canonical JSON) each secret held at this manager's last successful connect with it: found
-   * so again, it needs no claim (this manager claimed it already, or wrote it, with no undo pending).
+   * The revision each secret had at this manager's last successful connect with it (written, claimed or
+   * found): found so again, no write since can be undone, and it needs no claim.
    */
-  readonly #settled = new Map<string, string>();
+  readonly #settled = new Map<string, number>();
 
   constructor(
     @multiInject(CONNECTORS.Definition) @optional() definitions: ConnectorDefinition[] = [],
@@ -86,7 +90,7 @@ export class ConnectorManager {
     // One connect at a time per instance, so two callers cannot both create its secret.
     return this.#serialised(`${connectorId}:${instanceName}`, async () => {
       for (let round = 1; ; round++) {
-        const { context, params, undo, claim } = await this.#plan(definition, instanceName, config);
+        const { context, params, revision, undo, claim } = await this.#plan(definition, instanceName, config);
         let client: Client | undefined;
         try {
           client = (await definition.createClient(context)) as Client;
@@ -100,8 +104,9 @@ export class ConnectorManager {
           await undo().catch((undoError: unknown) => this.logger.error('restoring the connector secret failed', { connector: connectorId, instance: instanceName, error: (undoError as Error).message }));
           throw error;
         }
-        if (claim === undefined || (await this.#claim(claim, params))) {
-          this.#settled.set(context.secretId, params);
+        const settled = claim === undefined ? revision : await this.#claim(claim, params);
+        if (settled !== undefined) {
+          this.#settled.set(context.secretId, settled);
           return { secretId: context.secretId, client };
         }
         if (round >= CONNECT_ROUNDS) {
@@ -113,18 +118,27 @@ export class ConnectorManager {
   }
 
   /**
-   * Claims the secret by bumping its revision (nothing else changes): true when this connect may keep it.
-   * Beaten by another write, it may still: any write since the one that could be undone makes that undo
-   * fail, so only a secret gone or holding other params means connecting again.
+   * Claims the secret by bumping its revision (nothing else changes, nor its time): the revision written
+   * when this connect may keep it, undefined when it must connect again. Beaten by another write, it bumps
+   * once more, unconditionally: every undo pending then targets an older revision and fails, so the secret
+   * is this connect's if it still holds its params.
    */
-  async #claim(claim: NonNullable<ConnectPlan['claim']>, params: string): Promise<boolean> {
+  async #claim(claim: NonNullable<ConnectPlan['claim']>, params: string): Promise<number | undefined> {
     try {
-      await this.secrets.update(claim.id, { description: claim.description, expectedRevision: claim.revision });
-      return true;
+      return (await this.secrets.update(claim.id, { expectedRevision: claim.revision })).revision;
     } catch (error) {
-      if (error instanceof NotFoundError) return false;
-      if (error instanceof ConflictError && error.code === 'revision-mismatch') return this.#holds(claim.id, params);
-      throw error;
+      if (error instanceof NotFoundError) return undefined;
+      if (!(error instanceof ConflictError && error.code === 'revision-mismatch')) throw error;
+    }
+    // Each bump reads the revision afresh; one that loses to yet another write simply goes again.
+    for (let bumps = 1; ; bumps++) {
+      try {
+        const bumped = await this.secrets.update(claim.id, {});
+        return (await this.#holds(claim.id, params)) ? bumped.revision : undefined;
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        if (!(error instanceof ConflictError && error.code === 'revision-mismatch') || bumps >= CLAIM_BUMPS) throw error;
+      }
     }
   }
 
@@ -195,6 +209,7 @@ export class ConnectorManager {
     }
     let existing = await this.#existing(definition.id, instanceName);
     let secretId = '';
+    let revision = 0;
     const wanted = this.kinds.parseParams(desired.kind, desired.params);
     let undo: () => Promise<unknown> = async () => undefined;
     let claim: ConnectPlan['claim'];
@@ -209,7 +224,9 @@ export class ConnectorManager {
           owner,
         });
         secretId = created.id;
-        const writtenAt = this.clock.now();
+        revision = created.revision;
+        // Measured from the write's own time, as other processes measure their claim window.
+        const writtenAt = Date.parse(created.updatedAt);
         undo = () => this.#undoUnlessClaimed(() => this.secrets.delete(created.id, { expectedRevision: created.revision }), writtenAt, definition.id, instanceName);
         this.logger.info('connector secret created', { connector: definition.id, instance: instanceName, secretId });
       } catch (error) {
@@ -222,20 +239,22 @@ export class ConnectorManager {
     }
     if (existing) {
       secretId = existing.id;
+      revision = existing.revision;
       const current = await this.secrets.reveal(existing.id);
       if (canonicalJson(wanted) !== canonicalJson(current.params)) {
         // Replace, not merge: a parameter the config no longer has is removed.
         const removed = Object.fromEntries(Object.keys(current.params).filter((key) => !(key in wanted)).map((key) => [key, null]));
         const updated = await this.secrets.update(existing.id, { params: { ...removed, ...desired.params } });
-        const writtenAt = this.clock.now();
+        revision = updated.revision;
+        const writtenAt = Date.parse(updated.updatedAt);
         const added = Object.fromEntries(Object.keys(wanted).filter((key) => !(key in current.params)).map((key) => [key, null]));
         undo = () => this.#undoUnlessClaimed(() => this.secrets.update(updated.id, { params: { ...added, ...current.params }, expectedRevision: updated.revision }), writtenAt, definition.id, instanceName);
         this.logger.info('connector secret updated', { connector: definition.id, instance: instanceName, secretId });
-      } else if (this.#settled.get(existing.id) !== canonicalJson(wanted) && this.clock.now() - Date.parse(existing.updatedAt) < CLAIM_WINDOW_MS) {
-        claim = { id: existing.id, revision: existing.revision, description: existing.description };
+      } else if (this.#settled.get(existing.id) !== existing.revision && this.clock.now() - Date.parse(existing.updatedAt) < CLAIM_WINDOW_MS) {
+        claim = { id: existing.id, revision: existing.revision };
       }
     }
-    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, params: canonicalJson(wanted), undo, ...(claim && { claim }) };
+    return { context: { secretId, config: parsed.data, tokens: this.tokens, logger: this.logger, http: this.http }, params: canonicalJson(wanted), revision, undo, ...(claim && { claim }) };
   }
 
   /**

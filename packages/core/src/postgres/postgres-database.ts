@@ -276,9 +276,7 @@ export class PostgresDatabase implements PostgresQueryable {
     this.#listenClient = undefined;
     clearInterval(this.#listenCheck);
     this.logger.warn('lost the listening connection; opening another', { database: this.display, error: (error as Error).message });
-    // Not awaited: a connection that stopped answering may never finish closing, so its socket is destroyed too.
-    void client.end().catch(() => undefined);
-    (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+    void endListening(client, 0);
     this.#relistenSoon();
   }
 
@@ -296,6 +294,7 @@ export class PostgresDatabase implements PostgresQueryable {
       let timer: NodeJS.Timeout | undefined;
       const silence = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer to a check within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
+        timer.unref();
       });
       const check = this.#listening.then(() => client.query('SELECT 1'));
       this.#listening = check.catch(() => undefined);
@@ -333,7 +332,7 @@ export class PostgresDatabase implements PostgresQueryable {
     const listening = this.#listenClient;
     this.#listenClient = undefined;
     // A listening connection still being opened ends itself once it sees the database closed: wait for that too.
-    await Promise.all([this.#pool.end(), listening?.end().catch(() => undefined), this.#listenConnecting?.catch(() => undefined)]);
+    await Promise.all([this.#pool.end(), listening && endListening(listening), this.#listenConnecting?.catch(() => undefined)]);
   }
 
   /**
@@ -356,4 +355,18 @@ export class PostgresDatabase implements PostgresQueryable {
       { cause: error },
     );
   }
+}
+
+/**
+ * Ends a listening connection: politely, and if that has not finished within `graceMs` (a connection that
+ * stopped answering may never finish: a cut network waits for TCP to give up), by destroying its socket.
+ */
+function endListening(client: pg.Client, graceMs = 1_000): Promise<void> {
+  const destroy = () => (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  const timer = setTimeout(destroy, graceMs);
+  timer.unref();
+  return client
+    .end()
+    .catch(() => undefined)
+    .finally(() => clearTimeout(timer));
 }

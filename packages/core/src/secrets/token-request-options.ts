@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { INPUT_LIMITS } from '../input/input-limits.js';
 import { lazily } from '../input/lazily.js';
+import { withoutControls } from '../input/without-controls.js';
+import { isSecretParamName } from '../logging/redactor.js';
 
 export const BODY_ENCODINGS = ['json', 'form'] as const;
 export const SCOPE_FORMATS = ['tuple', 'plain', 'space'] as const;
@@ -44,6 +46,10 @@ export const tokenRequestOptionsShape = lazily(() => ({
   extraParams: z
     .record(z.string().min(1).max(INPUT_LIMITS.entryName), z.string().max(INPUT_LIMITS.entryValue))
     .refine((extras) => Object.keys(extras).length <= INPUT_LIMITS.entries, { message: `at most ${INPUT_LIMITS.entries} extra parameters` })
+    // Those kept in clear are shown (views, the CLI); a secret one is taken exactly as given.
+    .refine((extras) => Object.entries(extras).every(([name, value]) => isSecretParamName(name) || withoutControls(value, { lines: true })), {
+      message: 'extra parameters kept in clear may not contain control characters',
+    })
     .optional(),
   responseFields: responseFieldsSchema().optional(),
   defaultLifetimeSeconds: z.number().int().positive().max(31_536_000).optional(),

@@ -182,13 +182,18 @@ export class SecretStoreService implements SecretStore {
       // parameter whose name now counts as secret.
       stored = this.#seal(id, current.kind, params);
     }
+    const name = parsed.name ?? current.name;
+    const description = parsed.description ?? current.description;
+    // A write that changes nothing still takes a revision (a connector claims a secret so), but the secret
+    // was not updated: its time stays.
+    const changed = paramsChanged || name !== current.name || description !== current.description;
     const next: SecretRecord = {
       ...current,
-      name: parsed.name ?? current.name,
-      description: parsed.description ?? current.description,
+      name,
+      description,
       ...stored,
       revision: current.revision + 1,
-      updatedAt: new Date(this.clock.now()).toISOString(),
+      updatedAt: changed ? new Date(this.clock.now()).toISOString() : current.updatedAt,
     };
     if (!(await this.storage.write(() => this.records.replace(next, current.revision, paramsChanged)))) {
       throw new ConflictError('revision-mismatch', `Secret '${current.name}' was changed by someone else meanwhile. Reload it and try again.`);
