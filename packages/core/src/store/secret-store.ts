@@ -38,8 +38,10 @@ export interface SecretView {
   params: Record<string, unknown>;
   /** False when no loaded module or plugin declares the kind: the secret can be listed, shown and deleted, not used (`kind-not-loaded`). */
   kindKnown: boolean;
+  /** Taken by every write, one that changes nothing included (a connector's claim). */
   revision: number;
   createdAt: string;
+  /** When its name, description or params last changed: a write that changes nothing leaves it. */
   updatedAt: string;
 }
 
