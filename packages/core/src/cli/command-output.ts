@@ -1,4 +1,5 @@
 /** How commands print: aligned tables for people, `--json` for scripts, and a progress bar on stderr. */
+import { maskControls } from '../input/without-controls.js';
 import type { CommandOutput } from './command-group.js';
 
 /** This process's stdout and stderr. */
@@ -8,14 +9,12 @@ export const processOutput: CommandOutput = {
   interactive: process.stderr.isTTY === true,
 };
 
-/** Control characters a terminal acts on, but newline and tab: stored text (a receiver's answer, a name) must not drive the operator's terminal. */
-const TERMINAL_CONTROLS = /(?![\n\t])\p{Cc}/gu;
 /** What JSON.stringify leaves raw but a terminal may act on: DEL and the C1 controls. */
 const RAW_IN_JSON = /[\u007f-\u009f]/g;
 
-/** `text` with every control character a terminal would act on shown as U+FFFD instead (newlines and tabs kept). */
+/** `text` with every control character a terminal would act on shown as U+FFFD instead (line ends and tabs kept): stored text (a receiver's answer, a name) must not drive the operator's terminal. */
 export function terminalText(text: string): string {
-  return text.replace(TERMINAL_CONTROLS, '\uFFFD');
+  return maskControls(text, { lines: true });
 }
 
 /** `output` printing `terminalText` of every line. */

@@ -46,6 +46,14 @@ function nameSchema() {
     .regex(/^([A-Za-z0-9][A-Za-z0-9._:@ -]*)?$/, 'name may contain letters, digits, spaces and . _ : @ -, starting with a letter or digit');
 }
 
+/** A description is shown (views, the CLI): line ends and tabs, no other control character. */
+function descriptionSchema() {
+  return z
+    .string()
+    .max(INPUT_LIMITS.description)
+    .refine((text) => withoutControls(text, { lines: true }), { message: 'description may not contain control characters' });
+}
+
 // Built on first use (see lazily).
 const newSecretSchema = lazily(() =>
   z
@@ -53,11 +61,7 @@ const newSecretSchema = lazily(() =>
       name: nameSchema(),
       kind: z.string({ error: 'kind is required' }).min(1, 'kind is required').max(100, 'kind is at most 100 characters'),
       params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }),
-      description: z
-        .string()
-        .max(INPUT_LIMITS.description)
-        .refine((text) => withoutControls(text, { lines: true }), { message: 'description may not contain control characters' })
-        .optional(),
+      description: descriptionSchema().optional(),
       origin: z.enum(['manual', 'connector']).optional(),
       owner: z.string().min(1).max(200).optional(),
     })
@@ -68,11 +72,7 @@ const patchSchema = lazily(() =>
   z
     .object({
       name: nameSchema().optional(),
-      description: z
-        .string()
-        .max(INPUT_LIMITS.description)
-        .refine((text) => withoutControls(text, { lines: true }), { message: 'description may not contain control characters' })
-        .optional(),
+      description: descriptionSchema().optional(),
       params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),
       expectedRevision: z.number().int().positive().optional(),
     })

@@ -1,5 +1,6 @@
 /** Reads a token endpoint's answer into an issued token, or a `TokenRequestError` that says what to fix. */
 import type { HttpPostResult } from '../http/http-client.js';
+import { maskControls } from '../input/without-controls.js';
 import type { SecretKind, SecretParams } from '../secrets/secret-kind.js';
 import type { ResponseFields } from '../secrets/token-request-options.js';
 import type { IssuedToken } from './access-token.js';
@@ -31,8 +32,6 @@ const DESCRIPTION_CHARS = 500;
 /** How many of an answer's field names a message lists, each cut to NAME_CHARS. */
 const LISTED_NAMES = 20;
 const NAME_CHARS = 40;
-/** C0 and C1 control characters: never repeated from a remote answer (they could drive the terminal a message is printed on). */
-const CONTROLS = /\p{Cc}/gu;
 
 export interface ReadContext {
   kind: SecretKind;
@@ -163,7 +162,8 @@ function describeBody(response: HttpPostResult): string {
 
 /** Text from a remote answer as a message may repeat it: control characters replaced, cut at `max` characters. */
 function remoteText(text: string, max: number): string {
-  const clean = text.replace(CONTROLS, '\uFFFD');
+  // Control characters are never repeated from a remote answer: they could drive the terminal a message is printed on.
+  const clean = maskControls(text);
   return clean.length > max ? `${clean.slice(0, max)}… (${clean.length - max} more characters)` : clean;
 }
 
